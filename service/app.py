@@ -1,0 +1,59 @@
+"""create_app: the Flask application factory. It only wires modules together."""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from service.catalog.records import RecordService
+from service.config import Settings
+from service.store import Store, open_store
+
+
+@dataclass
+class Services:
+    """What the blueprints use; one per process, handed out through the app."""
+
+    settings: Settings
+    store: Store
+    validator: Any
+    records: RecordService
+
+
+def services() -> Services:
+    return current_app.extensions["socle"]
+
+
+def build_services(settings: Settings) -> Services:
+    from service.validation import Validator
+
+    store = settings.store or open_store(settings.data)
+    validator = Validator(shapes_dir=settings.shapes_dir, vocab_dir=settings.vocab_dir)
+    return Services(settings, store, validator, RecordService(store, validator, settings.base_url))
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, template_folder="web/templates")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    svc = build_services(settings)
+    app.extensions["socle"] = svc
+    if settings.store is None:
+        atexit.register(svc.store.close)
+    if settings.demo:
+        from service.ingest.demo import load_demo
+
+        load_demo(svc.store, svc.records)
+
+    from service import problems
+    from service.records.views import bp as records_bp
+    from service.web.views import bp as web_bp
+
+    problems.init_app(app)
+    app.register_blueprint(records_bp)
+    app.register_blueprint(web_bp)
+    return app

@@ -1,0 +1,1 @@
+"""Bearer tokens scoped to one publisher."""

@@ -1,0 +1,1 @@
+"""Records core: create, replace, delete records with validation; publishers; bookkeeping."""

@@ -1,0 +1,124 @@
+"""dcat:CatalogRecord bookkeeping kept in the records system graph, one subject per record."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RDF, RECORDS_GRAPH, SOCLE, XSD
+from service.store import PutSubject, Store
+from service.store.base import Triple
+
+RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
+
+
+@dataclass(frozen=True)
+class RecordMeta:
+    id: str
+    iri: str
+    publisher: str
+    issued: str
+    modified: str
+    content_hash: str
+    validation: dict[str, Any]
+
+    @property
+    def warnings(self) -> int:
+        return int(self.validation.get("warnings", 0))
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def record_node(base_url: str, record_id: str) -> str:
+    return f"{base_url}/records/{record_id}"
+
+
+def bookkeeping_change(base_url: str, meta: RecordMeta, publisher_iri: str) -> PutSubject:
+    rec = URIRef(record_node(base_url, meta.id))
+    triples: list[Triple] = [
+        (rec, RDF.type, DCAT.CatalogRecord),
+        (rec, FOAF.primaryTopic, URIRef(meta.iri)),
+        (rec, SOCLE.localId, Literal(meta.id)),
+        (rec, DCTERMS.publisher, URIRef(publisher_iri)),
+        (rec, SOCLE.publisherId, Literal(meta.publisher)),
+        (rec, DCTERMS.issued, Literal(meta.issued, datatype=XSD.dateTime)),
+        (rec, DCTERMS.modified, Literal(meta.modified, datatype=XSD.dateTime)),
+        (rec, SOCLE.contentHash, Literal(meta.content_hash)),
+        (rec, SOCLE.warnings, Literal(meta.warnings)),
+        (rec, SOCLE.validation, Literal(json.dumps(meta.validation, ensure_ascii=False),
+                                        datatype=RDF_JSON)),
+    ]
+    return PutSubject(RECORDS_GRAPH, str(rec), triples)
+
+
+def delete_change(base_url: str, record_id: str) -> PutSubject:
+    return PutSubject(RECORDS_GRAPH, record_node(base_url, record_id))
+
+
+_SELECT = f"""
+PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
+SELECT ?id ?iri ?pub ?issued ?modified ?hash ?validation WHERE {{
+  GRAPH <{RECORDS_GRAPH}> {{
+    ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
+         dct:issued ?issued ; dct:modified ?modified ; socle:contentHash ?hash ;
+         socle:validation ?validation .
+    %s
+  }}
+}} %s"""
+
+
+def _meta(row: dict[str, Node]) -> RecordMeta:
+    return RecordMeta(
+        id=str(row["id"]), iri=str(row["iri"]), publisher=str(row["pub"]),
+        issued=str(row["issued"]), modified=str(row["modified"]),
+        content_hash=str(row["hash"]), validation=json.loads(str(row["validation"])),
+    )
+
+
+def _one(store: Store, where: str) -> RecordMeta | None:
+    rows = store.select(_SELECT % (where, "LIMIT 1"))
+    return _meta(rows[0]) if rows else None
+
+
+def by_id(store: Store, record_id: str) -> RecordMeta | None:
+    return _one(store, f"FILTER(?id = {Literal(record_id).n3()})")
+
+
+def by_iri(store: Store, iri: str) -> RecordMeta | None:
+    return _one(store, f"FILTER(?iri = <{iri}>)")
+
+
+def by_identifier(store: Store, publisher_id: str, identifier: str) -> RecordMeta | None:
+    """A publisher's record whose dataset carries this dct:identifier (blank-node inputs)."""
+    query = f"""
+    PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
+    SELECT ?id WHERE {{
+      GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(publisher_id).n3()} ;
+                                     foaf:primaryTopic ?iri ; socle:localId ?id }}
+      GRAPH ?iri {{ ?iri dct:identifier {Literal(identifier).n3()} }}
+    }} LIMIT 1"""
+    rows = store.select(query)
+    return by_id(store, str(rows[0]["id"])) if rows else None
+
+
+def list_records(store: Store, *, publisher: str | None = None, limit: int = 100,
+                 offset: int = 0) -> list[RecordMeta]:
+    where = f"FILTER(?pub = {Literal(publisher).n3()})" if publisher else ""
+    return [_meta(r) for r in
+            store.select(_SELECT % (where, f"ORDER BY DESC(?modified) ?id LIMIT {int(limit)} "
+                                           f"OFFSET {int(offset)}"))]
+
+
+def count_records(store: Store, publisher: str | None = None) -> int:
+    where = f"?rec socle:publisherId {Literal(publisher).n3()} ." if publisher else ""
+    rows = store.select(f"""PREFIX socle: <{SOCLE}>
+        SELECT (COUNT(?rec) AS ?n) WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
+          ?rec socle:localId ?id . {where} }} }}""")
+    return int(rows[0]["n"]) if rows else 0

@@ -1,0 +1,90 @@
+"""Publishers: foaf:Agent nodes in their own system graph, one sub-catalogue each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+
+from service.errors import Conflict, NotFound, SocleError
+from service.rdf.namespaces import DCTERMS, FOAF, PUBLISHERS_GRAPH, RDF, SOCLE
+from service.store import PutSubject, Store
+from service.store.base import Triple
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SIREN_PATTERN = re.compile(r"^\d{9}$")
+
+
+@dataclass(frozen=True)
+class Publisher:
+    id: str
+    name: str
+    siren: str | None
+    iri: str
+
+
+def publisher_iri(base_url: str, publisher_id: str) -> str:
+    return f"{base_url}/publishers/{publisher_id}"
+
+
+def publisher_triples(pub: Publisher) -> list[Triple]:
+    """What every record of this publisher carries about it (DCAT-AP Agent: type and name)."""
+    node = URIRef(pub.iri)
+    triples: list[Triple] = [
+        (node, RDF.type, FOAF.Agent),
+        (node, RDF.type, FOAF.Organization),
+        (node, FOAF.name, Literal(pub.name, lang="fr")),
+    ]
+    if pub.siren:
+        triples.append((node, DCTERMS.identifier, Literal(pub.siren)))
+    return triples
+
+
+def add_publisher(store: Store, base_url: str, publisher_id: str, name: str,
+                  siren: str | None = None) -> Publisher:
+    if not ID_PATTERN.match(publisher_id):
+        raise SocleError(
+            f"Identifiant d'éditeur invalide « {publisher_id} » : minuscules, chiffres et tirets.",
+            f"Invalid publisher id '{publisher_id}': lowercase letters, digits and dashes.",
+        )
+    if siren is not None and not SIREN_PATTERN.match(siren):
+        raise SocleError(f"SIREN invalide « {siren} » : 9 chiffres attendus.",
+                         f"Invalid SIREN '{siren}': 9 digits expected.")
+    if not name.strip():
+        raise SocleError("Le nom de l'éditeur est vide.", "The publisher name is empty.")
+    if get_publisher(store, base_url, publisher_id, required=False):
+        raise Conflict(f"L'éditeur « {publisher_id} » existe déjà.",
+                       f"Publisher '{publisher_id}' already exists.")
+    pub = Publisher(publisher_id, name.strip(), siren, publisher_iri(base_url, publisher_id))
+    node = URIRef(pub.iri)
+    triples = [*publisher_triples(pub), (node, SOCLE.localId, Literal(publisher_id))]
+    store.apply([PutSubject(PUBLISHERS_GRAPH, pub.iri, triples)])
+    return pub
+
+
+_SELECT = f"""PREFIX foaf: <{FOAF}> PREFIX socle: <{SOCLE}> PREFIX dct: <{DCTERMS}>
+SELECT ?pub ?id ?name ?siren WHERE {{ GRAPH <{PUBLISHERS_GRAPH}> {{
+  ?pub socle:localId ?id ; foaf:name ?name . OPTIONAL {{ ?pub dct:identifier ?siren }} %s
+}} }} ORDER BY ?id"""
+
+
+def _row(row) -> Publisher:
+    siren = row.get("siren")
+    return Publisher(str(row["id"]), str(row["name"]), str(siren) if siren else None,
+                     str(row["pub"]))
+
+
+def get_publisher(store: Store, base_url: str, publisher_id: str,
+                  required: bool = True) -> Publisher | None:
+    rows = store.select(_SELECT % f"FILTER(?id = {Literal(publisher_id).n3()})")
+    if rows:
+        return _row(rows[0])
+    if required:
+        raise NotFound(f"Éditeur inconnu « {publisher_id} ».",
+                       f"Unknown publisher '{publisher_id}'.")
+    return None
+
+
+def list_publishers(store: Store) -> list[Publisher]:
+    return [_row(r) for r in store.select(_SELECT % "")]

@@ -1,0 +1,233 @@
+"""The records service: every write goes through here, validated, bookkept, atomic.
+
+A record is one named graph named by the dataset IRI, holding the dataset and the nodes hanging
+off it, plus the publisher's Agent description so that each record stands alone (validates,
+exports and harvests without joins).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from typing import Literal as Lit
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from service.catalog import bookkeeping
+from service.catalog.bookkeeping import RecordMeta
+from service.catalog.publishers import Publisher, get_publisher, publisher_triples
+from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, RecordShapeError
+from service.rdf.namespaces import DCTERMS
+from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
+from service.store import DropGraph, PutGraph, Store
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
+
+Outcome = Lit["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    outcome: Outcome
+    meta: RecordMeta
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    record_id: str
+    iri: str
+    graph: Graph
+
+
+class RecordService:
+    """Create, replace, delete and read records for publishers."""
+
+    def __init__(self, store: Store, validator: Any, base_url: str) -> None:
+        self.store = store
+        self.validator = validator
+        self.base_url = base_url.rstrip("/")
+        # Check-then-write sections (id allocation, ownership) must not interleave.
+        self._lock = threading.RLock()
+
+    # -- reads ---------------------------------------------------------------------------------
+    def meta(self, record_id: str) -> RecordMeta:
+        meta = bookkeeping.by_id(self.store, record_id)
+        if meta is None:
+            raise NotFound(f"Aucun jeu de données « {record_id} ».",
+                           f"No dataset '{record_id}'.")
+        return meta
+
+    def graph(self, meta: RecordMeta) -> Graph:
+        return self.store.graph(meta.iri)
+
+    # -- writes --------------------------------------------------------------------------------
+    def create(self, publisher_id: str, document: Graph) -> WriteResult:
+        """POST: a new record; 409 when its dataset IRI or identifier is already recorded."""
+        extracted = single_record(document)
+        with self._lock:
+            existing = self._existing(publisher_id, extracted)
+            if existing is not None:
+                check_owner(publisher_id, existing.publisher)
+                raise Conflict(
+                    f"Ce jeu de données existe déjà ({existing.id}) : utilisez PUT "
+                    f"/datasets/{existing.id} pour le remplacer.",
+                    f"This dataset already exists ({existing.id}): use PUT "
+                    f"/datasets/{existing.id} to replace it.",
+                    record=existing.id,
+                )
+            return self._write(publisher_id, extracted, None)
+
+    def replace(self, publisher_id: str, record_id: str, document: Graph) -> WriteResult:
+        """PUT: replace a record as a whole; the dataset IRI and dct:identifier never change."""
+        extracted = single_record(document)
+        with self._lock:
+            current = self.meta(record_id)
+            check_owner(publisher_id, current.publisher)
+            if isinstance(extracted.root, URIRef) and str(extracted.root) != current.iri:
+                raise Conflict(
+                    f"L'IRI du jeu de données ne peut pas changer ({current.iri}).",
+                    f"The dataset IRI cannot change ({current.iri}).",
+                )
+            return self._write(publisher_id, extracted, current)
+
+    def upsert(self, publisher_id: str, extracted: Extracted) -> WriteResult:
+        """Import: create, or replace the record with the same IRI / identifier."""
+        with self._lock:
+            existing = self._existing(publisher_id, extracted)
+            if existing is not None:
+                check_owner(publisher_id, existing.publisher)
+            return self._write(publisher_id, extracted, existing)
+
+    def delete(self, publisher_id: str, record_id: str) -> None:
+        with self._lock:
+            current = self.meta(record_id)
+            check_owner(publisher_id, current.publisher)
+            self.store.apply([DropGraph(current.iri),
+                              bookkeeping.delete_change(self.base_url, record_id)])
+
+    def check(self, document: Graph, publisher_id: str | None = None) -> dict[str, Any]:
+        """POST /validate: the report a write would get, storing nothing."""
+        extracted = single_record(document)
+        publisher = self._publisher(publisher_id) if publisher_id else None
+        record_id = self._identifier_slug(extracted) or "validation"
+        prepared = self._prepare(extracted, record_id, None, publisher)
+        return self.validator.validate(prepared.graph).to_dict()
+
+    # -- internals -----------------------------------------------------------------------------
+    def _publisher(self, publisher_id: str) -> Publisher:
+        return get_publisher(self.store, self.base_url, publisher_id)
+
+    def _existing(self, publisher_id: str, extracted: Extracted) -> RecordMeta | None:
+        if isinstance(extracted.root, URIRef):
+            return bookkeeping.by_iri(self.store, str(extracted.root))
+        for identifier in extracted.graph.objects(extracted.root, DCTERMS.identifier):
+            found = bookkeeping.by_identifier(self.store, publisher_id, str(identifier))
+            if found:
+                return found
+        return None
+
+    def _identifier_slug(self, extracted: Extracted) -> str | None:
+        for identifier in sorted(extracted.graph.objects(extracted.root, DCTERMS.identifier)):
+            if SLUG.match(str(identifier)):
+                return str(identifier)
+        return None
+
+    def _new_id(self, extracted: Extracted) -> str:
+        slug = self._identifier_slug(extracted)
+        if slug and bookkeeping.by_id(self.store, slug) is None:
+            return slug
+        return uuid.uuid4().hex[:12]
+
+    def _prepare(self, extracted: Extracted, record_id: str, current: RecordMeta | None,
+                 publisher: Publisher | None) -> Prepared:
+        root = extracted.root
+        if current is not None:
+            iri = current.iri
+        elif isinstance(root, URIRef):
+            iri = str(root)
+        else:
+            iri = f"{self.base_url}/datasets/{record_id}"
+        node = URIRef(iri)
+        graph = extracted.graph
+        if isinstance(root, BNode):
+            graph = rename(graph, root, node)
+        # The publisher is the writer's: drop whatever the document said, and what hung off it.
+        graph.remove((node, DCTERMS.publisher, None))
+        graph = closure(graph, node, set())
+        graph = skolemise(graph, f"{self.base_url}/datasets/{record_id}#")
+        self._keep_identifier(graph, node, current)
+        if publisher is not None:
+            graph.add((node, DCTERMS.publisher, URIRef(publisher.iri)))
+            for triple in publisher_triples(publisher):
+                graph.add(triple)
+        return Prepared(record_id, iri, graph)
+
+    def _keep_identifier(self, graph: Graph, node: URIRef, current: RecordMeta | None) -> None:
+        given = sorted(str(o) for o in graph.objects(node, DCTERMS.identifier))
+        if current is None:
+            if not given:
+                graph.add((node, DCTERMS.identifier, Literal(str(node))))
+            return
+        stored = sorted(str(o) for o in self.store.graph(current.iri)
+                        .objects(URIRef(current.iri), DCTERMS.identifier))
+        if not given:
+            for value in stored:
+                graph.add((node, DCTERMS.identifier, Literal(value)))
+        elif given != stored:
+            raise Conflict(
+                f"dct:identifier ne peut pas changer (actuel : {', '.join(stored)}).",
+                f"dct:identifier cannot change (current: {', '.join(stored)}).",
+                current=stored, given=given,
+            )
+
+    def _write(self, publisher_id: str, extracted: Extracted,
+               current: RecordMeta | None) -> WriteResult:
+        publisher = self._publisher(publisher_id)
+        record_id = current.id if current else self._new_id(extracted)
+        prepared = self._prepare(extracted, record_id, current, publisher)
+        if current is None and bookkeeping.by_iri(self.store, prepared.iri):
+            raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
+        if not prepared.iri.startswith(("http://", "https://", "urn:")):
+            raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
+                                   "The dataset IRI must be http(s) or urn.")
+        digest = content_hash(prepared.graph)
+        if current is not None and current.content_hash == digest:
+            return WriteResult("unchanged", current, current.validation)
+        report = self.validator.validate(prepared.graph)
+        report_dict = report.to_dict()
+        if not report.conforms:
+            raise InvalidRecord(
+                f"Le jeu de données a {len(report.violations)} erreur(s) bloquante(s) : "
+                "corrigez-les (voir « results »).",
+                f"The dataset has {len(report.violations)} violation(s): fix them (see "
+                "'results').",
+                validation=report_dict, results=report_dict["results"],
+            )
+        stamp = bookkeeping.now()
+        meta = RecordMeta(
+            id=record_id, iri=prepared.iri, publisher=publisher_id,
+            issued=current.issued if current else stamp, modified=stamp,
+            content_hash=digest, validation=report_dict,
+        )
+        self.store.apply([
+            PutGraph(prepared.iri, prepared.graph),
+            bookkeeping.bookkeeping_change(self.base_url, meta, publisher.iri),
+        ])
+        return WriteResult("updated" if current else "created", meta, report_dict)
+
+
+
+
+def check_owner(writer: str, owner: str) -> None:
+    """Tokens write only their own publisher's records."""
+    if writer != owner:
+        raise Forbidden(
+            f"Cet enregistrement appartient à l'éditeur « {owner} » : votre jeton ne permet "
+            f"d'écrire que pour « {writer} ».",
+            f"This record belongs to publisher '{owner}': your token only writes for "
+            f"'{writer}'.",
+        )

@@ -1,0 +1,264 @@
+"""The `socle` command line. Every option also reads SOCLE_<OPTION> from the environment."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service.config import Settings
+from service.errors import SocleError
+from service.store import StoreLocked
+
+data_option = click.option("--data", envvar="SOCLE_DATA", default=None,
+                           help="Data directory of the embedded store [./socle-data].")
+base_option = click.option("--base-url", envvar="SOCLE_BASE_URL", default=None,
+                           help="Public base URL used to mint IRIs [http://localhost:8000].")
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _guard(func: Callable) -> Callable:
+    """Turn expected errors into a message and a non-zero exit, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SocleError as err:
+            _fail(f"Erreur : {err.detail_fr}\nError: {err.detail_en}")
+        except StoreLocked as err:
+            _fail(str(err))
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def _store(data: str | None, base_url: str | None):
+    """The store alone, for commands that do not validate (fast start)."""
+    from service.store import open_store
+
+    settings = _settings(data=data, base_url=base_url)
+    return open_store(settings.data), settings
+
+
+def _services(data: str | None, base_url: str | None):
+    from service.app import build_services
+
+    return build_services(_settings(data=data, base_url=base_url))
+
+
+@click.group()
+@click.version_option(package_name="socle-dcat")
+def main() -> None:
+    """Socle: catalogue DCAT-AP pour les données locales / DCAT-AP catalogue for local data."""
+
+
+@main.command()
+@click.option("--host", envvar="SOCLE_HOST", default=None, help="Bind address [127.0.0.1].")
+@click.option("--port", envvar="SOCLE_PORT", type=int, default=None, help="Port [8000].")
+@data_option
+@base_option
+@click.option("--demo", envvar="SOCLE_DEMO", is_flag=True, default=None,
+              help="Load the demo catalogue at start (idempotent).")
+@click.option("--threads", envvar="SOCLE_THREADS", type=int, default=None,
+              help="Worker threads [8].")
+@_guard
+def serve(host, port, data, base_url, demo, threads) -> None:
+    """Serve the HTTP API and pages (embedded store: one process, threads)."""
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from service.app import create_app
+
+    settings = _settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
+                         threads=threads)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = create_app(settings)
+    click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
+               f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
+    waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                   ident="socle", max_request_body_size=settings.max_body_bytes + 1)
+
+
+@main.group()
+def publisher() -> None:
+    """Manage publishers (éditeurs)."""
+
+
+@publisher.command("add")
+@click.argument("publisher_id")
+@click.option("--name", required=True, help='Display name, e.g. "Commune de Montfort".')
+@click.option("--siren", default=None, help="SIREN (9 digits).")
+@data_option
+@base_option
+@_guard
+def publisher_add(publisher_id, name, siren, data, base_url) -> None:
+    """Add a publisher."""
+    from service.catalog.publishers import add_publisher
+
+    store, settings = _store(data, base_url)
+    pub = add_publisher(store, settings.base_url, publisher_id, name, siren)
+    click.echo(f"Éditeur créé / publisher created: {pub.id} <{pub.iri}>")
+
+
+@publisher.command("list")
+@data_option
+@base_option
+@_guard
+def publisher_list(data, base_url) -> None:
+    """List publishers."""
+    from service.catalog.publishers import list_publishers
+
+    for pub in list_publishers(_store(data, base_url)[0]):
+        click.echo(f"{pub.id}\t{pub.name}\t{pub.siren or ''}")
+
+
+@main.group()
+def token() -> None:
+    """Manage write tokens."""
+
+
+@token.command("create")
+@click.option("--publisher", "publisher_id", required=True)
+@data_option
+@base_option
+@_guard
+def token_create(publisher_id, data, base_url) -> None:
+    """Create a token for a publisher; the token is printed alone on the last line."""
+    from service.auth.tokens import create_token
+    from service.catalog.publishers import get_publisher
+
+    store, settings = _store(data, base_url)
+    pub = get_publisher(store, settings.base_url, publisher_id)
+    secret = create_token(store, pub)
+    click.echo(f"Jeton pour / token for {pub.id} (affiché une seule fois / shown once):", err=True)
+    click.echo(secret)
+
+
+@main.command("import")
+@click.argument("source")
+@click.option("--publisher", "publisher_id", required=True)
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@data_option
+@base_option
+@_guard
+def import_(source, publisher_id, allow_private, as_json, data, base_url) -> None:
+    """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
+    from service.catalog.publishers import get_publisher
+    from service.ingest.rdf_import import import_graph
+    from service.rdf.records import split_catalogue
+
+    svc = _services(data, base_url)
+    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    graph = _read_document(source, allow_private)
+    total = len(split_catalogue(graph))
+    lines: list[str] = []
+    with click.progressbar(length=total, label="Import", file=sys.stderr) as bar:
+
+        def progress(item) -> None:
+            bar.update(1)
+            if item.outcome == "failed":
+                err = item.error or {}
+                lines.append(f"ÉCHEC / FAILED {item.source}: {err.get('detail', '')}")
+                for result in err.get("results", [])[:10]:
+                    lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
+                                 f" [{result.get('path')}]")
+
+        report = import_graph(svc.records, publisher_id, graph, progress)
+    for line in lines:
+        click.echo(line, err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    summary = report.summary()
+    click.echo("créés/created={created} mis à jour/updated={updated} "
+               "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary))
+    svc.store.close()
+    if report.failed:
+        sys.exit(1)
+
+
+def _read_document(source: str, allow_private: bool):
+    from service.ingest.fetch import fetch
+    from service.rdf.formats import syntax_for_filename, syntax_for_media_type
+    from service.rdf.parse import parse_rdf
+
+    if source.startswith(("http://", "https://")):
+        body, content_type = fetch(source, allow_private=allow_private)
+        syntax = syntax_for_media_type(content_type) or syntax_for_filename(source.split("?")[0])
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise SocleError(f"Fichier introuvable : {source}", f"File not found: {source}")
+        body, syntax = path.read_bytes(), syntax_for_filename(path.name)
+    if syntax is None:
+        raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt).",
+                         f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt).")
+    return parse_rdf(body, syntax, base_iri=source if "://" in source else None)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_guard
+def validate(source, as_json) -> None:
+    """Validate an RDF file without storing it; exit 1 on violations."""
+    from service.rdf.records import split_catalogue
+    from service.validation import Validator
+
+    settings = _settings()
+    validator = Validator(shapes_dir=settings.shapes_dir, vocab_dir=settings.vocab_dir)
+    graph = _read_document(source, allow_private=False)
+    if not split_catalogue(graph):
+        raise SocleError("Aucun jeu de données dans le document.", "No dataset in the document.")
+    report = validator.validate(graph)
+    data = report.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for r in data["results"]:
+            click.echo(f"[{r['severity']}] {r['focus']} {r.get('path') or ''}\n"
+                       f"    fr: {r['message']['fr']}\n    en: {r['message']['en']}")
+        click.echo(f"erreurs/violations={data['violations']} "
+                   f"avertissements/warnings={data['warnings']}")
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@data_option
+@_guard
+def export(data) -> None:
+    """Write the whole store as N-Quads on standard output (a backup)."""
+    from service.store import open_store
+
+    store = open_store(_settings(data=data).data)
+    store.dump(sys.stdout.buffer)
+    store.close()
+
+
+@main.command()
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@data_option
+@_guard
+def restore(dump, data) -> None:
+    """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    from service.store import open_store
+
+    store = open_store(_settings(data=data).data)
+    with open(dump, "rb") as source:
+        count = store.restore(source)
+    store.close()
+    click.echo(f"{count} quads restaurés / restored.")

@@ -1,0 +1,49 @@
+"""Settings: one typed object built from defaults, SOCLE_* environment variables and overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: str = "./socle-data"
+    base_url: str = "http://localhost:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 10 * 1024 * 1024
+    demo: bool = False
+    shapes_dir: str = str(REPO_ROOT / "shapes")
+    vocab_dir: str = str(REPO_ROOT / "vocab")
+    threads: int = 8
+    # Test hook: a ready Store instance instead of opening `data` (never set from the env).
+    store: Any = field(default=None, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then SOCLE_<NAME> variables, then explicit (non-None) overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"SOCLE_{f.name.upper()}")
+            if raw is None or f.name == "store":
+                continue
+            values[f.name] = _coerce(f.type, raw)
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
+
+def _coerce(kind: Any, raw: str) -> Any:
+    if kind in (int, "int"):
+        return int(raw)
+    if kind in (bool, "bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw

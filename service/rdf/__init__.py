@@ -1,0 +1,1 @@
+"""RDF plumbing: formats, safe parsing, record extraction, serialising. No Flask here."""

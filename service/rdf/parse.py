@@ -1,0 +1,163 @@
+"""Safe RDF parsing: a document never makes the service touch the network or the disk.
+
+Oxigraph's parsers do the work (fast, precise line/column errors, no remote context loader).
+Before them, a cheap scan refuses constructs that ask for outside resources, so the user is
+told *which* construct was refused rather than getting a generic syntax error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from service.errors import ParseError, UnsafeInputError
+from service.rdf.formats import RdfSyntax
+from service.rdf.namespaces import OWL
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse_rdf(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> Graph:
+    """Parse a document into an rdflib graph, refusing unsafe constructs with a 400."""
+    return to_rdflib(parse_quads(data, syntax, base_iri))
+
+
+def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[ox.Quad]:
+    text = _decode(data)
+    check_safe(text, syntax)
+    try:
+        quads = list(ox.parse(data, format=syntax.oxigraph, base_iri=base_iri))
+    except SyntaxError as exc:
+        line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+        raise ParseError(
+            f"Document {syntax.label} invalide : {exc.msg}",
+            f"Invalid {syntax.label} document: {exc.msg}",
+            line=line, column=column, syntax=syntax.name,
+        ) from None
+    except ValueError as exc:  # e.g. invalid IRIs in some code paths
+        raise ParseError(f"Document {syntax.label} invalide : {exc}",
+                         f"Invalid {syntax.label} document: {exc}", syntax=syntax.name) from None
+    _refuse_imports(quads)
+    return quads
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(
+            f"Le document n'est pas en UTF-8 (octet 0x{data[exc.start]:02x}, ligne {line}). "
+            "Enregistrez-le en UTF-8.",
+            f"The document is not UTF-8 (byte 0x{data[exc.start]:02x}, line {line}). "
+            "Save it as UTF-8.",
+            line=line, byte_offset=exc.start,
+        ) from None
+
+
+def check_safe(text: str, syntax: RdfSyntax) -> None:
+    """Refuse DTDs/entities in XML and remote contexts in JSON-LD, naming the construct."""
+    if syntax.name == "rdfxml":
+        match = _DOCTYPE.search(text.encode("utf-8"))
+        if match:
+            construct = match.group(1).decode().upper()
+            line = text[: match.start()].count("\n") + 1
+            raise UnsafeInputError(
+                f"Déclaration <!{construct}> refusée (ligne {line}) : les DTD et entités XML "
+                "peuvent lire des fichiers ou le réseau. Retirez-la.",
+                f"<!{construct}> declaration refused (line {line}): XML DTDs and entities can "
+                "read files or the network. Remove it.",
+                construct=f"<!{construct}>", line=line,
+            )
+    elif syntax.name == "jsonld":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"JSON invalide : {exc.msg}", f"Invalid JSON: {exc.msg}",
+                             line=exc.lineno, column=exc.colno, syntax="jsonld") from None
+        for construct, value in _remote_refs(doc):
+            raise UnsafeInputError(
+                f"{construct} distant refusé ({value}) : le service ne télécharge pas de "
+                "contexte JSON-LD. Mettez le contexte en ligne dans le document.",
+                f"Remote {construct} refused ({value}): the service does not fetch JSON-LD "
+                "contexts. Inline the context in the document.",
+                construct=construct, value=value,
+            )
+
+
+def _remote_refs(node: object) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                yield from _context_refs(value)
+            elif key != "@value":
+                yield from _remote_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_refs(item)
+
+
+def _context_refs(ctx: object) -> Iterator[tuple[str, str]]:
+    if isinstance(ctx, str):
+        yield "@context", ctx
+    elif isinstance(ctx, list):
+        for item in ctx:
+            yield from _context_refs(item)
+    elif isinstance(ctx, dict):
+        if isinstance(ctx.get("@import"), str):
+            yield "@import", ctx["@import"]
+        for value in ctx.values():
+            if isinstance(value, dict) and "@context" in value:  # scoped contexts
+                yield from _context_refs(value["@context"])
+
+
+def _refuse_imports(quads: Iterable[ox.Quad]) -> None:
+    imports = str(OWL.imports)
+    for quad in quads:
+        if quad.predicate.value == imports:
+            raise UnsafeInputError(
+                f"owl:imports refusé ({quad.object}) : un enregistrement ne peut pas demander "
+                "au service de charger un autre document.",
+                f"owl:imports refused ({quad.object}): a record cannot ask the service to load "
+                "another document.",
+                construct="owl:imports",
+            )
+
+
+def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language, normalize=False)
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+
+
+def term_to_oxigraph(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
+    graph = Graph()
+    add = graph.add
+    for q in quads:
+        add((term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object)))
+    return graph
+
+
+def to_oxigraph_triples(graph: Iterable[tuple]) -> list[ox.Triple]:
+    return [ox.Triple(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o))
+            for s, p, o in graph]

@@ -1,0 +1,156 @@
+"""From a parsed document to records: find the cataloged resources, cut each one's closure,
+mint IRIs, skolemise blank nodes, compute the content hash. Pure functions over rdflib graphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
+
+from service.errors import RecordShapeError
+from service.rdf.namespaces import DCAT, DCTERMS, HYDRA, RDF, RECORD_TYPES
+
+# rdflib logs a traceback for every ill-typed literal ("2023-02-30"^^xsd:date); SHACL reports
+# those properly, so the log noise only hides real problems.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+# Nodes that frame a catalogue page rather than describe a record: ignored when cutting records.
+FRAME_TYPES = frozenset({DCAT.Catalog, DCAT.CatalogRecord, HYDRA.Collection,
+                         HYDRA.PartialCollectionView, HYDRA.PagedCollection})
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One cataloged resource and the triples hanging off it, as found in the input."""
+
+    root: URIRef | BNode
+    graph: Graph
+
+
+def find_roots(graph: Graph) -> list[URIRef | BNode]:
+    """Every node typed dcat:Dataset, dcat:DatasetSeries or dcat:DataService, in stable order."""
+    roots = {s for t in RECORD_TYPES for s in graph.subjects(RDF.type, t)}
+    return sorted((r for r in roots if isinstance(r, URIRef | BNode)), key=_sort_key)
+
+
+def _sort_key(node: Node) -> tuple[int, str]:
+    return (isinstance(node, BNode), str(node))
+
+
+def closure(graph: Graph, root: Node, stop: set[Node]) -> Graph:
+    """Triples reachable from root by outgoing edges, not entering other records (stop)."""
+    out = Graph()
+    seen = {root}
+    queue = deque([root])
+    while queue:
+        node = queue.popleft()
+        for p, o in graph.predicate_objects(node):
+            out.add((node, p, o))
+            if o not in seen and o not in stop and not isinstance(o, Literal):
+                seen.add(o)
+                queue.append(o)
+    return out
+
+
+def split_catalogue(graph: Graph) -> list[Extracted]:
+    """Each cataloged resource of a catalogue document with its own closure.
+
+    Shared nodes (one contact point referenced by many datasets) are copied into every record
+    that references them, so that each record stands alone.
+    """
+    roots = find_roots(graph)
+    stop = set(roots)
+    return [Extracted(r, closure(graph, r, stop - {r})) for r in roots]
+
+
+def single_record(graph: Graph) -> Extracted:
+    """The one record of a request body; refuses zero, several, or unattached nodes."""
+    roots = find_roots(graph)
+    if not roots:
+        raise RecordShapeError(
+            "Aucun jeu de données : le document doit décrire un dcat:Dataset, "
+            "dcat:DatasetSeries ou dcat:DataService (avec rdf:type).",
+            "No dataset: the document must describe one dcat:Dataset, dcat:DatasetSeries or "
+            "dcat:DataService (with rdf:type).",
+        )
+    if len(roots) > 1:
+        shown = [_show(r) for r in roots[:5]]
+        raise RecordShapeError(
+            f"{len(roots)} ressources cataloguées dans un seul document ({', '.join(shown)}) : "
+            "envoyez-en une par requête, ou utilisez l'import de catalogue.",
+            f"{len(roots)} cataloged resources in one document ({', '.join(shown)}): send one "
+            "per request, or use the catalogue import.",
+            resources=shown,
+        )
+    record = Extracted(roots[0], closure(graph, roots[0], set()))
+    framing = {s for t in FRAME_TYPES for s in graph.subjects(RDF.type, t)}
+    attached = set(record.graph.subjects())
+    stray = sorted({s for s in graph.subjects() if s not in attached and s not in framing
+                    and not _frames_only(graph, s, framing)}, key=_sort_key)
+    if stray:
+        shown = [_show(s) for s in stray[:5]]
+        raise RecordShapeError(
+            f"Nœuds non rattachés au jeu de données ({', '.join(shown)}) : reliez-les au jeu "
+            "de données ou retirez-les.",
+            f"Nodes not attached to the dataset ({', '.join(shown)}): link them to the "
+            "dataset or remove them.",
+            nodes=shown,
+        )
+    return record
+
+
+def _frames_only(graph: Graph, subject: Node, framing: set[Node]) -> bool:
+    """A node only reached from catalogue framing (e.g. the catalogue's own publisher)."""
+    referrers = set(graph.subjects(None, subject))
+    return bool(referrers) and referrers <= framing
+
+
+def _show(node: Node) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else f"_:{node}"
+
+
+def rename(graph: Graph, old: Node, new: Node) -> Graph:
+    out = Graph()
+    for s, p, o in graph:
+        out.add((new if s == old else s, p, new if o == old else o))
+    return out
+
+
+def skolemise(graph: Graph, prefix: str) -> Graph:
+    """Replace blank nodes by IRIs under prefix, labelled from the graph's canonical form.
+
+    The same content always gets the same IRIs, so a replace with unchanged content is a no-op
+    and the content hash is stable.
+    """
+    if not any(isinstance(n, BNode) for t in graph for n in t):
+        return graph
+    canonical = to_canonical_graph(graph)
+    mapping: dict[Node, URIRef] = {}
+
+    def sk(node: Node) -> Node:
+        if isinstance(node, BNode):
+            if node not in mapping:
+                mapping[node] = URIRef(f"{prefix}{str(node)[:16]}")
+            return mapping[node]
+        return node
+
+    out = Graph()
+    for s, p, o in canonical:
+        out.add((sk(s), p, sk(o)))
+    return out
+
+
+def content_hash(graph: Graph) -> str:
+    """sha256 over the sorted N-Triples of a blank-node-free graph."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def identifiers(graph: Graph, root: Node) -> list[str]:
+    return sorted(str(o) for o in graph.objects(root, DCTERMS.identifier))

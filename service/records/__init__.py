@@ -1,0 +1,1 @@
+"""HTTP API for records: /datasets and /validate."""

@@ -1,0 +1,128 @@
+"""Records over HTTP: create, read (negotiated), replace, delete, validate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from rdflib import Graph
+
+from service.app import services
+from service.auth.tokens import require_publisher
+from service.catalog import bookkeeping
+from service.catalog.bookkeeping import RecordMeta
+from service.errors import SocleError, UnsupportedMediaType
+from service.rdf.formats import SYNTAXES, syntax_for_media_type
+from service.rdf.negotiate import HTML, choose, split_suffix
+from service.rdf.parse import parse_rdf
+from service.rdf.serialize import serialize
+from service.web.labels import describe
+
+bp = Blueprint("records", __name__)
+
+
+def _body_graph() -> Graph:
+    syntax = syntax_for_media_type(request.content_type)
+    if syntax is None:
+        accepted = ", ".join(s.media_type for s in SYNTAXES)
+        raise UnsupportedMediaType(
+            f"Type de contenu « {request.content_type or 'absent'} » non pris en charge ; "
+            f"acceptés : {accepted}.",
+            f"Content-Type '{request.content_type or 'missing'}' not supported; "
+            f"accepted: {accepted}.",
+        )
+    data = request.get_data(cache=False)
+    if not data.strip():
+        raise SocleError("Corps de requête vide.", "Empty request body.")
+    return parse_rdf(data, syntax, base_iri=f"{services().settings.base_url}/datasets/")
+
+
+def _writer() -> str:
+    return require_publisher(services().store, request.headers.get("Authorization"))
+
+
+def _write_body(result, status: int) -> Response:
+    meta = result.meta
+    body = {
+        "id": meta.id, "iri": meta.iri, "outcome": result.outcome,
+        "url": f"{services().settings.base_url}/datasets/{meta.id}",
+        "publisher": meta.publisher, "modified": meta.modified,
+        "validation": result.report,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.post("/datasets")
+def create():
+    writer = _writer()
+    result = services().records.create(writer, _body_graph())
+    response = _write_body(result, 201)
+    response.headers["Location"] = f"{services().settings.base_url}/datasets/{result.meta.id}"
+    return response
+
+
+@bp.get("/datasets/<name>")
+def read(name: str):
+    record_id, suffix = split_suffix(name)
+    meta = services().records.meta(record_id)
+    chosen = choose(request.accept_mimetypes, suffix)
+    graph = services().records.graph(meta)
+    if chosen == HTML:
+        return render_template("records/dataset.html", meta=meta,
+                               view=describe(graph, meta.iri), formats=SYNTAXES)
+    response = Response(serialize(graph, chosen), content_type=chosen.content_type)
+    _cache_headers(response, meta)
+    return response.make_conditional(request)
+
+
+def _cache_headers(response: Response, meta: RecordMeta) -> None:
+    response.set_etag(meta.content_hash[:32])
+    response.headers["Last-Modified"] = _http_date(meta.modified)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{url_for("records.read", name=f"{meta.id}.{s.suffix}", _external=False)}>; '
+        f'rel="alternate"; type="{s.media_type}"' for s in SYNTAXES)
+
+
+def _http_date(stamp: str) -> str:
+    from datetime import datetime
+    from email.utils import format_datetime
+
+    return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")), usegmt=True)
+
+
+@bp.put("/datasets/<name>")
+def replace(name: str):
+    writer = _writer()
+    record_id, _ = split_suffix(name)
+    result = services().records.replace(writer, record_id, _body_graph())
+    return _write_body(result, 200)
+
+
+@bp.delete("/datasets/<name>")
+def delete(name: str):
+    writer = _writer()
+    record_id, _ = split_suffix(name)
+    services().records.delete(writer, record_id)
+    return Response(status=204)
+
+
+@bp.get("/datasets")
+def index():
+    limit = min(max(request.args.get("limit", 100, type=int), 1), 1000)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    publisher = request.args.get("publisher")
+    store = services().store
+    items = bookkeeping.list_records(store, publisher=publisher, limit=limit, offset=offset)
+    return jsonify({
+        "total": bookkeeping.count_records(store, publisher), "limit": limit, "offset": offset,
+        "items": [{"id": m.id, "iri": m.iri, "publisher": m.publisher, "modified": m.modified,
+                   "warnings": m.warnings} for m in items],
+    })
+
+
+@bp.post("/validate")
+def validate():
+    publisher = request.args.get("publisher")
+    report = services().records.check(_body_graph(), publisher)
+    return jsonify(report)

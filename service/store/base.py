@@ -1,0 +1,127 @@
+"""The Store interface every backend implements, and the update compiler they share.
+
+A record write is a list of graph changes applied atomically: both backends turn the list into
+one SPARQL 1.1 Update request, which Oxigraph and SPARQL servers apply as one transaction.
+Results use rdflib terms so that callers never depend on a backend's own types.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+class StoreLocked(RuntimeError):
+    """Another process holds the embedded store (one writer per directory)."""
+
+
+@dataclass(frozen=True)
+class PutGraph:
+    """Replace a whole named graph."""
+
+    name: str
+    triples: Iterable[Triple]
+
+
+@dataclass(frozen=True)
+class DropGraph:
+    name: str
+
+
+@dataclass(frozen=True)
+class PutSubject:
+    """Replace every triple of one subject inside a (system) graph; no triples = delete it."""
+
+    graph: str
+    subject: str
+    triples: Iterable[Triple] = ()
+
+
+Change = PutGraph | DropGraph | PutSubject
+
+
+class Store(ABC):
+    """Named graphs in, SPARQL out. Queries see the union of all graphs as default graph."""
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[dict[str, Node]]: ...
+
+    @abstractmethod
+    def ask(self, sparql: str) -> bool: ...
+
+    @abstractmethod
+    def construct(self, sparql: str) -> Graph: ...
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Apply one SPARQL Update request atomically."""
+
+    @abstractmethod
+    def graph(self, name: str) -> Graph:
+        """The triples of one named graph (empty graph when absent)."""
+
+    @abstractmethod
+    def dump(self, out: BinaryIO) -> None:
+        """Write every quad as N-Quads."""
+
+    @abstractmethod
+    def restore(self, source: BinaryIO) -> int:
+        """Replace the whole content by an N-Quads dump; returns the number of quads."""
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Apply changes as one transaction: all of them or none."""
+        self.update(compile_changes(changes))
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release resources."""
+
+
+def compile_changes(changes: Sequence[Change]) -> str:
+    parts: list[str] = []
+    for change in changes:
+        if isinstance(change, PutGraph):
+            parts.append(f"DROP SILENT GRAPH <{change.name}>")
+            body = "\n".join(triple_lines(change.triples))
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH <{change.name}> {{\n{body}\n}} }}")
+        elif isinstance(change, DropGraph):
+            parts.append(f"DROP SILENT GRAPH <{change.name}>")
+        elif isinstance(change, PutSubject):
+            parts.append(
+                f"DELETE WHERE {{ GRAPH <{change.graph}> {{ <{change.subject}> ?p ?o }} }}"
+            )
+            body = "\n".join(triple_lines(change.triples))
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH <{change.graph}> {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+def triple_lines(triples: Iterable[Triple]) -> Iterator[str]:
+    for s, p, o in triples:
+        yield f"{nt(s)} {nt(p)} {nt(o)} ."
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt(term: Node) -> str:
+    """N-Triples form of a term (blank nodes are not allowed in stored graphs)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        lexical = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    if isinstance(term, BNode):
+        raise ValueError("blank nodes must be skolemised before storage")
+    raise TypeError(f"unsupported term {term!r}")

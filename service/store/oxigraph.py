@@ -1,0 +1,86 @@
+"""Embedded backend: pyoxigraph on local disk (RocksDB). One writer process per directory."""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from service.rdf.parse import term_to_rdflib, to_rdflib
+from service.store.base import Store, StoreLocked
+
+
+class OxigraphStore(Store):
+    """The default store: fast bulk loads, sub-millisecond updates, transactional updates."""
+
+    def __init__(self, path: str | None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(path)
+            else:
+                os.makedirs(path, exist_ok=True)
+                self._store = ox.Store(path)
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLocked(
+                    f"Le dossier de données {path} est déjà ouvert par un autre processus "
+                    "(socle serve ?). Arrêtez-le ou passez par l'API HTTP. / "
+                    f"The data directory {path} is already open in another process "
+                    "(socle serve?). Stop it or use the HTTP API."
+                ) from None
+            raise
+
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store, for code that streams results (SPARQL endpoint, feed)."""
+        return self._store
+
+    def _query(self, sparql: str):
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        result = self._query(sparql)
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = term_to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._query(sparql))
+
+    def construct(self, sparql: str) -> Graph:
+        return to_rdflib(self._query(sparql))
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def graph(self, name: str) -> Graph:
+        return to_rdflib(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def dump(self, out: BinaryIO) -> None:
+        self._store.dump(out, format=ox.RdfFormat.N_QUADS)
+
+    def restore(self, source: BinaryIO) -> int:
+        self._store.clear()
+        self._store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
+        self._store.flush()
+        return len(self._store)
+
+    def count_graphs(self) -> int:
+        return sum(1 for _ in self._store.named_graphs())
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store

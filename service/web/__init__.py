@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja, no build step, no CDN)."""
