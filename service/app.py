@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app
@@ -27,11 +28,17 @@ def services() -> Services:
     return current_app.extensions["socle"]
 
 
-def build_services(settings: Settings) -> Services:
+@lru_cache(maxsize=4)
+def load_validator(shapes_dir: str, vocab_dir: str) -> Any:
+    """Shapes are compiled once per process: validators are immutable and thread-safe."""
     from service.validation import Validator
 
+    return Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir)
+
+
+def build_services(settings: Settings) -> Services:
     store = settings.store or open_store(settings.data)
-    validator = Validator(shapes_dir=settings.shapes_dir, vocab_dir=settings.vocab_dir)
+    validator = load_validator(settings.shapes_dir, settings.vocab_dir)
     return Services(settings, store, validator, RecordService(store, validator, settings.base_url))
 
 

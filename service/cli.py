@@ -262,3 +262,5 @@ def restore(dump, data) -> None:
         count = store.restore(source)
     store.close()
     click.echo(f"{count} quads restaurés / restored.")
+if __name__ == "__main__":
+    main()
