@@ -1,6 +1,6 @@
 """Namespaces used across Socle, in one place so that prefixes stay consistent in every output."""
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -36,7 +36,8 @@ PREFIXES: dict[str, str] = {
 }
 
 # Resource types that make a catalogue record (DCAT-AP 3 "cataloged resources").
-RECORD_TYPES = (DCAT.Dataset, DCAT["DatasetSeries"], DCAT.DataService)
+DATASET_SERIES = URIRef(f"{DCAT}DatasetSeries")  # missing from rdflib's DCAT namespace
+RECORD_TYPES = (DCAT.Dataset, DATASET_SERIES, DCAT.DataService)
 
 # System graphs: kept apart from record graphs so a record replace never touches them.
 RECORDS_GRAPH = "urn:socle:graph:records"

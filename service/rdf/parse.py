@@ -18,6 +18,7 @@ from service.errors import ParseError, UnsafeInputError
 from service.rdf.formats import RdfSyntax
 from service.rdf.namespaces import OWL
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -135,6 +136,8 @@ def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | B
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language, normalize=False)
+    if term.datatype.value == _XSD_STRING:  # RDF 1.1: simple literal == xsd:string
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 

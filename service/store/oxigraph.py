@@ -82,5 +82,6 @@ class OxigraphStore(Store):
         return sum(1 for _ in self._store.named_graphs())
 
     def close(self) -> None:
-        self._store.flush()
-        del self._store
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.path is not None:
+            store.flush()
