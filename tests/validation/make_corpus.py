@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (Turtle fixtures are kept on one line per statement)
 """Regenerate corpus/*.ttl + corpus/manifest.json: one valid record and one file per defect.
 
 Why generated: every defective record is the valid record with one edit, so each file tests
