@@ -40,7 +40,8 @@ SX = "https://socle.opendata.fr/shapes/dcat-ap-3#"
 # Deliberate difference D1 (docs/validation.md): class ranges stay Violations only where our
 # vocabularies type the values (theme, frequency, licence, access right, format) or where the
 # value is a node the record itself describes; ranges on references to outside resources
-# (landing pages, languages, standards, places...) become Warnings.
+# (landing pages, languages, standards, places...) become Info: a curator cannot act on them
+# and real feeds never type such references, so they must not bury the warnings that matter.
 RANGE_VIOLATION_PATHS = {
     "dcat:theme", "dct:accrualPeriodicity", "dct:license", "dct:accessRights", "dct:format",
     "dcat:distribution", "spdx:checksum", "dct:temporal", "dct:publisher", "dct:creator",
@@ -110,9 +111,10 @@ def rules_from(g: Graph) -> list[tuple]:
                 for o in g.objects(ps, pred):
                     arg = int(o) if kind in ("min", "max") else (
                         str(o).rsplit("#", 1)[1] if kind == "node" else curie(o))
+                    level = sev
                     if kind == "class" and path not in RANGE_VIOLATION_PATHS:
-                        sev = "Warning"
-                    out.append((curie(cls), path, kind, arg, sev))
+                        level = "Info"
+                    out.append((curie(cls), path, kind, arg, level))
     return sorted(set(out), key=lambda r: (r[0], r[1], r[2], str(r[3]), r[4]))
 
 
