@@ -14,6 +14,7 @@ from service.store.base import Triple
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 SIREN_PATTERN = re.compile(r"^\d{9}$")
+LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ def publisher_triples(pub: Publisher) -> list[Triple]:
         (node, RDF.type, FOAF.Agent),
         (node, RDF.type, FOAF.Organization),
         (node, FOAF.name, Literal(pub.name, lang="fr")),
+        # Publishers here are local authorities and their groupings (ADMS publisher types).
+        (node, DCTERMS.type, LOCAL_AUTHORITY),
     ]
     if pub.siren:
         triples.append((node, DCTERMS.identifier, Literal(pub.siren)))

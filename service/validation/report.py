@@ -61,8 +61,15 @@ class Report:
 
     @classmethod
     def from_results(cls, results) -> Report:
-        """Deduplicate and sort (violations first) so reports are stable across engines."""
-        return cls(tuple(sorted(set(results), key=_sort_key)))
+        """Deduplicate and sort (violations first) so reports are stable across engines.
+
+        Two shapes may flag the same gap (DCAT-AP recommends a contact point, the French
+        profile asks for one too): a curator gets one line per (focus, path, value, severity).
+        """
+        kept: dict[tuple, ValidationResult] = {}
+        for r in sorted(set(results), key=_sort_key):
+            kept.setdefault((r.severity, r.focus, r.path, r.value), r)
+        return cls(tuple(kept.values()))
 
     @property
     def conforms(self) -> bool:
