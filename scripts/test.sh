@@ -9,5 +9,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-.venv/bin/ruff check service tests bench
+.venv/bin/ruff check service tests bench shapes vocab
 .venv/bin/python -m pytest -q "$@"

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_FIXTURES = HERE.parent.parent / "shared" / "fixtures"
 
 # (output file, source file, scheme, extra rdf:type of the concepts, kept codes or None=all)
-FILE_TYPES = (
+FILE_TYPES = (  # noqa: SIM905 - codes read best as one block
     "CSV TSV JSON GEOJSON JSON_LD XLSX XLS ODS PDF ZIP SHP XML RDF RDF_XML RDF_TURTLE "
     "RDF_N_TRIPLES RDF_N_QUADS RDF_TRIG KML KMZ GPKG GML HTML TXT DOC DOCX ODT YAML "
     "GTFS SQL TAR_GZ GZIP 7Z NETCDF TIFF GEOTIFF PNG JPEG DBF MIF_MID DWG DXF ATOM RSS "
@@ -31,10 +31,14 @@ FILE_TYPES = (
 TABLES = (
     ("data-themes.ttl", "data-theme-skos.rdf", "data-theme", (), None),
     ("frequencies.ttl", "frequencies-skos.rdf", "frequency", (DCTERMS.Frequency,), None),
-    ("file-types.ttl", "filetypes-skos.rdf", "file-type", (DCTERMS.MediaTypeOrExtent,),
-     FILE_TYPES),
-    ("access-rights.ttl", "access-right-skos-ap-act.rdf", "access-right",
-     (DCTERMS.RightsStatement,), None),
+    ("file-types.ttl", "filetypes-skos.rdf", "file-type", (DCTERMS.MediaTypeOrExtent,), FILE_TYPES),
+    (
+        "access-rights.ttl",
+        "access-right-skos-ap-act.rdf",
+        "access-right",
+        (DCTERMS.RightsStatement,),
+        None,
+    ),
 )
 SCHEME_TITLES = {
     "data-theme": ("Thèmes des données (UE)", "Data themes (EU)"),
@@ -44,8 +48,11 @@ SCHEME_TITLES = {
 }
 # French labels missing from the source tables (access-right has them only as SKOS-XL).
 FR_OVERRIDES = {
-    "PUBLIC": "public", "RESTRICTED": "restreint", "NON_PUBLIC": "non public",
-    "CONFIDENTIAL": "confidentiel", "SENSITIVE": "sensible",
+    "PUBLIC": "public",
+    "RESTRICTED": "restreint",
+    "NON_PUBLIC": "non public",
+    "CONFIDENTIAL": "confidentiel",
+    "SENSITIVE": "sensible",
 }
 HEADER = (
     "# Subset of the EU Vocabularies authority table '{scheme}' (Publications Office of the\n"
@@ -105,8 +112,10 @@ def build_scdl(fixtures: Path) -> None:
     o.bind("socle", socle)
     scheme = URIRef("https://schema.data.gouv.fr/")
     o.add((scheme, RDF.type, SKOS.ConceptScheme))
-    for lang, t in (("fr", "Schémas du Socle Commun des Données Locales (SCDL)"),
-                    ("en", "French Local Data Common Base (SCDL) schemas")):
+    for lang, t in (
+        ("fr", "Schémas du Socle Commun des Données Locales (SCDL)"),
+        ("en", "French Local Data Common Base (SCDL) schemas"),
+    ):
         o.add((scheme, DCTERMS.title, Literal(t, lang=lang)))
         o.add((scheme, SKOS.prefLabel, Literal(t, lang=lang)))
     for s in data["schemas"]:
