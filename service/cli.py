@@ -90,7 +90,10 @@ def serve(host, port, data, base_url, demo, threads) -> None:
     click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="socle", max_request_body_size=settings.max_body_bytes + 1)
+                   ident="socle",
+                   # Above this waitress answers a plain 413 itself; below it the app answers
+                   # problem+json without reading the body (it checks Content-Length first).
+                   max_request_body_size=max(100 * 1024 * 1024, 2 * settings.max_body_bytes))
 
 
 @main.group()

@@ -122,3 +122,17 @@ def count_records(store: Store, publisher: str | None = None) -> int:
         SELECT (COUNT(?rec) AS ?n) WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
           ?rec socle:localId ?id . {where} }} }}""")
     return int(rows[0]["n"]) if rows else 0
+
+
+def titles(store: Store, iris: list[str], lang: str = "fr") -> dict[str, str]:
+    """dct:title of each record, preferring lang, in one query."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = store.select(f"""PREFIX dct: <{DCTERMS}>
+        SELECT ?iri ?title WHERE {{
+          VALUES ?iri {{ {values} }} GRAPH ?iri {{ ?iri dct:title ?title }} }}""")
+    out: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: getattr(r["title"], "language", None) != lang):
+        out.setdefault(str(row["iri"]), str(row["title"]))
+    return out

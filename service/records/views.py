@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from email.utils import format_datetime
+
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from rdflib import Graph
 
@@ -85,9 +88,6 @@ def _cache_headers(response: Response, meta: RecordMeta) -> None:
 
 
 def _http_date(stamp: str) -> str:
-    from datetime import datetime
-    from email.utils import format_datetime
-
     return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")), usegmt=True)
 
 

@@ -7,8 +7,6 @@ from flask import Blueprint, jsonify, render_template
 from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.publishers import list_publishers
-from service.rdf.namespaces import DCTERMS
-from service.web.labels import text
 
 bp = Blueprint("web", __name__)
 
@@ -17,14 +15,10 @@ bp = Blueprint("web", __name__)
 def home():
     store = services().store
     latest = bookkeeping.list_records(store, limit=50)
-    titled = []
-    for meta in latest:
-        graph = services().records.graph(meta)
-        from rdflib import URIRef
-
-        titled.append((meta, text(graph, URIRef(meta.iri), DCTERMS.title) or meta.id))
+    titles = bookkeeping.titles(store, [m.iri for m in latest])
     return render_template("home.html", publishers=list_publishers(store),
-                           total=bookkeeping.count_records(store), latest=titled)
+                           total=bookkeeping.count_records(store),
+                           latest=[(m, titles.get(m.iri, m.id)) for m in latest])
 
 
 @bp.get("/health")
