@@ -24,6 +24,7 @@ from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
 from service.store import DropGraph, PutGraph, Store
 
+SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
 
 Outcome = Lit["created", "updated", "unchanged"]
@@ -194,6 +195,13 @@ class RecordService:
         if not prepared.iri.startswith(("http://", "https://", "urn:")):
             raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
                                    "The dataset IRI must be http(s) or urn.")
+        if prepared.iri.startswith(SYSTEM_IRI_PREFIX):
+            # The record graph is named by this IRI: a system graph name would be dropped and
+            # overwritten (tokens, publishers, bookkeeping).
+            raise RecordShapeError(
+                f"IRI réservée au service : {prepared.iri}.",
+                f"IRI reserved for the service: {prepared.iri}.",
+            )
         digest = content_hash(prepared.graph)
         if current is not None and current.content_hash == digest:
             return WriteResult("unchanged", current, current.validation)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -34,6 +35,8 @@ def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> 
         quads = list(ox.parse(data, format=syntax.oxigraph, base_iri=base_iri))
     except SyntaxError as exc:
         line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+        if line is None and syntax.name == "rdfxml":
+            line, column = _xml_position(data)
         raise ParseError(
             f"Document {syntax.label} invalide : {exc.msg}",
             f"Invalid {syntax.label} document: {exc.msg}",
@@ -44,6 +47,19 @@ def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> 
                          f"Invalid {syntax.label} document: {exc}", syntax=syntax.name) from None
     _refuse_imports(quads)
     return quads
+
+
+def _xml_position(data: bytes) -> tuple[int | None, int | None]:
+    """Where an XML document stops being well-formed (Oxigraph's RDF/XML errors carry none).
+
+    Only called after check_safe refused DTDs, so expat has no entity to expand or fetch.
+    """
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        return exc.lineno, exc.offset + 1
+    return None, None
 
 
 def _decode(data: bytes) -> str:
@@ -77,10 +93,14 @@ def check_safe(text: str, syntax: RdfSyntax) -> None:
     elif syntax.name == "jsonld":
         try:
             doc = json.loads(text)
+            refs = list(_remote_refs(doc))
         except json.JSONDecodeError as exc:
             raise ParseError(f"JSON invalide : {exc.msg}", f"Invalid JSON: {exc.msg}",
                              line=exc.lineno, column=exc.colno, syntax="jsonld") from None
-        for construct, value in _remote_refs(doc):
+        except RecursionError:
+            raise ParseError("JSON trop profondément imbriqué.", "JSON nested too deeply.",
+                             syntax="jsonld") from None
+        for construct, value in refs:
             raise UnsafeInputError(
                 f"{construct} distant refusé ({value}) : le service ne télécharge pas de "
                 "contexte JSON-LD. Mettez le contexte en ligne dans le document.",
