@@ -39,6 +39,10 @@ def _guard(func: Callable) -> Callable:
             _fail(f"Erreur : {err.detail_fr}\nError: {err.detail_en}")
         except StoreLocked as err:
             _fail(str(err))
+        except OSError as err:  # unusable data directory or file: no traceback either
+            where, why = err.filename or "", err.strerror or str(err)
+            _fail(f"Erreur : accès impossible à {where} ({why}).\n"
+                  f"Error: cannot use {where} ({why}).")
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -253,17 +257,26 @@ def export(data) -> None:
 
 
 @main.command()
-@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.argument("dump")
 @data_option
 @_guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
     from service.store import open_store
 
+    if not Path(dump).is_file():
+        raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
     store = open_store(_settings(data=data).data)
-    with open(dump, "rb") as source:
-        count = store.restore(source)
-    store.close()
+    try:
+        with open(dump, "rb") as source:
+            count = store.restore(source)
+    except SyntaxError as exc:
+        raise SocleError(f"Sauvegarde N-Quads invalide ({dump}, ligne {exc.lineno}) : {exc.msg}"
+                         " ; rien n'a été modifié.",
+                         f"Invalid N-Quads dump ({dump}, line {exc.lineno}): {exc.msg}; "
+                         "nothing was changed.") from None
+    finally:
+        store.close()
     click.echo(f"{count} quads restaurés / restored.")
 if __name__ == "__main__":
     main()

@@ -18,6 +18,7 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -73,6 +74,11 @@ class OxigraphStore(Store):
         self._store.dump(out, format=ox.RdfFormat.N_QUADS)
 
     def restore(self, source: BinaryIO) -> int:
+        # Check the whole dump parses before clearing: a bad file must not wipe the store.
+        start = source.tell()
+        for _ in ox.parse(source, format=ox.RdfFormat.N_QUADS):
+            pass
+        source.seek(start)
         self._store.clear()
         self._store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
         self._store.flush()
@@ -83,5 +89,5 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         store = self.__dict__.pop("_store", None)
-        if store is not None and self.path is not None:
+        if store is not None and self.path is not None and not self.read_only:
             store.flush()
