@@ -1,0 +1,113 @@
+"""kill -9 in the middle of `socle import`: every record is whole or absent, and re-importing
+finishes the job, reporting what was already there as unchanged."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from service.app import load_validator
+from service.catalog.bookkeeping import list_records
+from service.catalog.publishers import add_publisher
+from service.catalog.records import RecordService
+from service.config import Settings
+from service.rdf.formats import TURTLE
+from service.rdf.namespaces import SYSTEM_GRAPHS, VCARD
+from service.rdf.parse import parse_rdf
+from service.rdf.records import content_hash, split_catalogue
+from service.store import open_store
+from tests.cli.conftest import CLI, catalogue, env, socle
+from tests.conftest import REPO
+
+N = 300
+DEFAULT_BASE = Settings().base_url  # what the CLI mints IRIs under (no SOCLE_* in its env)
+
+
+def expected_triples(document: str) -> int:
+    """Triples of one record graph, by importing the first dataset into a scratch store."""
+    store = open_store(None)
+    add_publisher(store, DEFAULT_BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    settings = Settings()
+    records = RecordService(store, load_validator(settings.shapes_dir, settings.vocab_dir),
+                            DEFAULT_BASE)
+    first = split_catalogue(parse_rdf(document.encode(), TURTLE))[0]
+    result = records.upsert("montfort", first)
+    assert result.outcome == "created"
+    return len(store.graph(result.meta.iri))
+
+
+def committed(data: Path) -> int | None:
+    """Records bookkept so far, read beside the running writer (None when not readable)."""
+    try:
+        store = open_store(str(data), read_only=True)
+    except Exception:  # noqa: BLE001 - the secondary instance may race the writer's compaction
+        return None
+    try:
+        return len(list_records(store, limit=N + 1))
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path):
+    document = catalogue(N)
+    big = tmp_path / "big.ttl"
+    big.write_text(document, encoding="utf-8")
+    per_record = expected_triples(document)
+
+    log = (tmp_path / "import.log").open("w")
+    proc = subprocess.Popen([*CLI, "import", str(big), "--publisher", "montfort",
+                             "--data", str(data)], cwd=REPO, env=env(),
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen = committed(data)
+            if seen is not None and seen >= 20:
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, "the import finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=10)
+        log.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    store = open_store(str(data))
+    try:
+        metas = list_records(store, limit=N + 1)
+        assert 0 < len(metas) < N, len(metas)
+        for meta in metas:
+            graph = store.graph(meta.iri)
+            node = URIRef(meta.iri)
+            assert len(graph) == per_record, meta.id
+            assert content_hash(graph) == meta.content_hash, meta.id
+            assert str(graph.value(node, DCTERMS.identifier)) == meta.id
+            assert (node, RDF.type, DCAT.Dataset) in graph
+            assert graph.value(node, DCTERMS.title) is not None
+            dist = graph.value(node, DCAT.distribution)
+            for p in (DCAT.accessURL, DCAT.downloadURL, DCTERMS.format, DCTERMS.license):
+                assert graph.value(dist, p) is not None, (meta.id, p)
+            contact = graph.value(node, DCAT.contactPoint)
+            assert graph.value(contact, VCARD.fn) is not None
+            assert graph.value(contact, VCARD.hasEmail) is not None
+        graphs = {g.value for g in store.native.named_graphs()} - set(SYSTEM_GRAPHS)
+        assert graphs == {m.iri for m in metas}, "record graphs without bookkeeping (or back)"
+        done_before = len(metas)
+    finally:
+        store.close()
+
+    again = socle("import", str(big), "--publisher", "montfort", data=data, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == (
+        f"créés/created={N - done_before} mis à jour/updated=0 "
+        f"inchangés/unchanged={done_before} échecs/failed=0")
