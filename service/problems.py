@@ -53,10 +53,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
+        fr, en = "Erreur interne : rien n'a été enregistré.", "Internal error: nothing was stored."
         problem = {
             "type": "about:blank", "title": "Internal Server Error", "status": 500,
-            "detail": "Erreur interne : rien n'a été enregistré. — Internal error: nothing "
-                      "was stored.",
+            "detail": f"{fr} — {en}", "detail_fr": fr, "detail_en": en,
             "instance": request.path,
         }
         return problem_response(problem, 500)

@@ -29,6 +29,8 @@ def parse_rdf(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> Gr
 
 
 def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[ox.Quad]:
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8 byte order mark, as Windows editors write
+        data = data[3:]
     text = _decode(data)
     check_safe(text, syntax)
     try:
@@ -46,7 +48,19 @@ def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> 
         raise ParseError(f"Document {syntax.label} invalide : {exc}",
                          f"Invalid {syntax.label} document: {exc}", syntax=syntax.name) from None
     _refuse_imports(quads)
+    _refuse_triple_terms(quads, syntax)
     return quads
+
+
+def _refuse_triple_terms(quads: Iterable[ox.Quad], syntax: RdfSyntax) -> None:
+    """RDF-star quoted triples (<< s p o >>) have no place in a DCAT record."""
+    for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise ParseError(
+                f"Triplet cité RDF-star (<< … >>) non pris en charge : {quad}.",
+                f"RDF-star quoted triple (<< … >>) not supported: {quad}.",
+                construct="<< >>", syntax=syntax.name,
+            )
 
 
 def _xml_position(data: bytes) -> tuple[int | None, int | None]:
