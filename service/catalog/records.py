@@ -202,6 +202,7 @@ class RecordService:
                 f"IRI réservée au service : {prepared.iri}.",
                 f"IRI reserved for the service: {prepared.iri}.",
             )
+        self._refuse_foreign_subjects(prepared, publisher)
         digest = content_hash(prepared.graph)
         if current is not None and current.content_hash == digest:
             return WriteResult("unchanged", current, current.validation)
@@ -226,6 +227,28 @@ class RecordService:
             bookkeeping.bookkeeping_change(self.base_url, meta, publisher.iri),
         ])
         return WriteResult("updated" if current else "created", meta, report_dict)
+
+    def _refuse_foreign_subjects(self, prepared: Prepared, publisher: Publisher) -> None:
+        """A record describes only itself: no triples about another record or publisher.
+
+        Queries see the union of record graphs, so such triples would change what others see
+        of someone else's dataset (title, publisher...).
+        """
+        own = (prepared.iri, publisher.iri)
+        for subject in {str(s) for s in prepared.graph.subjects() if isinstance(s, URIRef)}:
+            if subject in own or subject.startswith(
+                    (f"{prepared.iri}#", f"{self.base_url}/datasets/{prepared.record_id}#")):
+                continue
+            if (subject.startswith(tuple(f"{self.base_url}/{area}/" for area in
+                                         ("datasets", "publishers", "records")))
+                    or bookkeeping.by_iri(self.store, subject) is not None):
+                raise RecordShapeError(
+                    f"Le document décrit <{subject}>, qui appartient à un autre "
+                    "enregistrement ou éditeur : retirez ces triplets.",
+                    f"The document describes <{subject}>, which belongs to another record or "
+                    "publisher: remove those triples.",
+                    nodes=[f"<{subject}>"],
+                )
 
 
 

@@ -193,6 +193,18 @@ CASES = [
     Case("dataset-iri-is-system-graph", "POST", "/datasets", TURTLE,
          ttl_with("[] a dcat:Dataset ;", "<urn:socle:graph:auth> a dcat:Dataset ;"), 400,
          "urn:socle:graph:auth"),
+    Case("describes-another-record", "POST", "/datasets",
+         {"Content-Type": "text/turtle", "Authorization": f"Bearer {OTHER}"},
+         ttl_with("[] a dcat:Dataset ;",
+                  f"[] a dcat:Dataset ;\n  dct:relation <{BASE}/datasets/{EXISTING}> ;",
+                  NEW_TTL)
+         + f'<{BASE}/datasets/{EXISTING}> <http://purl.org/dc/terms/title> "PIRATÉ"@fr .\n',
+         400, f"{BASE}/datasets/{EXISTING}", {"nodes": [f"<{BASE}/datasets/{EXISTING}>"]}),
+    Case("describes-another-publisher", "POST", "/datasets", TURTLE,
+         ttl_with("[] a dcat:Dataset ;",
+                  f"[] a dcat:Dataset ;\n  dct:creator <{BASE}/publishers/iffendic> ;", NEW_TTL)
+         + f'<{BASE}/publishers/iffendic> <http://xmlns.com/foaf/0.1/name> "Piraté"@fr .\n',
+         400, "publishers/iffendic"),
     # -- authentication and ownership -----------------------------------------------------------
     Case("no-token", "POST", "/datasets", {"Content-Type": "text/turtle"}, VALID_TTL, 401,
          "Authorization"),
