@@ -392,10 +392,8 @@ skolemise(g, "http://socle.test/datasets/x#")
 """
 
 
-@pytest.mark.xfail(strict=True, reason="rdflib to_canonical_graph is ~n^4 on indistinguishable "
-                   "blank nodes: 40 identical `[ a dcat:Distribution ]` take ~12 s, 60 about a "
-                   "minute, from a 2 KB body (CPU denial of service). pyoxigraph's "
-                   "Dataset.canonicalize does 2000 in 20 ms but changes skolem IRIs.")
+# Skolemising used rdflib's full canonicalisation, ~n^4 on indistinguishable blank nodes
+# (40 identical `[ a dcat:Distribution ]` took ~12 s from a 2 KB body); now linear.
 def test_symmetric_blank_nodes_do_not_pin_a_worker():
     import subprocess
     import sys

@@ -165,3 +165,21 @@ def test_health_and_home(client, created):
     home = client.get("/")
     assert home.status_code == 200
     assert "Délibérations du conseil municipal" in home.get_data(as_text=True)
+
+
+def test_skolem_iris_are_stable_and_distinct(svc, publisher):
+    from service.rdf.formats import TURTLE
+    from service.rdf.parse import parse_rdf
+    from service.rdf.records import single_record, skolemise
+
+    body = VALID_SKOLEM.encode()
+    first = skolemise(single_record(parse_rdf(body, TURTLE)).graph, "http://x/d#")
+    second = skolemise(single_record(parse_rdf(body, TURTLE)).graph, "http://x/d#")
+    assert set(first) == set(second)  # same content, same IRIs
+    dists = {o for o in first.objects(None, DCAT.distribution)}
+    assert len(dists) == 3  # identical distributions stay three nodes
+
+
+VALID_SKOLEM = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<http://x/d> a dcat:Dataset ; dcat:distribution [ a dcat:Distribution ] ,
+  [ a dcat:Distribution ] , [ a dcat:Distribution ; dcat:accessURL <http://x/f.csv> ] ."""
