@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from service.catalog.records import RecordService
 from service.config import Settings
+from service.feed.index import FeedIndex
 from service.store import Store, open_store
 
 
@@ -22,6 +23,7 @@ class Services:
     store: Store
     validator: Any
     records: RecordService
+    feed_index: FeedIndex
 
 
 def services() -> Services:
@@ -39,7 +41,10 @@ def load_validator(shapes_dir: str, vocab_dir: str) -> Any:
 def build_services(settings: Settings) -> Services:
     store = settings.store or open_store(settings.data)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
-    return Services(settings, store, validator, RecordService(store, validator, settings.base_url))
+    records = RecordService(store, validator, settings.base_url)
+    feed_index = FeedIndex(store)
+    records.observers.append(feed_index)
+    return Services(settings, store, validator, records, feed_index)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -57,10 +62,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         load_demo(svc.store, svc.records)
 
     from service import problems
+    from service.feed.views import bp as feed_bp
     from service.records.views import bp as records_bp
     from service.web.views import bp as web_bp
 
     problems.init_app(app)
     app.register_blueprint(records_bp)
+    app.register_blueprint(feed_bp)
     app.register_blueprint(web_bp)
     return app

@@ -21,6 +21,11 @@ class Settings:
     shapes_dir: str = str(REPO_ROOT / "shapes")
     vocab_dir: str = str(REPO_ROOT / "vocab")
     threads: int = 8
+    # The whole catalogue's dcat:Catalog node (the operator's platform).
+    catalog_title: str = "Catalogue des données publiques locales"
+    catalog_description: str = ("Jeux de données publiés par les collectivités de la plateforme, "
+                                "au format DCAT-AP.")
+    operator_name: str = "Plateforme Socle"
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 

@@ -33,7 +33,8 @@ class RecordMeta:
 
 
 def now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """UTC, to the millisecond: creation stamps order the feed."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def record_node(base_url: str, record_id: str) -> str:
@@ -87,12 +88,14 @@ def _one(store: Store, where: str) -> RecordMeta | None:
     return _meta(rows[0]) if rows else None
 
 
+# VALUES, not FILTER: Oxigraph binds the key first (an index lookup) instead of scanning every
+# record and filtering, which made each lookup O(records), ~100 ms per miss at 10k records.
 def by_id(store: Store, record_id: str) -> RecordMeta | None:
-    return _one(store, f"FILTER(?id = {Literal(record_id).n3()})")
+    return _one(store, f"VALUES ?id {{ {Literal(record_id).n3()} }}")
 
 
 def by_iri(store: Store, iri: str) -> RecordMeta | None:
-    return _one(store, f"FILTER(?iri = <{iri}>)")
+    return _one(store, f"VALUES ?iri {{ <{iri}> }}")
 
 
 def by_identifier(store: Store, publisher_id: str, identifier: str) -> RecordMeta | None:
@@ -100,10 +103,10 @@ def by_identifier(store: Store, publisher_id: str, identifier: str) -> RecordMet
     query = f"""
     PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
     SELECT ?id WHERE {{
+      GRAPH ?iri {{ ?iri dct:identifier {Literal(identifier).n3()} }}
       GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(publisher_id).n3()} ;
                                      foaf:primaryTopic ?iri ; socle:localId ?id }}
-      GRAPH ?iri {{ ?iri dct:identifier {Literal(identifier).n3()} }}
-    }} LIMIT 1"""
+    }} LIMIT 1"""  # identifier first: Oxigraph keeps this join order (an index lookup)
     rows = store.select(query)
     return by_id(store, str(rows[0]["id"])) if rows else None
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from typing import Literal as Lit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -20,7 +21,7 @@ from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, get_publisher, publisher_triples
 from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, RecordShapeError
-from service.rdf.namespaces import DCTERMS
+from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
 from service.store import DropGraph, PutGraph, Store
 
@@ -28,6 +29,13 @@ SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
 
 Outcome = Lit["created", "updated", "unchanged"]
+
+
+class RecordObserver(Protocol):
+    def record_written(self, meta: RecordMeta, themes: Iterable[str],
+                       keywords: Iterable[str]) -> None: ...
+
+    def record_deleted(self, record_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class RecordService:
         self.store = store
         self.validator = validator
         self.base_url = base_url.rstrip("/")
+        # Told of every committed write (the feed's order index keeps itself current).
+        self.observers: list[RecordObserver] = []
         # Check-then-write sections (id allocation, ownership) must not interleave.
         self._lock = threading.RLock()
 
@@ -109,6 +119,8 @@ class RecordService:
             check_owner(publisher_id, current.publisher)
             self.store.apply([DropGraph(current.iri),
                               bookkeeping.delete_change(self.base_url, record_id)])
+            for observer in self.observers:
+                observer.record_deleted(record_id)
 
     def check(self, document: Graph, publisher_id: str | None = None) -> dict[str, Any]:
         """POST /validate: the report a write would get, storing nothing."""
@@ -226,6 +238,11 @@ class RecordService:
             PutGraph(prepared.iri, prepared.graph),
             bookkeeping.bookkeeping_change(self.base_url, meta, publisher.iri),
         ])
+        node = URIRef(prepared.iri)
+        themes = [str(t) for t in prepared.graph.objects(node, DCAT.theme)]
+        keywords = [str(k) for k in prepared.graph.objects(node, DCAT.keyword)]
+        for observer in self.observers:
+            observer.record_written(meta, themes, keywords)
         return WriteResult("updated" if current else "created", meta, report_dict)
 
     def _refuse_foreign_subjects(self, prepared: Prepared, publisher: Publisher) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -66,6 +67,11 @@ class Store(ABC):
     @abstractmethod
     def graph(self, name: str) -> Graph:
         """The triples of one named graph (empty graph when absent)."""
+
+    @abstractmethod
+    def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
+        """The triples of several named graphs, as pyoxigraph terms: the feed's fast path
+        (no rdflib objects), graph after graph in the order given."""
 
     @abstractmethod
     def dump(self, out: BinaryIO) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -69,6 +70,11 @@ class OxigraphStore(Store):
 
     def graph(self, name: str) -> Graph:
         return to_rdflib(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
+        for name in names:
+            for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                yield quad.triple
 
     def dump(self, out: BinaryIO) -> None:
         self._store.dump(out, format=ox.RdfFormat.N_QUADS)

@@ -1,0 +1,1 @@
+"""The harvestable DCAT feed: paged catalogue, per publisher, in every RDF syntax."""

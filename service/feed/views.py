@@ -1,0 +1,165 @@
+"""GET /catalog and /publishers/{id}/catalog: the paged, harvestable DCAT feed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from service.app import services
+from service.catalog.publishers import get_publisher, list_publishers
+from service.errors import NotFound, SocleError
+from service.feed.index import Filters, Snapshot
+from service.feed.page import CatalogInfo, Paging, catalog_triples, hydra_triples
+from service.rdf.formats import BY_SUFFIX, RdfSyntax
+from service.rdf.namespaces import PREFIXES
+from service.rdf.negotiate import choose
+from service.rdf.profiles import get_profile
+
+bp = Blueprint("feed", __name__)
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        bounds = f"{low}–{high}" if high else f"≥ {low}"
+        raise SocleError(f"Paramètre {name} invalide « {raw} » : entier {bounds} attendu.",
+                         f"Invalid {name} '{raw}': integer {bounds} expected.",
+                         parameter=name)
+    return value
+
+
+def _filters(publisher: str | None) -> Filters:
+    since = request.args.get("modified_since")
+    parsed = None
+    if since:
+        try:
+            parsed = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            raise SocleError(
+                f"modified_since invalide « {since} » : date ISO 8601 attendue "
+                "(2024-01-31 ou 2024-01-31T12:00:00Z).",
+                f"Invalid modified_since '{since}': ISO 8601 expected "
+                "(2024-01-31 or 2024-01-31T12:00:00Z).", parameter="modified_since") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    return Filters(publisher=publisher or request.args.get("publisher"),
+                   theme=request.args.get("theme"), keyword=request.args.get("keyword"),
+                   modified_since=parsed)
+
+
+@bp.route("/catalog", methods=["GET", "HEAD"])
+@bp.route("/catalog.<ext>", methods=["GET", "HEAD"])
+def catalog(ext: str | None = None):
+    settings = services().settings
+    base = settings.base_url
+    parts = tuple(f"{base}/publishers/{p.id}/catalog" for p in list_publishers(services().store))
+    info = CatalogInfo(f"{base}/catalog", settings.catalog_title, settings.catalog_description,
+                       f"{base}/operator", settings.operator_name, f"{base}/", parts)
+    return _feed(info, "/catalog", ext, None)
+
+
+@bp.route("/publishers/<publisher_id>/catalog", methods=["GET", "HEAD"])
+@bp.route("/publishers/<publisher_id>/catalog.<ext>", methods=["GET", "HEAD"])
+def publisher_catalog(publisher_id: str, ext: str | None = None):
+    svc = services()
+    pub = get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    base = svc.settings.base_url
+    info = CatalogInfo(f"{base}/publishers/{pub.id}/catalog", f"Catalogue — {pub.name}",
+                       f"Jeux de données publiés par {pub.name}.", pub.iri, pub.name, f"{base}/")
+    return _feed(info, f"/publishers/{pub.id}/catalog", ext, pub.id)
+
+
+def _syntax(ext: str | None) -> RdfSyntax:
+    suffix = None
+    if ext is not None:
+        suffix = BY_SUFFIX.get(ext)
+        if suffix is None:
+            raise NotFound(f"Format inconnu « .{ext} » (.ttl, .rdf, .jsonld, .nt).",
+                           f"Unknown format '.{ext}' (.ttl, .rdf, .jsonld, .nt).")
+    return choose(request.accept_mimetypes, suffix, html=False)  # type: ignore[return-value]
+
+
+def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None) -> Response:
+    svc = services()
+    syntax = _syntax(ext)
+    profile_name = request.args.get("profile")
+    profile = get_profile(profile_name)
+    page = _int_arg("page", 1, 1)
+    size = _int_arg("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    filters = _filters(publisher)
+    snap = svc.feed_index.page(filters, (page - 1) * size, size)
+    last = max(1, -(-snap.total // size))
+    if page > last:
+        raise NotFound(f"Page {page} au-delà de la dernière ({last}).",
+                       f"Page {page} is beyond the last one ({last}).", last_page=last)
+    etag = _etag(snap, request.full_path, syntax.name)
+    response = Response(content_type=syntax.content_type)
+    response.set_etag(etag)
+    response.last_modified = snap.changed_at
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    if request.if_none_match.contains(etag) or (
+            not request.if_none_match and request.if_modified_since
+            and request.if_modified_since >= snap.changed_at):
+        response.status_code = 304
+        return response
+    suffix_path = f"{svc.settings.base_url}{path}" + (f".{ext}" if ext else "")
+    paging = _paging(suffix_path, page, last, size, snap.total)
+    modified = max((e.modified for e in snap.entries), default=_stamp(snap.changed_at))
+    head = [*catalog_triples(info, modified, (e.iri for e in snap.entries)),
+             *hydra_triples(info.iri, paging)]
+    # Group by subject, catalogue first, so that Turtle reads as one block per node.
+    head.sort(key=lambda t: (t.subject.value != info.iri, t.subject.value))
+    triples = head
+    triples += profile(svc.store.triples([e.iri for e in snap.entries]))
+    # HEAD answers the same headers as GET, Content-Length included (udata sends HEAD to
+    # detect the format); Werkzeug drops the body.
+    response.set_data(_serialize(triples, syntax))
+    return response
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _etag(snap: Snapshot, full_path: str, syntax: str) -> str:
+    key = f"{snap.version}|{snap.changed_at.isoformat()}|{full_path}|{syntax}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _paging(url: str, page: int, last: int, size: int, total: int) -> Paging:
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+
+    def link(n: int) -> str:
+        query = urlencode([*kept, ("page", str(n))])
+        return f"{url}?{query}"
+
+    return Paging(this=link(page), first=link(1), last=link(last),
+                  next=link(page + 1) if page < last else None,
+                  previous=link(page - 1) if page > 1 else None, total=total, page_size=size)
+
+
+def _serialize(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:
+    if syntax.name == "jsonld":
+        # Expanded JSON-LD from Oxigraph under an inline context: valid, and no remote context.
+        expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+        return json.dumps({"@context": PREFIXES, "@graph": expanded},
+                          ensure_ascii=False).encode("utf-8")
+    prefixes = PREFIXES if syntax.name in ("turtle", "rdfxml") else None
+    return ox.serialize(triples, format=syntax.oxigraph, prefixes=prefixes)
+
+

@@ -1,0 +1,32 @@
+"""Output profiles: how a stored record is shaped for a given consumer (DCAT-AP 3, DCAT-AP 2.1.1,
+data.gouv.fr). Each profile is a function from a record's triples to the triples served."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from service.errors import SocleError
+
+Transform = Callable[[Iterable[ox.Triple]], Iterable[ox.Triple]]
+DEFAULT = "dcat-ap-3"
+
+
+def _identity(triples: Iterable[ox.Triple]) -> Iterable[ox.Triple]:
+    return triples
+
+
+PROFILES: dict[str, Transform] = {"dcat-ap-3": _identity}
+
+
+def get_profile(name: str | None) -> Transform:
+    name = name or DEFAULT
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise SocleError(
+            f"Profil inconnu « {name} » ; profils : {', '.join(sorted(PROFILES))}.",
+            f"Unknown profile '{name}'; profiles: {', '.join(sorted(PROFILES))}.",
+            parameter="profile",
+        ) from None
