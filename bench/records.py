@@ -152,6 +152,13 @@ def summary(ms: list[float], wall_s: float | None = None) -> dict[str, Any]:
     return out
 
 
+def trend(ms: list[float]) -> dict[str, float]:
+    """p50 of the first and last tenth of a series: does the cost grow with the store?"""
+    tenth = max(1, len(ms) // 10)
+    return {"first_tenth_p50_ms": round(statistics.median(ms[:tenth]), 3),
+            "last_tenth_p50_ms": round(statistics.median(ms[-tenth:]), 3)}
+
+
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = call()
@@ -172,8 +179,15 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    git: dict[str, Any] = {}
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        git["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                                       capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "service"], cwd=REPO,
+                               capture_output=True, text=True, timeout=10).stdout.split("\n")
+        git["service_uncommitted"] = [line[3:] for line in dirty if line.strip()]
     return {
-        "nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+        "git": git, "nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
         "platform": platform.platform(), "packages": versions,
         "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
@@ -303,9 +317,9 @@ def run_inprocess(records: list[str], warmup: list[str], profile_records: list[s
                 post_ms.append(ms)
                 ids.append(r.get_json()["id"])
             wall = time.perf_counter() - wall
-        out["post"] = summary(post_ms, wall)
+        out["post"] = {**summary(post_ms, wall), **trend(post_ms)}
         out["post"]["warnings_per_record"] = _warnings(svc, ids[:1])
-        out["write_stages"] = {name: summary(stages.times[name])
+        out["write_stages"] = {name: {**summary(stages.times[name]), **trend(stages.times[name])}
                                for name in STAGE_ORDER if name in stages.times}
         out["write_stages"]["(sum of stage p50s)"] = {"p50_ms": round(sum(
             v["p50_ms"] for v in out["write_stages"].values()), 3)}
@@ -475,7 +489,7 @@ def run_http(records: list[str], warmup: list[str], tmp: str, changed: list[str]
             check(r.status_code, 201, "HTTP POST /datasets", r.text)
             post_ms.append(ms)
             ids.append(r.json()["id"])
-        out["post"] = summary(post_ms, time.perf_counter() - wall)
+        out["post"] = {**summary(post_ms, time.perf_counter() - wall), **trend(post_ms)}
         for suffix in ("ttl", "jsonld"):
             ms_list = []
             for rid in ids:
@@ -551,6 +565,11 @@ def table(result: dict[str, Any]) -> str:
                        enumerate(zip(r, widths, strict=True))) for r in rows]
     lines.insert(1, "-" * len(lines[0]))
     stages = result["inprocess"]["write_stages"]
+    for where in ("inprocess", "http"):
+        if where in result:
+            post = result[where]["post"]
+            lines.append(f"POST p50 first/last tenth of the run ({where}): "
+                         f"{post['first_tenth_p50_ms']:.2f} / {post['last_tenth_p50_ms']:.2f} ms")
     lines.append("")
     lines.append("POST stages (per request, test client): " + ", ".join(
         f"{k} {v['p50_ms']:.2f}" for k, v in stages.items()) + " (p50 ms)")
@@ -588,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     print(f"machine: nproc={info['nproc']} cpu={info['cpu']!r} python={info['python']} "
-          f"loadavg={info['loadavg']}", flush=True)
+          f"loadavg={info['loadavg']} git={info['git']}", flush=True)
     print("packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()), flush=True)
 
     everything = make_records(warm_n + n + prof_n)
