@@ -268,8 +268,6 @@ class RecordService:
                 )
 
 
-
-
 def check_owner(writer: str, owner: str) -> None:
     """Tokens write only their own publisher's records."""
     if writer != owner:
