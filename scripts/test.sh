@@ -3,11 +3,6 @@
 # Usage: scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+. scripts/venv.sh "[test]"
 .venv/bin/ruff check service tests bench shapes vocab
 .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,8 @@
+# Sourced by the other scripts: make sure .venv exists with pip up to date, then install
+# the project with the extras given as "$1" (e.g. "[test]"; empty for the service alone).
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".${1:-}"
