@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from email.utils import format_datetime
 
@@ -15,7 +16,8 @@ from service.catalog.bookkeeping import RecordMeta
 from service.errors import SocleError, UnsupportedMediaType
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.negotiate import HTML, choose, split_suffix
-from service.rdf.parse import parse_rdf
+from service.rdf.parse import parse_rdf, to_oxigraph_triples, to_rdflib
+from service.rdf.profiles import get_profile
 from service.rdf.serialize import serialize
 from service.web.labels import describe
 
@@ -68,22 +70,32 @@ def create():
 def read(name: str):
     record_id, suffix = split_suffix(name)
     meta = services().records.meta(record_id)
+    # Without ?profile= the record is served as stored (what PUT round-trips); with it, as
+    # the feed serves it to that harvester (docs/harvesters.md).
+    profile_name = request.args.get("profile")
+    profile = get_profile(profile_name) if profile_name is not None else None
     chosen = choose(request.accept_mimetypes, suffix)
     graph = services().records.graph(meta)
     if chosen == HTML:
         return render_template("records/dataset.html", meta=meta,
                                view=describe(graph, meta.iri), formats=SYNTAXES)
+    if profile is not None:
+        graph = to_rdflib(profile(to_oxigraph_triples(graph)))
     response = Response(serialize(graph, chosen), content_type=chosen.content_type)
-    _cache_headers(response, meta)
+    _cache_headers(response, meta, profile_name)
     return response.make_conditional(request)
 
 
-def _cache_headers(response: Response, meta: RecordMeta) -> None:
-    response.set_etag(meta.content_hash[:32])
+def _cache_headers(response: Response, meta: RecordMeta, profile: str | None = None) -> None:
+    etag = meta.content_hash[:32]
+    if profile is not None:
+        etag = hashlib.sha256(f"{meta.content_hash}|{profile}".encode()).hexdigest()[:32]
+    response.set_etag(etag)
     response.headers["Last-Modified"] = _http_date(meta.modified)
     response.headers["Vary"] = "Accept"
+    query = {"profile": profile} if profile is not None else {}
     response.headers["Link"] = ", ".join(
-        f'<{url_for("records.read", name=f"{meta.id}.{s.suffix}", _external=False)}>; '
+        f'<{url_for("records.read", name=f"{meta.id}.{s.suffix}", _external=False, **query)}>; '
         f'rel="alternate"; type="{s.media_type}"' for s in SYNTAXES)
 
 

@@ -8,16 +8,17 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from service.errors import SocleError
+from service.rdf.profiles import dcatap2, dcatap3
 
 Transform = Callable[[Iterable[ox.Triple]], Iterable[ox.Triple]]
 DEFAULT = "dcat-ap-3"
 
 
-def _identity(triples: Iterable[ox.Triple]) -> Iterable[ox.Triple]:
-    return triples
-
-
-PROFILES: dict[str, Transform] = {"dcat-ap-3": _identity}
+# One line per profile (name → transform); docs/harvesters.md describes each.
+PROFILES: dict[str, Transform] = {
+    "dcat-ap-3": dcatap3.profile,
+    "dcat-ap-2.1.1": dcatap2.profile,
+}
 
 
 def get_profile(name: str | None) -> Transform:
