@@ -86,6 +86,7 @@ class FeedIndex:
         self._by_id: dict[str, Entry] = {}
         self._filtered: dict[Filters, list[Entry]] = {}
         self.version = 0
+        self.last_modified: str | None = None
         # When anything last changed. Deletions leave no trace in the store, so after a restart
         # the start time is the safe bound (Last-Modified may be later than needed, never earlier).
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
@@ -113,6 +114,7 @@ class FeedIndex:
         return out
 
     def _set(self, entries: list[Entry]) -> None:
+        self.last_modified = max((e.modified for e in entries), key=parse_stamp, default=None)
         self._entries = entries
         self._keys = [e.key for e in entries]
         self._by_id = {e.id: e for e in entries}
@@ -130,6 +132,7 @@ class FeedIndex:
             self._remove(meta.id)
             pos = bisect.bisect_left(self._keys, entry.key)
             self._entries.insert(pos, entry)
+            self.last_modified = entry.modified
             self._keys.insert(pos, entry.key)
             self._by_id[entry.id] = entry
             self._filtered = {}
@@ -172,7 +175,7 @@ class FeedIndex:
                     self._filtered[filters] = cached
                 entries = cached
             return Snapshot(entries[start:start + size], len(entries), self.version,
-                            self.changed_at)
+                            self.changed_at, self.last_modified)
 
 
 @dataclass(frozen=True)
@@ -181,3 +184,4 @@ class Snapshot:
     total: int
     version: int
     changed_at: datetime
+    last_modified: str | None  # newest dct:modified of any record (the catalogue's)

@@ -26,6 +26,13 @@ ETALAB = _T("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 
 
 @dataclass(frozen=True)
+class SubCatalog:
+    iri: str
+    publisher_iri: str
+    publisher_name: str
+
+
+@dataclass(frozen=True)
 class CatalogInfo:
     iri: str
     title: str
@@ -33,7 +40,7 @@ class CatalogInfo:
     publisher_iri: str
     publisher_name: str
     homepage: str
-    parts: tuple[str, ...] = ()  # sub-catalogues (dct:hasPart)
+    parts: tuple[SubCatalog, ...] = ()  # sub-catalogues (dct:hasPart)
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,22 @@ def catalog_triples(info: CatalogInfo, modified: str,
     for iri in datasets:
         yield ox.Triple(cat, _n(DCAT, "dataset"), _T(iri))
     for part in info.parts:
-        yield ox.Triple(cat, _n(DCTERMS, "hasPart"), _T(part))
-        yield ox.Triple(_T(part), A, _n(DCAT, "Catalog"))
+        # Described enough to conform on their own (DCAT-AP Catalog: title, description,
+        # publisher with a name): harvesters merge pages and validate every Catalog node.
+        node, owner = _T(part.iri), _T(part.publisher_iri)
+        yield ox.Triple(cat, _n(DCTERMS, "hasPart"), node)
+        yield ox.Triple(node, A, _n(DCAT, "Catalog"))
+        yield ox.Triple(node, _n(DCTERMS, "title"),
+                        ox.Literal(f"Catalogue — {part.publisher_name}", language="fr"))
+        yield ox.Triple(node, _n(DCTERMS, "description"),
+                        ox.Literal(sub_description(part.publisher_name), language="fr"))
+        yield ox.Triple(node, _n(DCTERMS, "publisher"), owner)
+        yield ox.Triple(owner, A, _n(FOAF, "Agent"))
+        yield ox.Triple(owner, _n(FOAF, "name"), ox.Literal(part.publisher_name, language="fr"))
+
+
+def sub_description(publisher_name: str) -> str:
+    return f"Jeux de données publiés par {publisher_name}."
 
 
 def hydra_triples(catalog_iri: str, paging: Paging) -> Iterator[ox.Triple]:

@@ -14,7 +14,14 @@ from service.app import services
 from service.catalog.publishers import get_publisher, list_publishers
 from service.errors import NotFound, SocleError
 from service.feed.index import Filters, Snapshot
-from service.feed.page import CatalogInfo, Paging, catalog_triples, hydra_triples
+from service.feed.page import (
+    CatalogInfo,
+    Paging,
+    SubCatalog,
+    catalog_triples,
+    hydra_triples,
+    sub_description,
+)
 from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
 from service.rdf.negotiate import choose
@@ -66,7 +73,8 @@ def _filters(publisher: str | None) -> Filters:
 def catalog(ext: str | None = None):
     settings = services().settings
     base = settings.base_url
-    parts = tuple(f"{base}/publishers/{p.id}/catalog" for p in list_publishers(services().store))
+    parts = tuple(SubCatalog(f"{base}/publishers/{p.id}/catalog", p.iri, p.name)
+                  for p in list_publishers(services().store))
     info = CatalogInfo(f"{base}/catalog", settings.catalog_title, settings.catalog_description,
                        f"{base}/operator", settings.operator_name, f"{base}/", parts)
     return _feed(info, "/catalog", ext, None)
@@ -79,7 +87,7 @@ def publisher_catalog(publisher_id: str, ext: str | None = None):
     pub = get_publisher(svc.store, svc.settings.base_url, publisher_id)
     base = svc.settings.base_url
     info = CatalogInfo(f"{base}/publishers/{pub.id}/catalog", f"Catalogue — {pub.name}",
-                       f"Jeux de données publiés par {pub.name}.", pub.iri, pub.name, f"{base}/")
+                       sub_description(pub.name), pub.iri, pub.name, f"{base}/")
     return _feed(info, f"/publishers/{pub.id}/catalog", ext, pub.id)
 
 
@@ -119,7 +127,8 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None) 
         return response
     suffix_path = f"{svc.settings.base_url}{path}" + (f".{ext}" if ext else "")
     paging = _paging(suffix_path, page, last, size, snap.total)
-    modified = max((e.modified for e in snap.entries), default=_stamp(snap.changed_at))
+    # One value for every page: harvesters merge pages, and dct:modified is at most one.
+    modified = snap.last_modified or _stamp(snap.changed_at)
     head = [*catalog_triples(info, modified, (e.iri for e in snap.entries)),
              *hydra_triples(info.iri, paging)]
     # Group by subject, catalogue first, so that Turtle reads as one block per node.

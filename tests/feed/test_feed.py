@@ -191,3 +191,10 @@ def test_index_rebuilt_from_store_matches_live_index(app, filled):
     rebuilt = FeedIndex(svc.store).page(Filters(), 0, 100).entries
     assert [e.id for e in live] == [e.id for e in rebuilt]
     assert [e.themes for e in live] == [e.themes for e in rebuilt]
+
+
+def test_catalog_modified_is_the_same_on_every_page(filled):
+    cat = URIRef(f"{BASE}/catalog")
+    stamps = {page_graph(filled, f"/catalog.ttl?page_size=3&page={n}").value(cat, DCTERMS.modified)
+              for n in (1, 2, 3)}
+    assert len(stamps) == 1

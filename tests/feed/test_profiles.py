@@ -121,10 +121,6 @@ def test_feed_pages_conform(feed_reports, profile):
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "service/feed/page.py types each dct:hasPart sub-catalogue of /catalog as dcat:Catalog "
-    "without dct:title, dct:description, dct:publisher (Catalog shape minCount 1): the feed "
-    "head is built outside the profiles; fix it there, then drop this marker"))
 @pytest.mark.parametrize("profile", STANDARD)
 def test_whole_catalogue_sub_catalogue_links_conform(feed_reports, profile):
     assert [v for _, vs in feed_reports(profile) for v in vs] == []
