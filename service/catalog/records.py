@@ -21,11 +21,16 @@ from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, get_publisher, publisher_triples
 from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, RecordShapeError
-from service.rdf.namespaces import DCAT, DCTERMS
+from service.rdf.namespaces import DCAT, DCTERMS, XSD
 from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
 from service.store import DropGraph, PutGraph, Store
 
 SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
+# Oxigraph stores every integer type as xsd:integer (same value, other datatype). Validation
+# admits only these datatypes for these properties, so the stored value had exactly this one;
+# without it, a record read back and PUT unchanged would fail its own validation.
+STORED_DATATYPES = {DCAT.byteSize: XSD.nonNegativeInteger}
+
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
 
 Outcome = Lit["created", "updated", "unchanged"]
@@ -73,7 +78,14 @@ class RecordService:
         return meta
 
     def graph(self, meta: RecordMeta) -> Graph:
-        return self.store.graph(meta.iri)
+        """The record as written: what storage changed is put back (see STORED_DATATYPES)."""
+        graph = self.store.graph(meta.iri)
+        for predicate, datatype in STORED_DATATYPES.items():
+            for s, o in list(graph.subject_objects(predicate)):
+                if isinstance(o, Literal) and o.datatype == XSD.integer:
+                    graph.remove((s, predicate, o))
+                    graph.add((s, predicate, Literal(str(o), datatype=datatype)))
+        return graph
 
     # -- writes --------------------------------------------------------------------------------
     def create(self, publisher_id: str, document: Graph) -> WriteResult:

@@ -183,3 +183,17 @@ def test_skolem_iris_are_stable_and_distinct(svc, publisher):
 VALID_SKOLEM = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 <http://x/d> a dcat:Dataset ; dcat:distribution [ a dcat:Distribution ] ,
   [ a dcat:Distribution ] , [ a dcat:Distribution ; dcat:accessURL <http://x/f.csv> ] ."""
+
+
+def test_read_back_and_put_unchanged_keeps_datatypes(client, auth, valid_ttl):
+    body = valid_ttl.replace(
+        "dcat:downloadURL <https://data.montfort-sur-meu.fr/deliberations.csv> ;",
+        'dcat:downloadURL <https://data.montfort-sur-meu.fr/deliberations.csv> ;\n'
+        '    dcat:byteSize "2048"^^xsd:nonNegativeInteger ;')
+    assert post_ttl(client, body, auth).status_code == 201
+    served = client.get("/datasets/deliberations-montfort.ttl").data
+    assert b"nonNegativeInteger" in served
+    again = client.put("/datasets/deliberations-montfort", data=served,
+                       headers={"Content-Type": "text/turtle", **auth})
+    assert again.status_code == 200, again.json
+    assert again.json["outcome"] == "unchanged"
