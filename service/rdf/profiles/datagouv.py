@@ -1,0 +1,215 @@
+"""``datagouv``: what data.gouv.fr's DCAT harvester (udata ``DcatBackend``) ingests without loss.
+
+Built on ``dcat-ap-3`` (same terms), then what udata 17 needs, found by running its harvester
+on the feed (``tests/interop/``) and reading ``udata/core/dataset/rdf.py``:
+
+- ``spdx:checksumValue`` as a plain string: udata stores the lexical value in a StringField
+  and fails the **whole dataset** on the ``xsd:hexBinary`` typed literal DCAT-AP specifies;
+- licence IRIs as data.gouv.fr's licence table knows them (every equivalent IRI of
+  ``vocab/licences.ttl``, linked by ``skos:exactMatch``, is served as data.gouv.fr's one):
+  any other IRI for the same licence ends up as "notspecified";
+- ``dct:temporal`` as a blank node: udata *dereferences* an IRI period (one HTTP request per
+  dataset, and the date range is lost when it fails); the record's skolem IRI ``…#hex`` is
+  turned into a blank node;
+- ``dcat:centroid`` not served: udata keeps only polygons and logs a warning for each point
+  (the bounding box next to it is what it stores);
+- WKT literals without the CRS84 IRI prefix (CRS84 is WKT's default; udata's WKT reader
+  does not accept the prefix);
+- ``dcat:mediaType`` as ``https://www.iana.org/assignments/media-types/…`` (udata only
+  recognises the https form), and added from ``dct:format`` when a distribution has none;
+- ``rdfs:label`` on the EU file-type IRIs whose lowercased code is not the format name
+  data.gouv.fr uses (``RDF_TURTLE`` → ``ttl``…): udata reads the label before the IRI;
+- themes, frequencies, licences… typed and labelled by the shared enrichment (udata turns a
+  theme into a tag only through its ``skos:prefLabel`` in the same document).
+
+One pass over the triples with dictionary look-ups: a 100-record page takes a few ms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from service.config import REPO_ROOT
+from service.rdf.profiles import dcatap3
+from service.rdf.profiles.enrich import (
+    DCAT,
+    DCT,
+    SKOS,
+    SPDX,
+    XSD,
+    Drop,
+    Retype,
+    Table,
+    apply_table,
+    enrichment,
+)
+
+N = ox.NamedNode
+RDFS_LABEL = N("http://www.w3.org/2000/01/rdf-schema#label")
+GSP_WKT = N("http://www.opengis.net/ont/geosparql#wktLiteral")
+EUFT = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "https://www.iana.org/assignments/media-types/"
+IANA_HTTP = "http://www.iana.org/assignments/media-types/"
+CRS84 = ("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>",
+         "<https://www.opengis.net/def/crs/OGC/1.3/CRS84>")
+
+# --- data tables -----------------------------------------------------------------------------
+
+# Licence (skos:notation of its main IRI in vocab/licences.ttl) → the URL data.gouv.fr's licence
+# table (GET /api/1/datasets/licenses/) holds for it.
+DATAGOUV_LICENCES: dict[str, str] = {
+    "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",  # lov2
+    "ODbL-1.0": "http://opendatacommons.org/licenses/odbl/summary/",  # odc-odbl
+    "ODC-By-1.0": "http://opendatacommons.org/licenses/by/summary/",  # odc-by
+    "CC-BY-4.0": "http://www.opendefinition.org/licenses/cc-by",  # cc-by
+    "CC0-1.0": "http://www.opendefinition.org/licenses/cc-zero",  # cc-zero
+}
+
+# EU file-type code → format name on data.gouv.fr, where it is not the code in lower case
+# (udata's default for an EU file-type IRI).
+FORMAT_NAMES: dict[str, str] = {
+    "RDF_TURTLE": "ttl", "RDF_XML": "rdf", "JSON_LD": "jsonld", "RDF_N_TRIPLES": "nt",
+    "RDF_N_QUADS": "nq", "RDF_TRIG": "trig", "GZIP": "gz", "TAR_GZ": "tar.gz",
+    "GEOTIFF": "tiff", "NETCDF": "nc", "MIF_MID": "mif", "WMS_SRVC": "wms",
+    "WFS_SRVC": "wfs", "WCS_SRVC": "wcs", "SPARQLQ": "sparql", "OCTET": "bin",
+}
+
+# EU file-type code → IANA media type, to state dcat:mediaType when a distribution has none.
+MEDIA_TYPES: dict[str, str] = {
+    "CSV": "text/csv", "TSV": "text/tab-separated-values", "TXT": "text/plain",
+    "HTML": "text/html", "JSON": "application/json", "GEOJSON": "application/geo+json",
+    "JSON_LD": "application/ld+json", "XML": "application/xml", "PDF": "application/pdf",
+    "ZIP": "application/zip", "GZIP": "application/gzip", "7Z": "application/x-7z-compressed",
+    "ODS": "application/vnd.oasis.opendocument.spreadsheet",
+    "ODT": "application/vnd.oasis.opendocument.text",
+    "XLS": "application/vnd.ms-excel",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "DOC": "application/msword",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "KML": "application/vnd.google-earth.kml+xml", "KMZ": "application/vnd.google-earth.kmz",
+    "GML": "application/gml+xml", "GPKG": "application/geopackage+sqlite3",
+    "RDF_TURTLE": "text/turtle", "RDF_XML": "application/rdf+xml",
+    "RDF_N_TRIPLES": "application/n-triples", "RDF_N_QUADS": "application/n-quads",
+    "RDF_TRIG": "application/trig", "ICS": "text/calendar", "YAML": "application/yaml",
+    "JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "GEOTIFF": "image/tiff",
+    "ATOM": "application/atom+xml", "RSS": "application/rss+xml", "SQL": "application/sql",
+    "NETCDF": "application/netcdf", "OCTET": "application/octet-stream",
+}
+
+TABLE = Table(properties={
+    # udata: Checksum.value is a StringField; a typed literal fails the whole dataset.
+    f"{SPDX}checksumValue": Retype(f"{XSD}string", str),
+    # udata stores polygons only and logs "Unsupported GeoJSON type 'Point'" for each centroid.
+    f"{DCAT}centroid": Drop("udata keeps polygons only"),
+})
+_COMPILED = TABLE.compiled()
+
+TEMPORAL = N(f"{DCT}temporal")
+LICENSE = N(f"{DCT}license")
+FORMAT = N(f"{DCT}format")
+MEDIA_TYPE = N(f"{DCAT}mediaType")
+DISTRIBUTION = N(f"{DCAT}distribution")
+EXACT_MATCH = N(f"{SKOS}exactMatch")
+NOTATION = N(f"{SKOS}notation")
+
+
+def licence_map(path: Path = REPO_ROOT / "vocab" / "licences.ttl") -> dict[ox.NamedNode,
+                                                                          ox.NamedNode]:
+    """Every IRI of a licence in ``vocab/licences.ttl`` (``skos:exactMatch`` closure) →
+    data.gouv.fr's IRI for that licence (:data:`DATAGOUV_LICENCES`)."""
+    links: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    notation: dict[ox.NamedNode, str] = {}
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if t.predicate == EXACT_MATCH and isinstance(t.object, ox.NamedNode):
+            links.setdefault(t.subject, set()).add(t.object)
+            links.setdefault(t.object, set()).add(t.subject)
+        elif t.predicate == NOTATION:
+            notation[t.subject] = t.object.value
+    out: dict[ox.NamedNode, ox.NamedNode] = {}
+    for start, code in notation.items():
+        target = DATAGOUV_LICENCES.get(code)
+        if target is None:
+            continue
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in links.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        for iri in seen:
+            out[iri] = N(target)
+    return out
+
+
+LICENCES: Mapping[ox.NamedNode, ox.NamedNode] = licence_map()
+_FORMAT_LABELS = {N(EUFT + code): ox.Literal(name) for code, name in FORMAT_NAMES.items()}
+_MEDIA_BY_FORMAT = {N(EUFT + code): N(IANA + mime) for code, mime in MEDIA_TYPES.items()}
+
+
+def _blank(iri: ox.NamedNode) -> ox.BlankNode:
+    """A blank node standing for a record's skolem IRI, stable from one request to the next."""
+    return ox.BlankNode("t" + hashlib.blake2b(iri.value.encode(), digest_size=8).hexdigest())
+
+
+def _wkt(lit: ox.Literal) -> ox.Literal:
+    text = lit.value.lstrip()
+    for prefix in CRS84:
+        if text.startswith(prefix):
+            return ox.Literal(text[len(prefix):].lstrip(), datatype=GSP_WKT)
+    return lit
+
+
+def rewrite(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The value-level changes (licence IRIs, temporal blank nodes, media types, WKT)."""
+    subjects = {t.subject for t in triples}
+    periods: dict[ox.Term, ox.BlankNode] = {}
+    has_media: set[ox.Term] = set()
+    formats: list[tuple[ox.Term, ox.NamedNode]] = []
+    for t in triples:
+        p = t.predicate
+        if p == TEMPORAL:
+            if isinstance(t.object, ox.NamedNode) and t.object in subjects:
+                periods[t.object] = _blank(t.object)
+        elif p == MEDIA_TYPE:
+            has_media.add(t.subject)
+        elif p == FORMAT and t.object in _MEDIA_BY_FORMAT:
+            formats.append((t.subject, t.object))
+    out: list[ox.Triple] = []
+    append = out.append
+    for t in triples:
+        s, p, o = t.subject, t.predicate, t.object
+        changed = False
+        if s in periods:
+            s, changed = periods[s], True
+        if o in periods:
+            o, changed = periods[o], True
+        elif p == LICENSE:
+            mapped = LICENCES.get(o)
+            if mapped is not None and mapped != o:
+                o, changed = mapped, True
+        elif p == MEDIA_TYPE and isinstance(o, ox.NamedNode) and o.value.startswith(IANA_HTTP):
+            o, changed = N(IANA + o.value[len(IANA_HTTP):]), True
+        elif isinstance(o, ox.Literal) and o.datatype == GSP_WKT and o.value.lstrip()[:1] == "<":
+            o = _wkt(o)
+            changed = o is not t.object
+        append(ox.Triple(s, p, o) if changed else t)
+    for dist, fmt in formats:
+        if dist not in has_media:
+            append(ox.Triple(dist, MEDIA_TYPE, _MEDIA_BY_FORMAT[fmt]))
+            has_media.add(dist)
+    return out
+
+
+def format_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """``rdfs:label`` (data.gouv.fr's format name) of the EU file types that need one."""
+    used = {t.object for t in triples if t.predicate == FORMAT and t.object in _FORMAT_LABELS}
+    return [ox.Triple(f, RDFS_LABEL, _FORMAT_LABELS[f]) for f in sorted(used, key=str)]
+
+
+def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    out = rewrite(apply_table(_COMPILED, dcatap3.normalise(triples)))
+    return out + enrichment(out) + format_labels(out)
