@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from service.errors import SocleError
-from service.rdf.profiles import dcatap2, dcatap3
+from service.rdf.profiles import datagouv, dcatap2, dcatap3
 
 Transform = Callable[[Iterable[ox.Triple]], Iterable[ox.Triple]]
 DEFAULT = "dcat-ap-3"
@@ -18,6 +18,7 @@ DEFAULT = "dcat-ap-3"
 PROFILES: dict[str, Transform] = {
     "dcat-ap-3": dcatap3.profile,
     "dcat-ap-2.1.1": dcatap2.profile,
+    "datagouv": datagouv.profile,
 }
 
 
