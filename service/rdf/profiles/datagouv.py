@@ -11,10 +11,10 @@ on the feed (``tests/interop/``) and reading ``udata/core/dataset/rdf.py``:
 - ``dct:temporal`` as a blank node: udata *dereferences* an IRI period (one HTTP request per
   dataset, and the date range is lost when it fails); the record's skolem IRI ``…#hex`` is
   turned into a blank node;
-- ``dcat:centroid`` not served: udata keeps only polygons and logs a warning for each point
-  (the bounding box next to it is what it stores);
-- WKT literals without the CRS84 IRI prefix (CRS84 is WKT's default; udata's WKT reader
-  does not accept the prefix);
+- WKT geometries: only polygons and multipolygons served (udata stores nothing else and logs
+  "Unsupported GeoJSON type" for each point, e.g. every ``dcat:centroid``; the bounding box
+  next to it is what it stores), without the CRS84 IRI prefix (CRS84 is WKT's default; udata's
+  WKT reader does not accept the prefix);
 - ``dcat:mediaType`` as ``https://www.iana.org/assignments/media-types/…`` (udata only
   recognises the https form), and added from ``dct:format`` when a distribution has none;
 - ``rdfs:label`` on the EU file-type IRIs whose lowercased code is not the format name
@@ -41,7 +41,6 @@ from service.rdf.profiles.enrich import (
     SKOS,
     SPDX,
     XSD,
-    Drop,
     Retype,
     Table,
     apply_table,
@@ -103,9 +102,9 @@ MEDIA_TYPES: dict[str, str] = {
 TABLE = Table(properties={
     # udata: Checksum.value is a StringField; a typed literal fails the whole dataset.
     f"{SPDX}checksumValue": Retype(f"{XSD}string", str),
-    # udata stores polygons only and logs "Unsupported GeoJSON type 'Point'" for each centroid.
-    f"{DCAT}centroid": Drop("udata keeps polygons only"),
 })
+# WKT geometry types udata stores (spatial_from_rdf); others are ignored with a warning.
+WKT_KEPT = frozenset({"POLYGON", "MULTIPOLYGON"})
 _COMPILED = TABLE.compiled()
 
 TEMPORAL = N(f"{DCT}temporal")
@@ -155,12 +154,16 @@ def _blank(iri: ox.NamedNode) -> ox.BlankNode:
     return ox.BlankNode("t" + hashlib.blake2b(iri.value.encode(), digest_size=8).hexdigest())
 
 
-def _wkt(lit: ox.Literal) -> ox.Literal:
+def _wkt(lit: ox.Literal) -> ox.Literal | None:
+    """The WKT literal as udata reads it, or None when udata cannot store its geometry."""
     text = lit.value.lstrip()
+    stripped = False
     for prefix in CRS84:
         if text.startswith(prefix):
-            return ox.Literal(text[len(prefix):].lstrip(), datatype=GSP_WKT)
-    return lit
+            text, stripped = text[len(prefix):].lstrip(), True
+    if text.split("(", 1)[0].strip().upper() not in WKT_KEPT:
+        return None
+    return ox.Literal(text, datatype=GSP_WKT) if stripped else lit
 
 
 def rewrite(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -193,9 +196,11 @@ def rewrite(triples: list[ox.Triple]) -> list[ox.Triple]:
                 o, changed = mapped, True
         elif p == MEDIA_TYPE and isinstance(o, ox.NamedNode) and o.value.startswith(IANA_HTTP):
             o, changed = N(IANA + o.value[len(IANA_HTTP):]), True
-        elif isinstance(o, ox.Literal) and o.datatype == GSP_WKT and o.value.lstrip()[:1] == "<":
-            o = _wkt(o)
-            changed = o is not t.object
+        elif isinstance(o, ox.Literal) and o.datatype == GSP_WKT:
+            wkt = _wkt(o)
+            if wkt is None:
+                continue
+            o, changed = wkt, wkt is not o
         append(ox.Triple(s, p, o) if changed else t)
     for dist, fmt in formats:
         if dist not in has_media:
