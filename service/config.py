@@ -26,6 +26,15 @@ class Settings:
     catalog_description: str = ("Jeux de données publiés par les collectivités de la plateforme, "
                                 "au format DCAT-AP.")
     operator_name: str = "Plateforme Socle"
+    # SPARQL endpoint (docs/sparql.md): per-query wall clock, rows per result (0 = no limit),
+    # queries running at once (one worker process each), wait for a free worker before 503.
+    sparql_timeout: float = 10.0
+    sparql_max_rows: int = 10000
+    sparql_max_concurrent: int = 2
+    sparql_queue_wait: float = 1.0
+    sparql_cache_max_age: int = 60
+    sparql_worker_nice: int = 5
+    sparql_allow_service: bool = False
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 

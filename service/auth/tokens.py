@@ -2,42 +2,124 @@
 
 A digest is enough (no slow KDF): tokens carry 256 bits of randomness, so they cannot be guessed
 from their hash, and checking one costs a single lookup on every write.
+
+The digests are kept out of the RDF store, in a small JSON file beside it
+(`<data>/socle-tokens.json`), so that nothing a SPARQL query can reach (union default graph,
+`GRAPH ?g`, `named-graph-uri`) ever sees them. A store without a directory (in memory) keeps them
+in memory. Stores written before this change had them in the graph `urn:socle:graph:auth`:
+`migrate` moves them out (called when the app starts and on the first token use).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import secrets
-
-from rdflib import Literal, URIRef
+import tempfile
+import threading
+from typing import Any
 
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
-from service.rdf.namespaces import AUTH_GRAPH, DCTERMS, SOCLE, XSD
-from service.store import PutSubject, Store
+from service.rdf.namespaces import AUTH_GRAPH, SOCLE
+from service.store import DropGraph, Store
 
 PREFIX = "socle_"
+TOKENS_FILE = "socle-tokens.json"
+_lock = threading.RLock()
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class _TokenFile:
+    """digest -> {publisher, created}; rewritten atomically, re-read when the file changes."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._entries: dict[str, dict[str, str]] = {}
+        self._seen: tuple[int, int] | None = None
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)  # type: ignore[arg-type]
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def entries(self) -> dict[str, dict[str, str]]:
+        if self.path is None:
+            return self._entries
+        stat = self._stat()
+        if stat != self._seen:
+            if stat is None:
+                self._entries = {}
+            else:
+                with open(self.path, encoding="utf-8") as f:
+                    self._entries = json.load(f)
+            self._seen = stat
+        return self._entries
+
+    def put(self, new: dict[str, dict[str, str]]) -> None:
+        entries = {**self.entries(), **new}
+        if self.path is not None:
+            folder = os.path.dirname(self.path)
+            fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entries, f, indent=1, sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+            self._seen = self._stat()
+        self._entries = entries
+
+
+def _tokens(store: Store) -> _TokenFile:
+    registry: Any = store.__dict__.get("_socle_tokens")
+    if registry is None:
+        path = getattr(store, "path", None)
+        registry = _TokenFile(os.path.join(path, TOKENS_FILE) if path else None)
+        store.__dict__["_socle_tokens"] = registry
+        migrate(store)
+    return registry
+
+
+def migrate(store: Store) -> int:
+    """Move token digests left in the legacy graph `urn:socle:graph:auth` into the token file
+    and drop that graph; returns how many were moved (0 on a read-only store)."""
+    if getattr(store, "read_only", False):
+        return 0
+    rows = store.select(f"""SELECT ?node ?pub ?created WHERE {{ GRAPH <{AUTH_GRAPH}> {{
+        ?node <{SOCLE.publisherId}> ?pub OPTIONAL {{ ?node <http://purl.org/dc/terms/created>
+        ?created }} }} }}""")
+    if not rows and not store.ask(f"ASK {{ GRAPH <{AUTH_GRAPH}> {{ ?s ?p ?o }} }}"):
+        return 0
+    moved = {}
+    for row in rows:
+        digest = str(row["node"]).rsplit(":", 1)[-1]
+        moved[digest] = {"publisher": str(row["pub"]), "created": str(row.get("created", ""))}
+    with _lock:
+        _tokens(store).put(moved)
+        store.apply([DropGraph(AUTH_GRAPH)])
+    return len(moved)
+
+
 def create_token(store: Store, publisher: Publisher) -> str:
     token = PREFIX + secrets.token_urlsafe(32)
-    node = f"urn:socle:token:{_digest(token)}"
-    store.apply([PutSubject(AUTH_GRAPH, node, [
-        (URIRef(node), SOCLE.publisherId, Literal(publisher.id)),
-        (URIRef(node), DCTERMS.created, Literal(now(), datatype=XSD.dateTime)),
-    ])])
+    with _lock:
+        _tokens(store).put({_digest(token): {"publisher": publisher.id,
+                                             "created": now()}})
     return token
 
 
 def publisher_for_token(store: Store, token: str) -> str | None:
-    rows = store.select(f"""SELECT ?pub WHERE {{ GRAPH <{AUTH_GRAPH}> {{
-        <urn:socle:token:{_digest(token)}> <{SOCLE.publisherId}> ?pub }} }} LIMIT 1""")
-    return str(rows[0]["pub"]) if rows else None
+    with _lock:
+        entry = _tokens(store).entries().get(_digest(token))
+    return entry["publisher"] if entry else None
 
 
 def require_publisher(store: Store, authorization: str | None) -> str:
@@ -55,4 +137,3 @@ def require_publisher(store: Store, authorization: str | None) -> str:
     if publisher is None:
         raise Unauthorized("Jeton inconnu ou révoqué.", "Unknown or revoked token.")
     return publisher
-

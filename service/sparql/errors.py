@@ -1,0 +1,39 @@
+"""The endpoint's refusals, as problem+json (see docs/sparql.md for each status)."""
+
+from __future__ import annotations
+
+from service.errors import SocleError
+
+
+class QuerySyntaxError(SocleError):
+    title = "Malformed query"
+    type_slug = "sparql-syntax"
+
+
+class MissingQuery(SocleError):
+    title = "Missing query"
+    type_slug = "sparql-missing-query"
+
+
+class ReadOnly(SocleError):
+    status = 403
+    title = "Read-only endpoint"
+    type_slug = "sparql-read-only"
+
+
+class ServiceRefused(SocleError):
+    status = 403
+    title = "Federated query refused"
+    type_slug = "sparql-service-refused"
+
+
+class Busy(SocleError):
+    status = 503
+    title = "Too many queries"
+    type_slug = "sparql-busy"
+
+
+class QueryTimeout(SocleError):
+    status = 504
+    title = "Query timeout"
+    type_slug = "sparql-timeout"

@@ -1,0 +1,146 @@
+"""A small pool of query worker processes: bounded concurrency, deadlines that free the core.
+
+Each worker is `python -m service.sparql.worker` with one end of a socket pair. A request takes an
+idle worker (or waits a little, then gives up: the endpoint answers 503), sends the query, and
+reads messages until the end or the deadline; at the deadline the worker is killed (SIGKILL: the
+core is free at once) and a replacement starts in the background.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class Timeout(Exception):
+    """The query ran past its deadline; its worker has been killed."""
+
+
+class WorkerFailed(Exception):
+    """The worker died or could not start."""
+
+
+class Worker:
+    def __init__(self, path: str, nice: int) -> None:
+        parent, child = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "service.sparql.worker", str(child.fileno()), path, str(nice)],
+            pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, cwd=ROOT)
+        child.close()
+        self.sock = parent
+        self.conn = Connection(os.dup(parent.fileno()))
+        parent.close()
+        self.started = time.monotonic()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise WorkerFailed("query worker did not start in time")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as err:
+            self.kill()
+            raise WorkerFailed(f"query worker failed to start (exit {self.proc.poll()})") from err
+        assert message[0] == "ready", message
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.proc.wait()
+        self.conn.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+class Pool:
+    """`size` workers over the store directory `path`."""
+
+    def __init__(self, path: str, size: int, *, nice: int = 5, start_timeout: float = 120.0):
+        self.path, self.size, self.nice, self.start_timeout = path, size, nice, start_timeout
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.closed = False
+        self.workers: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.kills = 0
+        starters = [threading.Thread(target=self._spawn, daemon=True) for _ in range(size)]
+        for t in starters:
+            t.start()
+        for t in starters:
+            t.join()
+
+    def _spawn(self) -> None:
+        try:
+            worker = Worker(self.path, self.nice)
+            with self.lock:
+                self.workers.add(worker)
+            worker.wait_ready(self.start_timeout)
+        except Exception:  # noqa: BLE001 - retried on the next kill; logged
+            log.exception("SPARQL worker failed to start")
+            return
+        if self.closed:
+            worker.kill()
+            return
+        self.idle.put(worker)
+
+    def acquire(self, wait: float) -> Worker | None:
+        try:
+            return self.idle.get(timeout=wait) if wait > 0 else self.idle.get_nowait()
+        except queue.Empty:
+            return None
+
+    def release(self, worker: Worker) -> None:
+        if worker.alive and not self.closed:
+            self.idle.put(worker)
+        else:
+            self.discard(worker)
+
+    def discard(self, worker: Worker) -> None:
+        """Kill the worker now and start its replacement in the background."""
+        worker.kill()
+        with self.lock:
+            self.workers.discard(worker)
+            self.kills += 1
+        if not self.closed:
+            threading.Thread(target=self._spawn, daemon=True).start()
+
+    def close(self) -> None:
+        self.closed = True
+        with self.lock:
+            workers = list(self.workers)
+            self.workers.clear()
+        for worker in workers:
+            worker.kill()
+
+
+def messages(worker: Worker, request: dict, deadline: float) -> Iterator[tuple]:
+    """Send the request and yield the worker's messages until ("end"|"error"); Timeout at the
+    deadline, WorkerFailed if it dies. The caller releases or discards the worker."""
+    worker.conn.send(request)
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not worker.conn.poll(remaining):
+            raise Timeout()
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError) as err:
+            raise WorkerFailed(f"query worker died (exit {worker.proc.poll()})") from err
+        yield message
+        if message[0] in ("end", "error"):
+            return
