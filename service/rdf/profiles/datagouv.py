@@ -22,7 +22,9 @@ on the feed (``tests/interop/``) and reading ``udata/core/dataset/rdf.py``:
 - themes, frequencies, licences… typed and labelled by the shared enrichment (udata turns a
   theme into a tag only through its ``skos:prefLabel`` in the same document).
 
-One pass over the triples with dictionary look-ups: a 100-record page takes a few ms.
+One pass over the triples, one dictionary look-up per predicate (no if-chain on terms), then
+the shared enrichment: a 100-record page (~4,700 triples) in ~10 ms, about what ``dcat-ap-3``
+takes.
 """
 
 from __future__ import annotations
@@ -35,20 +37,12 @@ import pyoxigraph as ox
 
 from service.config import REPO_ROOT
 from service.rdf.profiles import dcatap3
-from service.rdf.profiles.enrich import (
-    DCAT,
-    DCT,
-    SKOS,
-    SPDX,
-    XSD,
-    Retype,
-    Table,
-    apply_table,
-    enrichment,
-)
+from service.rdf.profiles.enrich import DCAT, DCT, SKOS, SPDX, XSD, enrichment
 
 N = ox.NamedNode
 RDFS_LABEL = N("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_STRING = N(f"{XSD}string")
+LOCN = "http://www.w3.org/ns/locn#"
 GSP_WKT = N("http://www.opengis.net/ont/geosparql#wktLiteral")
 EUFT = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -99,13 +93,8 @@ MEDIA_TYPES: dict[str, str] = {
     "NETCDF": "application/netcdf", "OCTET": "application/octet-stream",
 }
 
-TABLE = Table(properties={
-    # udata: Checksum.value is a StringField; a typed literal fails the whole dataset.
-    f"{SPDX}checksumValue": Retype(f"{XSD}string", str),
-})
 # WKT geometry types udata stores (spatial_from_rdf); others are ignored with a warning.
 WKT_KEPT = frozenset({"POLYGON", "MULTIPOLYGON"})
-_COMPILED = TABLE.compiled()
 
 TEMPORAL = N(f"{DCT}temporal")
 LICENSE = N(f"{DCT}license")
@@ -166,55 +155,81 @@ def _wkt(lit: ox.Literal) -> ox.Literal | None:
     return ox.Literal(text, datatype=GSP_WKT) if stripped else lit
 
 
-def rewrite(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The value-level changes (licence IRIs, temporal blank nodes, media types, WKT)."""
-    subjects = {t.subject for t in triples}
-    periods: dict[ox.Term, ox.BlankNode] = {}
-    has_media: set[ox.Term] = set()
-    formats: list[tuple[ox.Term, ox.NamedNode]] = []
-    for t in triples:
-        p = t.predicate
-        if p == TEMPORAL:
-            if isinstance(t.object, ox.NamedNode) and t.object in subjects:
-                periods[t.object] = _blank(t.object)
-        elif p == MEDIA_TYPE:
-            has_media.add(t.subject)
-        elif p == FORMAT and t.object in _MEDIA_BY_FORMAT:
-            formats.append((t.subject, t.object))
+# What each predicate needs (everything else is served as it is): one dict look-up per triple.
+_PERIOD, _LICENCE, _MEDIA, _FORMAT, _CHECKSUM, _GEOMETRY = range(6)
+_KIND = {TEMPORAL: _PERIOD, LICENSE: _LICENCE, MEDIA_TYPE: _MEDIA, FORMAT: _FORMAT,
+         N(f"{SPDX}checksumValue"): _CHECKSUM, N(f"{DCAT}bbox"): _GEOMETRY,
+         N(f"{DCAT}centroid"): _GEOMETRY, N(f"{LOCN}geometry"): _GEOMETRY}
+
+
+def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The record triples as udata reads them (the changes listed in the module docstring),
+    plus the ``rdfs:label`` of the formats that need one."""
     out: list[ox.Triple] = []
     append = out.append
+    periods: dict[ox.NamedNode, ox.BlankNode] = {}
+    temporal_at: list[tuple[int, ox.Triple]] = []
+    has_media: set[ox.Term] = set()
+    formats: list[tuple[ox.Term, ox.NamedNode]] = []
+    labels: set[ox.NamedNode] = set()
+    kinds = _KIND
     for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        changed = False
-        if s in periods:
-            s, changed = periods[s], True
-        if o in periods:
-            o, changed = periods[o], True
-        elif p == LICENSE:
+        kind = kinds.get(t.predicate)
+        if kind is None:
+            append(t)
+            continue
+        o = t.object
+        if kind == _PERIOD:
+            if isinstance(o, ox.NamedNode):
+                blank = periods.get(o) or periods.setdefault(o, _blank(o))
+                temporal_at.append((len(out), t))
+                t = ox.Triple(t.subject, TEMPORAL, blank)
+        elif kind == _LICENCE:
             mapped = LICENCES.get(o)
             if mapped is not None and mapped != o:
-                o, changed = mapped, True
-        elif p == MEDIA_TYPE and isinstance(o, ox.NamedNode) and o.value.startswith(IANA_HTTP):
-            o, changed = N(IANA + o.value[len(IANA_HTTP):]), True
-        elif isinstance(o, ox.Literal) and o.datatype == GSP_WKT:
+                t = ox.Triple(t.subject, LICENSE, mapped)
+        elif kind == _MEDIA:
+            has_media.add(t.subject)
+            if isinstance(o, ox.NamedNode) and o.value.startswith(IANA_HTTP):
+                t = ox.Triple(t.subject, MEDIA_TYPE, N(IANA + o.value[len(IANA_HTTP):]))
+        elif kind == _FORMAT:
+            if o in _MEDIA_BY_FORMAT:
+                formats.append((t.subject, o))
+            if o in _FORMAT_LABELS:
+                labels.add(o)
+        elif kind == _CHECKSUM:
+            if isinstance(o, ox.Literal) and o.datatype != XSD_STRING:
+                t = ox.Triple(t.subject, t.predicate, ox.Literal(o.value))
+        elif isinstance(o, ox.Literal) and o.datatype == GSP_WKT:  # _GEOMETRY
             wkt = _wkt(o)
             if wkt is None:
                 continue
-            o, changed = wkt, wkt is not o
-        append(ox.Triple(s, p, o) if changed else t)
+            if wkt is not o:
+                t = ox.Triple(t.subject, t.predicate, wkt)
+        append(t)
+    if periods:
+        _periods_as_blank_nodes(out, periods, temporal_at)
     for dist, fmt in formats:
         if dist not in has_media:
             append(ox.Triple(dist, MEDIA_TYPE, _MEDIA_BY_FORMAT[fmt]))
             has_media.add(dist)
+    out.extend(ox.Triple(f, RDFS_LABEL, _FORMAT_LABELS[f]) for f in sorted(labels, key=str))
     return out
 
 
-def format_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """``rdfs:label`` (data.gouv.fr's format name) of the EU file types that need one."""
-    used = {t.object for t in triples if t.predicate == FORMAT and t.object in _FORMAT_LABELS}
-    return [ox.Triple(f, RDFS_LABEL, _FORMAT_LABELS[f]) for f in sorted(used, key=str)]
+def _periods_as_blank_nodes(out: list[ox.Triple], periods: dict[ox.NamedNode, ox.BlankNode],
+                            temporal_at: list[tuple[int, ox.Triple]]) -> None:
+    """The periods' own triples under their blank node; a period IRI the page does not
+    describe (not the record's own node) stays the IRI it is."""
+    described = periods.keys() & {t.subject for t in out}
+    for i, original in temporal_at:
+        if original.object not in described:
+            out[i] = original
+    if described:
+        out[:] = [ox.Triple(periods[s], t.predicate, t.object)
+                  if (s := t.subject) in described else t for t in out]
 
 
 def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    out = rewrite(apply_table(_COMPILED, dcatap3.normalise(triples)))
-    return out + enrichment(out) + format_labels(out)
+    out = rewrite(dcatap3.normalise(triples))
+    return out + enrichment(out)
