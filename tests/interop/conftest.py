@@ -152,10 +152,12 @@ def udata_report(proc: subprocess.Popen) -> dict:
 @pytest.fixture(scope="session")
 def udata(server: Server) -> dict[str, dict]:
     """udata's harvest reports, the harvests run in parallel: the publisher's feed and the
-    whole catalogue with ``?profile=datagouv``, and the whole catalogue as served by default."""
+    whole catalogue with ``?profile=datagouv``, and (baseline) the publisher's IRVE datasets
+    as served by default (``dcat-ap-3``)."""
     urls = {
         "publisher": f"{server.base}/publishers/{PUBLISHER}/catalog.ttl?profile=datagouv",
         "catalog": f"{server.base}/catalog.ttl?profile=datagouv",
+        "baseline": f"{server.base}/publishers/{PUBLISHER}/catalog.ttl?keyword=IRVE",
     }
     procs = {name: run_udata(url) for name, url in urls.items()}
     return {name: udata_report(proc) for name, proc in procs.items()}

@@ -129,6 +129,17 @@ def test_udata_sees_every_variant(udata, published):
     assert sum(1 for d in ds if d["temporal_coverage"]) >= 200
 
 
+def test_udata_without_the_profile_loses_datasets(udata):
+    """Why the profile exists: the default ``dcat-ap-3`` feed types checksums ``xsd:hexBinary``
+    (as DCAT-AP says), and udata fails every dataset that has one; licences under their SPDX
+    or Creative Commons IRIs become "notspecified"."""
+    report = udata["baseline"]
+    assert report["items"] == 7, report["summary"]
+    assert report["failed"] == report["items"], report["summary"]
+    assert all("checksum.value.StringField only accepts string values" in e["message"]
+               for e in report["errors"])
+
+
 # --- CKAN (ckanext-dcat, euro_dcat_ap_3) -------------------------------------------------------
 
 
