@@ -88,6 +88,8 @@ def _read_request():
         return params, _single(params.getlist("query"))
     mimetype = request.mimetype
     if mimetype == FORM:
+        # Werkzeug caps a form field at 500 kB; a query may be as long as any request body.
+        request.max_form_memory_size = current_app.config.get("MAX_CONTENT_LENGTH")
         params = request.form.copy()
         for key, values in request.args.lists():
             if key not in params:
