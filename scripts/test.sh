@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh "[test]"
 .venv/bin/ruff check service tests bench shapes vocab
+# The real harvesters (udata, CKAN) in their own venvs, for tests/interop.
+bash scripts/interop-setup.sh
 .venv/bin/python -m pytest -q "$@"

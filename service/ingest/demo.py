@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from service.catalog import bookkeeping
 from service.catalog.publishers import add_publisher, get_publisher
 from service.catalog.records import RecordService
 from service.rdf.formats import TURTLE
@@ -17,6 +18,11 @@ log = logging.getLogger(__name__)
 def load_demo(store: Store, records: RecordService) -> dict[str, int]:
     from service.demo import DEMO_PUBLISHERS, demo_records
 
+    if bookkeeping.count_records(store) > 0:
+        # Two demo datasets have no dct:identifier (to show that one is minted): re-loading
+        # would create them again. The demo goes into an empty store, once.
+        log.info("demo catalogue not loaded: the store already has records")
+        return {"created": 0, "updated": 0, "unchanged": 0}
     for pub in DEMO_PUBLISHERS:
         if get_publisher(store, records.base_url, pub["id"], required=False) is None:
             add_publisher(store, records.base_url, pub["id"], pub["name"], pub.get("siren"))

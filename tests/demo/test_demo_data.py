@@ -324,3 +324,17 @@ def test_only_the_deliberate_gaps_raise_recommendation_warnings() -> None:
         assert len(owners) == 1, (focus, path)
         warned.setdefault(owners[0][1], set()).add(path)
     assert warned == {ident: {path} for ident, path in EXPECTED_WARNINGS.items()}
+
+
+def test_demo_loads_once(tmp_path):
+    from service.app import build_services
+    from service.catalog import bookkeeping
+    from service.config import Settings
+    from service.ingest.demo import load_demo
+
+    svc = build_services(Settings(data=str(tmp_path / "d")))
+    first = load_demo(svc.store, svc.records)
+    again = load_demo(svc.store, svc.records)
+    assert first["created"] >= 28 and again["created"] == 0
+    assert bookkeeping.count_records(svc.store) == first["created"]
+    svc.store.close()
