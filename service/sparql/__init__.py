@@ -27,8 +27,9 @@ def init_app(app: Flask) -> None:
                     cache_max_age=int(settings.sparql_cache_max_age),
                     nice=int(settings.sparql_worker_nice))
     path = getattr(svc.store, "path", None)
-    executor = Executor(path, limits, native=getattr(svc.store, "native", None),
-                        prefixes=dict(PREFIXES))
+    # The Socle store, not its pyoxigraph handle: holding that would keep RocksDB's lock after
+    # store.close() (another process could not open the directory).
+    executor = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES))
     app.extensions["socle_sparql"] = executor
     atexit.register(executor.close)
     app.register_blueprint(bp)

@@ -38,7 +38,7 @@ class Executor:
 
     path: str | None
     limits: Limits
-    native: object = None  # pyoxigraph Store, for stores without a directory (in memory)
+    store: object = None  # the Socle store; its pyoxigraph handle serves memory stores
     prefixes: dict = field(default_factory=dict)
     _pool: Pool | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -92,7 +92,7 @@ class Executor:
             raise _busy(self.limits)
         try:
             out: list[tuple] = []
-            Runner(None, self.native).run(request, out.append)
+            Runner(None, self.store.native).run(request, out.append)
         finally:
             self._slots.release()
         if out[0][0] == "error":
