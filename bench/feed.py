@@ -124,6 +124,10 @@ def machine() -> dict[str, Any]:
             "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None}
 
 
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def check(status: int, expected: int, what: str, body: Any = None) -> None:
     if status != expected:
         raise SystemExit(f"bench: {what} answered {status}, expected {expected}: "
@@ -366,6 +370,7 @@ def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
     client = TestClient(app)
     try:
         out.update(measure_pages(client, args.n, args.page_size, args.repeats))
+        say(f"in-process pages: {json.dumps(out['pages'])}")
         # The index build alone, on a fresh index over the same store.
         ms, entries = timed(lambda: FeedIndex(svc.store)._load())
         out["index_build_ms"] = round(ms, 1)
@@ -376,7 +381,9 @@ def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
         if args.profile:
             out["profile"] = profile_pages(client, middle, args.page_size, args.repeats,
                                            Path(args.out).with_suffix(".profile.txt"))
+        say(f"in-process stages: {json.dumps(out['stages_middle_page'])}")
         out["harvest"] = harvest(client, args.n, args.page_size, args.rss_every, to_test_path)
+        say(f"in-process harvest: {out['harvest']['wall_s']} s")
         if args.baseline_repeats:
             out["baseline"] = baseline(svc.store.native, args.n, args.page_size,
                                        args.baseline_repeats)
@@ -426,6 +433,7 @@ def run_http(args: argparse.Namespace, data: Path, startup_timeout: float = 120.
         out["startup_s"] = round(time.perf_counter() - t0, 2)
         client = HttpClient(url, proc.pid)
         out.update(measure_pages(client, args.n, args.page_size, args.repeats))
+        say(f"HTTP pages: {json.dumps(out['pages'])}")
         out["harvest"] = harvest(client, args.n, args.page_size, args.rss_every,
                                  lambda link: link.removeprefix(BASE))
     finally:
