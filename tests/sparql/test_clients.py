@@ -115,7 +115,7 @@ def test_hostile_query_stopped_while_simple_query_answers(server, name):
     t.start()
     time.sleep(0.3)
     latencies = []
-    while t.is_alive():
+    while True:  # at least once: a fast machine may finish the hostile query before we start
         started = time.monotonic()
         result = wrapper(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s a "
                                  "<http://www.w3.org/ns/dcat#Dataset> }").query().convert()
@@ -123,6 +123,8 @@ def test_hostile_query_stopped_while_simple_query_answers(server, name):
         assert int(result["results"]["bindings"][0]["n"]["value"]) > 10
         feed = urllib.request.urlopen(server + "/catalog.ttl", timeout=5)
         assert feed.status == 200
+        if not t.is_alive():
+            break
         time.sleep(0.1)
     t.join()
     assert outcome["status"] in (504, 200), outcome
