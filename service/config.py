@@ -58,6 +58,8 @@ class Settings:
 def _coerce(kind: Any, raw: str) -> Any:
     if kind in (int, "int"):
         return int(raw)
+    if kind in (float, "float"):
+        return float(raw)
     if kind in (bool, "bool"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw
