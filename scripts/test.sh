@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/ruff check service tests bench shapes vocab
 # The real harvesters (udata, CKAN) in their own venvs, for tests/interop.
 bash scripts/interop-setup.sh
+# Debian's Chromium for the browser tests.
+bash scripts/browser-setup.sh
 .venv/bin/python -m pytest -q "$@"

@@ -14,13 +14,11 @@
     textarea.value = examples[Number(e.target.value)].query;
   });
 
+  // People read values: the language tag follows the text, the datatype is a tooltip.
   function cell(term) {
     if (!term) return "";
     if (term.type === "literal") {
-      let text = JSON.stringify(term.value);
-      if (term["xml:lang"]) text += "@" + term["xml:lang"];
-      else if (term.datatype) text += "^^<" + term.datatype + ">";
-      return text;
+      return term["xml:lang"] ? term.value + " @" + term["xml:lang"] : term.value;
     }
     if (term.type === "bnode") return "_:" + term.value;
     return term.value;
@@ -59,6 +57,7 @@
           td.appendChild(a);
         } else {
           td.textContent = cell(term);
+          if (term && term.datatype) td.title = term.datatype;
         }
       });
     });
