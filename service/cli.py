@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,8 @@ def serve(host, port, data, base_url, demo, threads) -> None:
                          threads=threads)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(settings)
+    threading.Thread(target=app.extensions["socle"].feed_index.warm, name="feed-index",
+                     daemon=True).start()
     click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,

@@ -92,6 +92,11 @@ class FeedIndex:
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
 
     # -- building ------------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Build now (serve starts this in the background): at 100k records the build takes
+        ~30 s, which the first harvester would otherwise wait, often past its timeout."""
+        self._load()
+
     def _load(self) -> list[Entry]:
         with self._lock:
             if self._entries is None:

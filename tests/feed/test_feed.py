@@ -198,3 +198,13 @@ def test_catalog_modified_is_the_same_on_every_page(filled):
     stamps = {page_graph(filled, f"/catalog.ttl?page_size=3&page={n}").value(cat, DCTERMS.modified)
               for n in (1, 2, 3)}
     assert len(stamps) == 1
+
+
+def test_warm_builds_the_index_once(app, filled):
+    from service.feed.index import FeedIndex, Filters
+
+    index = FeedIndex(app.extensions["socle"].store)
+    index.warm()
+    version = index.version
+    assert index.page(Filters(), 0, 100).total == N + 1
+    assert index.version == version  # reading did not rebuild
