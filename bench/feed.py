@@ -32,20 +32,19 @@ import contextlib
 import json
 import math
 import os
-import platform
 import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from bench import gen_catalogue as gen
+from bench.machine import machine as machine_of
 
 REPO = gen.REPO
 BASE = gen.BASE
@@ -99,29 +98,7 @@ def rss_mb(pid: int) -> float | None:
 
 
 def machine() -> dict[str, Any]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    cpu = platform.processor() or ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    git: dict[str, Any] = {}
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        git["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                                       capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "service"], cwd=REPO,
-                               capture_output=True, text=True, timeout=10).stdout.split("\n")
-        git["service_uncommitted"] = [line[3:] for line in dirty if line.strip()]
-    return {"git": git, "nproc": os.cpu_count(), "cpu": cpu,
-            "python": platform.python_version(), "platform": platform.platform(),
-            "packages": versions,
-            "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None}
+    return machine_of(PACKAGES)
 
 
 def say(text: str) -> None:

@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import socket
 import statistics
@@ -35,9 +34,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from bench.machine import machine as machine_of
 
 BASE = "http://socle.bench"
 REPO = Path(__file__).resolve().parents[1]
@@ -167,30 +167,7 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 # -- machine ------------------------------------------------------------------------------------
 def machine() -> dict[str, Any]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    cpu = platform.processor() or ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    git: dict[str, Any] = {}
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        git["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                                       capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "service"], cwd=REPO,
-                               capture_output=True, text=True, timeout=10).stdout.split("\n")
-        git["service_uncommitted"] = [line[3:] for line in dirty if line.strip()]
-    return {
-        "git": git, "nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-        "platform": platform.platform(), "packages": versions,
-        "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-    }
+    return machine_of(PACKAGES)
 
 
 # -- stage timing -------------------------------------------------------------------------------
