@@ -124,6 +124,21 @@ def publisher_add(publisher_id, name, siren, data, base_url) -> None:
     click.echo(f"Éditeur créé / publisher created: {pub.id} <{pub.iri}>")
 
 
+@publisher.command("set-profile")
+@click.argument("publisher_id")
+@click.argument("profile", required=False)
+@data_option
+@base_option
+@_guard
+def publisher_set_profile(publisher_id, profile, data, base_url) -> None:
+    """Set the default output profile of a publisher's feed (none: back to dcat-ap-3)."""
+    from service.catalog.publishers import set_default_profile
+
+    store, settings = _store(data, base_url)
+    pub = set_default_profile(store, settings.base_url, publisher_id, profile)
+    click.echo(f"Profil par défaut / default profile of {pub.id}: {pub.profile or 'dcat-ap-3'}")
+
+
 @publisher.command("list")
 @data_option
 @base_option
@@ -133,7 +148,7 @@ def publisher_list(data, base_url) -> None:
     from service.catalog.publishers import list_publishers
 
     for pub in list_publishers(_store(data, base_url)[0]):
-        click.echo(f"{pub.id}\t{pub.name}\t{pub.siren or ''}")
+        click.echo(f"{pub.id}\t{pub.name}\t{pub.siren or ''}\t{pub.profile or 'dcat-ap-3'}")
 
 
 @main.group()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Literal, URIRef
 
@@ -23,6 +23,7 @@ class Publisher:
     name: str
     siren: str | None
     iri: str
+    profile: str | None = None  # default output profile of its feed (docs/harvesters.md)
 
 
 def publisher_iri(base_url: str, publisher_id: str) -> str:
@@ -60,22 +61,43 @@ def add_publisher(store: Store, base_url: str, publisher_id: str, name: str,
         raise Conflict(f"L'éditeur « {publisher_id} » existe déjà.",
                        f"Publisher '{publisher_id}' already exists.")
     pub = Publisher(publisher_id, name.strip(), siren, publisher_iri(base_url, publisher_id))
-    node = URIRef(pub.iri)
-    triples = [*publisher_triples(pub), (node, SOCLE.localId, Literal(publisher_id))]
-    store.apply([PutSubject(PUBLISHERS_GRAPH, pub.iri, triples)])
+    _save(store, pub)
     return pub
 
 
+def set_default_profile(store: Store, base_url: str, publisher_id: str,
+                        profile: str | None) -> Publisher:
+    """The profile the publisher's feed uses without ?profile= (None: the service default).
+
+    Why: a harvester such as data.gouv.fr's is then given a plain suffix URL."""
+    from service.rdf.profiles import get_profile
+
+    if profile is not None:
+        get_profile(profile)  # 400 with the known names when unknown
+    pub = replace(get_publisher(store, base_url, publisher_id), profile=profile)
+    _save(store, pub)
+    return pub
+
+
+def _save(store: Store, pub: Publisher) -> None:
+    node = URIRef(pub.iri)
+    triples = [*publisher_triples(pub), (node, SOCLE.localId, Literal(pub.id))]
+    if pub.profile:
+        triples.append((node, SOCLE.defaultProfile, Literal(pub.profile)))
+    store.apply([PutSubject(PUBLISHERS_GRAPH, pub.iri, triples)])
+
+
 _SELECT = f"""PREFIX foaf: <{FOAF}> PREFIX socle: <{SOCLE}> PREFIX dct: <{DCTERMS}>
-SELECT ?pub ?id ?name ?siren WHERE {{ GRAPH <{PUBLISHERS_GRAPH}> {{
-  ?pub socle:localId ?id ; foaf:name ?name . OPTIONAL {{ ?pub dct:identifier ?siren }} %s
+SELECT ?pub ?id ?name ?siren ?profile WHERE {{ GRAPH <{PUBLISHERS_GRAPH}> {{
+  ?pub socle:localId ?id ; foaf:name ?name . OPTIONAL {{ ?pub dct:identifier ?siren }}
+  OPTIONAL {{ ?pub socle:defaultProfile ?profile }} %s
 }} }} ORDER BY ?id"""
 
 
 def _row(row) -> Publisher:
-    siren = row.get("siren")
+    siren, profile = row.get("siren"), row.get("profile")
     return Publisher(str(row["id"]), str(row["name"]), str(siren) if siren else None,
-                     str(row["pub"]))
+                     str(row["pub"]), str(profile) if profile else None)
 
 
 def get_publisher(store: Store, base_url: str, publisher_id: str,

@@ -25,6 +25,7 @@ from service.feed.page import (
 from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
 from service.rdf.negotiate import choose
+from service.rdf.profiles import DEFAULT as DEFAULT_PROFILE
 from service.rdf.profiles import get_profile
 
 bp = Blueprint("feed", __name__)
@@ -88,7 +89,7 @@ def publisher_catalog(publisher_id: str, ext: str | None = None):
     base = svc.settings.base_url
     info = CatalogInfo(f"{base}/publishers/{pub.id}/catalog", f"Catalogue — {pub.name}",
                        sub_description(pub.name), pub.iri, pub.name, f"{base}/")
-    return _feed(info, f"/publishers/{pub.id}/catalog", ext, pub.id)
+    return _feed(info, f"/publishers/{pub.id}/catalog", ext, pub.id, pub.profile)
 
 
 def _syntax(ext: str | None) -> RdfSyntax:
@@ -101,10 +102,11 @@ def _syntax(ext: str | None) -> RdfSyntax:
     return choose(request.accept_mimetypes, suffix, html=False)  # type: ignore[return-value]
 
 
-def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None) -> Response:
+def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
+          default_profile: str | None = None) -> Response:
     svc = services()
     syntax = _syntax(ext)
-    profile_name = request.args.get("profile")
+    profile_name = request.args.get("profile") or default_profile or DEFAULT_PROFILE
     profile = get_profile(profile_name)
     page = _int_arg("page", 1, 1)
     size = _int_arg("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
@@ -114,7 +116,7 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None) 
     if page > last:
         raise NotFound(f"Page {page} au-delà de la dernière ({last}).",
                        f"Page {page} is beyond the last one ({last}).", last_page=last)
-    etag = _etag(snap, request.full_path, syntax.name)
+    etag = _etag(snap, request.full_path, f"{syntax.name}|{profile_name}")
     response = Response(content_type=syntax.content_type)
     response.set_etag(etag)
     response.last_modified = snap.changed_at

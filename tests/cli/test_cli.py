@@ -22,7 +22,8 @@ def assert_bilingual_failure(done, *words: str) -> None:
 
 def test_publisher_add_and_list(data: Path):
     listed = socle("publisher", "list", data=data, check=True)
-    assert listed.stdout.splitlines() == ["montfort\tCommune de Montfort-sur-Meu\t213501882"]
+    assert listed.stdout.splitlines() == [
+        "montfort\tCommune de Montfort-sur-Meu\t213501882\tdcat-ap-3"]
 
 
 def test_publisher_add_twice_and_bad_id(data: Path):

@@ -208,3 +208,24 @@ def test_warm_builds_the_index_once(app, filled):
     version = index.version
     assert index.page(Filters(), 0, 100).total == N + 1
     assert index.version == version  # reading did not rebuild
+
+
+def test_publisher_default_profile(app, filled):
+    from service.catalog.publishers import set_default_profile
+    from service.errors import SocleError
+
+    def records(url: str) -> set:
+        graph = page_graph(filled, url)
+        return {t for t in graph if "/catalog" not in str(t[0])}  # no paging links
+
+    svc = app.extensions["socle"]
+    plain = filled.get("/publishers/montfort/catalog.ttl")
+    set_default_profile(svc.store, BASE, "montfort", "datagouv")
+    served = filled.get("/publishers/montfort/catalog.ttl")
+    assert served.headers["ETag"] != plain.headers["ETag"]
+    url = "/publishers/montfort/catalog.ttl"
+    assert records(url) == records(f"{url}?profile=datagouv")
+    with pytest.raises(SocleError):
+        set_default_profile(svc.store, BASE, "montfort", "nope")
+    set_default_profile(svc.store, BASE, "montfort", None)
+    assert records(url) == records(f"{url}?profile=dcat-ap-3")
