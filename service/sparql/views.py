@@ -69,8 +69,11 @@ def endpoint() -> Response:
     cache = "no-store"
     if request.method == "GET":
         cache = f"public, max-age={executor().limits.cache_max_age}"
+    # Relative IRIs in the query resolve against the endpoint's URL (the service-defined base
+    # IRI of the SPARQL 1.1 Protocol; without one, `<s>` is a syntax error).
+    base_iri = current_app.extensions["socle"].settings.base_url.rstrip("/") + "/sparql"
     response = executor().run(
-        query, fmt, base_iri=None, union=not shape.has_dataset_clause,
+        query, fmt, base_iri=base_iri, union=not shape.has_dataset_clause,
         default_graph=default_graph if explicit else None,
         named_graphs=named_graphs if explicit else None, cache=cache)
     if params.get("download"):
