@@ -9,4 +9,6 @@ cd "$(dirname "$0")/.."
 bash scripts/interop-setup.sh
 # Debian's Chromium for the browser tests.
 bash scripts/browser-setup.sh
+# A JavaScript SPARQL client (npm) for tests/sparql/test_js_client.py.
+bash scripts/npm-setup.sh
 .venv/bin/python -m pytest -q "$@"
