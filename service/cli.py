@@ -94,6 +94,8 @@ def serve(host, port, data, base_url, demo, threads) -> None:
     app = create_app(settings)
     threading.Thread(target=app.extensions["socle"].feed_index.warm, name="feed-index",
                      daemon=True).start()
+    threading.Thread(target=app.extensions["socle_sparql"].warm, name="sparql-workers",
+                     daemon=True).start()
     click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,

@@ -34,7 +34,7 @@ class Limits:
 
 @dataclass
 class Executor:
-    """Owns the workers of one app (started on the first query)."""
+    """Owns the workers of one app (started on the first query, or by `warm()`)."""
 
     path: str | None
     limits: Limits
@@ -49,6 +49,11 @@ class Executor:
             if self._pool is None:
                 self._pool = Pool(self.path, self.limits.max_concurrent, nice=self.limits.nice)
             return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now so that the first query does not pay for it (`socle serve`)."""
+        if self.path is not None:
+            self.pool()
 
     def close(self) -> None:
         if self._pool is not None:

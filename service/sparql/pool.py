@@ -70,16 +70,21 @@ class Worker:
 
 
 class Pool:
-    """`size` workers over the store directory `path`."""
+    """At most `size` queries at once over the store directory `path`, with `spare` more workers
+    started ahead: the worker killed at a deadline is replaced at once by a ready spare, so a
+    runaway query does not leave the endpoint short of a worker while the next one starts."""
 
-    def __init__(self, path: str, size: int, *, nice: int = 5, start_timeout: float = 120.0):
+    def __init__(self, path: str, size: int, *, nice: int = 5, start_timeout: float = 120.0,
+                 spare: int = 1):
         self.path, self.size, self.nice, self.start_timeout = path, size, nice, start_timeout
         self.idle: queue.Queue[Worker] = queue.Queue()
+        self.slots = threading.BoundedSemaphore(size)
         self.closed = False
         self.workers: set[Worker] = set()
         self.lock = threading.Lock()
         self.kills = 0
-        starters = [threading.Thread(target=self._spawn, daemon=True) for _ in range(size)]
+        starters = [threading.Thread(target=self._spawn, daemon=True)
+                    for _ in range(size + spare)]
         for t in starters:
             t.start()
         for t in starters:
@@ -100,14 +105,21 @@ class Pool:
         self.idle.put(worker)
 
     def acquire(self, wait: float) -> Worker | None:
+        """A worker and one of the `size` slots, or None when no slot frees within `wait`.
+        Every worker acquired goes back through `release` or `discard` exactly once."""
+        if not (self.slots.acquire(timeout=wait) if wait > 0 else self.slots.acquire(False)):
+            return None
         try:
-            return self.idle.get(timeout=wait) if wait > 0 else self.idle.get_nowait()
+            # A slot is ours: a worker is idle, or a replacement is at most a start away.
+            return self.idle.get(timeout=max(wait, 10.0))
         except queue.Empty:
+            self.slots.release()
             return None
 
     def release(self, worker: Worker) -> None:
         if worker.alive and not self.closed:
             self.idle.put(worker)
+            self.slots.release()
         else:
             self.discard(worker)
 
@@ -117,6 +129,7 @@ class Pool:
         with self.lock:
             self.workers.discard(worker)
             self.kills += 1
+        self.slots.release()
         if not self.closed:
             threading.Thread(target=self._spawn, daemon=True).start()
 
