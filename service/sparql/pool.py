@@ -46,6 +46,8 @@ class Worker:
         self.conn = Connection(os.dup(parent.fileno()))
         parent.close()
         self.started = time.monotonic()
+        self._killed = False
+        self._kill_lock = threading.Lock()
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -59,6 +61,12 @@ class Worker:
         assert message[0] == "ready", message
 
     def kill(self) -> None:
+        """Idempotent: the pool's close and a starting thread may both kill a worker, and a
+        descriptor closed twice could be another file's by then."""
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
         with contextlib.suppress(ProcessLookupError):
             self.proc.kill()
         self.proc.wait()
@@ -97,7 +105,8 @@ class Pool:
                 self.workers.add(worker)
             worker.wait_ready(self.start_timeout)
         except Exception:  # noqa: BLE001 - retried on the next kill; logged
-            log.exception("SPARQL worker failed to start")
+            if not self.closed:  # killed by close() while starting: nothing went wrong
+                log.exception("SPARQL worker failed to start")
             return
         if self.closed:
             worker.kill()

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_string = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept as is (C)
 TRUNCATED_LINK = "https://socle.opendata.fr/problems/sparql-truncated"
 
 
@@ -72,14 +73,22 @@ def select(fmt: str, variables: list[str], rows: Iterable, truncated: bool) -> I
         if truncated:
             head["link"] = [TRUNCATED_LINK]
         yield '{"head":' + json.dumps(head, ensure_ascii=False) + ',"results":{"bindings":['
+        keys = [_string(name) + ":" for name in variables]
+        cache: dict = {}  # IRIs and codes repeat across rows: encode each term once
         first = True
         for row in rows:
-            binding = {}
-            for name in variables:
-                term = row[name]
+            parts = []
+            for key, term in zip(keys, row, strict=True):  # row[name] is ~10× slower
                 if term is not None:
-                    binding[name] = _json_term(term)
-            yield ("" if first else ",") + json.dumps(binding, ensure_ascii=False)
+                    text = cache.get(term)
+                    if text is None:
+                        text = json.dumps(_json_term(term), ensure_ascii=False) \
+                            if type(term) is not ox.NamedNode \
+                            else '{"type":"uri","value":' + _string(term.value) + "}"
+                        if len(cache) < 50_000:
+                            cache[term] = text
+                    parts.append(key + text)
+            yield ("{" if first else ",{") + ",".join(parts) + "}"
             first = False
         yield "]}}"
     elif fmt == "xml":
@@ -89,23 +98,23 @@ def select(fmt: str, variables: list[str], rows: Iterable, truncated: bool) -> I
         if truncated:
             yield f"<link href={quoteattr(TRUNCATED_LINK)}/>"
         yield "</head><results>"
+        names = [quoteattr(v) for v in variables]
         for row in rows:
             parts = ["<result>"]
-            for name in variables:
-                term = row[name]
+            for name, term in zip(names, row, strict=True):
                 if term is not None:
-                    parts.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+                    parts.append(f"<binding name={name}>{_xml_term(term)}</binding>")
             parts.append("</result>")
             yield "".join(parts)
         yield "</results></sparql>"
     elif fmt == "csv":
         yield ",".join(variables) + "\r\n"
         for row in rows:
-            yield ",".join(_csv_field(row[name]) for name in variables) + "\r\n"
+            yield ",".join(_csv_field(term) for term in row) + "\r\n"
     elif fmt == "tsv":
         yield "\t".join("?" + v for v in variables) + "\n"
         for row in rows:
-            yield "\t".join("" if row[n] is None else str(row[n]) for n in variables) + "\n"
+            yield "\t".join("" if term is None else str(term) for term in row) + "\n"
     else:
         raise ValueError(fmt)
 
