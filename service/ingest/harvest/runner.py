@@ -28,6 +28,7 @@ from service.ingest.harvest.policy import Policy
 from service.ingest.harvest.report import Item, RunReport
 from service.ingest.harvest.sources import Source
 from service.ingest.harvest.tracking import Tracked
+from service.ingest.harvest.unenrich import strip_enrichment
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, content_hash, skolemise, split_catalogue
 from service.store.base import Change
@@ -166,7 +167,7 @@ class _Run:
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
         try:
-            result = self.records.upsert(self.source.publisher, extracted)
+            result = self.records.upsert(self.source.publisher, strip_enrichment(extracted))
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None)
         meta = result.meta
