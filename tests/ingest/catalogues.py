@@ -54,6 +54,6 @@ def catalogues() -> list[Catalogue]:
         for file in sorted(folder.iterdir()):
             if file.name in paged_files:
                 continue
-            name = f"{prefix}-{file.name.split('.')[0]}"
+            name = f"{prefix}-{file.name.replace('.', '-')}"
             out.append(Catalogue(name, ((f"/{name}/{file.name}", file),)))
     return sorted(out, key=lambda c: c.name)
