@@ -13,18 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 
 from service.errors import SocleError
 from service.ingest.harvest import client
 from service.ingest.harvest.policy import Policy
 from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media_type
 from service.rdf.namespaces import HYDRA
-from service.rdf.parse import parse_rdf
+from service.rdf.parse import parse_quads
 
 # Next-page predicates, current vocabulary first.
-NEXT_PREDICATES = (HYDRA.next, HYDRA.nextPage)
-TOTAL_PREDICATES = (HYDRA.totalItems,)
+NEXT_PREDICATES = (ox.NamedNode(str(HYDRA.next)), ox.NamedNode(str(HYDRA.nextPage)))
+TOTAL_PREDICATES = (ox.NamedNode(str(HYDRA.totalItems)),)
 # Content-Types that do not name one RDF syntax: the URL suffix decides first.
 GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "application/xml",
                            "text/xml", "application/json", "binary/octet-stream"})
@@ -41,7 +41,7 @@ class PagingStop(SocleError):
 class Page:
     number: int
     url: str
-    graph: Graph
+    quads: list[ox.Quad]  # as parsed: datasets are cut from them by split.cut
     total_items: int | None
     syntax: str
 
@@ -54,21 +54,24 @@ def syntax_of(url: str, content_type: str | None) -> RdfSyntax | None:
     return syntax_for_media_type(media) or by_suffix
 
 
-def next_link(graph: Graph, base: str) -> str | None:
+def next_link(quads: list[ox.Quad], base: str) -> str | None:
     for predicate in NEXT_PREDICATES:
-        for obj in sorted(graph.objects(None, predicate), key=str):
-            if isinstance(obj, URIRef | Literal) and str(obj).strip():
-                return urljoin(base, str(obj).strip())
+        found = sorted(q.object.value for q in quads if q.predicate == predicate
+                       and isinstance(q.object, ox.NamedNode | ox.Literal)
+                       and q.object.value.strip())
+        if found:
+            return urljoin(base, found[0].strip())
     return None
 
 
-def total_items(graph: Graph) -> int | None:
+def total_items(quads: list[ox.Quad]) -> int | None:
     for predicate in TOTAL_PREDICATES:
-        for obj in graph.objects(None, predicate):
-            try:
-                return int(str(obj))
-            except ValueError:
-                continue
+        for q in quads:
+            if q.predicate == predicate and isinstance(q.object, ox.Literal):
+                try:
+                    return int(q.object.value)
+                except ValueError:
+                    continue
     return None
 
 
@@ -103,12 +106,12 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         try:
-            graph = parse_rdf(answer.body, syntax, base_iri=answer.url)
+            quads = parse_quads(answer.body, syntax, base_iri=answer.url)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise
-        yield Page(number, url, graph, total_items(graph), syntax.name)
-        following = next_link(graph, answer.url)
+        yield Page(number, url, quads, total_items(quads), syntax.name)
+        following = next_link(quads, answer.url)
         if following == url or following == answer.url:  # a last page linking to itself
             following = None
         if following is not None and _origin(following) != _origin(start):

@@ -2,8 +2,8 @@
 through the records service, withdraw what the source no longer lists, keep the report.
 
 Change detection happens before any validation or store write: each dataset's *source*
-description (its closure in the page, blank nodes labelled by content) is hashed and compared
-with the hash kept from the last run. That is what makes re-harvesting an unchanged source
+description (its closure in the page, blank nodes labelled by content; split.py) is hashed and
+compared with the hash kept from the last run. That is what makes re-harvesting an unchanged source
 cheap. Records are written one by one (each its own transaction, as in `socle import`); the
 per-record state is written once per page. Withdrawals only happen after a run that walked the
 whole source: a partial run (page failed, limit reached) never withdraws anything.
@@ -15,8 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rdflib import URIRef
-
 from service.catalog.bookkeeping import now
 from service.catalog.records import RecordService
 from service.errors import Conflict, SocleError
@@ -27,10 +25,9 @@ from service.ingest.harvest.paging import Page, pages
 from service.ingest.harvest.policy import Policy
 from service.ingest.harvest.report import Item, RunReport
 from service.ingest.harvest.sources import Source
+from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
-from service.rdf.namespaces import DCTERMS
-from service.rdf.records import Extracted, content_hash, skolemise, split_catalogue
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
@@ -43,19 +40,6 @@ class Progress:
 
     page: Callable[[RunReport, Page], None] | None = None
     item: Callable[[RunReport, Item], None] | None = None
-
-
-def source_key(extracted: Extracted) -> str | None:
-    """What identifies a dataset across runs: its IRI, else its dct:identifier."""
-    if isinstance(extracted.root, URIRef):
-        return str(extracted.root)
-    ids = sorted(str(o) for o in extracted.graph.objects(extracted.root, DCTERMS.identifier))
-    return f"identifier={ids[0]}" if ids else None
-
-
-def source_hash(extracted: Extracted) -> str:
-    """Hash of the description as the source gave it (blank nodes labelled by content)."""
-    return content_hash(skolemise(extracted.graph, "urn:socle:hash:"))
 
 
 def _problem_item(key: str, err: SocleError, record_id: str | None = None) -> Item:
@@ -143,36 +127,36 @@ class _Run:
 
     def page(self, page: Page) -> list[Change]:
         changes: list[Change] = []
-        for extracted in split_catalogue(page.graph):
-            key = source_key(extracted)
-            if key is None:
-                item = Item(f"_:{extracted.root}", "failed", None,
+        for part in cut(page.quads):
+            if part.key is None:
+                item = Item(f"_:{part.root.value}", "failed", None,
                             "Jeu de données sans IRI ni dct:identifier : impossible de le suivre "
                             "d'une moisson à l'autre.",
                             "Dataset with neither an IRI nor a dct:identifier: it cannot be "
                             "followed from one harvest to the next.")
-            elif key in self.seen:
+            elif part.key in self.seen:
                 continue  # listed twice (on two pages): taken once
             else:
-                self.seen.add(key)
-                item = self.one(page, extracted, key, changes)
+                self.seen.add(part.key)
+                item = self.one(page, part, changes)
             self.tell(item)
         return changes
 
-    def one(self, page: Page, extracted: Extracted, key: str, changes: list[Change]) -> Item:
-        before = self.known.get(key)
-        digest = source_hash(extracted)
-        if before is not None and before.exists and before.source_hash == digest:
+    def one(self, page: Page, part: Cut, changes: list[Change]) -> Item:
+        """Skip by source hash, else write through the records service."""
+        key, before = part.key, self.known.get(part.key)
+        if before is not None and before.exists and before.source_hash == part.digest:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
         try:
-            result = self.records.upsert(self.source.publisher, strip_enrichment(extracted))
+            result = self.records.upsert(self.source.publisher,
+                                         strip_enrichment(part.extracted()))
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None)
         meta = result.meta
-        changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri, digest,
-                                            now(), page.url)))
+        changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri,
+                                            part.digest, now(), page.url)))
         return Item(key, result.outcome, meta.id,
                     violations=int(result.report.get("violations", 0)))
 
