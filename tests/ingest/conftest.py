@@ -17,6 +17,11 @@ from tests.ingest.site import Site
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "interop: real harvesters (udata, ckanext-dcat) against the running service")
+
+
 @pytest.fixture
 def site():
     s = Site()

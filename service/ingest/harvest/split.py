@@ -119,12 +119,16 @@ def _signatures(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
 
 
 def cut(triples: Iterable[ox.Triple | ox.Quad]) -> list[Cut]:
-    """Every cataloged resource of a page, with its key and source hash."""
+    """Every cataloged resource a page describes, with its key and source hash. A node that
+    only has a type is a reference to a resource described elsewhere (GeoDCAT-AP services
+    name the datasets they serve that way): not a record, and not entered by others."""
     by_subject = index(triples)
     found = roots(by_subject)
     stop = set(found)
     out = []
     for root in found:
+        if all(p == _TYPE for p, _o in by_subject[root]):
+            continue  # a reference (e.g. a service's servesDataset), described elsewhere
         part = closure(by_subject, root, stop - {root})
         out.append(Cut(root, key_of(root, part), digest(part), tuple(part)))
     return out
