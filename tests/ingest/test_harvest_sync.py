@@ -182,3 +182,17 @@ def test_a_record_of_another_publisher_is_not_taken_over(hsvc, engine, site):
     assert run.counts["failed"] == 1
     assert "montfort" in run.items[0].detail_fr
     assert bookkeeping.by_iri(hsvc.store, dataset_iri(0)).publisher == "montfort"
+
+
+def test_long_reports_list_failures_but_count_the_bulk(monkeypatch):
+    from service.ingest.harvest.report import Item, RunReport
+
+    monkeypatch.setattr("service.ingest.harvest.report.MAX_LISTED", 3)
+    report = RunReport("s", "http://x", "p")
+    for i in range(5):
+        report.add(Item(f"k{i}", "created", f"r{i}"))
+    report.add(Item("bad", "failed", None, "fr", "en"))
+    assert report.counts["created"] == 5 and report.unlisted == 2
+    assert [i.key for i in report.items] == ["k0", "k1", "k2", "bad"]
+    assert RunReport.from_dict(report.to_dict()).unlisted == 2
+    assert "non listés" in report.render()

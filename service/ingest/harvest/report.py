@@ -18,6 +18,9 @@ from service.store import PutSubject, Store
 RUN_PREFIX = "urn:socle:harvest:run:"
 OUTCOMES = ("created", "updated", "unchanged", "withdrawn", "missing", "failed")
 KEEP_RUNS = 20  # per source
+# Created/updated items listed per report (counts stay exact): a first harvest of 100k datasets
+# must not store a 15 MB report. Failed, missing and withdrawn items are always all listed.
+MAX_LISTED = 1000
 # Status of a run: what a curator reads first.
 STATUS_LABELS = {
     "running": ("en cours", "running"),
@@ -52,12 +55,18 @@ class RunReport:
     total_items: int | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     items: list[Item] = field(default_factory=list)  # every outcome but "unchanged"
+    unlisted: int = 0  # created/updated items beyond MAX_LISTED (counted, not listed)
     errors: list[dict[str, Any]] = field(default_factory=list)  # run-level (pages)
 
     def add(self, item: Item) -> None:
         self.counts[item.outcome] += 1
-        if item.outcome != "unchanged":
-            self.items.append(item)
+        if item.outcome == "unchanged":
+            return
+        if item.outcome in ("created", "updated") and not item.violations and \
+                self.counts["created"] + self.counts["updated"] > MAX_LISTED:
+            self.unlisted += 1
+            return
+        self.items.append(item)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +91,9 @@ class RunReport:
                  f"  état : {fr} / status: {en}", f"  {self.summary_line()}"]
         for err in self.errors:
             lines.append(f"  ! {err.get('detail_fr')}\n    {err.get('detail_en')}")
+        if self.unlisted:
+            lines.append(f"  (+ {self.unlisted} créés ou mis à jour non listés / created or "
+                         "updated not listed)")
         for item in self.items:
             line = f"  [{item.outcome}] {item.key}"
             if item.record_id:

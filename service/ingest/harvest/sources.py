@@ -120,7 +120,7 @@ def add_source(store: Store, url: str, publisher: str, *, name: str | None = Non
     src = Source(source_id, url, publisher, name or url, now(), allow_private, grace_days,
                  accept_invalid)
     store.apply([PutSubject(HARVEST_GRAPH, src.node, _triples(src))])
-    return src
+    return get_source(store, source_id)  # as stored (Oxigraph normalises the dateTime)
 
 
 def remove_source(store: Store, source_id: str) -> Source:
