@@ -178,3 +178,18 @@ def test_unsafe_documents_are_refused(hsvc, engine, site):
                              '1999/02/22-rdf-syntax-ns#"/>')
     run = engine.run(add_source(hsvc.store, url, "montfort"))
     assert run.status == "failed" and "DOCTYPE" in run.errors[0]["detail_fr"]
+
+
+def test_time_limit_stops_the_walk(site):
+    from service.ingest.harvest.paging import PagingStop
+    from service.ingest.harvest.paging import pages as walk
+
+    url = serve(site, list(range(6)))
+    ticks = iter([0.0, 1.0, 99.0, 200.0])
+    policy = Policy.from_text("127.0.0.1", limits=Limits(max_seconds=50))
+    seen = []
+    with pytest.raises(PagingStop) as err:
+        for page in walk(url, policy, clock=lambda: next(ticks)):
+            seen.append(page.number)
+    assert seen == [1] and "Durée maximale de 50 s" in err.value.detail_fr
+    assert site.fetched(f"{PATH}?page=2") == 0

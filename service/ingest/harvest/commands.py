@@ -122,11 +122,12 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
     store = svc.store
     try:
         if show_report:
-            runs = reports.runs(store, source=source_id, publisher=publisher_id,
-                                limit=1 if (source_id or url) else 20)
-            if url and publisher_id:
+            if url:  # the last run of that URL's source
                 src = store_sources.find_source(store, publisher_id, url)
                 runs = reports.runs(store, source=src.id, limit=1) if src else []
+            else:  # the last run of a source, or the 20 last runs (of a publisher)
+                runs = reports.runs(store, source=source_id, publisher=publisher_id,
+                                    limit=1 if source_id else 20)
             if not runs:
                 raise SocleError("Aucune moisson enregistrée.", "No harvest recorded.")
             _emit(runs, as_json)
