@@ -78,7 +78,7 @@ def drop(t: Tracked) -> PutSubject:
 
 def tracked(store: Store, source_node: str) -> dict[str, Tracked]:
     """Every dataset this source gave, by key, with whether its record still exists."""
-    rows = store.select(f"""
+    query = f"""
     PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX prov: <{PROV}> PREFIX dct: <{DCTERMS}>
     SELECT ?key ?id ?iri ?hash ?at ?page ?missing ?rec WHERE {{
       GRAPH <{HARVEST_GRAPH}> {{
@@ -87,15 +87,31 @@ def tracked(store: Store, source_node: str) -> dict[str, Tracked]:
            dct:source ?page .
         OPTIONAL {{ ?s socle:missingSince ?missing }} }}
       OPTIONAL {{ GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:localId ?id ; foaf:primaryTopic ?iri }} }}
-    }}""")
+    }}"""
     out = {}
-    for r in rows:
-        missing = r.get("missing")
-        out[str(r["key"])] = Tracked(
-            source_node, str(r["key"]), str(r["id"]), str(r["iri"]), str(r["hash"]),
-            str(r["at"]), str(r["page"]), str(missing) if missing is not None else None,
-            "rec" in r)
+    for r in _rows(store, query):
+        out[r["key"]] = Tracked(source_node, r["key"], r["id"], r["iri"], r["hash"], r["at"],
+                                r["page"], r.get("missing"), "rec" in r)
     return out
+
+
+def _rows(store: Store, query: str) -> list[dict[str, str]]:
+    """Solutions as plain strings; on Oxigraph straight from its terms (no rdflib objects:
+    10,000 tracked datasets are read at every run)."""
+    native = getattr(store, "native", None)
+    if native is None:
+        return [{k: str(v) for k, v in row.items()} for row in store.select(query)]
+    result = native.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = value.value
+        rows.append(row)
+    return rows
 
 
 def provenance(store: Store, record_iri: str) -> list[dict[str, str]]:
