@@ -72,4 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(feed_bp)
     app.register_blueprint(web_bp)
     init_sparql(app)
+    from service.ingest.harvest.views import bp as harvest_bp
+
+    app.register_blueprint(harvest_bp)
     return app

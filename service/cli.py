@@ -298,5 +298,16 @@ def restore(dump, data) -> None:
     finally:
         store.close()
     click.echo(f"{count} quads restaurés / restored.")
+def _register_harvest() -> None:
+    """The harvester's commands live in their own module (service/ingest/harvest/commands.py)."""
+    from service.ingest.harvest.commands import harvest, source
+
+    main.add_command(harvest)
+    main.add_command(source)
+
+
+_register_harvest()
+
+
 if __name__ == "__main__":
     main()

@@ -35,6 +35,17 @@ class Settings:
     sparql_cache_max_age: int = 60
     sparql_worker_nice: int = 5
     sparql_allow_service: bool = False
+    # Harvester (docs/harvest.md): allow-list (hosts, *.domains, IPs, CIDR networks; empty =
+    # any public host), withdrawal grace, and per-run limits.
+    harvest_allow: str = ""
+    harvest_allow_private: bool = False
+    harvest_grace_days: float = 7.0
+    harvest_max_pages: int = 1000
+    harvest_max_page_bytes: int = 50 * 1024 * 1024
+    harvest_max_seconds: float = 3600.0
+    harvest_timeout: float = 30.0
+    harvest_retries: int = 3
+    harvest_backoff: float = 1.0
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 

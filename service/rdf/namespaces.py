@@ -43,10 +43,11 @@ RECORD_TYPES = (DCAT.Dataset, DATASET_SERIES, DCAT.DataService)
 RECORDS_GRAPH = "urn:socle:graph:records"
 PUBLISHERS_GRAPH = "urn:socle:graph:publishers"
 AUTH_GRAPH = "urn:socle:graph:auth"
-SYSTEM_GRAPHS = (RECORDS_GRAPH, PUBLISHERS_GRAPH, AUTH_GRAPH)
+HARVEST_GRAPH = "urn:socle:graph:harvest"  # harvest sources, per-record state, run reports
+SYSTEM_GRAPHS = (RECORDS_GRAPH, PUBLISHERS_GRAPH, AUTH_GRAPH, HARVEST_GRAPH)
 
 __all__ = [
     "ADMS", "DCAT", "DCATAP", "DCTERMS", "FOAF", "GSP", "HYDRA", "LOCN", "OWL", "PROV", "RDF",
     "RDFS", "SCHEMA", "SKOS", "SOCLE", "SPDX", "VCARD", "XSD", "PREFIXES", "RECORD_TYPES",
-    "RECORDS_GRAPH", "PUBLISHERS_GRAPH", "AUTH_GRAPH", "SYSTEM_GRAPHS",
+    "RECORDS_GRAPH", "PUBLISHERS_GRAPH", "AUTH_GRAPH", "HARVEST_GRAPH", "SYSTEM_GRAPHS",
 ]

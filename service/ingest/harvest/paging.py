@@ -1,0 +1,121 @@
+"""Walk a source's pages: parse each one safely, follow Hydra's next link and nothing else.
+
+Both Hydra vocabularies are read: the current one (a ``hydra:PartialCollectionView`` with
+``hydra:next``) and the legacy one (a ``hydra:PagedCollection`` with ``hydra:nextPage``), with
+the link as an IRI or as a literal (udata's own fixtures use literals). The next page must stay
+on the source's scheme, host and port; a page seen before ends the walk (loop guard).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import pyoxigraph as ox
+
+from service.errors import SocleError
+from service.ingest.harvest import client
+from service.ingest.harvest.policy import Policy
+from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media_type
+from service.rdf.namespaces import HYDRA
+from service.rdf.parse import parse_quads
+
+# Next-page predicates, current vocabulary first.
+NEXT_PREDICATES = (ox.NamedNode(str(HYDRA.next)), ox.NamedNode(str(HYDRA.nextPage)))
+TOTAL_PREDICATES = (ox.NamedNode(str(HYDRA.totalItems)),)
+# Content-Types that do not name one RDF syntax: the URL suffix decides first.
+GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "application/xml",
+                           "text/xml", "application/json", "binary/octet-stream"})
+
+
+class PagingStop(SocleError):
+    """The walk stopped early (limit, loop, foreign link): the run is partial."""
+
+    title = "Harvest stopped"
+    type_slug = "harvest-stopped"
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    url: str
+    quads: list[ox.Quad]  # as parsed: datasets are cut from them by split.cut
+    total_items: int | None
+    syntax: str
+
+
+def syntax_of(url: str, content_type: str | None) -> RdfSyntax | None:
+    media = (content_type or "").split(";")[0].strip().lower()
+    by_suffix = syntax_for_filename(urlsplit(url).path)
+    if media in GENERIC_TYPES and by_suffix:
+        return by_suffix
+    return syntax_for_media_type(media) or by_suffix
+
+
+def next_link(quads: list[ox.Quad], base: str) -> str | None:
+    for predicate in NEXT_PREDICATES:
+        found = sorted(q.object.value for q in quads if q.predicate == predicate
+                       and isinstance(q.object, ox.NamedNode | ox.Literal)
+                       and q.object.value.strip())
+        if found:
+            return urljoin(base, found[0].strip())
+    return None
+
+
+def total_items(quads: list[ox.Quad]) -> int | None:
+    for predicate in TOTAL_PREDICATES:
+        for q in quads:
+            if q.predicate == predicate and isinstance(q.object, ox.Literal):
+                try:
+                    return int(q.object.value)
+                except ValueError:
+                    continue
+    return None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
+    """The pages of a source in order. Raises FetchError / ParseError / PagingStop."""
+    limits = policy.limits
+    began = clock()
+    seen: set[str] = set()
+    url: str | None = start
+    number = 0
+    while url is not None:
+        if url in seen:
+            raise PagingStop(f"Boucle de pagination : la page {url} revient.",
+                             f"Paging loop: page {url} comes back.", url=url)
+        if number >= limits.max_pages:
+            raise PagingStop(f"Limite de {limits.max_pages} pages atteinte.",
+                             f"Limit of {limits.max_pages} pages reached.", url=url)
+        if clock() - began > limits.max_seconds:
+            raise PagingStop(f"Durée maximale de {limits.max_seconds:.0f} s dépassée.",
+                             f"Time limit of {limits.max_seconds:.0f} s exceeded.", url=url)
+        seen.add(url)
+        number += 1
+        answer = client.get(url, policy)
+        syntax = syntax_of(answer.url, answer.content_type)
+        if syntax is None:
+            raise PagingStop(
+                f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
+                f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
+        try:
+            quads = parse_quads(answer.body, syntax, base_iri=answer.url)
+        except SocleError as err:
+            err.extra.setdefault("url", url)
+            raise
+        yield Page(number, url, quads, total_items(quads), syntax.name)
+        following = next_link(quads, answer.url)
+        if following == url or following == answer.url:  # a last page linking to itself
+            following = None
+        if following is not None and _origin(following) != _origin(start):
+            raise PagingStop(
+                f"Page suivante hors de la source, non suivie : {following}.",
+                f"Next page outside the source, not followed: {following}.", url=following)
+        url = following

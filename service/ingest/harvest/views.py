@@ -1,0 +1,122 @@
+"""The harvest over HTTP: a publisher's token triggers its sources' harvest; reports are read
+publicly (like records). With an embedded store the CLI cannot open the store while
+`socle serve` runs, so this trigger is also what cron calls then (docs/harvest.md)."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, jsonify, request, url_for
+
+from service.app import services
+from service.auth.tokens import require_publisher
+from service.catalog.publishers import get_publisher
+from service.errors import Forbidden, NotFound, SocleError
+from service.ingest.harvest import report as reports
+from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.report import RunReport
+from service.ingest.harvest.setup import harvester
+
+bp = Blueprint("harvest", __name__)
+
+
+def _sources_of(publisher_id: str, source_id: str | None) -> list[store_sources.Source]:
+    store = services().store
+    if source_id:
+        src = store_sources.get_source(store, source_id)
+        if src.publisher != publisher_id:
+            raise NotFound(f"Aucune source « {source_id} » pour l'éditeur « {publisher_id} ».",
+                           f"No source '{source_id}' for publisher '{publisher_id}'.")
+        return [src]
+    found = store_sources.list_sources(store, publisher_id)
+    if not found:
+        raise NotFound(f"L'éditeur « {publisher_id} » n'a aucune source de moissonnage "
+                       "(socle source add).",
+                       f"Publisher '{publisher_id}' has no harvest source (socle source add).")
+    return found
+
+
+def _run_url(publisher_id: str, run: str) -> str:
+    return url_for("harvest.run_report", publisher_id=publisher_id, run=run, _external=True)
+
+
+@bp.post("/publishers/<publisher_id>/harvest")
+def trigger(publisher_id: str):
+    """Harvest the publisher's sources now (all, or ?source=ID). Waits for the reports, or
+    with ?async=1 answers 202 at once with where each report will be."""
+    svc = services()
+    writer = require_publisher(svc.store, request.headers.get("Authorization"))
+    if writer != publisher_id:
+        raise Forbidden(f"Votre jeton permet d'écrire pour « {writer} », pas « {publisher_id} ».",
+                        f"Your token writes for '{writer}', not '{publisher_id}'.")
+    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    body = request.get_json(silent=True) or {}
+    targets = _sources_of(publisher_id, request.args.get("source") or body.get("source"))
+    engine = harvester(svc)
+    if request.args.get("async") in ("1", "true"):
+        pending = [RunReport(s.id, s.url, s.publisher) for s in targets]
+        for report in pending:
+            reports.save(svc.store, report)
+        threading.Thread(target=_background, args=(engine, targets, pending),
+                         name="harvest", daemon=True).start()
+        response = jsonify({"runs": [{"run": r.run, "source": r.source, "status": "running",
+                                      "url": _run_url(publisher_id, r.run)} for r in pending]})
+        response.status_code = 202
+        response.headers["Location"] = _run_url(publisher_id, pending[0].run)
+        return response
+    runs = [engine.run(src) for src in targets] if len(targets) == 1 else \
+        [_run_or_error(engine, src) for src in targets]
+    return jsonify({"runs": [r.to_dict() for r in runs]})
+
+
+def _run_or_error(engine, src) -> RunReport:
+    try:
+        return engine.run(src)
+    except SocleError as err:  # one source already running: report it, go on with the others
+        report = RunReport(src.id, src.url, src.publisher, status="failed")
+        report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
+        return report
+
+
+def _background(engine, targets, pending) -> None:
+    for src, report in zip(targets, pending, strict=True):
+        try:
+            engine.run(src, report=report)
+        except SocleError as err:
+            report.status = "failed"
+            report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
+            reports.save(engine.store, report)
+
+
+@bp.get("/publishers/<publisher_id>/harvest")
+def overview(publisher_id: str):
+    """The publisher's sources, each with its last run's status and counts."""
+    store = services().store
+    get_publisher(store, services().settings.base_url, publisher_id)
+    out = []
+    for src in store_sources.list_sources(store, publisher_id):
+        last = reports.runs(store, source=src.id, limit=1)
+        out.append({"id": src.id, "url": src.url, "name": src.name, "created": src.created,
+                    "accept_invalid": src.accept_invalid, "grace_days": src.grace_days,
+                    "last_run": ({"run": last[0].run, "status": last[0].status,
+                                  "started": last[0].started, "ended": last[0].ended,
+                                  "counts": last[0].counts,
+                                  "url": _run_url(publisher_id, last[0].run)}
+                                 if last else None)})
+    return jsonify({"publisher": publisher_id, "sources": out})
+
+
+@bp.get("/publishers/<publisher_id>/harvest/runs")
+def run_list(publisher_id: str):
+    limit = min(max(request.args.get("limit", 20, type=int), 1), 100)
+    runs = reports.runs(services().store, publisher=publisher_id,
+                        source=request.args.get("source"), limit=limit)
+    return jsonify({"runs": [r.to_dict() for r in runs]})
+
+
+@bp.get("/publishers/<publisher_id>/harvest/runs/<run>")
+def run_report(publisher_id: str, run: str):
+    found = reports.runs(services().store, publisher=publisher_id, run=run, limit=1)
+    if not found:
+        raise NotFound(f"Aucune moisson « {run} ».", f"No harvest run '{run}'.")
+    return jsonify(found[0].to_dict())

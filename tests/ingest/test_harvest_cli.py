@@ -1,0 +1,101 @@
+"""The harvester's command line, run as a user would (subprocess, real store on disk, real
+HTTP source on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench.harvest_source import pages
+from tests.conftest import REPO
+
+PATH = "/catalog.ttl"
+
+
+def socle(*args, data, allow="127.0.0.1", timeout=180):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCLE_")}
+    env.update(PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8", SOCLE_HARVEST_BACKOFF="0")
+    if allow is not None:
+        env["SOCLE_HARVEST_ALLOW"] = allow
+    return subprocess.run([sys.executable, "-m", "service.cli", *args, "--data", str(data)],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=timeout)
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "data"
+    done = socle("publisher", "add", "montfort", "--name", "Commune de Montfort", data=path)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def serve(site, items, page_size=2):
+    for path, body in pages(site.base, PATH, items, page_size).items():
+        site.add(path, body)
+    return site.url(f"{PATH}?page=1")
+
+
+def test_harvest_url_then_report(data, site):
+    url = serve(site, list(range(5)))
+    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert done.returncode == 0, done.stderr
+    assert "créés/created=5" in done.stdout
+    assert "page 3 [" in done.stderr and "5/5" in done.stderr  # progress on stderr
+    again = socle("harvest", url, "--publisher", "montfort", "--json", data=data)
+    assert again.returncode == 0
+    assert json.loads(again.stdout)[0]["counts"]["unchanged"] == 5
+    shown = socle("harvest", "--report", url, "--publisher", "montfort", data=data)
+    assert "inchangés/unchanged=5" in shown.stdout and "état : terminé" in shown.stdout
+
+
+def test_loopback_source_refused_without_allow_list(data, site):
+    url = serve(site, [0])
+    done = socle("harvest", url, "--publisher", "montfort", data=data, allow=None)
+    assert done.returncode == 1
+    assert "Adresse privée ou locale refusée" in done.stdout
+    assert site.log == []
+    allowed = socle("harvest", url, "--publisher", "montfort", "--allow-private", data=data,
+                    allow=None)
+    assert allowed.returncode == 0 and "créés/created=1" in allowed.stdout
+
+
+def test_stored_sources_and_harvest_all(data, site):
+    url = serve(site, list(range(3)))
+    added = socle("source", "add", url, "--publisher", "montfort", "--name", "Portail",
+                  "--id", "portail", "--grace-days", "0", data=data)
+    assert added.returncode == 0 and "portail" in added.stdout
+    dup = socle("source", "add", url, "--publisher", "montfort", data=data)
+    assert dup.returncode == 2 and "déjà une source" in dup.stderr
+    listed = socle("source", "list", data=data)
+    assert listed.stdout.startswith("portail\tmontfort\t" + url + "\tPortail\t-")
+    assert socle("harvest", "--all", data=data).returncode == 0
+    serve(site, [0, 1], page_size=5)
+    done = socle("harvest", "--all", data=data)
+    assert "retirés/withdrawn=1" in done.stdout
+    shown = socle("source", "show", "portail", data=data)
+    assert "grace days: 0" in shown.stdout and "[withdrawn]" in shown.stdout
+    removed = socle("source", "remove", "portail", data=data)
+    assert removed.returncode == 0
+    assert socle("source", "list", data=data).stdout == ""
+
+
+def test_failed_records_exit_1_with_french_then_english_reasons(data, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    url = site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert done.returncode == 1
+    assert "échecs/failed=1" in done.stdout
+    fr = done.stdout.index("fr: Le jeu de données a")
+    assert fr < done.stdout.index("en: The dataset has")
+
+
+def test_usage_errors(data):
+    assert socle("harvest", data=data).returncode == 2
+    no_pub = socle("harvest", "http://127.0.0.1:9/x.ttl", data=data)
+    assert no_pub.returncode == 2 and "--publisher" in no_pub.stderr
+    unknown = socle("harvest", "--source", "nope", data=data)
+    assert unknown.returncode == 2 and "Aucune source" in unknown.stderr
