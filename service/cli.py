@@ -178,21 +178,22 @@ def token_create(publisher_id, data, base_url) -> None:
 @click.option("--publisher", "publisher_id", required=True)
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
+              default=256, show_default=True,
+              help="Records written per transaction (each record stays whole or absent).")
 @data_option
 @base_option
 @_guard
-def import_(source, publisher_id, allow_private, as_json, data, base_url) -> None:
+def import_(source, publisher_id, allow_private, as_json, batch_size, data, base_url) -> None:
     """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
     from service.catalog.publishers import get_publisher
-    from service.ingest.rdf_import import import_graph
-    from service.rdf.records import split_catalogue
+    from service.ingest.rdf_import import import_records
 
     svc = _services(data, base_url)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
-    graph = _read_document(source, allow_private)
-    total = len(split_catalogue(graph))
     lines: list[str] = []
-    with click.progressbar(length=total, label="Import", file=sys.stderr) as bar:
+    with (_stored_document(source, allow_private) as document,
+          click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
 
         def progress(item) -> None:
             bar.update(1)
@@ -203,7 +204,8 @@ def import_(source, publisher_id, allow_private, as_json, data, base_url) -> Non
                     lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
                                  f" [{result.get('path')}]")
 
-        report = import_graph(svc.records, publisher_id, graph, progress)
+        report = import_records(svc.records, publisher_id, document.records(), progress,
+                                batch_size=batch_size)
     for line in lines:
         click.echo(line, err=True)
     if as_json:
@@ -214,6 +216,28 @@ def import_(source, publisher_id, allow_private, as_json, data, base_url) -> Non
     svc.store.close()
     if report.failed:
         sys.exit(1)
+
+
+def _stored_document(source: str, allow_private: bool):
+    """The document in a scratch store (streamed from files: bounded memory at any size)."""
+    from service.ingest.fetch import fetch
+    from service.ingest.stream import StoredDocument, syntax_for_path
+    from service.rdf.formats import syntax_for_media_type
+
+    if source.startswith(("http://", "https://")):
+        body, content_type = fetch(source, allow_private=allow_private)
+        syntax = syntax_for_media_type(content_type) or syntax_for_path(source.split("?")[0])
+        path = None
+    else:
+        path, body = Path(source), None
+        if not path.is_file():
+            raise SocleError(f"Fichier introuvable : {source}", f"File not found: {source}")
+        syntax = syntax_for_path(path.name)
+    if syntax is None:
+        raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
+                         f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
+    return StoredDocument(syntax, path=path, data=body,
+                          base_iri=source if "://" in source else None)
 
 
 def _read_document(source: str, allow_private: bool):

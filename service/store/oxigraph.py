@@ -7,11 +7,17 @@ from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from service.rdf.parse import term_to_rdflib, to_rdflib
-from service.store.base import Store, StoreLocked
+from service.rdf.parse import term_to_oxigraph, term_to_rdflib, to_rdflib
+from service.store.base import Change, PutGraph, PutSubject, Store, StoreLocked
+
+
+def _stored(term: Node) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, BNode):
+        raise ValueError("blank nodes must be skolemised before storage")
+    return term_to_oxigraph(term)
 
 
 class OxigraphStore(Store):
@@ -67,6 +73,40 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Writes that only add (new record graphs, new bookkeeping subjects) skip SPARQL.
+
+        Building, then parsing, one INSERT DATA costs ~3-5 ms per record; ``Store.extend`` is
+        one transaction too (all quads or none, also after kill -9) and takes ~0.1 ms per
+        record. It is used only when nothing the changes would replace exists, which makes
+        "replace" and "add" the same; otherwise the SPARQL Update path runs.
+        """
+        quads = self._additions(changes)
+        if quads is None:
+            super().apply(changes)
+        else:
+            self._store.extend(quads)
+
+    def _additions(self, changes: Sequence[Change]) -> list[ox.Quad] | None:
+        quads: list[ox.Quad] = []
+        targets: set[tuple[str, str | None]] = set()
+        for change in changes:
+            if isinstance(change, PutGraph):
+                target, subject = (change.name, None), None
+            elif isinstance(change, PutSubject):
+                target, subject = (change.graph, change.subject), ox.NamedNode(change.subject)
+            else:
+                return None
+            if target in targets:
+                return None
+            targets.add(target)
+            graph = ox.NamedNode(target[0])
+            if next(self._store.quads_for_pattern(subject, None, None, graph), None) is not None:
+                return None
+            for s, p, o in change.triples:
+                quads.append(ox.Quad(_stored(s), _stored(p), _stored(o), graph))
+        return quads
 
     def graph(self, name: str) -> Graph:
         return to_rdflib(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
