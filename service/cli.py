@@ -260,11 +260,21 @@ def _read_document(source: str, allow_private: bool):
 
 
 @main.command()
-@click.argument("source")
+@click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--all", "all_records", is_flag=True,
+              help="Revalidate every stored record and update their reports.")
+@data_option
+@base_option
 @_guard
-def validate(source, as_json) -> None:
-    """Validate an RDF file without storing it; exit 1 on violations."""
+def validate(source, as_json, all_records, data, base_url) -> None:
+    """Validate an RDF file without storing it (or --all stored records); exit 1 on violations."""
+    if all_records:
+        _validate_all(as_json, data, base_url)
+        return
+    if source is None:
+        raise SocleError("Indiquez un fichier à valider, ou --all pour tous les enregistrements.",
+                         "Give a file to validate, or --all for every stored record.")
     from service.rdf.records import split_catalogue
     from service.validation import Validator
 
@@ -284,6 +294,30 @@ def validate(source, as_json) -> None:
         click.echo(f"erreurs/violations={data['violations']} "
                    f"avertissements/warnings={data['warnings']}")
     sys.exit(0 if report.conforms else 1)
+
+
+def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None:
+    """`socle validate --all`: every stored record against the current shapes."""
+    from service.catalog.bookkeeping import count_records
+    from service.catalog.revalidate import failure_lines, revalidate_all
+
+    svc = _services(data, base_url)
+    with click.progressbar(length=count_records(svc.store), label="Validation",
+                           file=sys.stderr) as bar:
+        result = revalidate_all(svc.store, svc.validator, svc.settings.base_url,
+                                lambda _check: bar.update(1))
+    svc.store.close()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in failure_lines(result):
+            click.echo(line)
+    s = result.summary()
+    click.echo(f"vérifiés/checked={s['checked']} conformes/conforming={s['conforming']} "
+               f"en erreur/violating={s['violating']} "
+               f"avec avertissements/with warnings={s['with_warnings']} "
+               f"rapports mis à jour/reports updated={s['reports_changed']}", err=as_json)
+    sys.exit(1 if result.violating else 0)
 
 
 @main.command()
