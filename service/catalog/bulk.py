@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -32,11 +33,14 @@ from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, InvalidRecord, RecordShapeError, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
+from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
 from service.store import PutGraph, Store
+from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
 BATCH_SIZE = 256
+_to_ox = TermCache(term_to_oxigraph)
 
 
 @dataclass
@@ -266,7 +270,8 @@ class _Batch:
         digest = content_hash(item.graph)
         if current is not None and current.content_hash == digest:
             return WriteResult("unchanged", current, current.validation)
-        report = _validate(self.svc.validator, item.graph)
+        native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in item.graph]
+        report = _validate(self.svc.validator, item.graph, native)
         report_dict = report.to_dict()
         if not report.conforms:
             raise InvalidRecord(
@@ -284,6 +289,7 @@ class _Batch:
         )
         result = WriteResult("updated" if current else "created", meta, report_dict)
         self.pending.append((item, meta, publisher))
+        item.graph = native  # what the store write takes (same triples, pyoxigraph terms)
         return result
 
     def _touch(self, item: _Item) -> None:
@@ -316,9 +322,10 @@ class _Batch:
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
         self.store.apply(changes)
         for item, meta, _publisher in self.pending:
-            node = URIRef(item.iri)
-            themes = [str(o) for s, p, o in item.graph if s == node and p == DCAT.theme]
-            keywords = [str(o) for s, p, o in item.graph if s == node and p == DCAT.keyword]
+            node, theme, keyword = (ox.NamedNode(item.iri), _to_ox(DCAT.theme),
+                                    _to_ox(DCAT.keyword))
+            themes = [o.value for s, p, o in item.graph if s == node and p == theme]
+            keywords = [o.value for s, p, o in item.graph if s == node and p == keyword]
             for observer in self.svc.observers:
                 observer.record_written(meta, themes, keywords)
         self.pending = []
@@ -328,10 +335,10 @@ def _objects(triples: Iterable[Triple], subject: Node, predicate: Node) -> list[
     return [o for s, p, o in triples if s == subject and p == predicate]
 
 
-def _validate(validator: Any, graph: list[Triple]) -> Any:
+def _validate(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
     """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
     if getattr(validator, "engine_name", None) == "fast":
-        return validator.validate(graph)
+        return validator.validate(TripleIndex(graph, native))
     g = Graph()
     for triple in graph:
         g.add(triple)

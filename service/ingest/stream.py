@@ -25,6 +25,7 @@ from service.errors import ParseError
 from service.rdf.formats import RdfSyntax, syntax_for_filename
 from service.rdf.namespaces import RDF, RECORD_TYPES
 from service.rdf.parse import (
+    TermCache,
     _refuse_imports,
     _refuse_triple_terms,
     parse_quads,
@@ -132,12 +133,13 @@ class StoredDocument:
         """split_catalogue over the store: each root with its closure, one at a time."""
         stop = set(self.roots)  # the root itself is never re-entered (closure marks it seen)
         native = self.store
+        to_rdflib, to_ox = TermCache(term_to_rdflib), TermCache(term_to_oxigraph)
 
         def outgoing(node: Node) -> list[tuple[Node, Node]]:
             found = {}
-            for q in native.quads_for_pattern(term_to_oxigraph(node), None, None, None):
+            for q in native.quads_for_pattern(to_ox(node), None, None, None):
                 found[(q.predicate, q.object)] = None
-            return [(term_to_rdflib(p), term_to_rdflib(o)) for p, o in found]
+            return [(to_rdflib(p), to_rdflib(o)) for p, o in found]
 
         for root in self.roots:
             yield Extracted(root, TripleSet(closure_triples(outgoing, root, stop)))

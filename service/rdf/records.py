@@ -9,6 +9,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -209,8 +210,17 @@ def _signatures(graph: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
 
 def content_hash(graph: Iterable[tuple[Node, Node, Node]]) -> str:
     """sha256 over the sorted N-Triples of a blank-node-free graph."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    lines = sorted(f"{_n3(s) if type(s) is URIRef else s.n3()} {_n3(p)} "
+                   f"{_n3(o) if type(o) is URIRef else o.n3()}" for s, p, o in graph)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def _n3(term: URIRef) -> str:
+    """URIRef.n3() memoised: rdflib re-validates the IRI on every call, and records share
+    most of their IRIs (predicates, vocabularies, publisher). IRIs only: literals that compare
+    equal can have different forms ("x"@FR == "x"@fr)."""
+    return term.n3()
 
 
 def identifiers(graph: Graph, root: Node) -> list[str]:

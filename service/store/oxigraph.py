@@ -14,8 +14,11 @@ from service.rdf.parse import term_to_oxigraph, term_to_rdflib, to_rdflib
 from service.store.base import Change, PutGraph, PutSubject, Store, StoreLocked
 
 
-def _stored(term: Node) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, BNode):
+def _stored(term: Node | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+    """rdflib terms converted; pyoxigraph terms (from the bulk path) as they are."""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term
+    if isinstance(term, BNode | ox.BlankNode):
         raise ValueError("blank nodes must be skolemised before storage")
     return term_to_oxigraph(term)
 

@@ -22,10 +22,14 @@ _EMPTY: frozenset = frozenset()
 class TripleIndex:
     """Triples (rdflib terms) indexed by subject-predicate and predicate-object."""
 
-    __slots__ = ("triples", "_sp", "_po", "_by_p", "_ox")
+    __slots__ = ("triples", "_native", "_sp", "_po", "_by_p", "_ox")
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
+    def __init__(self, triples: Iterable[Triple],
+                 native: Iterable[tuple[ox.NamedNode, ox.NamedNode, Any]] | None = None) -> None:
+        """``native``: the same triples as pyoxigraph terms, when the caller has them (the
+        bulk path converts each record once, for this and for the store write)."""
         self.triples: set[Triple] = set(triples)
+        self._native = native
         sp: dict[Node, dict[Node, set[Node]]] = {}
         po: dict[Node, dict[Node, set[Node]]] = {}
         by_p: dict[Node, list[tuple[Node, Node]]] = {}
@@ -67,8 +71,11 @@ class TripleIndex:
 
         if self._ox is None:
             store = ox.Store()
-            store.extend(ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o))
-                         for s, p, o in self.triples)
+            if self._native is not None:
+                store.extend(ox.Quad(s, p, o) for s, p, o in self._native)
+            else:
+                store.extend(ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p),
+                                     term_to_oxigraph(o)) for s, p, o in self.triples)
             self._ox = store
         result = self._ox.query(query, substitutions={ox.Variable("this"): term_to_oxigraph(this)})
         names = [v.value for v in result.variables]
