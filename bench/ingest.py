@@ -177,14 +177,15 @@ def _rates(run: dict[str, Any], n: int) -> None:
     run["per_wall_s"] = round(n / run["wall_s"], 1)
 
 
-def import_run(path: Path, pub: dict[str, Any], env: dict[str, str], *,
+def import_run(path: Path, pub: dict[str, Any], env: dict[str, str], *, workers: int = 1,
                again: bool = False, validate_all: bool = False) -> dict[str, Any]:
     n = pub["n"]
-    out: dict[str, Any] = {"n": n, "triples": pub["triples"], "bytes": pub["bytes"]}
+    out: dict[str, Any] = {"n": n, "triples": pub["triples"], "bytes": pub["bytes"],
+                           "workers": workers}
     with tempfile.TemporaryDirectory(prefix="socle-bench-import-") as tmp:
         data = Path(tmp) / "data"
         prepare_store(data, pub, env)
-        args = ["import", str(path), "--publisher", pub["id"]]
+        args = ["import", str(path), "--publisher", pub["id"], "--workers", str(workers)]
         first = run_cli(args, data, env)
         _rates(first, n)
         out["import"] = first
@@ -207,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="datasets for the pySHACL baseline [n]")
     parser.add_argument("--sequential-n", type=int, default=1000)
     parser.add_argument("--profile-n", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="also import the n datasets with this many validating processes "
+                             "(1: skip)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ingest.json")
     args = parser.parse_args(argv)
     env = child_env()
@@ -225,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline pySHACL: {result['baseline_pyshacl']}", file=sys.stderr)
         result["small"] = import_run(small, pub, env, again=True, validate_all=True)
         print(f"import n={args.n}: {result['small']}", file=sys.stderr)
+        if args.workers > 1:
+            result["small_workers"] = import_run(small, pub, env, workers=args.workers)
+            print(f"import n={args.n}, {args.workers} workers: {result['small_workers']}",
+                  file=sys.stderr)
         seq_n = min(args.sequential_n, args.n)
         if seq_n:
             result["before_sequential"] = sequential_before(small, pub, seq_n)
@@ -249,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         "reimport_unchanged_over_import": round(
             result["small"]["reimport_unchanged"]["per_s"] / imp["per_s"], 2),
     }
+    if "small_workers" in result:
+        result["ratios"]["import_workers_over_pyshacl_only_wall"] = round(
+            result["small_workers"]["import"]["per_wall_s"]
+            / result["baseline_pyshacl"]["per_wall_s"], 2)
     if "before_sequential" in result:
         result["ratios"]["import_over_before"] = round(
             imp["per_s"] / result["before_sequential"]["per_s"], 2)
@@ -270,6 +282,9 @@ def print_table(r: dict[str, Any]) -> None:
                        ("socle import again (all unchanged)", "reimport_unchanged"),
                        ("socle validate --all", "validate_all")):
         rows.append((label, s[key] | {"n": s["n"]}))
+    if "small_workers" in r:
+        w = r["small_workers"]
+        rows.append((f"socle import --workers {w['workers']}", w["import"] | {"n": w["n"]}))
     if "big" in r:
         rows.append(("socle import, streamed (CLI)", r["big"]["import"] | {"n": r["big"]["n"]}))
     print("| what | datasets | CPU s | wall s | datasets per CPU s | datasets per wall s "

@@ -181,10 +181,13 @@ def token_create(publisher_id, data, base_url) -> None:
 @click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
               default=256, show_default=True,
               help="Records written per transaction (each record stays whole or absent).")
+@click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(1, 64), default=1,
+              show_default=True, help="Processes validating records in parallel.")
 @data_option
 @base_option
 @_guard
-def import_(source, publisher_id, allow_private, as_json, batch_size, data, base_url) -> None:
+def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
+            base_url) -> None:
     """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
     from service.catalog.publishers import get_publisher
     from service.ingest.rdf_import import import_records
@@ -205,7 +208,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, data, base
                                  f" [{result.get('path')}]")
 
         report = import_records(svc.records, publisher_id, document.records(), progress,
-                                batch_size=batch_size)
+                                batch_size=batch_size, workers=workers)
     for line in lines:
         click.echo(line, err=True)
     if as_json:

@@ -33,9 +33,10 @@ from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, InvalidRecord, RecordShapeError, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
-from service.rdf.parse import TermCache, term_to_oxigraph
+from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
 from service.store import PutGraph, Store
+from service.store.base import triple_lines
 from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
@@ -54,24 +55,55 @@ class _Item:
     keys: set[tuple[str, str]] = field(default_factory=set)
     foreign: list[str] = field(default_factory=list)
     result: Any = None  # WriteResult or SocleError once decided
-    sequential: bool = False
+    digest: str | None = None  # computed ahead when a pool validates
+    report: dict[str, Any] | None = None  # from the pool
 
 
 def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
-                batch_size: int = BATCH_SIZE) -> Iterator[Any]:
-    """WriteResult or SocleError per record, in input order (see the module docstring)."""
+                batch_size: int = BATCH_SIZE, workers: int = 1) -> Iterator[Any]:
+    """WriteResult or SocleError per record, in input order (see the module docstring).
+
+    ``workers`` > 1 validates in that many worker processes, pipelined: batch k+1 is cut,
+    looked up, prepared and sent to the workers while batch k's results come back and are
+    written. Batch k+1's lookups predate batch k's writes, so every key batch k touched
+    counts as touched for batch k+1 (those records take the one-record path): same results.
+    """
+    pool = ValidationPool.start(service.validator, workers) if workers > 1 else None
+    try:
+        if pool is None:
+            for batch in _chunks(records, batch_size):
+                yield from _Batch(service, publisher_id, batch).run()
+            return
+        with service._lock:
+            previous: _Batch | None = None
+            for batch in _chunks(records, batch_size):
+                current = _Batch(service, publisher_id, batch, pool)
+                current.stage_a()
+                if previous is not None:
+                    yield from previous.stage_b()
+                    current.touched |= previous.touched
+                previous = current
+            if previous is not None:
+                yield from previous.stage_b()
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _chunks(records: Iterable[Extracted], size: int) -> Iterator[list[Extracted]]:
     batch: list[Extracted] = []
     for extracted in records:
         batch.append(extracted)
-        if len(batch) >= batch_size:
-            yield from _Batch(service, publisher_id, batch).run()
+        if len(batch) >= size:
+            yield batch
             batch = []
     if batch:
-        yield from _Batch(service, publisher_id, batch).run()
+        yield batch
 
 
 class _Batch:
-    def __init__(self, service: Any, publisher_id: str, records: list[Extracted]) -> None:
+    def __init__(self, service: Any, publisher_id: str, records: list[Extracted],
+                 pool: ValidationPool | None = None) -> None:
         self.svc = service
         self.store: Store = service.store
         self.base = service.base_url
@@ -79,23 +111,47 @@ class _Batch:
         self.items = [_Item(e, set(e.graph)) for e in records]
         self.pending: list[tuple[_Item, RecordMeta, Any]] = []
         self.touched: set[tuple[str, str]] = set()
+        self.pool = pool
+        self.publisher: Publisher | None = None
+        self.known: set[str] = set()
+        self.reports: Any = None
 
     def run(self) -> list[Any]:
         with self.svc._lock:
-            try:
-                publisher = self.svc._publisher(self.publisher_id)
-            except SocleError:
-                publisher = None
-            if publisher is None:  # unknown publisher: let the one-record path say so
-                for item in self.items:
-                    self._sequential(item)
-                return [i.result for i in self.items]
-            self._lookups()
-            self._prepare_all(publisher)
-            known = self._known_iris({s for i in self.items for s in i.foreign})
+            self.stage_a()
+            return self.stage_b()
+
+    def stage_a(self) -> None:
+        """Lookups and preparation (reads only); with a pool, validation is sent off."""
+        try:
+            self.publisher = self.svc._publisher(self.publisher_id)
+        except SocleError:
+            return  # unknown publisher: stage_b lets the one-record path say so
+        self._lookups()
+        self._prepare_all(self.publisher)
+        self.known = self._known_iris({s for i in self.items for s in i.foreign})
+        if self.pool is not None:
+            todo = []
             for item in self.items:
-                self._decide(item, publisher, known)
-            self._flush()
+                if item.result is None and item.graph:
+                    item.digest = content_hash(item.graph)
+                    if item.current is None or item.current.content_hash != item.digest:
+                        todo.append(item)
+            self.reports = (todo, self.pool.submit([i.graph for i in todo]))
+
+    def stage_b(self) -> list[Any]:
+        """Checks in input order, writes (one transaction), observers."""
+        if self.publisher is None:
+            for item in self.items:
+                self._sequential(item)
+            return [i.result for i in self.items]
+        if self.reports is not None:
+            todo, future = self.reports
+            for item, report in zip(todo, future.get(), strict=True):
+                item.report = report
+        for item in self.items:
+            self._decide(item, self.publisher, self.known)
+        self._flush()
         return [i.result for i in self.items]
 
     # -- lookups, one query per kind of key ----------------------------------------------------
@@ -267,17 +323,19 @@ class _Batch:
                     "publisher: remove those triples.",
                     nodes=[f"<{subject}>"],
                 )
-        digest = content_hash(item.graph)
+        digest = item.digest or content_hash(item.graph)
         if current is not None and current.content_hash == digest:
             return WriteResult("unchanged", current, current.validation)
         native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in item.graph]
-        report = _validate(self.svc.validator, item.graph, native)
-        report_dict = report.to_dict()
-        if not report.conforms:
+        report_dict = item.report
+        if report_dict is None:
+            report_dict = _validate(self.svc.validator, item.graph, native).to_dict()
+        if not report_dict["conforms"]:
+            count = report_dict["violations"]
             raise InvalidRecord(
-                f"Le jeu de données a {len(report.violations)} erreur(s) bloquante(s) : "
+                f"Le jeu de données a {count} erreur(s) bloquante(s) : "
                 "corrigez-les (voir « results »).",
-                f"The dataset has {len(report.violations)} violation(s): fix them (see "
+                f"The dataset has {count} violation(s): fix them (see "
                 "'results').",
                 validation=report_dict, results=report_dict["results"],
             )
@@ -366,3 +424,49 @@ def _stored_identifiers(store: Store, iris: list[str]) -> dict[str, list[str]]:
         for row in rows:
             out.setdefault(str(row["g"]), []).append(str(row["v"]))
     return out
+
+
+class ValidationPool:
+    """Worker processes, each with its own Validator (same shapes and vocabularies), that
+    validate record graphs sent as N-Triples. Spawned, not forked: the parent holds an open
+    RocksDB store and threads."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @classmethod
+    def start(cls, validator: Any, workers: int) -> ValidationPool | None:
+        dirs = getattr(validator, "dirs", None)
+        if dirs is None:
+            return None  # not our Validator (a test double): validate in process
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        return cls(ctx.Pool(workers, initializer=_worker_init,
+                            initargs=(*dirs, validator.engine_name)))
+
+    def submit(self, graphs: list[list[Triple]]) -> Any:
+        texts = ["\n".join(triple_lines(g)) for g in graphs]
+        return self._pool.map_async(_worker_validate, texts, chunksize=8)
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
+    from service.validation import Validator
+
+    _WORKER["validator"] = Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir, engine=engine)
+    _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
+
+
+def _worker_validate(text: str) -> dict[str, Any]:
+    to_rdflib = _WORKER["to_rdflib"]
+    native = [(t.subject, t.predicate, t.object)
+              for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    graph = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
+    return _validate(_WORKER["validator"], graph, native).to_dict()

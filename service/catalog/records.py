@@ -133,7 +133,8 @@ class RecordService:
             return self._write(publisher_id, extracted, existing)
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
-                    batch_size: int = 256) -> Iterator[WriteResult | SocleError]:
+                    batch_size: int = 256,
+                    workers: int = 1) -> Iterator[WriteResult | SocleError]:
         """Bulk import: ``upsert`` for each record, in order, many records per transaction.
 
         Yields a WriteResult, or the SocleError ``upsert`` would have raised, per record
@@ -141,7 +142,7 @@ class RecordService:
         """
         from service.catalog.bulk import upsert_many
 
-        return upsert_many(self, publisher_id, records, batch_size)
+        return upsert_many(self, publisher_id, records, batch_size, workers)
 
     def delete(self, publisher_id: str, record_id: str) -> None:
         with self._lock:

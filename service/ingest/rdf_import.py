@@ -61,7 +61,7 @@ def import_graph(records: RecordService, publisher_id: str, graph: Graph,
 
 def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
                    progress: Callable[[ItemReport], None] | None = None,
-                   batch_size: int = 256) -> ImportReport:
+                   batch_size: int = 256, workers: int = 1) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream."""
     report = ImportReport()
@@ -72,7 +72,7 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
             pending.append(_label(record))
             yield record
 
-    for result in records.upsert_many(publisher_id, labelled(), batch_size):
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
         source = pending.popleft()
         if isinstance(result, SocleError):
             item = ItemReport(source, "failed", error=result.to_problem())

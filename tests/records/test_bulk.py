@@ -87,9 +87,10 @@ def sequential(svc, publisher: str, graph) -> list[tuple]:
     return out
 
 
-def bulk(svc, publisher: str, graph, batch_size: int) -> list[tuple]:
+def bulk(svc, publisher: str, graph, batch_size: int, workers: int = 1) -> list[tuple]:
     records = split_catalogue(graph)
-    return [outcome(r) for r in svc.records.upsert_many(publisher, records, batch_size)]
+    return [outcome(r) for r in svc.records.upsert_many(publisher, records, batch_size,
+                                                        workers)]
 
 
 def content(svc) -> list[str]:
@@ -125,8 +126,10 @@ ROUNDS = [
 ]
 
 
-@pytest.mark.parametrize("batch_size", [1, 3, 256])
-def test_bulk_equals_one_upsert_per_record(tmp_path: Path, batch_size: int):
+@pytest.mark.parametrize(("batch_size", "workers"), [(1, 1), (3, 1), (256, 1), (2, 2)])
+def test_bulk_equals_one_upsert_per_record(tmp_path: Path, batch_size: int, workers: int):
+    """workers=2: validation in two processes, batches pipelined (lookups of batch k+1
+    before the writes of batch k)."""
     seq, seq_events = services(tmp_path, "seq")
     blk, blk_events = services(tmp_path, "bulk")
     try:
@@ -134,7 +137,7 @@ def test_bulk_equals_one_upsert_per_record(tmp_path: Path, batch_size: int):
         for publisher, doc in ROUNDS:
             graph = parse_rdf(doc.encode(), TURTLE)  # once: blank node labels set the order
             expected = sequential(seq, publisher, graph)
-            assert bulk(blk, publisher, graph, batch_size) == expected
+            assert bulk(blk, publisher, graph, batch_size, workers) == expected
             seen |= {e[0] for e in expected}
         assert seen == {"created", "updated", "unchanged", "failed"}
         assert content(seq) == content(blk)
