@@ -20,7 +20,7 @@ from rdflib import Literal
 
 from service.catalog.bookkeeping import RDF_JSON, record_node
 from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE, XSD
-from service.rdf.parse import term_to_rdflib
+from service.rdf.parse import TermCache, term_to_rdflib
 from service.store import Store
 from service.store.base import nt
 
@@ -74,12 +74,15 @@ def _records(store: Store) -> list[tuple[str, str, str, str]]:
                   for r in rows)
 
 
+_to_rdflib = TermCache(term_to_rdflib)
+
+
 def _graph(store: Store, iri: str) -> list[tuple]:
     """The record as written (byteSize read back as xsd:integer is put back, as
     RecordService.graph does), as rdflib-term triples."""
     out = []
     for t in store.triples([iri]):
-        s, p, o = term_to_rdflib(t.subject), term_to_rdflib(t.predicate), term_to_rdflib(t.object)
+        s, p, o = _to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)
         if (t.predicate.value == _BYTE_SIZE and isinstance(o, Literal)
                 and str(o.datatype) == _INTEGER):
             o = Literal(str(o), datatype=XSD.nonNegativeInteger)

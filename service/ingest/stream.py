@@ -34,7 +34,12 @@ from service.rdf.parse import (
 )
 from service.rdf.records import Extracted, _sort_key, closure_triples
 
-DISK_THRESHOLD = 32 * 1024 * 1024  # bytes of input above which the scratch store is on disk
+DISK_THRESHOLD = 8 * 1024 * 1024  # bytes of input above which the scratch store is on disk
+# Quads per transaction into the on-disk scratch store, and how many between two flushes:
+# RocksDB keeps written data in memtables until flushed (measured: 772 MB RSS after loading
+# 40,000 datasets unflushed, 138 MB flushing every 50,000 quads). bulk_extend is 2x faster
+# but its memory grows with the document (339 MB at 10,000 datasets, 1,079 MB at 40,000).
+CHUNK = 50_000
 # Syntaxes whose safety check needs the whole text (DTDs, remote contexts): read in memory.
 TEXT_CHECKED = {"rdfxml", "jsonld"}
 NQUADS = RdfSyntax("nquads", "nq", "application/n-quads", (), ox.RdfFormat.N_QUADS, "N-Quads")
@@ -95,8 +100,12 @@ class StoredDocument:
                 return
             source = {"path": str(path)}
         try:
-            self.store.bulk_extend(self._checked(
-                ox.parse(**source, format=syntax.oxigraph, base_iri=base_iri), syntax))
+            quads = self._checked(ox.parse(**source, format=syntax.oxigraph, base_iri=base_iri),
+                                  syntax)
+            if self._dir is None:
+                self.store.extend(quads)
+            else:
+                self._load_flushing(quads)
         except SyntaxError as exc:
             raise ParseError(
                 f"Document {syntax.label} invalide : {exc.msg}",
@@ -105,6 +114,16 @@ class StoredDocument:
                 syntax=syntax.name,
             ) from None
         self.store.flush()
+
+    def _load_flushing(self, quads: Iterator[ox.Quad]) -> None:
+        chunk: list[ox.Quad] = []
+        for quad in quads:
+            chunk.append(quad)
+            if len(chunk) >= CHUNK:
+                self.store.extend(chunk)
+                self.store.flush()
+                chunk = []
+        self.store.extend(chunk)
 
     @staticmethod
     def _checked(quads: Iterator[ox.Quad], syntax: RdfSyntax) -> Iterator[ox.Quad]:

@@ -23,12 +23,16 @@ def _stored(term: Node | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal
     return term_to_oxigraph(term)
 
 
+FLUSH_EVERY = 200_000  # quads added through apply() between two flushes of the memtables
+
+
 class OxigraphStore(Store):
     """The default store: fast bulk loads, sub-millisecond updates, transactional updates."""
 
     def __init__(self, path: str | None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._unflushed = 0
         try:
             if path is None:
                 self._store = ox.Store()
@@ -90,6 +94,12 @@ class OxigraphStore(Store):
             super().apply(changes)
         else:
             self._store.extend(quads)
+            self._unflushed += len(quads)
+            if self._unflushed >= FLUSH_EVERY and self.path is not None:
+                # RocksDB keeps writes in memtables until flushed: without this an import's
+                # memory grows with the number of records written (docs/benchmarks.md).
+                self._store.flush()
+                self._unflushed = 0
 
     def _additions(self, changes: Sequence[Change]) -> list[ox.Quad] | None:
         quads: list[ox.Quad] = []
