@@ -80,7 +80,7 @@ def run_cli(args: list[str], data: Path, env: dict[str, str],
             limit_s: float | None = None) -> dict[str, Any]:
     """Run `socle ...` in a child: wall time, CPU time (user + system of the child and its
     workers, from wait4: what the command costs whatever else the shared machine runs), exit
-    code, peak RSS, RSS every ~2 s, last line. With limit_s the child is interrupted (SIGINT:
+    code, peak RSS, RSS every ~2 s, last line. With limit_s the child is stopped (SIGTERM:
     it cleans up) when the time is up."""
     t0 = time.perf_counter()
     series: list[tuple[float, float]] = []
@@ -102,7 +102,7 @@ def run_cli(args: list[str], data: Path, env: dict[str, str],
                             series.append((round(now, 1), round(int(line.split()[1]) / 1024)))
                 next_sample = now + 2
             if limit_s is not None and now > limit_s and not interrupted:
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signal.SIGTERM)  # SIGINT is ignored in background jobs
                 interrupted = True
             time.sleep(0.1)
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -189,9 +189,14 @@ def token_create(publisher_id, data, base_url) -> None:
 def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
             base_url) -> None:
     """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
+    import signal
+
     from service.catalog.publishers import get_publisher
     from service.ingest.rdf_import import import_records
 
+    # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
+    # closed (committed batches stay; kill -9 is covered by the transactions themselves).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = _services(data, base_url)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
