@@ -180,21 +180,30 @@ def token_create(publisher_id, data, base_url) -> None:
 @click.option("--publisher", "publisher_id", required=True)
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
+              default=256, show_default=True,
+              help="Records written per transaction (each record stays whole or absent).")
+@click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(1, 64), default=1,
+              show_default=True, help="Processes validating records in parallel.")
 @data_option
 @base_option
 @_guard
-def import_(source, publisher_id, allow_private, as_json, data, base_url) -> None:
+def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
+            base_url) -> None:
     """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
-    from service.catalog.publishers import get_publisher
-    from service.ingest.rdf_import import import_graph
-    from service.rdf.records import split_catalogue
+    import signal
 
+    from service.catalog.publishers import get_publisher
+    from service.ingest.rdf_import import import_records
+
+    # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
+    # closed (committed batches stay; kill -9 is covered by the transactions themselves).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = _services(data, base_url)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
-    graph = _read_document(source, allow_private)
-    total = len(split_catalogue(graph))
     lines: list[str] = []
-    with click.progressbar(length=total, label="Import", file=sys.stderr) as bar:
+    with (_stored_document(source, allow_private) as document,
+          click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
 
         def progress(item) -> None:
             bar.update(1)
@@ -205,7 +214,8 @@ def import_(source, publisher_id, allow_private, as_json, data, base_url) -> Non
                     lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
                                  f" [{result.get('path')}]")
 
-        report = import_graph(svc.records, publisher_id, graph, progress)
+        report = import_records(svc.records, publisher_id, document.records(), progress,
+                                batch_size=batch_size, workers=workers)
     for line in lines:
         click.echo(line, err=True)
     if as_json:
@@ -216,6 +226,28 @@ def import_(source, publisher_id, allow_private, as_json, data, base_url) -> Non
     svc.store.close()
     if report.failed:
         sys.exit(1)
+
+
+def _stored_document(source: str, allow_private: bool):
+    """The document in a scratch store (streamed from files: bounded memory at any size)."""
+    from service.ingest.fetch import fetch
+    from service.ingest.stream import StoredDocument, syntax_for_path
+    from service.rdf.formats import syntax_for_media_type
+
+    if source.startswith(("http://", "https://")):
+        body, content_type = fetch(source, allow_private=allow_private)
+        syntax = syntax_for_media_type(content_type) or syntax_for_path(source.split("?")[0])
+        path = None
+    else:
+        path, body = Path(source), None
+        if not path.is_file():
+            raise SocleError(f"Fichier introuvable : {source}", f"File not found: {source}")
+        syntax = syntax_for_path(path.name)
+    if syntax is None:
+        raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
+                         f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
+    return StoredDocument(syntax, path=path, data=body,
+                          base_iri=source if "://" in source else None)
 
 
 def _read_document(source: str, allow_private: bool):
@@ -238,11 +270,21 @@ def _read_document(source: str, allow_private: bool):
 
 
 @main.command()
-@click.argument("source")
+@click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--all", "all_records", is_flag=True,
+              help="Revalidate every stored record and update their reports.")
+@data_option
+@base_option
 @_guard
-def validate(source, as_json) -> None:
-    """Validate an RDF file without storing it; exit 1 on violations."""
+def validate(source, as_json, all_records, data, base_url) -> None:
+    """Validate an RDF file without storing it (or --all stored records); exit 1 on violations."""
+    if all_records:
+        _validate_all(as_json, data, base_url)
+        return
+    if source is None:
+        raise SocleError("Indiquez un fichier à valider, ou --all pour tous les enregistrements.",
+                         "Give a file to validate, or --all for every stored record.")
     from service.rdf.records import split_catalogue
     from service.validation import Validator
 
@@ -262,6 +304,30 @@ def validate(source, as_json) -> None:
         click.echo(f"erreurs/violations={data['violations']} "
                    f"avertissements/warnings={data['warnings']}")
     sys.exit(0 if report.conforms else 1)
+
+
+def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None:
+    """`socle validate --all`: every stored record against the current shapes."""
+    from service.catalog.bookkeeping import count_records
+    from service.catalog.revalidate import failure_lines, revalidate_all
+
+    svc = _services(data, base_url)
+    with click.progressbar(length=count_records(svc.store), label="Validation",
+                           file=sys.stderr) as bar:
+        result = revalidate_all(svc.store, svc.validator, svc.settings.base_url,
+                                lambda _check: bar.update(1))
+    svc.store.close()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in failure_lines(result):
+            click.echo(line)
+    s = result.summary()
+    click.echo(f"vérifiés/checked={s['checked']} conformes/conforming={s['conforming']} "
+               f"en erreur/violating={s['violating']} "
+               f"avec avertissements/with warnings={s['with_warnings']} "
+               f"rapports mis à jour/reports updated={s['reports_changed']}", err=as_json)
+    sys.exit(1 if result.violating else 0)
 
 
 @main.command()

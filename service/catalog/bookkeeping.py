@@ -83,6 +83,11 @@ def _meta(row: dict[str, Node]) -> RecordMeta:
     )
 
 
+def select_many(store: Store, where: str) -> list[RecordMeta]:
+    """Every record matching a WHERE fragment (e.g. ``VALUES ?iri { … }``): batch lookups."""
+    return [_meta(r) for r in store.select(_SELECT % (where, ""))]
+
+
 def _one(store: Store, where: str) -> RecordMeta | None:
     rows = store.select(_SELECT % (where, "LIMIT 1"))
     return _meta(rows[0]) if rows else None

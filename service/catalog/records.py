@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 from typing import Literal as Lit
@@ -20,7 +20,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, get_publisher, publisher_triples
-from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, RecordShapeError
+from service.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRecord,
+    NotFound,
+    RecordShapeError,
+    SocleError,
+)
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
 from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
 from service.store import DropGraph, PutGraph, Store
@@ -124,6 +131,18 @@ class RecordService:
             if existing is not None:
                 check_owner(publisher_id, existing.publisher)
             return self._write(publisher_id, extracted, existing)
+
+    def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
+                    batch_size: int = 256,
+                    workers: int = 1) -> Iterator[WriteResult | SocleError]:
+        """Bulk import: ``upsert`` for each record, in order, many records per transaction.
+
+        Yields a WriteResult, or the SocleError ``upsert`` would have raised, per record
+        (see service/catalog/bulk.py for why and how it stays equivalent).
+        """
+        from service.catalog.bulk import upsert_many
+
+        return upsert_many(self, publisher_id, records, batch_size, workers)
 
     def delete(self, publisher_id: str, record_id: str) -> None:
         with self._lock:

@@ -1,12 +1,14 @@
 """Import an RDF catalogue: each cataloged resource becomes a record, reported one by one.
 
-Each record is written in its own transaction, so an interrupted import (even kill -9) leaves
-every record whole or absent; good records are kept when others fail.
+Records are written in batches, one transaction per batch (service/catalog/bulk.py), so an
+interrupted import (even kill -9) leaves every record whole or absent; good records are kept
+when others fail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
@@ -14,7 +16,7 @@ from rdflib import Graph, URIRef
 from service.catalog.records import RecordService
 from service.errors import SocleError
 from service.rdf.namespaces import DCTERMS
-from service.rdf.records import split_catalogue
+from service.rdf.records import Extracted, split_catalogue
 
 
 @dataclass
@@ -53,15 +55,30 @@ def _label(extracted) -> str:
 
 def import_graph(records: RecordService, publisher_id: str, graph: Graph,
                  progress: Callable[[ItemReport], None] | None = None) -> ImportReport:
+    """Import every cataloged resource of an rdflib graph (see import_records)."""
+    return import_records(records, publisher_id, split_catalogue(graph), progress)
+
+
+def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
+                   progress: Callable[[ItemReport], None] | None = None,
+                   batch_size: int = 256, workers: int = 1) -> ImportReport:
+    """Upsert each record through the bulk path (many records per transaction, same outcomes
+    and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream."""
     report = ImportReport()
-    for extracted in split_catalogue(graph):
-        source = _label(extracted)
-        try:
-            result = records.upsert(publisher_id, extracted)
+    pending: deque[str] = deque()
+
+    def labelled() -> Iterator[Extracted]:
+        for record in extracted:
+            pending.append(_label(record))
+            yield record
+
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
+        source = pending.popleft()
+        if isinstance(result, SocleError):
+            item = ItemReport(source, "failed", error=result.to_problem())
+        else:
             item = ItemReport(source, result.outcome, result.meta.id,
                               int(result.report.get("warnings", 0)))
-        except SocleError as err:
-            item = ItemReport(source, "failed", error=err.to_problem())
         report.items.append(item)
         if progress:
             progress(item)

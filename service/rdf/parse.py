@@ -187,6 +187,29 @@ def term_to_oxigraph(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankN
     return ox.Literal(str(term))
 
 
+class TermCache:
+    """Memoised IRI conversion for bulk work: IRIs (predicates, vocabulary values, the
+    publisher) repeat in every record and rdflib checks each IRI it builds. Only IRIs are
+    cached: rdflib literals that compare equal may still differ ("x"@FR == "x"@fr).
+    Bounded: cleared when full."""
+
+    def __init__(self, convert, size: int = 200_000) -> None:
+        self._convert = convert
+        self._size = size
+        self._cache: dict = {}
+
+    def __call__(self, term):
+        if type(term) is not URIRef and type(term) is not ox.NamedNode:
+            return self._convert(term)
+        try:
+            return self._cache[term]
+        except KeyError:
+            if len(self._cache) >= self._size:
+                self._cache.clear()
+            out = self._cache[term] = self._convert(term)
+            return out
+
+
 def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     graph = Graph()
     add = graph.add

@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -45,12 +47,22 @@ def _sort_key(node: Node) -> tuple[int, str]:
 def closure(graph: Graph, root: Node, stop: set[Node]) -> Graph:
     """Triples reachable from root by outgoing edges, not entering other records (stop)."""
     out = Graph()
+    for triple in closure_triples(graph.predicate_objects, root, stop):
+        out.add(triple)
+    return out
+
+
+def closure_triples(outgoing: Callable[[Node], Iterable[tuple[Node, Node]]], root: Node,
+                    stop: set[Node]) -> list[tuple[Node, Node, Node]]:
+    """closure() over any source of outgoing edges (an rdflib graph, a dict index, a store):
+    the bulk import cuts records without building an rdflib graph per step."""
+    out = []
     seen = {root}
     queue = deque([root])
     while queue:
         node = queue.popleft()
-        for p, o in graph.predicate_objects(node):
-            out.add((node, p, o))
+        for p, o in outgoing(node):
+            out.append((node, p, o))
             if o not in seen and o not in stop and not isinstance(o, Literal):
                 seen.add(o)
                 queue.append(o)
@@ -129,9 +141,21 @@ def skolemise(graph: Graph, prefix: str) -> Graph:
     indistinguishable blank nodes (40 identical distributions took 12 s); here identical
     nodes simply get numbered.
     """
+    triples = skolemise_triples(graph, prefix)
+    if triples is None:
+        return graph
+    out = Graph()
+    for triple in triples:
+        out.add(triple)
+    return out
+
+
+def skolemise_triples(graph: Iterable[tuple[Node, Node, Node]],
+                      prefix: str) -> list[tuple[Node, Node, Node]] | None:
+    """skolemise() over any iterable of triples; None when there is no blank node."""
     signatures = _signatures(graph)
     if not signatures:
-        return graph
+        return None
     incoming: dict[Node, list[str]] = {}
     for s, p, o in graph:
         if isinstance(o, BNode):
@@ -145,13 +169,10 @@ def skolemise(graph: Graph, prefix: str) -> Graph:
         nodes.sort(key=lambda n: sorted(incoming.get(n, ())))
         for k, node in enumerate(nodes):
             mapping[node] = URIRef(f"{prefix}{sig[:16]}" + (f"-{k}" if k else ""))
-    out = Graph()
-    for s, p, o in graph:
-        out.add((mapping.get(s, s), p, mapping.get(o, o)))
-    return out
+    return [(mapping.get(s, s), p, mapping.get(o, o)) for s, p, o in graph]
 
 
-def _signatures(graph: Graph) -> dict[Node, str]:
+def _signatures(graph: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
     """Blank node → hash of its outgoing triples, blank objects replaced by their own hash.
 
     Iterative post-order (deeply nested inputs must not hit the recursion limit); a blank
@@ -187,10 +208,19 @@ def _signatures(graph: Graph) -> dict[Node, str]:
     return done
 
 
-def content_hash(graph: Graph) -> str:
+def content_hash(graph: Iterable[tuple[Node, Node, Node]]) -> str:
     """sha256 over the sorted N-Triples of a blank-node-free graph."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    lines = sorted(f"{_n3(s) if type(s) is URIRef else s.n3()} {_n3(p)} "
+                   f"{_n3(o) if type(o) is URIRef else o.n3()}" for s, p, o in graph)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def _n3(term: URIRef) -> str:
+    """URIRef.n3() memoised: rdflib re-validates the IRI on every call, and records share
+    most of their IRIs (predicates, vocabularies, publisher). IRIs only: literals that compare
+    equal can have different forms ("x"@FR == "x"@fr)."""
+    return term.n3()
 
 
 def identifiers(graph: Graph, root: Node) -> list[str]:

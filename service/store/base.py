@@ -128,6 +128,8 @@ def nt(term: Node) -> str:
         if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
             return f"{lexical}^^<{term.datatype}>"
         return lexical
-    if isinstance(term, BNode):
+    if isinstance(term, BNode | ox.BlankNode):
         raise ValueError("blank nodes must be skolemised before storage")
+    if isinstance(term, ox.NamedNode | ox.Literal):  # bulk writes hand pyoxigraph terms
+        return str(term)
     raise TypeError(f"unsupported term {term!r}")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 # SHACL predicates we know how to evaluate: predicate -> constraint kind.
@@ -124,6 +124,9 @@ class ShapeCompiler:
             flags = str(g.value(node, SH.flags) or "")
             return Constraint(kind, re.compile(str(obj), re.I if "i" in flags else 0))
         if kind == "sparql":
+            # Run by pyoxigraph over the record (see index.TripleIndex.select); parsed here
+            # once so that a bad query fails at load time, not on the first record.
             query = str(g.value(obj, SH.select))
-            return Constraint(kind, prepareQuery(query), messages_of(g, obj))
+            ox.Store().query(query)
+            return Constraint(kind, query, messages_of(g, obj))
         return Constraint(kind, obj)  # kind, datatype, class, hasValue

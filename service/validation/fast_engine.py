@@ -9,7 +9,7 @@ match their datatype), restricted to the constraint kinds listed in compiler.CON
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .compiler import Constraint, Shape, ShapeCompiler
+from .index import TripleIndex
 from .loader import Sources, subclass_closure
 from .report import ValidationResult, node_str
 
@@ -62,12 +63,12 @@ def lang_matches(lang: str | None, ranges: tuple[str, ...]) -> bool:
 class _Context:
     """Per-call view of data ∪ vocabulary, without copying the vocabulary."""
 
-    def __init__(self, data: Graph, sources: Sources) -> None:
+    def __init__(self, data: TripleIndex, sources: Sources, vocab: TripleIndex) -> None:
         self.data = data
-        self.vocab = sources.vocab
+        self.vocab = vocab
         self.vocab_types = sources.vocab_types
         supers = sources.superclasses
-        if (None, RDFS.subClassOf, None) in data:
+        if data.has_predicate(RDFS.subClassOf):
             supers = subclass_closure(sources.vocab, data)
         self.types: dict[Node, set[Node]] = {}
         for s, t in data.subject_objects(RDF.type):
@@ -75,6 +76,7 @@ class _Context:
         for n, ts in sources.vocab_types.items():
             if n in self.types:
                 self.types[n].update(ts)
+        self._values: dict[tuple, list[Node]] = {}
 
     def types_of(self, n: Node) -> set[Node] | frozenset[Node]:
         return self.types.get(n) or self.vocab_types.get(n, frozenset())
@@ -82,6 +84,10 @@ class _Context:
     def values(self, focus: Node, path: tuple | None) -> list[Node]:
         if path is None:
             return [focus]
+        key = (focus, path)
+        cached = self._values.get(key)
+        if cached is not None:
+            return cached
         how, p = path
         if how == "pred":
             vals = set(self.data.objects(focus, p))
@@ -90,19 +96,23 @@ class _Context:
         else:
             vals = set(self.data.subjects(p, focus))
             vals.update(self.vocab.subjects(p, focus))
-        return sorted(vals, key=str)
+        out = self._values[key] = sorted(vals, key=str)
+        return out
 
     def focus_nodes(self, cls: Node) -> set[Node]:
         """Instances of cls that the data mentions (vocabulary-only nodes are left out)."""
         found = {n for n, ts in self.types.items() if cls in ts}
-        for n in self.mentioned():
-            if cls in self.vocab_types.get(n, ()):
+        for n, ts in self.mentioned_vocab().items():
+            if cls in ts:
                 found.add(n)
         return found
 
-    def mentioned(self) -> set[Node]:
+    def mentioned_vocab(self) -> dict[Node, frozenset[Node]]:
+        """Vocabulary nodes the data mentions, with their types (computed once per call)."""
         if not hasattr(self, "_mentioned"):
-            self._mentioned = set(self.data.subjects()) | set(self.data.objects())
+            vt = self.vocab_types
+            self._mentioned = {n: vt[n] for n in self.data.mentioned()
+                               if not isinstance(n, Literal) and n in vt}
         return self._mentioned
 
 
@@ -114,9 +124,12 @@ class FastEngine:
     def __init__(self, sources: Sources) -> None:
         self._sources = sources
         self._roots = ShapeCompiler(sources.shapes).compile_all()
+        self._vocab = TripleIndex(sources.vocab)
 
-    def run(self, data: Graph) -> list[ValidationResult]:
-        ctx = _Context(data, self._sources)
+    def run(self, data: Graph | TripleIndex | Iterable[tuple]) -> list[ValidationResult]:
+        """Validate an rdflib graph, a TripleIndex or any iterable of rdflib-term triples."""
+        ctx = _Context(data if isinstance(data, TripleIndex) else TripleIndex(data),
+                       self._sources, self._vocab)
         out = []
         for shape in self._roots:
             focus = set()
@@ -171,8 +184,7 @@ class FastEngine:
             if a not in values:
                 yield focus, path, None, shape, c
         elif k == "sparql":
-            for row in ctx.data.query(a, initBindings={"this": focus}):
-                d = row.asdict()
+            for d in ctx.data.select(a, focus):
                 p = d.get("path")
                 yield (focus, ("pred", p) if p is not None else None,
                        d.get("value", focus), shape, c)

@@ -26,6 +26,8 @@ class Validator:
                  engine: str = "fast") -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}")
+        # Kept so that worker processes can build the same validator (bulk imports).
+        self.dirs = (str(shapes_dir) if shapes_dir else None, str(vocab_dir) if vocab_dir else None)
         self.sources = load_sources(
             Path(shapes_dir) if shapes_dir else None, Path(vocab_dir) if vocab_dir else None)
         self.engine_name = engine

@@ -1,5 +1,9 @@
 """kill -9 in the middle of `socle import`: every record is whole or absent, and re-importing
-finishes the job, reporting what was already there as unchanged."""
+finishes the job, reporting what was already there as unchanged.
+
+The import writes records in batches (one transaction each, service/catalog/bulk.py): a kill
+between or during batch commits must leave no partial record and no graph without
+bookkeeping."""
 
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from service.store import open_store
 from tests.cli.conftest import CLI, catalogue, env, socle
 from tests.conftest import REPO
 
-N = 300
+N = 600
+BATCH = 8  # records per transaction: small, so that the kill lands between many commits
 DEFAULT_BASE = Settings().base_url  # what the CLI mints IRIs under (no SOCLE_* in its env)
 
 
@@ -66,7 +71,8 @@ def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path):
 
     log = (tmp_path / "import.log").open("w")
     proc = subprocess.Popen([*CLI, "import", str(big), "--publisher", "montfort",
-                             "--data", str(data)], cwd=REPO, env=env(),
+                             "--data", str(data), "--batch-size", str(BATCH)], cwd=REPO,
+                            env=env(),
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 15

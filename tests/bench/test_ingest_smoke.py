@@ -1,0 +1,35 @@
+"""The ingest benchmark still runs end to end (tiny n; no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+
+from bench import ingest as bench
+
+
+def test_generated_catalogue_is_contiguous_and_valid_ntriples(tmp_path):
+    path = tmp_path / "c.nt"
+    pub = bench.write_catalogue(path, 5)
+    lines = path.read_text().splitlines()
+    assert len(lines) == pub["triples"] and lines[0].startswith("_:r0 ")
+    first = bench.head(path, 2, tmp_path / "h.nt").read_text().splitlines()
+    assert {line.split(" ", 1)[0].split("x")[0] for line in first} == {"_:r0", "_:r1"}
+
+
+def test_bench_ingest_smoke(tmp_path, capsys):
+    out = tmp_path / "ingest.json"
+    assert bench.main(["--n", "6", "--big", "9", "--sequential-n", "3", "--profile-n", "3",
+                       "--workers", "2", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    small = result["small"]
+    assert small["import"]["returncode"] == 0
+    assert small["import"]["last_line"].startswith("créés/created=6 ")
+    assert "inchangés/unchanged=6" in small["reimport_unchanged"]["last_line"]
+    assert "vérifiés/checked=6" in small["validate_all"]["last_line"]
+    assert result["small_workers"]["import"]["last_line"].startswith("créés/created=6 ")
+    assert result["big"]["import"]["last_line"].startswith("créés/created=9 ")
+    assert result["baseline_pyshacl"]["violations"] == 0
+    assert result["before_sequential"]["created"] == 3
+    assert result["profile"]["summary"]["created"] == 3
+    assert "import_over_pyshacl_only" in result["ratios"]
+    assert "socle import (CLI, full validation)" in capsys.readouterr().out

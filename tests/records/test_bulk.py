@@ -1,0 +1,186 @@
+"""The bulk path (RecordService.upsert_many, used by every import) gives exactly what one
+`upsert` per record gives: same outcomes, same errors, same stored graphs and bookkeeping,
+same observer notifications — including the awkward cases a batch could get wrong (the same
+dataset twice in one batch, a dataset describing another record, someone else's record)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from service.app import build_services
+from service.catalog.publishers import add_publisher
+from service.config import Settings
+from service.errors import SocleError
+from service.ingest.rdf_import import import_graph, import_records
+from service.ingest.stream import StoredDocument, syntax_for_path
+from service.rdf.formats import TURTLE
+from service.rdf.parse import parse_rdf
+from service.rdf.records import split_catalogue
+from tests.conftest import BASE, VALID_TTL
+
+PREFIXES = VALID_TTL.split("[] a dcat:Dataset", 1)[0]
+BODY = "[] a dcat:Dataset" + VALID_TTL.split("[] a dcat:Dataset", 1)[1]
+
+
+def blank(ident: str, title: str | None = None, *, describes: str | None = None) -> str:
+    """VALID_TTL's dataset with this identifier and title (None: no title, a violation);
+    ``describes``: it also links to, and says something about, that IRI."""
+    body = BODY.replace('"deliberations-montfort"', f'"{ident}"')
+    if title is None:
+        body = body.replace('  dct:title "Délibérations du conseil municipal"@fr ;\n', "")
+    else:
+        body = body.replace("Délibérations du conseil municipal", title)
+    if describes:
+        body = body.replace("  dct:identifier", f"  dct:relation <{describes}> ;\n"
+                            "  dct:identifier", 1)
+        body += f'<{describes}> dct:title "détourné"@fr .\n'
+    return body
+
+
+def named(iri: str, ident: str, title: str = "Jeu nommé") -> str:
+    return blank(ident, title).replace("[] a dcat:Dataset", f"<{iri}> a dcat:Dataset", 1)
+
+
+def document(parts: list[str]) -> str:
+    return PREFIXES + "\n".join(parts)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def record_written(self, meta, themes, keywords) -> None:
+        self.events.append(("w", meta.id, meta.iri, sorted(themes), sorted(keywords)))
+
+    def record_deleted(self, record_id: str) -> None:
+        self.events.append(("d", record_id))
+
+
+def services(tmp_path: Path, name: str):
+    svc = build_services(Settings(data=str(tmp_path / name), base_url=BASE))
+    add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    add_publisher(svc.store, BASE, "iffendic", "Commune d'Iffendic", "213501338")
+    recorder = Recorder()
+    svc.records.observers.append(recorder)
+    return svc, recorder
+
+
+def outcome(result) -> tuple:
+    if isinstance(result, SocleError):
+        problem = result.to_problem()
+        return ("failed", problem["status"], problem["detail"])
+    return (result.outcome, result.meta.id, result.meta.iri, result.meta.content_hash,
+            result.report["violations"], result.report["warnings"])
+
+
+def sequential(svc, publisher: str, graph) -> list[tuple]:
+    out = []
+    for extracted in split_catalogue(graph):
+        try:
+            out.append(outcome(svc.records.upsert(publisher, extracted)))
+        except SocleError as err:
+            out.append(outcome(err))
+    return out
+
+
+def bulk(svc, publisher: str, graph, batch_size: int, workers: int = 1) -> list[tuple]:
+    records = split_catalogue(graph)
+    return [outcome(r) for r in svc.records.upsert_many(publisher, records, batch_size,
+                                                        workers)]
+
+
+def content(svc) -> list[str]:
+    """Every quad, bookkeeping timestamps blanked (two runs never share a millisecond)."""
+    out = io.BytesIO()
+    svc.store.dump(out)
+    stamp = re.compile(r'"\d{4}-\d\d-\d\dT[\d:.]+Z?"\^\^<http://www.w3.org/2001/XMLSchema#dateTime>'
+                       r' <urn:socle:graph:records>')
+    return sorted(stamp.sub("STAMP", line) for line in out.getvalue().decode().splitlines()
+                  if "urn:socle:graph:auth" not in line)
+
+
+ROUNDS = [
+    # (publisher, document): applied in order to both stores
+    ("iffendic", document([named(f"{BASE}/datasets/theirs", "theirs", "À Iffendic")])),
+    ("montfort", document([
+        blank("jeu-a", "Jeu A"),
+        blank("jeu-b", "Jeu B"),
+        blank("jeu-a", "Jeu A, redit plus loin dans le même document"),
+        blank("sans-titre", None),
+        named("https://data.example.fr/ds/1", "ds-1"),
+        named(f"{BASE}/datasets/theirs", "theirs", "Repris par Montfort"),
+        blank("bavard", "Jeu bavard", describes=f"{BASE}/datasets/jeu-b"),
+        blank("bavard-2", "Jeu bavard", describes="https://data.example.fr/ds/1"),
+        blank("jeu-b", "Jeu B"),
+    ])),
+    ("montfort", document([
+        blank("jeu-a", "Jeu A, redit plus loin dans le même document"),
+        blank("jeu-b", "Jeu B modifié"),
+        named("https://data.example.fr/ds/1", "ds-1-renomme"),
+        blank("jeu-c", "Jeu C"),
+    ])),
+]
+
+
+@pytest.mark.parametrize(("batch_size", "workers"), [(1, 1), (3, 1), (256, 1), (2, 2)])
+def test_bulk_equals_one_upsert_per_record(tmp_path: Path, batch_size: int, workers: int):
+    """workers=2: validation in two processes, batches pipelined (lookups of batch k+1
+    before the writes of batch k)."""
+    seq, seq_events = services(tmp_path, "seq")
+    blk, blk_events = services(tmp_path, "bulk")
+    try:
+        seen = set()
+        for publisher, doc in ROUNDS:
+            graph = parse_rdf(doc.encode(), TURTLE)  # once: blank node labels set the order
+            expected = sequential(seq, publisher, graph)
+            assert bulk(blk, publisher, graph, batch_size, workers) == expected
+            seen |= {e[0] for e in expected}
+        assert seen == {"created", "updated", "unchanged", "failed"}
+        assert content(seq) == content(blk)
+        assert seq_events.events == blk_events.events and seq_events.events
+    finally:
+        seq.store.close()
+        blk.store.close()
+
+
+def test_bulk_mints_an_id_without_a_slug(tmp_path: Path):
+    svc, _ = services(tmp_path, "one")
+    try:
+        doc = document([blank("avec espaces", "Pas de slug")])
+        [result] = bulk(svc, "montfort", parse_rdf(doc.encode(), TURTLE), 8)
+        assert result[0] == "created" and re.fullmatch(r"[0-9a-f]{12}", result[1])
+        assert result[2] == f"{BASE}/datasets/{result[1]}"
+    finally:
+        svc.store.close()
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+@pytest.mark.parametrize("suffix", ["ttl", "nt", "nq"])
+def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk: bool,
+                                                         suffix: str):
+    doc = document([blank(f"jeu-{i}", f"Jeu {i}") for i in range(7)] + [blank("x", None)])
+    graph = parse_rdf(doc.encode(), TURTLE)
+    path = tmp_path / f"cat.{suffix}"
+    if suffix == "nq":  # records spread over two named graphs, as a dump would have them
+        lines = graph.serialize(format="nt").splitlines()
+        path.write_text("\n".join(f"{line[:-1]} <urn:g:{k % 2}> ." for k, line in
+                                  enumerate(x for x in lines if x.strip())) + "\n")
+    else:
+        path.write_text(graph.serialize(format="turtle" if suffix == "ttl" else "nt"))
+    ref, _ = services(tmp_path, "ref")
+    got, _ = services(tmp_path, "got")
+    try:
+        expected = import_graph(ref.records, "montfort", graph).to_dict()
+        with StoredDocument(syntax_for_path(path.name), path=path, on_disk=on_disk) as stored:
+            assert len(stored) == 8
+            report = import_records(got.records, "montfort", stored.records(), batch_size=3)
+        assert report.to_dict()["summary"] == expected["summary"] == {
+            "created": 7, "updated": 0, "unchanged": 0, "failed": 1}
+        assert content(ref) == content(got)
+    finally:
+        ref.store.close()
+        got.store.close()
