@@ -37,6 +37,12 @@ def labels(t: Territory) -> tuple[ox.Literal, ...]:
     return (ox.Literal(t.name, language="fr"), ox.Literal(t.name, language="en"))
 
 
+def labels_for_iri(iri: str) -> tuple[ox.Literal, ...]:
+    """The labels of the territory an INSEE IRI names; empty when the registry lacks it."""
+    t = registry().by_iri(iri)
+    return labels(t) if t is not None else ()
+
+
 def concept_triples(t: Territory, reg: Registry, with_broader_labels: bool = False
                     ) -> list[ox.Triple]:
     node = N(t.iri)

@@ -54,10 +54,35 @@ def resolve(text: str, reg: Registry | None = None) -> Resolution:
     if dep:
         hits = [t for t in hits if t.dep == dep or (t.kind == "DEP" and t.code == dep)]
     current = [t for t in hits if t.kind not in ("COMD", "COMA")]
-    hits = sorted(current or hits, key=lambda t: (KIND_RANK[t.kind], -(t.population or 0)))
+    hits = _areas_first(sorted(current or hits,
+                               key=lambda t: (KIND_RANK[t.kind], -(t.population or 0))))
     if len(hits) == 1:
         return Resolution(text, hits[0], hits)
     return Resolution(text, None, hits)
+
+
+def _areas_first(hits: list[Territory]) -> list[Territory]:
+    """A région or département named like a commune elsewhere is what the name means
+    (`Bretagne` the région, not the commune of the Territoire de Belfort); a commune inside the
+    same-named area is the authority itself (`Paris`). A DEP and REG of one overseas
+    territory (`Guyane`) give the département."""
+    areas = [t for t in hits if t.kind in ("REG", "DEP")]
+    if not areas or len(areas) == len(hits):
+        return _same_overseas(areas) if len(areas) == 2 else hits
+    codes = {(t.kind, t.code) for t in areas}
+    inside = [t for t in hits if t.kind not in ("REG", "DEP")
+              and (("DEP", t.dep) in codes or ("REG", t.reg) in codes)]
+    if inside:
+        return inside
+    return _same_overseas(areas) if len(areas) == 2 else areas
+
+
+def _same_overseas(areas: list[Territory]) -> list[Territory]:
+    reg = [t for t in areas if t.kind == "REG"]
+    dep = [t for t in areas if t.kind == "DEP"]
+    if reg and dep and dep[0].reg == reg[0].code:
+        return dep
+    return areas
 
 
 def _by_code(reg: Registry, text: str) -> Territory | None:
