@@ -120,7 +120,7 @@ def publisher_add(publisher_id, name, siren, data, base_url) -> None:
     """Add a publisher: `--siren` alone fills it from the territories registry."""
     from service.territories.cli import add_publisher_command
 
-    add_publisher_command(publisher_id, name, siren, data, base_url)
+    add_publisher_command(*_store(data, base_url), publisher_id, name, siren)
 
 
 @publisher.command("set-profile")
@@ -295,7 +295,10 @@ def restore(dump, data) -> None:
     finally:
         store.close()
     click.echo(f"{count} quads restaurés / restored.")
+
+
 def _territories_commands() -> None:
+    sys.modules.setdefault("service.cli", sys.modules[__name__])  # under `python -m`
     from service.territories.cli import publisher_delegate, territory
 
     main.add_command(territory)

@@ -1,9 +1,13 @@
 """CLI commands of the territories area, wired into `socle` by service/cli.py:
-`socle territory show|exempt|unexempt` and `socle publisher delegate`."""
+`socle territory show|exempt|unexempt` and `socle publisher delegate`.
+
+service/cli.py imports this module at its end, once its helpers exist (and registers itself
+as `service.cli` first when run as `python -m service.cli`)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -96,14 +100,13 @@ def publisher_delegate(epci_id, commune_id, revoke, force, data, base_url) -> No
     store.close()
 
 
-def add_publisher_command(publisher_id: str | None, name: str | None, siren: str | None,
-                          data: str | None, base_url: str | None) -> None:
+def add_publisher_command(store: Any, settings: Any, publisher_id: str | None,
+                          name: str | None, siren: str | None) -> None:
     """`socle publisher add`: by SIREN from the registry, or by id and name as before."""
     from service.catalog.publishers import add_publisher
     from service.errors import SocleError
     from service.territories.publishers import add_by_siren
 
-    store, settings = _store(data, base_url)
     if siren:
         added = add_by_siren(store, settings.base_url, siren, publisher_id, name)
         pub, t = added.publisher, added.territory
