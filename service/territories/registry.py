@@ -10,9 +10,10 @@ import gzip
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from service.config import REPO_ROOT
 
@@ -45,7 +46,7 @@ CODE_PREFERENCE = ("COM", "ARM", "COMD", "COMA")
 
 
 class Territory(NamedTuple):
-    """One row of the registry (a tuple: 39,000 of them are built in ~0.1 s)."""
+    """One row of the registry."""
 
     kind: str  # REG, DEP, EPCI, COM, ARM, COMD, COMA
     code: str  # INSEE code; the SIREN for an EPCI
@@ -102,32 +103,68 @@ _SAINT = re.compile(r"\b(st|ste)\b")
 _SAINTS = {"st": "saint", "ste": "sainte"}
 
 
+class _Lazy(Mapping[Any, Territory]):
+    """key → Territory, parsed from its line on first access (then kept)."""
+
+    def __init__(self, index: dict[Any, int], at: Callable[[int], Territory]) -> None:
+        self._index, self._at = index, at
+
+    def __getitem__(self, key: Any) -> Territory:
+        return self._at(self._index[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 class Registry:
-    """Lookups by SIREN, INSEE code (per kind), IRI, name; members of a grouping/area."""
+    """Lookups by SIREN, INSEE code (per kind), IRI, name; members of a grouping/area.
+
+    Opening reads the file and indexes each line by (kind, code) and SIREN; a row becomes a
+    :class:`Territory` when first looked up, so that the first lookup of a process costs
+    about a tenth of a second (docs/benchmarks.md)."""
 
     def __init__(self, path: Path = REGISTRY_FILE) -> None:
         self.path = path
         self.header: dict[str, str] = {}
-        self.territories: list[Territory] = []
-        self.by_siren: dict[str, Territory] = {}
-        self.by_kind_code: dict[tuple[str, str], Territory] = {}
         text = gzip.decompress(path.read_bytes()).decode("utf-8")
-        new, make = tuple.__new__, Territory
-        for line in text.split("\n"):
-            if not line:
-                continue
-            if line[0] == "#":
-                name, _, value = line[1:].partition(":")
-                self.header[name.strip()] = value.strip()
-                continue
-            f = line.split("\t")
-            t = new(make, (f[0], f[1], f[2] or None, f[3], f[4], int(f[5]) if f[5] else None,
-                           int(f[6]) if f[6] else None, f[7] or None, f[8] or None,
-                           f[9] or None, tuple(f[10].split(",")) if f[10] else ()))
-            self.territories.append(t)
-            self.by_kind_code[(t.kind, t.code)] = t
-            if t.siren:
-                self.by_siren[t.siren] = t
+        lines = text.split("\n")
+        body = 0
+        while body < len(lines) and lines[body].startswith("#"):
+            name, _, value = lines[body][1:].partition(":")
+            self.header[name.strip()] = value.strip()
+            body += 1
+        self._lines = [line for line in lines[body:] if line]
+        self._rows: list[Territory | None] = [None] * len(self._lines)
+        by_kind_code: dict[tuple[str, str], int] = {}
+        by_siren: dict[str, int] = {}
+        for i, line in enumerate(self._lines):
+            kind, code, siren, _ = line.split("\t", 3)
+            by_kind_code[(kind, code)] = i
+            if siren:
+                by_siren[siren] = i
+        self.by_kind_code: Mapping[tuple[str, str], Territory] = _Lazy(by_kind_code, self._at)
+        self.by_siren: Mapping[str, Territory] = _Lazy(by_siren, self._at)
+
+    def _at(self, i: int) -> Territory:
+        row = self._rows[i]
+        if row is None:
+            f = self._lines[i].split("\t")
+            row = self._rows[i] = Territory(
+                f[0], f[1], f[2] or None, f[3], f[4], int(f[5]) if f[5] else None,
+                int(f[6]) if f[6] else None, f[7] or None, f[8] or None, f[9] or None,
+                tuple(f[10].split(",")) if f[10] else ())
+        return row
+
+    @cached_property
+    def territories(self) -> list[Territory]:
+        """Every row, in file order (kind, then code)."""
+        return [self._at(i) for i in range(len(self._lines))]
 
     @property
     def version(self) -> str:
