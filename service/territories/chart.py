@@ -29,8 +29,9 @@ def coverage_svg(board: Dashboard) -> str:
     for i, (label, count) in enumerate(bars):
         y = 10 + i * (BAR + GAP)
         share = count / obliged if obliged else 0.0
+        short = label if len(label) <= 38 else label[:37].rstrip() + "…"
         parts.append(f'<text x="{LABEL - 6}" y="{y + BAR - 5}" text-anchor="end">'
-                     f'{escape(label)}</text>')
+                     f'<title>{escape(label)}</title>{escape(short)}</text>')
         parts.append(f'<rect x="{LABEL}" y="{y}" width="{span}" height="{BAR}" fill="#eee"/>')
         parts.append(f'<rect x="{LABEL}" y="{y}" width="{round(span * share, 1)}" '
                      f'height="{BAR}" fill="{"#000091" if i == 0 else "#18753c"}">'

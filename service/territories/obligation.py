@@ -119,6 +119,8 @@ class Dashboard:
     rows: list[CommuneRow]
     scdl_labels: dict[str, str]
     areas: list[Territory] = field(default_factory=list)  # instance: EPCIs of its publishers
+    # Publishers that are the area itself (an EPCI publishing in its own name): id → records.
+    own: dict[str, int] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, object]:
@@ -147,6 +149,7 @@ class Dashboard:
             "summary": self.summary,
             "scdl": self.scdl_labels,
             "areas": [{"key": a.key, "name": a.name, "iri": a.iri} for a in self.areas],
+            "area_publishers": self.own,
             "communes": [asdict(r) for r in self.rows],
         }
 
@@ -211,8 +214,10 @@ def dashboard(store: Store, area: Territory | None, threshold: int,
             for c in reg.communes_of(t):
                 seen[c.code] = c
         communes = list(seen.values())
+    own = [p.id for p in pubs if area is not None and area.kind != "COM"
+           and territory_of(p, reg) == area]
     wanted = [p.id for c in communes for p in by_commune.get(c.code, [])]
-    stats = publisher_stats(store, wanted, scdl)
+    stats = publisher_stats(store, wanted + own, scdl)
     exempt: dict[str, Exemption] = exemptions(store)
     rows = []
     for c in communes:
@@ -229,4 +234,4 @@ def dashboard(store: Store, area: Territory | None, threshold: int,
             completeness=round(sum(scores) / len(scores), 3) if scores else None))
     rows.sort(key=lambda r: (-(r.population or 0), r.name))
     return Dashboard(area, threshold, reg.version, rows, scdl.labels,
-                     sorted(areas, key=lambda a: a.name))
+                     sorted(areas, key=lambda a: a.name), {p: stats[p].datasets for p in own})

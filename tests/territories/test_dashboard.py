@@ -51,6 +51,7 @@ def test_dashboard_json(published):
     assert summary["obliged_silent"] == len(obliged) - 1 and summary["datasets"] == 2
     assert summary["scdl_coverage"]["scdl/budget"] == 1
     assert summary["scdl_coverage"]["scdl/subventions"] == 0
+    assert body["area_publishers"] == {"cc-montfort-communaute": 0}
     # Accept gives the same
     assert published.get(f"/territories/{EPCI}", headers={"Accept": "application/json"}
                          ).get_json()["summary"] == summary
