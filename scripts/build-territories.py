@@ -4,6 +4,7 @@
 Usage:
     python scripts/build-territories.py                 # runs `npm pack` (needs npm) in a cache
     python scripts/build-territories.py path/to/pkg.tgz # or an unpacked package directory
+    python scripts/build-territories.py --check         # shipped file == what its version builds
 
 The package is cached under ~/.cache/socle/ (or $SOCLE_CACHE) so that the registry test can
 count against the source JSON when it is there. Socle itself only reads the built file: an
@@ -101,7 +102,8 @@ def build_rows(files: dict[str, object]) -> list[tuple[str, ...]]:
     return rows
 
 
-def write(rows: list[tuple[str, ...]], version: str, path: Path = OUTPUT) -> None:
+def render(rows: list[tuple[str, ...]], version: str) -> bytes:
+    """The registry file's bytes (deterministic: same rows, same bytes)."""
     counts = Counter(r[0] for r in rows)
     header = [
         f"# Socle territories registry, built by scripts/build-territories.py from the npm "
@@ -116,15 +118,34 @@ def write(rows: list[tuple[str, ...]], version: str, path: Path = OUTPUT) -> Non
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as gz:
         gz.write(text.encode("utf-8"))
-    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def shipped_version(path: Path = OUTPUT) -> str:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("# version:"):
+                return line.split(":", 1)[1].strip()
+    raise SystemExit(f"{path}: no '# version:' header")
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 1 and argv[1] == "--check":
+        # Fetch the version the shipped file names into the cache (the registry test then
+        # counts against it) and check the shipped file is exactly what that version builds.
+        files = read_package(fetch_package(shipped_version()))
+        built = render(build_rows(files), files["package.json"]["version"])  # type: ignore
+        if built != OUTPUT.read_bytes():
+            print(f"{OUTPUT.relative_to(REPO_ROOT)} differs from what its source version builds:"
+                  " run scripts/build-territories.py", file=sys.stderr)
+            return 1
+        print(f"{OUTPUT.relative_to(REPO_ROOT)}: up to date with its source version")
+        return 0
     source = Path(argv[1]) if len(argv) > 1 else fetch_package()
     files = read_package(source)
     version = files["package.json"]["version"]  # type: ignore[index]
     rows = build_rows(files)
-    write(rows, version)
+    OUTPUT.write_bytes(render(rows, version))
     counts = Counter(r[0] for r in rows)
     print(f"{OUTPUT.relative_to(REPO_ROOT)}: {PACKAGE} {version}, {dict(counts)}")
     return 0

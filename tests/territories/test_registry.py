@@ -138,3 +138,21 @@ def test_spatial_labels():
 def test_resolve_areas_and_communes_of_the_same_name(text, kind, code):
     t = resolve(text).territory
     assert (t.kind, t.code) == (kind, code)
+
+
+def test_shipped_file_is_what_the_script_builds_from_its_source():
+    """Rebuilt from the cached package of the same version, the file is byte-identical."""
+    import importlib.util
+
+    tgz = CACHE / "decoupage-administratif" / (
+        f"etalab-decoupage-administratif-{registry().version}.tgz")
+    if not tgz.is_file():
+        pytest.skip("package not in the cache: run scripts/build-territories.py --check")
+    spec = importlib.util.spec_from_file_location(
+        "build_territories", Path(__file__).resolve().parents[2] / "scripts"
+        / "build-territories.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    files = build.read_package(tgz)
+    assert build.render(build.build_rows(files), files["package.json"]["version"]) == \
+        build.OUTPUT.read_bytes()
