@@ -23,17 +23,18 @@ from service.territories.exemptions import Exemption, exemptions
 from service.territories.publishers import territory_of
 from service.territories.registry import Registry, Territory, registry
 
-# Metadata completeness: share of these dataset properties present (DCAT-AP recommended ones and
-# what the French local profile asks for). `license` is looked for on the distributions.
-COMPLETENESS: dict[str, str] = {
-    "description": f"{DCTERMS}description", "keyword": f"{DCAT}keyword",
-    "theme": f"{DCAT}theme", "contactPoint": f"{DCAT}contactPoint",
-    "spatial": f"{DCTERMS}spatial", "temporal": f"{DCTERMS}temporal",
-    "accrualPeriodicity": f"{DCTERMS}accrualPeriodicity",
-    "conformsTo": f"{DCTERMS}conformsTo", "landingPage": f"{DCAT}landingPage",
-    "modified": f"{DCTERMS}modified", "issued": f"{DCTERMS}issued",
-    "distribution": f"{DCAT}distribution", "license": f"{DCTERMS}license",
-}
+# Metadata completeness: share of these properties present, on the dataset or (True) on one of
+# its distributions. The same fields as the web pages' completeness chart (the DCAT-AP 3
+# recommended ones data.europa.eu's quality indicators look at), so both give one figure.
+COMPLETENESS: tuple[tuple[str, str, bool], ...] = (
+    ("keyword", f"{DCAT}keyword", False), ("theme", f"{DCAT}theme", False),
+    ("contact", f"{DCAT}contactPoint", False), ("spatial", f"{DCTERMS}spatial", False),
+    ("temporal", f"{DCTERMS}temporal", False),
+    ("frequency", f"{DCTERMS}accrualPeriodicity", False),
+    ("access", f"{DCTERMS}accessRights", False), ("conforms", f"{DCTERMS}conformsTo", False),
+    ("distribution", f"{DCAT}distribution", False), ("licence", f"{DCTERMS}license", True),
+    ("format", f"{DCTERMS}format", True), ("download", f"{DCAT}downloadURL", True),
+)
 SCDL_PREFIX = "scdl/"  # the SCDL base datasets: schemas of vocab/scdl-schemas*.ttl under scdl/
 SCHEMA_SITE = "https://schema.data.gouv.fr/"
 NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
@@ -171,12 +172,13 @@ def publisher_stats(store: Store, publisher_ids: Iterable[str], scdl: Scdl
         notation = scdl.notation_of(str(row["std"]))
         if notation:
             stats[str(row["pub"])].schemas.add(notation)
-    props = " ".join(f"<{p}>" for k, p in COMPLETENESS.items() if k != "license")
+    own = " ".join(f"<{p}>" for _, p, on_dist in COMPLETENESS if not on_dist)
+    dist = " ".join(f"<{p}>" for _, p, on_dist in COMPLETENESS if on_dist)
     present: dict[tuple[str, str], int] = {}
     for row in store.select(f"""SELECT ?pub ?iri (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {records}
-        OPTIONAL {{ GRAPH ?iri {{ {{ VALUES ?p {{ {props} }} ?iri ?p ?o }} UNION
-          {{ ?iri <{DCAT.distribution}> ?d . ?d <{DCTERMS.license}> ?l
-             BIND(<{DCTERMS.license}> AS ?p) }} }} }} }} GROUP BY ?pub ?iri"""):
+        OPTIONAL {{ GRAPH ?iri {{ {{ VALUES ?p {{ {own} }} ?iri ?p ?o }} UNION
+          {{ VALUES ?p {{ {dist} }} ?iri <{DCAT.distribution}> ?d . ?d ?p ?o }} }} }} }}
+        GROUP BY ?pub ?iri"""):
         present[(str(row["pub"]), str(row["iri"]))] = int(row["n"])
     for (pub, _), n in present.items():
         stats[pub].completeness.append(n / len(COMPLETENESS))
