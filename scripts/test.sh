@@ -11,4 +11,6 @@ bash scripts/interop-setup.sh
 bash scripts/browser-setup.sh
 # A JavaScript SPARQL client (npm) for tests/sparql/test_js_client.py.
 bash scripts/npm-setup.sh
+# The territories registry's source package in the cache: tests/territories count against it.
+.venv/bin/python scripts/build-territories.py --check
 .venv/bin/python -m pytest -q "$@"

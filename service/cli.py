@@ -111,19 +111,18 @@ def publisher() -> None:
 
 
 @publisher.command("add")
-@click.argument("publisher_id")
-@click.option("--name", required=True, help='Display name, e.g. "Commune de Montfort".')
-@click.option("--siren", default=None, help="SIREN (9 digits).")
+@click.argument("publisher_id", required=False)
+@click.option("--name", default=None, help='Display name, e.g. "Commune de Montfort".')
+@click.option("--siren", default=None,
+              help="SIREN (9 digits): name, type, territory from the registry.")
 @data_option
 @base_option
 @_guard
 def publisher_add(publisher_id, name, siren, data, base_url) -> None:
-    """Add a publisher."""
-    from service.catalog.publishers import add_publisher
+    """Add a publisher: `--siren` alone fills it from the territories registry."""
+    from service.territories.cli import add_publisher_command
 
-    store, settings = _store(data, base_url)
-    pub = add_publisher(store, settings.base_url, publisher_id, name, siren)
-    click.echo(f"Éditeur créé / publisher created: {pub.id} <{pub.iri}>")
+    add_publisher_command(*_store(data, base_url), publisher_id, name, siren)
 
 
 @publisher.command("set-profile")
@@ -364,6 +363,8 @@ def restore(dump, data) -> None:
     finally:
         store.close()
     click.echo(f"{count} quads restaurés / restored.")
+
+
 def _register_harvest() -> None:
     """The harvester's commands live in their own module (service/ingest/harvest/commands.py)."""
     from service.ingest.harvest.commands import harvest, source
@@ -373,6 +374,17 @@ def _register_harvest() -> None:
 
 
 _register_harvest()
+
+
+def _territories_commands() -> None:
+    sys.modules.setdefault("service.cli", sys.modules[__name__])  # under `python -m`
+    from service.territories.cli import publisher_delegate, territory
+
+    main.add_command(territory)
+    publisher.add_command(publisher_delegate)
+
+
+_territories_commands()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ class Settings:
     harvest_timeout: float = 30.0
     harvest_retries: int = 3
     harvest_backoff: float = 1.0
+    # Territories dashboard: communes above this population are "likely obliged" to open data.
+    obligation_threshold: int = 3500
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 

@@ -24,6 +24,10 @@ class Publisher:
     siren: str | None
     iri: str
     profile: str | None = None  # default output profile of its feed (docs/harvesters.md)
+    # From the territories registry when added by SIREN (docs/territories.md).
+    territory: str | None = None  # INSEE IRI of the commune / EPCI it is the authority of
+    kind: str | None = None  # COM, or the EPCI type (CC, CA, CU, METRO, MET69, EPT)
+    population: int | None = None
 
 
 def publisher_iri(base_url: str, publisher_id: str) -> str:
@@ -46,7 +50,9 @@ def publisher_triples(pub: Publisher) -> list[Triple]:
 
 
 def add_publisher(store: Store, base_url: str, publisher_id: str, name: str,
-                  siren: str | None = None) -> Publisher:
+                  siren: str | None = None, *, iri: str | None = None,
+                  territory: str | None = None, kind: str | None = None,
+                  population: int | None = None) -> Publisher:
     if not ID_PATTERN.match(publisher_id):
         raise SocleError(
             f"Identifiant d'éditeur invalide « {publisher_id} » : minuscules, chiffres et tirets.",
@@ -60,7 +66,9 @@ def add_publisher(store: Store, base_url: str, publisher_id: str, name: str,
     if get_publisher(store, base_url, publisher_id, required=False):
         raise Conflict(f"L'éditeur « {publisher_id} » existe déjà.",
                        f"Publisher '{publisher_id}' already exists.")
-    pub = Publisher(publisher_id, name.strip(), siren, publisher_iri(base_url, publisher_id))
+    pub = Publisher(publisher_id, name.strip(), siren,
+                    iri or publisher_iri(base_url, publisher_id), None, territory, kind,
+                    population)
     _save(store, pub)
     return pub
 
@@ -84,20 +92,32 @@ def _save(store: Store, pub: Publisher) -> None:
     triples = [*publisher_triples(pub), (node, SOCLE.localId, Literal(pub.id))]
     if pub.profile:
         triples.append((node, SOCLE.defaultProfile, Literal(pub.profile)))
+    if pub.territory:
+        triples.append((node, DCTERMS.spatial, URIRef(pub.territory)))
+    if pub.kind:
+        triples.append((node, SOCLE.territoryType, Literal(pub.kind)))
+    if pub.population is not None:
+        triples.append((node, SOCLE.population, Literal(pub.population)))
     store.apply([PutSubject(PUBLISHERS_GRAPH, pub.iri, triples)])
 
 
 _SELECT = f"""PREFIX foaf: <{FOAF}> PREFIX socle: <{SOCLE}> PREFIX dct: <{DCTERMS}>
-SELECT ?pub ?id ?name ?siren ?profile WHERE {{ GRAPH <{PUBLISHERS_GRAPH}> {{
+SELECT ?pub ?id ?name ?siren ?profile ?territory ?kind ?population WHERE {{
+  GRAPH <{PUBLISHERS_GRAPH}> {{
   ?pub socle:localId ?id ; foaf:name ?name . OPTIONAL {{ ?pub dct:identifier ?siren }}
-  OPTIONAL {{ ?pub socle:defaultProfile ?profile }} %s
+  OPTIONAL {{ ?pub socle:defaultProfile ?profile }} OPTIONAL {{ ?pub dct:spatial ?territory }}
+  OPTIONAL {{ ?pub socle:territoryType ?kind }} OPTIONAL {{ ?pub socle:population ?population }}
+  %s
 }} }} ORDER BY ?id"""
 
 
 def _row(row) -> Publisher:
     siren, profile = row.get("siren"), row.get("profile")
+    territory, kind, population = row.get("territory"), row.get("kind"), row.get("population")
     return Publisher(str(row["id"]), str(row["name"]), str(siren) if siren else None,
-                     str(row["pub"]), str(profile) if profile else None)
+                     str(row["pub"]), str(profile) if profile else None,
+                     str(territory) if territory else None, str(kind) if kind else None,
+                     int(population) if population is not None else None)
 
 
 def get_publisher(store: Store, base_url: str, publisher_id: str,

@@ -19,6 +19,7 @@ from service.rdf.negotiate import HTML, choose, split_suffix
 from service.rdf.parse import parse_rdf, to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.serialize import serialize
+from service.territories.delegation import acting_publisher, writer_for_record
 from service.web.labels import describe
 
 bp = Blueprint("records", __name__)
@@ -59,7 +60,8 @@ def _write_body(result, status: int) -> Response:
 
 @bp.post("/datasets")
 def create():
-    writer = _writer()
+    # ?publisher=: an EPCI token writing for a member commune (docs/territories.md).
+    writer = acting_publisher(services().store, _writer(), request.args.get("publisher"))
     result = services().records.create(writer, _body_graph())
     response = _write_body(result, 201)
     response.headers["Location"] = f"{services().settings.base_url}/datasets/{result.meta.id}"
@@ -107,6 +109,8 @@ def _http_date(stamp: str) -> str:
 def replace(name: str):
     writer = _writer()
     record_id, _ = split_suffix(name)
+    owner = services().records.meta(record_id).publisher  # a delegate writes as the owner
+    writer = writer_for_record(services().store, writer, owner)
     result = services().records.replace(writer, record_id, _body_graph())
     return _write_body(result, 200)
 
@@ -115,6 +119,8 @@ def replace(name: str):
 def delete(name: str):
     writer = _writer()
     record_id, _ = split_suffix(name)
+    owner = services().records.meta(record_id).publisher  # a delegate writes as the owner
+    writer = writer_for_record(services().store, writer, owner)
     services().records.delete(writer, record_id)
     return Response(status=204)
 

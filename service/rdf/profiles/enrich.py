@@ -319,9 +319,19 @@ def enrichment(triples: list[ox.Triple],
                 out.append(ox.Triple(iri, RDF_TYPE, cls))
         if iri in labelled:
             continue
-        known = labels.get(iri)
+        known = labels.get(iri) or _territory_labels(iri)
         if known:
             out.extend(ox.Triple(iri, PREF_LABEL, label) for label in known)
         elif CONCEPT in wanted[iri]:
             out.append(ox.Triple(iri, PREF_LABEL, _fallback_label(iri.value)))
     return out
+
+
+def _territory_labels(iri: ox.NamedNode) -> tuple[ox.Literal, ...]:
+    """Names of INSEE place IRIs (``dct:spatial``) from the territories registry, read on the
+    first such IRI (docs/territories.md)."""
+    if not iri.value.startswith("http://id.insee.fr/geo/"):
+        return ()
+    from service.territories.rdf import labels_for_iri
+
+    return labels_for_iri(iri.value)
