@@ -65,11 +65,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.feed.views import bp as feed_bp
     from service.records.views import bp as records_bp
     from service.sparql import init_app as init_sparql
-    from service.web.views import bp as web_bp
+    from service.web import init_app as init_web
 
     problems.init_app(app)
     app.register_blueprint(records_bp)
     app.register_blueprint(feed_bp)
-    app.register_blueprint(web_bp)
+    init_web(app)
     init_sparql(app)
     return app

@@ -35,6 +35,8 @@ class Settings:
     sparql_cache_max_age: int = 60
     sparql_worker_nice: int = 5
     sparql_allow_service: bool = False
+    # Signs the curator session cookies (web pages); empty: generated into <data>/socle-secret.key.
+    secret_key: str = ""
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 
