@@ -300,9 +300,14 @@ def _drop_tree(graph: Graph, start: Any, iri: str) -> None:
 
 def place_results(results: list[dict], iri: str, rows: dict[str, int],
                   contact: str | None) -> dict[str, list[dict]]:
-    """Each validation result under the form field it concerns ("general" otherwise)."""
+    """Each validation result under the form field it concerns ("general" otherwise).
+
+    Notes (severity Info) are left to the public page: they are about vocabulary typing that
+    a curator cannot change from the form."""
     placed: dict[str, list[dict]] = {}
     for r in results:
+        if r.get("severity") == "Info":
+            continue
         focus, path = r.get("focus"), r.get("path") or ""
         name = "general"
         if focus == iri:
