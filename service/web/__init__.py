@@ -26,7 +26,10 @@ def init_app(app: Flask) -> None:
     from service.web.views import bp as web_bp
 
     svc = app.extensions["socle"]
-    index = SearchIndex(svc.store)
+    from service.feed.index import Filters
+
+    # The feed's order index already holds each record's id, publisher, dates and themes.
+    index = SearchIndex(svc.store, lambda: svc.feed_index.page(Filters(), 0, 10**9).entries)
     svc.records.observers.append(index)
     app.extensions["socle_web"] = WebState(index)
     i18n.init_app(app)
