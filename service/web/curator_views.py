@@ -17,7 +17,7 @@ from service.catalog.records import check_owner
 from service.errors import InvalidRecord, SocleError
 from service.web import vocabulary
 from service.web.errors import html_errors
-from service.web.form import DatasetForm, DistributionForm, contact_node, place_results, slugify
+from service.web.form import DatasetForm, DistributionForm, place_results, slugify
 from service.web.i18n import t
 from service.web.session import current_curator, login_required
 
@@ -92,7 +92,7 @@ def create():
         result = services().records.create(current_curator().publisher, graph)
     except InvalidRecord as err:
         form.identifier = "" if not request.form.get("identifier") else form.identifier
-        placed = place_results(err.extra.get("results", []), iri, rows, contact_node(graph, iri))
+        placed = place_results(err.extra.get("results", []), graph, iri, rows)
         return _render(form, placed=placed, problem=err, status=422)
     except SocleError as err:
         return _render(form, problem=err, status=err.status)
@@ -115,8 +115,7 @@ def edit(record_id: str):
         if not form.distributions:
             form.distributions.append(DistributionForm())
         _, rows = form.to_graph(meta.iri, stored)
-        placed = place_results(meta.validation.get("results", []), meta.iri, rows,
-                               contact_node(stored, meta.iri))
+        placed = place_results(meta.validation.get("results", []), stored, meta.iri, rows)
         return _render(form, meta=meta, placed=placed)
     form = DatasetForm.from_request(request.form)
     form.identifier = DatasetForm.from_graph(stored, meta.iri).identifier
@@ -130,8 +129,7 @@ def edit(record_id: str):
     try:
         services().records.replace(current_curator().publisher, record_id, graph)
     except InvalidRecord as err:
-        placed = place_results(err.extra.get("results", []), meta.iri, rows,
-                               contact_node(graph, meta.iri))
+        placed = place_results(err.extra.get("results", []), graph, meta.iri, rows)
         return _render(form, meta=meta, placed=placed, problem=err, status=422)
     except SocleError as err:
         if err.status == 403:

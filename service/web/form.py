@@ -38,8 +38,10 @@ TEXTS = {"title": DCTERMS.title, "description": DCTERMS.description}
 DATASET_FIELDS = {str(p): name for name, p in {**SINGLE_IRIS, **TEXTS}.items()} | {
     str(DCAT.keyword): "keywords", str(DCAT.theme): "themes", str(DCTERMS.spatial): "spatial",
     str(DCTERMS.issued): "issued", str(DCAT.contactPoint): "contact_name",
+    str(DCTERMS.temporal): "temporal_start",
     str(DCAT.distribution): "distributions"}
 CONTACT_FIELDS = {str(VCARD.fn): "contact_name", str(VCARD.hasEmail): "contact_email"}
+PERIOD_FIELDS = {str(DCAT.startDate): "temporal_start", str(DCAT.endDate): "temporal_end"}
 DIST_FIELDS = {str(DCTERMS.title): "title", str(DCAT.accessURL): "url",
                str(DCAT.downloadURL): "url", str(DCTERMS.format): "format",
                str(DCAT.mediaType): "format", str(DCTERMS.license): "licence"}
@@ -84,6 +86,8 @@ class DatasetForm:
     issued: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    temporal_start: str = ""
+    temporal_end: str = ""
     distributions: list[DistributionForm] = field(default_factory=list)
 
     # -- from the request ----------------------------------------------------------------------
@@ -95,7 +99,7 @@ class DatasetForm:
         out = cls(**{name: get(name) for name in (
             "identifier", "title", "description", "keywords", "frequency", "licence",
             "access_rights", "conforms_to", "landing_page", "spatial", "issued",
-            "contact_name", "contact_email")})
+            "contact_name", "contact_email", "temporal_start", "temporal_end")})
         out.themes = [v for v in form.getlist("themes") if v]
         rows = sorted({int(m.group(1)) for k in form
                        if (m := re.match(r"^dist-(\d{1,3})-", k))})
@@ -134,6 +138,11 @@ class DatasetForm:
             out.contact_name = str(graph.value(contact, VCARD.fn) or "")
             email = str(graph.value(contact, VCARD.hasEmail) or "")
             out.contact_email = email.removeprefix("mailto:")
+        period = graph.value(node, DCTERMS.temporal)
+        if period is not None:
+            start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
+            out.temporal_start = str(start)[:10] if start is not None else ""
+            out.temporal_end = str(end)[:10] if end is not None else ""
         for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
             url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
             titles = [o for o in graph.objects(dist, DCTERMS.title) if _is_fr(o)]
@@ -158,8 +167,9 @@ class DatasetForm:
             add("landing_page", "Adresse web attendue (https://…).", "A web address (https://…).")
         if self.contact_email and not EMAIL.match(self.contact_email):
             add("contact_email", "Adresse électronique invalide.", "Invalid e-mail address.")
-        if self.issued and not DATE.match(self.issued):
-            add("issued", "Date attendue au format AAAA-MM-JJ.", "Date expected as YYYY-MM-DD.")
+        for name in ("issued", "temporal_start", "temporal_end"):
+            if getattr(self, name) and not DATE.match(getattr(self, name)):
+                add(name, "Date attendue au format AAAA-MM-JJ.", "Date expected as YYYY-MM-DD.")
         for token in self.spatial_tokens():
             if not (INSEE_CODE.match(token) or _is_url(token)):
                 add("spatial", f"« {token} » n'est ni un code INSEE de commune ni une adresse.",
@@ -207,9 +217,9 @@ class DatasetForm:
             elif _is_url(token):
                 graph.add((node, DCTERMS.spatial, URIRef(token)))
         if self.issued:
-            kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(self.issued), XSD.date)
-            graph.add((node, DCTERMS.issued, Literal(self.issued, datatype=kind)))
+            graph.add((node, DCTERMS.issued, _date(self.issued)))
         self._contact(graph, node, iri, stored)
+        self._temporal(graph, node, iri, stored)
         rows: dict[str, int] = {}
         known = set(map(str, stored.objects(node, DCAT.distribution))) if stored else set()
         taken = {d.node for _, d in self.kept_distributions()}
@@ -249,6 +259,23 @@ class DatasetForm:
         if self.contact_email:
             graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{self.contact_email}")))
 
+    def _temporal(self, graph: Graph, node: URIRef, iri: str, stored: Graph | None) -> None:
+        existing = stored.value(node, DCTERMS.temporal) if stored is not None else None
+        if not (self.temporal_start or self.temporal_end):
+            if existing is not None:
+                _drop_tree(graph, existing, iri)
+                graph.remove((node, DCTERMS.temporal, None))
+            return
+        period = existing if existing is not None else URIRef(f"{iri}#temporal")
+        graph.add((node, DCTERMS.temporal, period))
+        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        graph.remove((period, DCAT.startDate, None))
+        graph.remove((period, DCAT.endDate, None))
+        if self.temporal_start:
+            graph.add((period, DCAT.startDate, _date(self.temporal_start)))
+        if self.temporal_end:
+            graph.add((period, DCAT.endDate, _date(self.temporal_end)))
+
     def _clear(self, graph: Graph, node: URIRef) -> None:
         for p in TEXTS.values():
             for o in list(graph.objects(node, p)):
@@ -270,6 +297,11 @@ class DatasetForm:
             else:
                 graph.remove((node, DCAT.distribution, dist))
                 _drop_tree(graph, dist, str(node))
+
+
+def _date(value: str) -> Literal:
+    kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value), XSD.date)
+    return Literal(value, datatype=kind)
 
 
 def _is_url(value: str) -> bool:
@@ -298,12 +330,13 @@ def _drop_tree(graph: Graph, start: Any, iri: str) -> None:
                 todo.append(o)
 
 
-def place_results(results: list[dict], iri: str, rows: dict[str, int],
-                  contact: str | None) -> dict[str, list[dict]]:
+def place_results(results: list[dict], graph: Graph, iri: str,
+                  rows: dict[str, int]) -> dict[str, list[dict]]:
     """Each validation result under the form field it concerns ("general" otherwise).
 
     Notes (severity Info) are left to the public page: they are about vocabulary typing that
     a curator cannot change from the form."""
+    contact, period = contact_node(graph, iri), period_node(graph, iri)
     placed: dict[str, list[dict]] = {}
     for r in results:
         if r.get("severity") == "Info":
@@ -316,10 +349,17 @@ def place_results(results: list[dict], iri: str, rows: dict[str, int],
             name = f"dist-{rows[focus]}-{DIST_FIELDS.get(path, 'title')}"
         elif contact is not None and focus == contact:
             name = CONTACT_FIELDS.get(path, "contact_name")
+        elif period is not None and focus == period:
+            name = PERIOD_FIELDS.get(path, "temporal_start")
         placed.setdefault(name, []).append(r)
     return placed
 
 
 def contact_node(graph: Graph, iri: str) -> str | None:
     value = graph.value(URIRef(iri), DCAT.contactPoint)
+    return str(value) if value is not None else None
+
+
+def period_node(graph: Graph, iri: str) -> str | None:
+    value = graph.value(URIRef(iri), DCTERMS.temporal)
     return str(value) if value is not None else None

@@ -67,6 +67,7 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server):
     page.select_option("#licence", LICENCE)
     page.select_option("#frequency", FREQ)
     page.fill("#spatial", "35188")
+    page.fill("#temporal_start", "2024-01-01")
     page.fill("#contact_name", "Services techniques")
     page.fill("#contact_email", "technique@montfort.example")
     page.fill("#dist-0-title", "Bornes (CSV)")

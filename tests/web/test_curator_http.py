@@ -41,6 +41,7 @@ GOOD = {
     "frequency": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
     "themes": "http://publications.europa.eu/resource/authority/data-theme/GOVE",
     "spatial": "35188", "contact_name": "Mairie", "contact_email": "mairie@example.fr",
+    "temporal_start": "2024-01-01", "temporal_end": "2024-12-31",
     "dist-0-title": "Budget (CSV)", "dist-0-url": "https://data.example.fr/budget.csv",
     "dist-0-format": "http://publications.europa.eu/resource/authority/file-type/CSV",
     "action": "save",
@@ -112,6 +113,8 @@ def test_create_then_edit_keeps_what_the_form_does_not_show(logged_in, svc):
     assert r.status_code == 302
     graph = svc.records.graph(svc.records.meta(meta.id))
     titles = {(str(o), o.language) for o in graph.objects(URIRef(meta.iri), DCTERMS.title)}
+    period = graph.value(URIRef(meta.iri), DCTERMS.temporal)
+    assert str(graph.value(period, URIRef("http://www.w3.org/ns/dcat#endDate"))) == "2024-12-31"
     assert titles == {("Budget primitif 2025 (voté)", "fr"), ("2025 budget", "en")}
     assert len(list(graph.objects(URIRef(meta.iri), URIRef(
         "http://www.w3.org/ns/dcat#distribution")))) == 1
