@@ -106,6 +106,8 @@ def _fields(graph: Graph, node: Any, vocab: Vocabularies, lang: str, depth: int 
         f = out.setdefault(key, Field(_label(key, lang), curie(key)))
         if isinstance(o, Literal):
             f.values.append(Value(str(o), lang=o.language))
+        elif p == DCTERMS.publisher:  # its IRI is its page on this service
+            f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o), href=str(o)))
         elif depth < 2 and (o, None, None) in graph and not vocab.label(str(o), lang):
             f.values.append(Value(_node_name(graph, o, lang), node=_fields(
                 graph, o, vocab, lang, depth + 1, {str(RDF.type)})))
