@@ -116,6 +116,9 @@ class SearchIndex:
         self._facets: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
         self._sorted_words: list[str] | None = None
         self._cache: dict[tuple, tuple[list[int], dict]] = {}
+        # (modified timestamp, slot), ascending: the newest-first order without a sort per
+        # query (a sort of 100k docs costs ~100 ms), kept sorted by insertion.
+        self._recent: list[tuple[float, int]] = []
 
     # -- building ------------------------------------------------------------------------------
     def warm(self) -> None:
@@ -127,7 +130,8 @@ class SearchIndex:
             if not self._built:
                 self._reset()
                 for doc in self._scan():
-                    self._add(doc)
+                    self._add(doc, bulk=True)
+                self._recent.sort()
                 self._built = True
                 self.version += 1
 
@@ -203,10 +207,15 @@ class SearchIndex:
                     "licence": iris(DCTERMS.license, [node, *dists]),
                     "frequency": iris(DCTERMS.accrualPeriodicity, [node])})
 
-    def _add(self, doc: Doc) -> None:
+    def _add(self, doc: Doc, bulk: bool = False) -> None:
         slot = self._next
         self._next += 1
         self._docs[slot] = doc
+        key = (doc.modified.timestamp(), slot)
+        if bulk:
+            self._recent.append(key)
+        else:
+            bisect.insort(self._recent, key)
         self._slot[doc.id] = slot
         title, every = doc.text_words()
         for w in every:
@@ -226,6 +235,8 @@ class SearchIndex:
         if slot is None:
             return False
         doc = self._docs.pop(slot)
+        pos = bisect.bisect_left(self._recent, (doc.modified.timestamp(), slot))
+        del self._recent[pos]
         title, every = doc.text_words()
         for table, ws in ((self._words, every), (self._title_words, title)):
             for w in ws:
@@ -307,13 +318,14 @@ class SearchIndex:
             postings = self._facets.get(facet, {}).get(value, set())
             matched = set(postings) if matched is None else matched & postings
         everything = matched is None
-        pool: Iterable[int] = self._docs.keys() if matched is None else matched
         if qwords:
             title_sets = [self._union(self._title_words, w) for w in qwords]
-            order = sorted(pool, key=lambda s: (-sum(s in t for t in title_sets),
-                                                 -self._docs[s].modified.timestamp(), s))
+            order = sorted(matched, key=lambda s: (  # type: ignore[arg-type]
+                -sum(s in t for t in title_sets), -self._docs[s].modified.timestamp(), s))
+        elif matched is None:
+            order = [slot for _, slot in reversed(self._recent)]
         else:
-            order = sorted(pool, key=lambda s: (-self._docs[s].modified.timestamp(), s))
+            order = [slot for _, slot in reversed(self._recent) if slot in matched]
         counts: dict[str, list[tuple[str, int]]] = {}
         for facet in FACETS:
             pairs = []
