@@ -66,12 +66,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.records.views import bp as records_bp
     from service.sparql import init_app as init_sparql
     from service.territories.views import bp as territories_bp
-    from service.web.views import bp as web_bp
+    from service.web import init_app as init_web
 
     problems.init_app(app)
     app.register_blueprint(records_bp)
     app.register_blueprint(feed_bp)
-    app.register_blueprint(web_bp)
+    init_web(app)
     app.register_blueprint(territories_bp)
     init_sparql(app)
     from service.ingest.harvest.views import bp as harvest_bp

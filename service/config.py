@@ -48,6 +48,8 @@ class Settings:
     harvest_backoff: float = 1.0
     # Territories dashboard: communes above this population are "likely obliged" to open data.
     obligation_threshold: int = 3500
+    # Signs the curator session cookies (web pages); empty: generated into <data>/socle-secret.key.
+    secret_key: str = ""
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 

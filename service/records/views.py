@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import Graph
 
 from service.app import services
@@ -20,7 +20,6 @@ from service.rdf.parse import parse_rdf, to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.serialize import serialize
 from service.territories.delegation import acting_publisher, writer_for_record
-from service.web.labels import describe
 
 bp = Blueprint("records", __name__)
 
@@ -79,8 +78,9 @@ def read(name: str):
     chosen = choose(request.accept_mimetypes, suffix)
     graph = services().records.graph(meta)
     if chosen == HTML:
-        return render_template("records/dataset.html", meta=meta,
-                               view=describe(graph, meta.iri), formats=SYNTAXES)
+        from service.web.public_views import dataset_html
+
+        return dataset_html(meta, graph)
     if profile is not None:
         graph = to_rdflib(profile(to_oxigraph_triples(graph)))
     response = Response(serialize(graph, chosen), content_type=chosen.content_type)

@@ -6,19 +6,15 @@ from flask import Blueprint, jsonify, render_template
 
 from service.app import services
 from service.catalog import bookkeeping
-from service.catalog.publishers import list_publishers
 
 bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
 def home():
-    store = services().store
-    latest = bookkeeping.list_records(store, limit=50)
-    titles = bookkeeping.titles(store, [m.iri for m in latest])
-    return render_template("home.html", publishers=list_publishers(store),
-                           total=bookkeeping.count_records(store),
-                           latest=[(m, titles.get(m.iri, m.id)) for m in latest])
+    from service.web.public_views import home_context
+
+    return render_template("home.html", **home_context())
 
 
 @bp.get("/health")

@@ -1,0 +1,144 @@
+"""Curator accounts: a login and a password per person, scoped to one publisher.
+
+Passwords are hashed with scrypt (stdlib `hashlib.scrypt`, a memory-hard KDF; RFC 7914
+parameters n=2**14, r=8, p=1, 16-byte random salt) and compared in constant time. Like the
+token digests (`tokens.py`), accounts live in a JSON file beside the store
+(`<data>/socle-curators.json`, mode 600), never in the RDF store: nothing a SPARQL query can
+reach ever sees them. A store without a directory keeps them in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from service.catalog.bookkeeping import now
+from service.catalog.publishers import Publisher
+from service.errors import Conflict, SocleError
+from service.store import Store
+
+CURATORS_FILE = "socle-curators.json"
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+MIN_PASSWORD = 8
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Curator:
+    login: str
+    publisher: str
+
+
+def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    return {"kdf": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode(),
+            "hash": base64.b64encode(digest).decode()}
+
+
+def check_password(password: str, entry: dict[str, Any]) -> bool:
+    if entry.get("kdf") != "scrypt":
+        return False
+    salt = base64.b64decode(entry["salt"])
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32,
+                            n=int(entry["n"]), r=int(entry["r"]), p=int(entry["p"]))
+    return hmac.compare_digest(digest, base64.b64decode(entry["hash"]))
+
+
+class _AccountFile:
+    """login -> entry; rewritten atomically, re-read when another process changed it."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._seen: tuple[int, int] | None = None
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        if self.path is None:
+            return self._entries
+        try:
+            st = os.stat(self.path)
+            stat: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stat = None
+        if stat != self._seen:
+            self._entries = {}
+            if stat is not None:
+                with open(self.path, encoding="utf-8") as f:
+                    self._entries = json.load(f)
+            self._seen = stat
+        return self._entries
+
+    def put(self, login: str, entry: dict[str, Any]) -> None:
+        entries = {**self.entries(), login: entry}
+        if self.path is not None:
+            fd, tmp = tempfile.mkstemp(prefix=".curators-", dir=os.path.dirname(self.path))
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entries, f, indent=1, sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+            self._seen = None
+        self._entries = entries
+
+
+def _accounts(store: Store) -> _AccountFile:
+    registry: Any = store.__dict__.get("_socle_curators")
+    if registry is None:
+        path = getattr(store, "path", None)
+        registry = _AccountFile(os.path.join(path, CURATORS_FILE) if path else None)
+        store.__dict__["_socle_curators"] = registry
+    return registry
+
+
+def add_curator(store: Store, publisher: Publisher, login: str, password: str, *,
+                replace: bool = False) -> Curator:
+    """Create (or, with replace, reset the password of) a curator of this publisher."""
+    if not LOGIN.match(login):
+        raise SocleError(
+            f"Identifiant invalide « {login} » : 2 à 64 caractères, minuscules, chiffres, "
+            "« . _ @ - ».",
+            f"Invalid login '{login}': 2 to 64 characters, lowercase letters, digits, '. _ @ -'.")
+    if len(password) < MIN_PASSWORD:
+        raise SocleError(f"Mot de passe trop court : {MIN_PASSWORD} caractères au moins.",
+                         f"Password too short: at least {MIN_PASSWORD} characters.")
+    with _lock:
+        accounts = _accounts(store)
+        if login in accounts.entries() and not replace:
+            raise Conflict(f"Le compte « {login} » existe déjà.",
+                           f"Account '{login}' already exists.")
+        accounts.put(login, {"publisher": publisher.id, "created": now(),
+                             **hash_password(password)})
+    return Curator(login, publisher.id)
+
+
+def authenticate(store: Store, login: str, password: str) -> Curator | None:
+    """The curator when login and password match; None otherwise (same cost either way)."""
+    with _lock:
+        entry = _accounts(store).entries().get(login)
+    if entry is None:
+        check_password(password, hash_password("not-an-account", b"0" * 16))
+        return None
+    return Curator(login, entry["publisher"]) if check_password(password, entry) else None
+
+
+def get_curator(store: Store, login: str) -> Curator | None:
+    with _lock:
+        entry = _accounts(store).entries().get(login)
+    return Curator(login, entry["publisher"]) if entry else None
+
+
+def list_curators(store: Store) -> list[Curator]:
+    with _lock:
+        return [Curator(k, v["publisher"]) for k, v in sorted(_accounts(store).entries().items())]

@@ -1,0 +1,21 @@
+"""The demo curator: `socle serve --demo` lets anyone try the curator pages at once.
+
+Login `demo`, password `demo-socle` (documented in the README), curator of the demo publisher
+`montfort-sur-meu`. Only with --demo: never on a real instance.
+"""
+
+from __future__ import annotations
+
+from service.auth.curators import add_curator, get_curator
+from service.catalog.publishers import get_publisher
+from service.store import Store
+
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "demo-socle"
+DEMO_PUBLISHER = "montfort-sur-meu"
+
+
+def ensure_demo_curator(store: Store, base_url: str) -> None:
+    if get_curator(store, DEMO_LOGIN) is None:
+        add_curator(store, get_publisher(store, base_url, DEMO_PUBLISHER), DEMO_LOGIN,
+                    DEMO_PASSWORD)

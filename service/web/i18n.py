@@ -1,0 +1,50 @@
+"""French first, English on request: the reader's language for the pages.
+
+The language is French unless the reader chose English with the switch in the header
+(`?lang=en`, remembered in a cookie). Templates call ``t("texte", "text")`` so both texts sit
+side by side in the template, where a translator sees them together.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, request
+
+LANGS = ("fr", "en")
+COOKIE = "socle_lang"
+
+
+def current() -> str:
+    lang = getattr(g, "socle_lang", None)
+    if lang is None:
+        wanted = request.args.get("lang") or request.cookies.get(COOKIE) or "fr"
+        lang = wanted if wanted in LANGS else "fr"
+        g.socle_lang = lang
+    return lang
+
+
+def t(fr: str, en: str) -> str:
+    return en if current() == "en" else fr
+
+
+def switch_url(lang: str) -> str:
+    """The current page in the other language (the query string kept, `lang` replaced)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    query = urlencode([(k, v) for k, values in args.items() for v in values])
+    return f"{request.path}?{query}"
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _inject() -> dict:
+        return {"t": t, "lang": current(), "switch_url": switch_url}
+
+    @app.after_request
+    def _remember(response: Response) -> Response:
+        wanted = request.args.get("lang")
+        if wanted in LANGS and request.cookies.get(COOKIE) != wanted:
+            response.set_cookie(COOKIE, wanted, max_age=365 * 86400, samesite="Lax",
+                                httponly=True)
+        return response

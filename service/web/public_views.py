@@ -1,0 +1,116 @@
+"""Public pages: search with facets, the publisher page, the dataset page's rendering."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from service.app import services
+from service.catalog import bookkeeping
+from service.catalog.bookkeeping import RecordMeta
+from service.catalog.publishers import get_publisher, list_publishers
+from service.rdf.formats import SYNTAXES
+from service.web import completeness, dataset_page, vocabulary
+from service.web.errors import html_errors
+from service.web.i18n import current, t
+from service.web.search_index import FACETS, SearchIndex
+
+bp = Blueprint("public", __name__)
+html_errors(bp)
+PAGE_SIZE = 20
+FACET_NAMES = {"publisher": ("Éditeur", "Publisher"), "theme": ("Thème", "Theme"),
+               "format": ("Format", "Format"), "licence": ("Licence", "Licence"),
+               "frequency": ("Fréquence", "Frequency")}
+FACET_SHOWN = 12
+
+
+def search_index() -> SearchIndex:
+    return current_app.extensions["socle_web"].search
+
+
+def _vocab() -> vocabulary.Vocabularies:
+    return vocabulary.load(services().settings.vocab_dir)
+
+
+def publisher_names() -> dict[str, str]:
+    return {p.id: p.name for p in list_publishers(services().store)}
+
+
+def value_label(facet: str, value: str, names: dict[str, str]) -> str:
+    if facet == "publisher":
+        return names.get(value, value)
+    return _vocab().label(value, current()) or value.rsplit("/", 1)[-1]
+
+
+@bp.get("/search")
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    filters = {f: request.args.get(f, "") for f in FACETS if request.args.get(f)}
+    page = max(request.args.get("page", 1, type=int), 1)
+    result = search_index().search(query, filters, offset=(page - 1) * PAGE_SIZE,
+                                   limit=PAGE_SIZE)
+    names = publisher_names()
+    pages = max(1, -(-result.total // PAGE_SIZE))
+
+    def link(**changes) -> str:
+        args = {"q": query, **filters, "page": page}
+        args.update(changes)
+        return url_for("public.search", **{k: v for k, v in args.items() if v})
+
+    facets = []
+    for facet in FACETS:
+        entries = [(value, value_label(facet, value, names), n, filters.get(facet) == value)
+                   for value, n in result.facets[facet][:FACET_SHOWN]]
+        facets.append((facet, t(*FACET_NAMES[facet]), entries))
+    return render_template("public/search.html", query=query, filters=filters, result=result,
+                           page=page, pages=pages, facets=facets, link=link, names=names,
+                           value_label=value_label)
+
+
+@bp.get("/publishers/<publisher_id>")
+def publisher(publisher_id: str):
+    settings = services().settings
+    pub = get_publisher(services().store, settings.base_url, publisher_id)
+    index = search_index()
+    total = index.counts("publisher").get(pub.id, 0)
+    page = max(request.args.get("page", 1, type=int), 1)
+    docs = index.search("", {"publisher": pub.id}, offset=(page - 1) * PAGE_SIZE,
+                        limit=PAGE_SIZE).docs
+    base = f"{settings.base_url}/publishers/{pub.id}/catalog"
+    datagouv = f"{base}.ttl" if pub.profile == "datagouv" else f"{base}.ttl?profile=datagouv"
+    feeds = [
+        ("data.gouv.fr", datagouv, "datagouv"),
+        ("data.europa.eu", f"{base}.rdf?profile=dcat-ap-2.1.1", "dcat-ap-2.1.1"),
+        (t("Tout moissonneur DCAT-AP 3", "Any DCAT-AP 3 harvester"), f"{base}.ttl", "dcat-ap-3"),
+    ]
+    bars = completeness.completeness(services().store, pub.id)
+    chart = completeness.svg(bars, current(), t(
+        f"Complétude des champs recommandés — {pub.name}",
+        f"Completeness of the recommended fields — {pub.name}"))
+    return render_template("public/publisher.html", pub=pub, docs=docs, total=total,
+                           page=page, pages=max(1, -(-total // PAGE_SIZE)), feeds=feeds,
+                           bars=bars, chart=chart)
+
+
+def dataset_html(meta: RecordMeta, graph) -> str:
+    """The dataset page (the records API serves it to browsers, by content negotiation)."""
+    settings = services().settings
+    pub = get_publisher(services().store, settings.base_url, meta.publisher, required=False)
+    url = f"{settings.base_url}/datasets/{meta.id}"
+    page = dataset_page.build(meta, graph, _vocab(), current(),
+                              pub.name if pub else meta.publisher, url)
+    return render_template("records/dataset.html", meta=meta, page=page, pub=pub,
+                           formats=SYNTAXES, url=url)
+
+
+def home_context() -> dict:
+    store = services().store
+    index = search_index()
+    latest = index.latest(10)
+    per_publisher = index.counts("publisher")
+    return {"publishers": list_publishers(store), "per_publisher": per_publisher,
+            "total": len(index), "latest": latest,
+            "themes": sorted(index.counts("theme").items(), key=lambda kv: -kv[1])[:8],
+            "formats": len(index.counts("format")),
+            "with_warnings": None, "names": publisher_names(),
+            "theme_label": lambda iri: _vocab().label(iri, current()) or iri,
+            "bookkeeping_total": bookkeeping.count_records(store)}

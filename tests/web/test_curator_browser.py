@@ -1,0 +1,147 @@
+"""The curator's whole journey in real headless Chromium, against `socle serve --demo`.
+
+Log in with the demo account, describe a dataset through the form, get a validation error
+beside the field, fix it, find the dataset in search, in the publisher's DCAT feed and on its
+page. Screenshots of the main pages are saved as test artefacts
+(`$SOCLE_TEST_ARTIFACTS`, default `test-artifacts/screenshots/`); `docs/screenshots/` holds a
+committed copy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from service.web.demo import DEMO_LOGIN, DEMO_PASSWORD, DEMO_PUBLISHER
+from tests.conftest import REPO
+
+SHOTS = Path(os.environ.get("SOCLE_TEST_ARTIFACTS", REPO / "test-artifacts")) / "screenshots"
+TITLE = "Bornes de recharge pour véhicules électriques"
+THEME_TRAN = "http://publications.europa.eu/resource/authority/data-theme/TRAN"
+LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+FREQ = "http://publications.europa.eu/resource/authority/frequency/QUARTERLY"
+CSV = "http://publications.europa.eu/resource/authority/file-type/CSV"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def wide(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    yield page
+    context.close()
+    assert outside == [], f"pages fetched outside resources: {outside}"
+
+
+def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server):
+    page = wide
+    page.goto(f"{live_server}/")
+    assert page.locator("h1").inner_text().startswith("Catalogue")
+    shot(page, "home")
+
+    page.goto(f"{live_server}/search?q=deliberations")
+    assert int(page.locator("#results-title").inner_text().split()[0]) > 0
+    shot(page, "search")
+
+    # Log in (keyboard only for the submit).
+    page.click("text=Connexion gestionnaire")
+    page.fill("#login", DEMO_LOGIN)
+    page.fill("#password", DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/curator/")
+    page.click("text=Décrire un nouveau jeu de données")
+
+    # A form with a mistake: no description (mandatory in DCAT-AP).
+    page.fill("#title", TITLE)
+    page.fill("#keywords", "mobilité, IRVE")
+    page.check(f"input[name=themes][value='{THEME_TRAN}']")
+    page.select_option("#licence", LICENCE)
+    page.select_option("#frequency", FREQ)
+    page.fill("#spatial", "35188")
+    page.fill("#temporal_start", "2024-01-01")
+    page.fill("#contact_name", "Services techniques")
+    page.fill("#contact_email", "technique@montfort.example")
+    page.fill("#dist-0-title", "Bornes (CSV)")
+    page.fill("#dist-0-url", "https://data.montfort.example/irve.csv")
+    page.select_option("#dist-0-format", CSV)
+    # A second distribution row through the inline script (no round trip)...
+    page.click("#add-distribution")
+    assert page.locator("#dist-1-url").count() == 1
+    assert page.evaluate("document.activeElement.id") == "dist-1-title"
+    page.click("#save")  # ... left empty, so it is ignored
+
+    # Shown again: everything typed kept, the error in French beside the description.
+    assert page.input_value("#title") == TITLE
+    assert page.input_value("#dist-0-url") == "https://data.montfort.example/irve.csv"
+    assert page.is_checked(f"input[name=themes][value='{THEME_TRAN}']")
+    assert page.get_attribute("#description", "aria-invalid") == "true"
+    error = page.locator("#err-description").inner_text()
+    assert "description" in error.lower() and "Erreur" in error
+    assert page.evaluate("document.activeElement.id") == "summary"
+    shot(page, "form-validation-error")
+
+    # Fix it from the error summary link, save.
+    page.click("#summary a[href='#description']")
+    page.fill("#description", "Emplacement et puissance des bornes de recharge publiques.")
+    page.click("#save")
+    page.wait_for_url("**/edit?saved=1*")
+    assert "Enregistré" in page.locator("[role=status]").inner_text()
+    record_url = page.get_attribute("text=Voir la page publique >> nth=0", "href")
+
+    # Found in search, with its publisher facet.
+    page.goto(f"{live_server}/search")
+    page.fill("#q", "recharge électrique")
+    page.press("#q", "Enter")
+    page.wait_for_selector(f"text={TITLE}")
+    page.click(f"text={TITLE}")
+    assert page.url.endswith(record_url)
+
+    # Its page: title, download link, alternates, JSON-LD.
+    assert page.locator("h1").inner_text() == TITLE
+    assert page.get_attribute("a.button", "href") == "https://data.montfort.example/irve.csv"
+    assert page.locator("link[rel=alternate]").count() == 4
+    assert "schema.org" in page.locator("script[type='application/ld+json']").inner_text()
+    shot(page, "dataset")
+
+    # In the publisher's DCAT feed, as data.gouv.fr will harvest it.
+    feed = page.request.get(
+        f"{live_server}/publishers/{DEMO_PUBLISHER}/catalog.ttl?profile=datagouv&page_size=1000")
+    assert feed.ok and TITLE in feed.text()
+
+    page.goto(f"{live_server}/publishers/{DEMO_PUBLISHER}")
+    assert page.locator("svg[role=img]").count() == 1
+    assert TITLE in page.inner_text("main")
+    shot(page, "publisher")
+
+
+def test_keyboard_reaches_the_content_first(page, live_server):
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Aller au contenu" in focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_every_form_field_has_a_label(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.fill("#login", DEMO_LOGIN)
+    page.fill("#password", DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/curator/")
+    for path in ("/curator/datasets/new", "/validation", "/search"):
+        page.goto(f"{live_server}{path}")
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll(
+            'input:not([type=hidden]):not([type=submit]), select, textarea')]
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+            .map(el => el.name)""")
+        assert unlabeled == [], (path, unlabeled)

@@ -1,0 +1,45 @@
+"""The search index follows every write: create, update, delete, and its answers match a scan."""
+
+from __future__ import annotations
+
+from service.rdf.formats import TURTLE
+from service.rdf.parse import parse_rdf
+from service.web.search_index import SearchIndex, words
+
+
+def _create(svc, publisher_id: str, ttl: str, i: int, title: str):
+    body = ttl.replace('"deliberations-montfort"', f'"jeu-{i}"').replace(
+        "Délibérations du conseil municipal", title)
+    return svc.records.create(publisher_id, parse_rdf(body.encode(), TURTLE)).meta
+
+
+def test_words_fold_case_and_accents():
+    assert words("Délibérations du Conseil — ÉTÉ 2024") == ["deliberations", "conseil", "ete",
+                                                          "2024"]
+
+
+def test_index_follows_writes(app, svc, publisher, other_publisher, valid_ttl):
+    index = app.extensions["socle_web"].search
+    a = _create(svc, "montfort", valid_ttl, 1, "Budget primitif")
+    assert index.search("budget").total == 1  # built from the store on first use
+    b = _create(svc, "iffendic", valid_ttl, 2, "Budget annexe de l'eau")
+    assert [d.id for d in index.search("budget").docs] == [b.id, a.id]  # newest first
+    assert index.search("budget", {"publisher": "iffendic"}).total == 1
+    facets = dict(index.search("").facets["publisher"])
+    assert facets == {"montfort": 1, "iffendic": 1}
+    # Update: the old words go, the new ones come.
+    graph = svc.records.graph(a)
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    graph.set((URIRef(a.iri), DCTERMS.title, Literal("Subventions aux associations", lang="fr")))
+    svc.records.replace("montfort", a.id, graph)
+    assert index.search("budget").total == 1 and index.search("subventions").total == 1
+    assert index.search("primitif").total == 0
+    svc.records.delete("iffendic", b.id)
+    assert index.search("budget").total == 0 and len(index) == 1
+    # A fresh index built from the store answers the same.
+    fresh = SearchIndex(svc.store)
+    for q in ("", "subventions", "deliberations", "conseil municipal"):
+        assert [d.id for d in fresh.search(q).docs] == [d.id for d in index.search(q).docs]
+        assert fresh.search(q).facets == index.search(q).facets
