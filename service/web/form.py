@@ -21,6 +21,7 @@ from rdflib.namespace import RDF
 from werkzeug.datastructures import MultiDict
 
 from service.rdf.namespaces import DCAT, DCTERMS, VCARD, XSD
+from service.territories import resolve
 from service.web.vocabulary import INSEE_COMMUNE
 
 MAX_DISTRIBUTIONS = 50
@@ -171,9 +172,19 @@ class DatasetForm:
             if getattr(self, name) and not DATE.match(getattr(self, name)):
                 add(name, "Date attendue au format AAAA-MM-JJ.", "Date expected as YYYY-MM-DD.")
         for token in self.spatial_tokens():
-            if not (INSEE_CODE.match(token) or _is_url(token)):
-                add("spatial", f"« {token} » n'est ni un code INSEE de commune ni une adresse.",
-                    f"'{token}' is neither a municipality INSEE code nor an address.")
+            if not _is_url(token) and _place(token) is None:
+                found = resolve(token)
+                listed = ", ".join(f"{t.label} [{t.key if t.siren else t.code}]"
+                                   for t in found.candidates[:5])
+                if listed:
+                    add("spatial", f"« {token} » désigne plusieurs territoires : {listed}. "
+                        "Précisez le code.", f"'{token}' names several territories: {listed}. "
+                        "Give the code.")
+                else:
+                    add("spatial", f"« {token} » : territoire inconnu (nom ou code INSEE de "
+                        "commune, SIREN d'EPCI, département, région, ou adresse).",
+                        f"'{token}': unknown territory (a commune name or INSEE code, an EPCI "
+                        "SIREN, a département, a région, or an address).")
         for i, dist in enumerate(self.distributions):
             if dist.url and not _is_url(dist.url):
                 add(f"dist-{i}-url", "Adresse web attendue (https://…).",
@@ -181,7 +192,17 @@ class DatasetForm:
         return errors
 
     def spatial_tokens(self) -> list[str]:
-        return [t for t in re.split(r"[\s,;]+", self.spatial) if t]
+        """Places separated by `;`, `,` or new lines; codes and addresses also by spaces
+        (names keep theirs: « La Chapelle-Thouarault »)."""
+        out: list[str] = []
+        for part in re.split(r"[,;\n]+", self.spatial):
+            part = part.strip()
+            if part and (" " not in part or all(INSEE_CODE.match(w) or _is_url(w)
+                                                 for w in part.split())):
+                out += part.split()
+            elif part:
+                out.append(part)
+        return out
 
     def kept_distributions(self) -> list[tuple[int, DistributionForm]]:
         return [(i, d) for i, d in enumerate(self.distributions)
@@ -212,10 +233,10 @@ class DatasetForm:
             if _is_url(theme):
                 graph.add((node, DCAT.theme, URIRef(theme)))
         for token in self.spatial_tokens():
-            if INSEE_CODE.match(token):
-                graph.add((node, DCTERMS.spatial, URIRef(INSEE_COMMUNE + token)))
-            elif _is_url(token):
+            if _is_url(token):
                 graph.add((node, DCTERMS.spatial, URIRef(token)))
+            elif (iri := _place(token)) is not None:
+                graph.add((node, DCTERMS.spatial, URIRef(iri)))
         if self.issued:
             graph.add((node, DCTERMS.issued, _date(self.issued)))
         self._contact(graph, node, iri, stored)
@@ -363,3 +384,12 @@ def contact_node(graph: Graph, iri: str) -> str | None:
 def period_node(graph: Graph, iri: str) -> str | None:
     value = graph.value(URIRef(iri), DCTERMS.temporal)
     return str(value) if value is not None else None
+
+
+def _place(token: str) -> str | None:
+    """The INSEE IRI of the one territory a name or code names (the registry of
+    service.territories), else None; a commune code stays valid even if the registry lags."""
+    found = resolve(token)
+    if found.territory is not None:
+        return found.territory.iri
+    return INSEE_COMMUNE + token if INSEE_CODE.match(token) else None

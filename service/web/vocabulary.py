@@ -14,6 +14,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from service.territories import spatial_labels
+
 # Picker name -> (vocabulary file, only concepts that carry a skos:notation).
 SCHEMES: dict[str, tuple[str, bool]] = {
     "themes": ("data-themes.ttl", False),
@@ -46,6 +48,9 @@ class Vocabularies:
         concept = self.labels.get(iri)
         if concept is not None:
             return concept.label(lang)
+        names = spatial_labels(iri)
+        if names:
+            return names[0]
         if iri.startswith(INSEE_COMMUNE):
             return f"{'Commune' if lang == 'fr' else 'Municipality'} {iri[len(INSEE_COMMUNE):]}"
         return None

@@ -141,10 +141,32 @@ def test_violation_shows_the_form_again_with_everything_typed(logged_in, svc, sn
 def test_local_input_errors_are_beside_their_field(logged_in):
     token, _ = _form(logged_in)
     r = logged_in.post("/curator/datasets/new", data={
-        **GOOD, "dist-0-url": "pas une adresse", "spatial": "Rennes", "csrf_token": token})
+        **GOOD, "dist-0-url": "pas une adresse", "spatial": "Saint-Denis", "csrf_token": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 422
     assert 'id="err-dist-0-url"' in html and 'id="err-spatial"' in html
+    assert "désigne plusieurs territoires" in html  # homonyms listed with their codes
+
+
+def test_spatial_coverage_by_name_or_code_becomes_insee_iris(logged_in, svc):
+    """Names (with spaces), codes and an EPCI, separated by `;`: INSEE IRIs, labelled on the
+    dataset page from the territories registry."""
+    token, _ = _form(logged_in)
+    r = logged_in.post("/curator/datasets/new", data={
+        **GOOD, "spatial": "La Chapelle-Thouarault; 35188 ; Rennes Métropole",
+        "csrf_token": token})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+
+    meta = svc.records.meta("budget-primitif-2025")
+    spatial = set(map(str, svc.records.graph(meta).objects(URIRef(meta.iri), DCTERMS.spatial)))
+    assert spatial == {"http://id.insee.fr/geo/commune/35065",
+                       "http://id.insee.fr/geo/commune/35188",
+                       "http://id.insee.fr/geo/intercommunalite/243500139"}
+    page = logged_in.get("/datasets/budget-primitif-2025",
+                         headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "La Chapelle-Thouarault" in page and "Rennes Métropole" in page
 
 
 def test_add_a_distribution_without_javascript(logged_in):
