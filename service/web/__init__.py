@@ -21,6 +21,7 @@ class WebState:
 def init_app(app: Flask) -> None:
     from service.web import i18n, session
     from service.web.curator_views import bp as curator_bp
+    from service.web.import_views import bp as import_bp
     from service.web.public_views import bp as public_bp
     from service.web.validate_views import bp as validate_bp
     from service.web.views import bp as web_bp
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.extensions["socle_web"] = WebState(index)
     i18n.init_app(app)
     session.init_app(app)
-    for bp in (web_bp, public_bp, session.bp, curator_bp, validate_bp):
+    for bp in (web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp):
         app.register_blueprint(bp)
     if svc.settings.demo:
         from service.web.demo import ensure_demo_curator

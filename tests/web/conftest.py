@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from service.auth.curators import add_curator
 from tests.conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -73,3 +75,25 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# -- curator sessions (HTTP level) ---------------------------------------------------------
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def curator(svc, publisher):
+    return add_curator(svc.store, publisher, "alice", PASSWORD)
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def logged_in(client, curator):
+    token = _csrf(client.get("/login").get_data(as_text=True))
+    r = client.post("/login", data={"login": "alice", "password": PASSWORD,
+                                    "csrf_token": token})
+    assert r.status_code == 302
+    return client

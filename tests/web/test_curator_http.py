@@ -4,30 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from service.auth.curators import add_curator, authenticate
+from service.auth.curators import authenticate
 from tests.conftest import BASE
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def curator(svc, publisher):
-    return add_curator(svc.store, publisher, "alice", PASSWORD)
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-@pytest.fixture
-def logged_in(client, curator):
-    token = _csrf(client.get("/login").get_data(as_text=True))
-    r = client.post("/login", data={"login": "alice", "password": PASSWORD,
-                                    "csrf_token": token})
-    assert r.status_code == 302
-    return client
+from tests.web.conftest import PASSWORD, _csrf
 
 
 def _form(client, path="/curator/datasets/new"):
