@@ -35,6 +35,15 @@ class Settings:
     sparql_cache_max_age: int = 60
     sparql_worker_nice: int = 5
     sparql_allow_service: bool = False
+    # External SPARQL 1.1 store (docs/scaling.md): query URL (SOCLE_STORE), update and Graph
+    # Store Protocol URLs when they differ, credentials (basic, or digest), request timeout.
+    store_url: str = ""
+    store_update: str = ""
+    store_gsp: str = ""
+    store_user: str = ""
+    store_password: str = ""
+    store_auth: str = "basic"
+    store_timeout: float = 30.0
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 
@@ -45,6 +54,8 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"SOCLE_{f.name.upper()}")
+            if f.name == "store_url":  # DESIGN §6 names it SOCLE_STORE
+                raw = env.get("SOCLE_STORE", raw)
             if raw is None or f.name == "store":
                 continue
             values[f.name] = _coerce(f.type, raw)
