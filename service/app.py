@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from service.catalog.records import RecordService
 from service.config import Settings
 from service.feed.index import FeedIndex
-from service.store import Store, open_store
+from service.store import Store, open_for
 
 
 @dataclass
@@ -39,7 +39,7 @@ def load_validator(shapes_dir: str, vocab_dir: str) -> Any:
 
 
 def build_services(settings: Settings) -> Services:
-    store = settings.store or open_store(settings.data)
+    store = settings.store or open_for(settings)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
     records = RecordService(store, validator, settings.base_url)
     feed_index = FeedIndex(store)

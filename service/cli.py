@@ -21,6 +21,28 @@ base_option = click.option("--base-url", envvar="SOCLE_BASE_URL", default=None,
                            help="Public base URL used to mint IRIs [http://localhost:8000].")
 
 
+def store_options(func: Callable) -> Callable:
+    """--store URL and friends (DESIGN §6): an external SPARQL 1.1 store instead of the
+    embedded one (docs/scaling.md)."""
+    options = [
+        click.option("--store", "store_url", envvar="SOCLE_STORE", default=None,
+                     help="SPARQL query URL of an external store (embedded store if unset)."),
+        click.option("--store-update", envvar="SOCLE_STORE_UPDATE", default=None,
+                     help="SPARQL Update URL when it differs from the query URL."),
+        click.option("--store-gsp", envvar="SOCLE_STORE_GSP", default=None,
+                     help="Graph Store Protocol URL, when the store has one."),
+        click.option("--store-user", envvar="SOCLE_STORE_USER", default=None,
+                     help="User name for the store (HTTP basic or digest)."),
+        click.option("--store-password", envvar="SOCLE_STORE_PASSWORD", default=None,
+                     help="Password for the store."),
+        click.option("--store-auth", envvar="SOCLE_STORE_AUTH", default=None,
+                     type=click.Choice(["basic", "digest"]), help="HTTP auth scheme [basic]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _settings(**overrides: Any) -> Settings:
     return Settings.from_env(**overrides)
 
@@ -52,10 +74,10 @@ def _guard(func: Callable) -> Callable:
 
 def _store(data: str | None, base_url: str | None):
     """The store alone, for commands that do not validate (fast start)."""
-    from service.store import open_store
+    from service.store import open_for
 
     settings = _settings(data=data, base_url=base_url)
-    return open_store(settings.data), settings
+    return open_for(settings), settings
 
 
 def _services(data: str | None, base_url: str | None):
@@ -79,8 +101,9 @@ def main() -> None:
               help="Load the demo catalogue at start (idempotent).")
 @click.option("--threads", envvar="SOCLE_THREADS", type=int, default=None,
               help="Worker threads [8].")
+@store_options
 @_guard
-def serve(host, port, data, base_url, demo, threads) -> None:
+def serve(host, port, data, base_url, demo, threads, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
     import logging
 
@@ -89,7 +112,7 @@ def serve(host, port, data, base_url, demo, threads) -> None:
     from service.app import create_app
 
     settings = _settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
-                         threads=threads)
+                         threads=threads, **store)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(settings)
     threading.Thread(target=app.extensions["socle"].feed_index.warm, name="feed-index",
@@ -336,9 +359,9 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
 @_guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    from service.store import open_store
+    from service.store import open_for
 
-    store = open_store(_settings(data=data).data)
+    store = open_for(_settings(data=data))
     store.dump(sys.stdout.buffer)
     store.close()
 
@@ -349,11 +372,11 @@ def export(data) -> None:
 @_guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
-    from service.store import open_store
+    from service.store import open_for
 
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
-    store = open_store(_settings(data=data).data)
+    store = open_for(_settings(data=data))
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)

@@ -50,6 +50,15 @@ class Settings:
     obligation_threshold: int = 3500
     # Signs the curator session cookies (web pages); empty: generated into <data>/socle-secret.key.
     secret_key: str = ""
+    # External SPARQL 1.1 store (docs/scaling.md): query URL (SOCLE_STORE), update and Graph
+    # Store Protocol URLs when they differ, credentials (basic, or digest), request timeout.
+    store_url: str = ""
+    store_update: str = ""
+    store_gsp: str = ""
+    store_user: str = ""
+    store_password: str = ""
+    store_auth: str = "basic"
+    store_timeout: float = 30.0
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 
@@ -60,6 +69,8 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"SOCLE_{f.name.upper()}")
+            if f.name == "store_url":  # DESIGN §6 names it SOCLE_STORE
+                raw = env.get("SOCLE_STORE", raw)
             if raw is None or f.name == "store":
                 continue
             values[f.name] = _coerce(f.type, raw)

@@ -110,3 +110,33 @@ def snapshot(svc):
         return b"\n".join(sorted(out.getvalue().splitlines()))
 
     return take
+
+
+# -- backends: SOCLE_TEST_STORE=embedded|oxigraph-server|virtuoso (tests/backends.py) ----------
+def pytest_configure(config) -> None:
+    from tests import backends
+
+    if backends.remote():
+        backends.install()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    from tests import backends
+
+    if not backends.remote():
+        return
+    for item in items:
+        marker = item.get_closest_marker("embedded_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "embedded store only"
+            item.add_marker(pytest.mark.skip(reason=f"{backends.BACKEND}: {reason}"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_remote_store():
+    """On a remote backend each test starts on an empty store (see tests/backends.py)."""
+    from tests import backends
+
+    if backends.remote():
+        backends.REGISTRY.park()
+    yield

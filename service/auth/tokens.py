@@ -81,7 +81,7 @@ class _TokenFile:
 def _tokens(store: Store) -> _TokenFile:
     registry: Any = store.__dict__.get("_socle_tokens")
     if registry is None:
-        path = getattr(store, "path", None)
+        path = getattr(store, "tokens_dir", None) or getattr(store, "path", None)
         registry = _TokenFile(os.path.join(path, TOKENS_FILE) if path else None)
         store.__dict__["_socle_tokens"] = registry
         migrate(store)

@@ -90,6 +90,12 @@ class FeedIndex:
         # When anything last changed. Deletions leave no trace in the store, so after a restart
         # the start time is the safe bound (Last-Modified may be later than needed, never earlier).
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
+        # External store: other processes write too; follow their writes (feed/follow.py).
+        self._follower = None
+        if getattr(store, "remote", False):
+            from service.feed.follow import Follower
+
+            self._follower = Follower(store)
 
     # -- building ------------------------------------------------------------------------------
     def warm(self) -> None:
@@ -195,6 +201,8 @@ class FeedIndex:
     def page(self, filters: Filters, start: int, size: int) -> Snapshot:
         """One page of the entries matching filters, read consistently under the lock."""
         with self._lock:
+            if self._follower is not None:
+                self._follower.sync(self)
             entries = self._load()
             match = filters.matcher()
             if match is not None:

@@ -90,14 +90,23 @@ class Executor:
         return response
 
     def _run_in_process(self, request: dict, cache: str) -> Response:
-        """Memory stores (tests, tools): same results, no kill on timeout (documented)."""
+        """Memory stores (tests, tools): same results, no kill on timeout (documented).
+        External stores: the query runs on the server (sparql/remote.py), bounded the same way."""
         if self._slots is None:
             self._slots = threading.Semaphore(self.limits.max_concurrent)
         if not self._slots.acquire(timeout=self.limits.queue_wait):
             raise _busy(self.limits)
         try:
             out: list[tuple] = []
-            Runner(None, self.store.native).run(request, out.append)
+            if getattr(self.store, "remote", False):
+                from service.sparql.remote import RemoteRunner, RemoteTimeout
+
+                try:
+                    RemoteRunner(self.store, self.limits.timeout).run(request, out.append)
+                except RemoteTimeout:
+                    raise _timeout(self.limits) from None
+            else:
+                Runner(None, self.store.native).run(request, out.append)
         finally:
             self._slots.release()
         if out[0][0] == "error":

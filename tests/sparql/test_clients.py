@@ -96,6 +96,7 @@ def test_sparqlwrapper_sees_errors(server):
         wrapper(server, "SELECT ?x WHERE { ?x }").query()
 
 
+@pytest.mark.embedded_only("an external store stops runaway queries with its own timeout")
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_query_stopped_while_simple_query_answers(server, name):
     outcome = {}

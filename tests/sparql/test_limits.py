@@ -100,6 +100,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.embedded_only("kills the query worker process; an external store has its own timeout")
 def test_timeout_kills_the_query_and_frees_the_core(tight):
     app, c = tight
     executor = app.extensions["socle_sparql"]

@@ -1,0 +1,102 @@
+"""The endpoint over an external store: the checked query runs on the SPARQL server.
+
+Same messages as worker.Runner (head, chunks, end / error), so that the endpoint's limits,
+headers and formats are identical on every backend: the query is first parsed by pyoxigraph on
+an empty store (same syntax errors everywhere), then sent to the server with the timeout as
+socket deadline; the server's answer (JSON results or Turtle) is cut at the row limit and
+written by Socle's own serialisers. The server stops the query itself when it has a timeout
+of its own (Oxigraph `--timeout-s`, Virtuoso `MaxQueryExecutionTime`); Socle stops waiting.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from service.sparql import serialize
+from service.sparql.worker import _Sender
+from service.store.sparql import QueryDeadline, SparqlStore, StoreQueryError, to_ox_term
+
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+class RemoteTimeout(Exception):
+    """The server did not answer before the deadline."""
+
+
+class _Row(dict):
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+class RemoteRunner:
+    def __init__(self, store: SparqlStore, timeout: float) -> None:
+        self.store = store
+        self.timeout = timeout
+
+    def run(self, req: dict, send) -> None:
+        base = req.get("base_iri")
+        try:
+            ox.Store().query(req["query"], base_iri=base)
+        except SyntaxError as err:
+            send(("error", "syntax", str(err)))
+            return
+        query = f"BASE <{base}>\n{req['query']}" if base else req["query"]
+        try:
+            ctype, body = self.store.forward(
+                query, accept=ACCEPT, default_graph=req.get("default_graph"),
+                named_graphs=req.get("named_graphs"), timeout=self.timeout)
+        except QueryDeadline as err:
+            raise RemoteTimeout() from err
+        except StoreQueryError as err:
+            send(("error", "syntax", str(err)))
+            return
+        fmt, max_rows = req["format"], req.get("max_rows") or 0
+        if "json" in ctype:
+            self._results(json.loads(body), fmt, max_rows, send)
+        else:
+            self._graph(body, ctype, fmt, max_rows, req, send)
+
+    def _results(self, data: dict[str, Any], fmt: str, max_rows: int, send) -> None:
+        if "boolean" in data:
+            send(("head", {"kind": "ASK", "truncated": False, "rows": 1}))
+            send(("chunk", serialize.ask(fmt, bool(data["boolean"])).encode()))
+            send(("end", {"rows": 1}))
+            return
+        if fmt not in serialize.RESULTS_KEYS:
+            send(("error", "format", fmt))
+            return
+        variables = data["head"].get("vars", [])
+        bindings = data["results"]["bindings"]
+        rows = [_Row({k: to_ox_term(v) for k, v in b.items()})
+                for b in (bindings[:max_rows + 1] if max_rows else bindings)]
+        truncated = bool(max_rows) and len(rows) > max_rows
+        rows = rows[:max_rows] if truncated else rows
+        send(("head", {"kind": "SELECT", "truncated": truncated,
+                       "rows": len(rows) if max_rows else None}))
+        out = _Sender(send)
+        for piece in serialize.select(fmt, variables, rows, truncated):
+            out.write(piece.encode("utf-8"))
+        out.flush()
+        send(("end", {"truncated": truncated}))
+
+    def _graph(self, body: bytes, ctype: str, fmt: str, max_rows: int, req: dict,
+               send) -> None:
+        if fmt not in serialize.RDF_FORMATS:
+            send(("error", "format", fmt))
+            return
+        syntax = ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE
+        triples = ox.parse(body, format=syntax)
+        rows = list(islice(triples, max_rows + 1)) if max_rows else list(triples)
+        truncated = bool(max_rows) and len(rows) > max_rows
+        rows = rows[:max_rows] if truncated else rows
+        send(("head", {"kind": "CONSTRUCT", "truncated": truncated,
+                       "rows": len(rows) if max_rows else None}))
+        out = _Sender(send)
+        ox.serialize(rows, out, serialize.RDF_FORMATS[fmt],
+                     prefixes=req.get("prefixes") if fmt in ("turtle", "rdfxml") else None)
+        out.flush()
+        send(("end", {"truncated": truncated}))

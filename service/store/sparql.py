@@ -1,0 +1,397 @@
+"""Remote backend: the Store interface over any SPARQL 1.1 server (Oxigraph server, Virtuoso,
+Fuseki, GraphDB, Neptune...).
+
+Why it looks like this:
+- Queries and updates go through SPARQLWrapper as URL-encoded POST (Virtuoso hangs on
+  `application/sparql-query` bodies; every server accepts the form), JSON results, an explicit
+  socket timeout on every request.
+- A record write is one update request (base.compile_changes: DROP + INSERT DATA with an
+  explicit `GRAPH <…>` each), so the server applies it as one transaction: a cut connection
+  leaves the old record or the new one. Updates are idempotent (they replace whole graphs or
+  subjects), which is what makes retrying them after a connection error safe.
+- Connection errors are retried with exponential backoff; when the server stays down the
+  caller gets StoreUnavailable (HTTP 503 problem+json), and the next request simply tries again:
+  nothing to reconnect, so the service recovers by itself when the store comes back.
+- The server's default graph must be the union of its named graphs (Virtuoso: always;
+  Oxigraph server: `--union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`).
+- Servers keep graphs of their own (Virtuoso's `virtrdf#`...): `foreign_prefixes` lists them so
+  that dump, restore and wipe never see or touch them.
+- Each write also replaces a generation marker in the system graph `urn:socle:graph:generation`
+  (same request): other app processes compare it per request to know when to refresh their
+  in-memory feed index.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.client import HTTPException
+from typing import Any, BinaryIO, TypeVar
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
+
+from service.errors import StoreBusy
+from service.rdf.parse import to_rdflib
+from service.store.base import Change, DropGraph, PutSubject, Store, compile_changes, nt
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+GENERATION_GRAPH = "urn:socle:graph:generation"
+GENERATION_NODE = "urn:socle:generation"
+GENERATION_VALUE = "urn:socle:value"
+TOMBSTONE_GRAPH = "urn:socle:droppedGraph"
+TOMBSTONE_AT = "urn:socle:droppedAt"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+# Graphs a fresh server already holds and that are not Socle's (Virtuoso's system graphs).
+VIRTUOSO_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
+                   "http://www.w3.org/ns/ldp#", "http://www.w3.org/2002/07/owl",
+                   "http://www.w3.org/ns/oa#", "http://purl.org/dc/", "http://www.w3.org/2000/01/rdf-schema")
+INSERT_BATCH = 2000
+
+
+class StoreUnavailable(StoreBusy):
+    """The store server cannot be reached (or keeps failing): 503, retry later."""
+
+
+class QueryDeadline(Exception):
+    """A forwarded query ran past its deadline (the endpoint answers 504)."""
+
+
+class StoreQueryError(RuntimeError):
+    """The store refused a query Socle built (a bug or an unsupported server feature)."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Where the store is and how to log in (DESIGN §6: --store, --store-update, ...)."""
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth: str = "basic"  # or "digest" (Virtuoso's /sparql-auth)
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 0.2
+
+
+def _unavailable(url: str, why: object) -> StoreUnavailable:
+    err = StoreUnavailable(
+        f"Le triplestore ({url}) ne répond pas : {why}. Réessayez dans un instant.",
+        f"The triple store ({url}) is not answering: {why}. Retry in a moment.")
+    err.headers = {"Retry-After": "5"}  # type: ignore[attr-defined]
+    return err
+
+
+def _transient(exc: BaseException) -> bool:
+    """Connection-level failures worth retrying (request not or partly sent, server gone)."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return exc.code in (502, 503, 504)
+    if isinstance(exc, urllib.error.URLError):
+        return isinstance(exc.reason, (ConnectionError, OSError)) and not isinstance(
+            exc.reason, socket.timeout)
+    return isinstance(exc, (ConnectionError, HTTPException))
+
+
+class SparqlStore(Store):
+    """Named graphs on a SPARQL 1.1 server; see the module docstring."""
+
+    remote = True
+
+    def __init__(self, remote: Remote, *, tokens_dir: str | None = None,
+                 foreign_prefixes: Sequence[str] = VIRTUOSO_GRAPHS) -> None:
+        self.config = remote
+        self.query_url = remote.query_url
+        self.update_url = remote.update_url or remote.query_url
+        self.gsp_url = remote.gsp_url
+        # Token digests stay in a file of the (shared) data directory: never in the store,
+        # where the public endpoint's union default graph would expose them.
+        self.tokens_dir = tokens_dir
+        self.foreign_prefixes = tuple(foreign_prefixes)
+
+    # -- transport -----------------------------------------------------------------------------
+    def _wrapper(self, url: str, text: str, *, timeout: float | None = None) -> SPARQLWrapper:
+        sw = SPARQLWrapper(url, agent="socle")
+        sw.setMethod(POST)
+        sw.setRequestMethod(URLENCODED)
+        sw.setTimeout(max(1, round(timeout or self.config.timeout)))
+        if self.config.user:
+            if self.config.auth == "digest":
+                sw.setHTTPAuth(DIGEST)
+            sw.setCredentials(self.config.user, self.config.password or "")
+        sw.setQuery(text)
+        return sw
+
+    def _retrying(self, url: str, call: Callable[[], T]) -> T:
+        delay = self.config.backoff
+        for attempt in range(self.config.retries + 1):
+            try:
+                return call()
+            except TimeoutError as exc:
+                raise _unavailable(url, f"timeout ({exc})") from None
+            except Exception as exc:  # noqa: BLE001 - sorted below
+                if isinstance(exc, urllib.error.URLError) and isinstance(
+                        exc.reason, (socket.timeout, TimeoutError)):
+                    raise _unavailable(url, "timeout") from None
+                if not _transient(exc):
+                    raise
+                if attempt == self.config.retries:
+                    raise _unavailable(url, exc) from None
+                log.warning("store %s: %s; retry in %.1f s", url, exc, delay)
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _json(self, query: str) -> dict:
+        def call() -> dict:
+            sw = self._wrapper(self.query_url, query)
+            sw.setReturnFormat(JSON)
+            try:
+                return sw.query().convert()
+            except (QueryBadFormed, EndPointInternalError) as exc:
+                raise StoreQueryError(f"{exc}\n{query}") from None
+        return self._retrying(self.query_url, call)
+
+    # -- Store interface -----------------------------------------------------------------------
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        rows = []
+        for binding in self._json(sparql)["results"]["bindings"]:
+            rows.append({name: to_rdflib_term(value) for name, value in binding.items()})
+        return rows
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._json(sparql)["boolean"])
+
+    def construct(self, sparql: str) -> Graph:
+        return to_rdflib(self._triples_of(sparql))
+
+    def _triples_of(self, sparql: str) -> list[ox.Triple]:
+        def call() -> bytes:
+            sw = self._wrapper(self.query_url, sparql)
+            sw.setReturnFormat(TURTLE)
+            try:
+                response = sw.query().response
+                return response.read()
+            except (QueryBadFormed, EndPointInternalError) as exc:
+                raise StoreQueryError(f"{exc}\n{sparql}") from None
+        body = self._retrying(self.query_url, call)
+        return list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+
+    def update(self, sparql: str) -> None:
+        def call() -> None:
+            sw = self._wrapper(self.update_url, sparql)
+            try:
+                sw.query().response.read()
+            except (QueryBadFormed, EndPointInternalError) as exc:
+                raise StoreQueryError(f"{exc}\n{sparql[:2000]}") from None
+        self._retrying(self.update_url, call)
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """One update request: the changes, a new generation marker and a tombstone per dropped
+        graph (see module doc), so that other processes can follow deletions too."""
+        stamp = datetime.now(UTC).isoformat()
+        extra: list[Change] = [PutSubject(GENERATION_GRAPH, GENERATION_NODE, [(
+            URIRef(GENERATION_NODE), URIRef(GENERATION_VALUE),
+            Literal(f"{stamp} {uuid.uuid4().hex}"))])]
+        for change in changes:
+            if isinstance(change, DropGraph):
+                tomb = URIRef(f"urn:socle:tombstone:{uuid.uuid4().hex}")
+                extra.append(PutSubject(GENERATION_GRAPH, str(tomb), [
+                    (tomb, URIRef(TOMBSTONE_GRAPH), URIRef(change.name)),
+                    (tomb, URIRef(TOMBSTONE_AT), Literal(stamp, datatype=XSD_DATETIME))]))
+        self.update(compile_changes([*changes, *extra]))
+        self._applies = getattr(self, "_applies", 0) + 1
+        if self._applies % 1000 == 0:  # tombstones are only needed for a few minutes
+            self.prune_tombstones((datetime.now(UTC) - timedelta(days=1)).isoformat())
+
+    def generation(self) -> str | None:
+        """The marker the last write left (None on a store nothing wrote to)."""
+        rows = self._json(f"SELECT ?v WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ "
+                          f"<{GENERATION_NODE}> <{GENERATION_VALUE}> ?v }} }}")
+        bindings = rows["results"]["bindings"]
+        return bindings[0]["v"]["value"] if bindings else None
+
+    def dropped_since(self, since: str) -> list[str]:
+        """Graphs dropped at or after `since` (an xsd:dateTime), from the tombstones."""
+        rows = self._json(f"SELECT ?g WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ ?t "
+                          f"<{TOMBSTONE_GRAPH}> ?g ; <{TOMBSTONE_AT}> ?at }} "
+                          f'FILTER(?at >= "{since}"^^<{XSD_DATETIME}>) }}')
+        return [b["g"]["value"] for b in rows["results"]["bindings"]]
+
+    def prune_tombstones(self, before: str) -> None:
+        self.update(f"DELETE {{ GRAPH <{GENERATION_GRAPH}> {{ ?t ?p ?o }} }} WHERE {{ GRAPH "
+                    f"<{GENERATION_GRAPH}> {{ ?t <{TOMBSTONE_AT}> ?at ; ?p ?o }} "
+                    f'FILTER(?at < "{before}"^^<{XSD_DATETIME}>) }}')
+
+    def graph(self, name: str) -> Graph:
+        if self.gsp_url:
+            return to_rdflib(self._gsp_get(name))
+        return to_rdflib(self._triples_of(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+
+    def _gsp_get(self, name: str) -> list[ox.Triple]:
+        url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': name})}"
+
+        def call() -> bytes:
+            request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+            if self.config.user:
+                token = base64.b64encode(
+                    f"{self.config.user}:{self.config.password or ''}".encode()).decode()
+                request.add_header("Authorization", f"Basic {token}")
+            try:
+                with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as exc:
+                if exc.code == 404:
+                    return b""
+                raise
+        return list(ox.parse(self._retrying(self.gsp_url or "", call),
+                             format=ox.RdfFormat.N_TRIPLES))
+
+    def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
+        """One query per 200 graphs (a feed page is one request), graph after graph."""
+        for start in range(0, len(names), 200):
+            chunk = names[start:start + 200]
+            values = " ".join(f"<{n}>" for n in chunk)
+            by_graph: dict[str, list[ox.Triple]] = {}
+            for b in self._json(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
+                                f"GRAPH ?g {{ ?s ?p ?o }} }}")["results"]["bindings"]:
+                by_graph.setdefault(b["g"]["value"], []).append(ox.Triple(
+                    to_ox_term(b["s"]), to_ox_term(b["p"]), to_ox_term(b["o"])))
+            for name in chunk:
+                yield from by_graph.get(name, ())
+
+    def _not_foreign(self, var: str = "?g") -> str:
+        tests = " && ".join(f'!STRSTARTS(STR({var}), "{p}")' for p in self.foreign_prefixes)
+        return f"FILTER({tests})" if tests else ""
+
+    def socle_graphs(self) -> list[str]:
+        """Every named graph except the server's own."""
+        rows = self._json("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                          f"{self._not_foreign()} }}")
+        names = [b["g"]["value"] for b in rows["results"]["bindings"]]
+        return [n for n in names if not n.startswith(self.foreign_prefixes)]
+
+    def dump(self, out: BinaryIO) -> None:
+        """Every quad of Socle's graphs (not the generation marker): one query."""
+        rows = self._json("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                          f"{self._not_foreign()} FILTER(?g != <{GENERATION_GRAPH}>) }}")
+        quads = [ox.Quad(to_ox_term(b["s"]), to_ox_term(b["p"]), to_ox_term(b["o"]),
+                         ox.NamedNode(b["g"]["value"]))
+                 for b in rows["results"]["bindings"]
+                 if not b["g"]["value"].startswith(self.foreign_prefixes)]
+        ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+
+    def wipe(self) -> None:
+        """Drop every Socle graph (one update request)."""
+        names = self.socle_graphs()
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names))
+
+    def restore(self, source: BinaryIO) -> int:
+        # Parse everything before touching the store: a bad file must not wipe it.
+        quads = list(ox.parse(source, format=ox.RdfFormat.N_QUADS))
+        self.wipe()
+        by_graph: dict[str, list[str]] = {}
+        for q in quads:
+            by_graph.setdefault(q.graph_name.value, []).append(
+                f"{q.subject} {q.predicate} {q.object} .")
+        batch: list[str] = []
+        size = 0
+        for name, lines in by_graph.items():
+            for start in range(0, len(lines), INSERT_BATCH):
+                part = lines[start:start + INSERT_BATCH]
+                batch.append(f"INSERT DATA {{ GRAPH <{name}> {{\n" + "\n".join(part) + "\n} }")
+                size += len(part)
+                if size >= INSERT_BATCH:
+                    self.update(" ;\n".join(batch))
+                    batch, size = [], 0
+        if batch:
+            self.update(" ;\n".join(batch))
+        return len(quads)
+
+    # -- the public SPARQL endpoint ------------------------------------------------------------
+    def forward(self, query: str, *, accept: str, default_graph: list[str] | None,
+                named_graphs: list[str] | None, timeout: float) -> tuple[str, bytes]:
+        """Run a (checked, read-only) query on the server: (content type, body). Raw HTTP
+        rather than SPARQLWrapper: the endpoint needs the body as the server wrote it."""
+        fields: list[tuple[str, str]] = [("query", query)]
+        fields += [("default-graph-uri", g) for g in default_graph or []]
+        fields += [("named-graph-uri", g) for g in named_graphs or []]
+        data = urllib.parse.urlencode(fields).encode()
+
+        def call() -> tuple[str, bytes]:
+            request = urllib.request.Request(self.query_url, data=data, headers={
+                "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+            if self.config.user:
+                token = base64.b64encode(
+                    f"{self.config.user}:{self.config.password or ''}".encode()).decode()
+                request.add_header("Authorization", f"Basic {token}")
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return response.headers.get("Content-Type", ""), response.read()
+            except TimeoutError as exc:
+                raise QueryDeadline() from exc
+            except urllib.error.HTTPError as exc:
+                if exc.code == 400:
+                    raise StoreQueryError(exc.read().decode("utf-8", "replace")[:500]) from None
+                raise
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                    raise QueryDeadline() from exc
+                raise
+        return self._retrying(self.query_url, call)
+
+
+def to_rdflib_term(b: dict[str, Any]) -> Node:
+    kind, value = b["type"], b["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    lang = b.get("xml:lang")
+    if lang:
+        return Literal(value, lang=lang)
+    datatype = b.get("datatype")
+    if datatype and datatype != XSD_STRING:
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind, value = b["type"], b["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    lang = b.get("xml:lang")
+    if lang:
+        return ox.Literal(value, language=lang)
+    datatype = b.get("datatype")
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
+
+
+def parse_results_json(body: bytes) -> dict:
+    return json.loads(body)
+
+
+__all__ = ["Remote", "SparqlStore", "StoreUnavailable", "nt"]

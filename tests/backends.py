@@ -1,0 +1,170 @@
+"""The test-suite's store switch: SOCLE_TEST_STORE=embedded|oxigraph-server|virtuoso.
+
+On a remote backend every store a test opens on a data directory (through `open_store`,
+`open_for`, the app factory, the CLI in-process) becomes a SparqlStore on ONE shared server,
+and subprocesses (`socle serve`, CLI) reach the same server through SOCLE_STORE. Tests need
+no change: the `settings`/`app` fixtures and their own `Settings(data=...)` just work.
+
+Isolation on one server: each test starts on an empty store (the previous content is dropped).
+A store object that is used again later (a module-scoped app over the demo catalogue) gets its
+content back: the shared server has one "owner" at a time; switching owners saves the old
+owner's graphs and restores the new owner's (rare, and a few requests).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from service.store.sparql import Remote, SparqlStore
+
+REPO = Path(__file__).resolve().parents[1]
+BACKEND = os.environ.get("SOCLE_TEST_STORE", "embedded")
+
+# Where scripts/store-*.sh start each server (fixed ports on 127.0.0.1).
+SERVERS = {
+    "oxigraph-server": {
+        "script": "scripts/store-oxigraph.sh",
+        "env": {"SOCLE_STORE": "http://127.0.0.1:7879/query",
+                "SOCLE_STORE_UPDATE": "http://127.0.0.1:7879/update",
+                "SOCLE_STORE_GSP": "http://127.0.0.1:7879/store"},
+    },
+    "virtuoso": {
+        "script": "scripts/store-virtuoso.sh",
+        "env": {"SOCLE_STORE": "http://127.0.0.1:8899/sparql",
+                "SOCLE_STORE_UPDATE": "http://127.0.0.1:8899/sparql-auth",
+                "SOCLE_STORE_USER": "dba", "SOCLE_STORE_PASSWORD": "dba",
+                "SOCLE_STORE_AUTH": "digest"},
+    },
+}
+
+
+def remote() -> bool:
+    return BACKEND != "embedded"
+
+
+def remote_config() -> Remote:
+    env = SERVERS[BACKEND]["env"]
+    return Remote(env["SOCLE_STORE"], update_url=env.get("SOCLE_STORE_UPDATE"),
+                  gsp_url=env.get("SOCLE_STORE_GSP"), user=env.get("SOCLE_STORE_USER"),
+                  password=env.get("SOCLE_STORE_PASSWORD"),
+                  auth=env.get("SOCLE_STORE_AUTH", "basic"), retries=2)
+
+
+def ensure_server() -> None:
+    """Start the backend's server with its script unless it already answers."""
+    if BACKEND not in SERVERS:
+        raise SystemExit(f"SOCLE_TEST_STORE={BACKEND!r}: use embedded, oxigraph-server or "
+                         "virtuoso")
+    url = SERVERS[BACKEND]["env"]["SOCLE_STORE"] + "?query=ASK%7B%7D"
+    try:
+        urllib.request.urlopen(url, timeout=5).read()
+        return
+    except OSError:
+        pass
+    subprocess.run(["bash", SERVERS[BACKEND]["script"], "start"], cwd=REPO, check=True)
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.owner: TestStore | None = None
+        self.switching = False
+        self.stores: dict[str, TestStore] = {}
+        self.admin: SparqlStore | None = None
+
+    def store_for(self, data_dir: str) -> TestStore:
+        key = os.path.realpath(data_dir)
+        store = self.stores.get(key)
+        if store is None:
+            os.makedirs(data_dir, exist_ok=True)
+            store = TestStore(remote_config(), tokens_dir=data_dir)
+            self.stores[key] = store
+        return store
+
+    def _save_and_wipe(self) -> None:
+        admin = self.admin or SparqlStore(remote_config())
+        self.admin = admin
+        if self.owner is not None:
+            out = io.BytesIO()
+            admin.dump(out)
+            self.owner.saved = out.getvalue()
+        admin.wipe()
+
+    def park(self) -> None:
+        """Start of a test: an empty store, the previous owner's graphs kept aside."""
+        self.switching = True
+        try:
+            self._save_and_wipe()
+            self.owner = None
+        finally:
+            self.switching = False
+
+    def claim(self, store: TestStore) -> None:
+        if self.owner is store or self.switching:
+            return
+        self.switching = True
+        try:
+            self._save_and_wipe()
+            if store.saved:
+                self.admin.restore(io.BytesIO(store.saved))  # type: ignore[union-attr]
+            self.owner = store
+        finally:
+            self.switching = False
+
+
+REGISTRY = _Registry()
+
+
+class TestStore(SparqlStore):
+    """A SparqlStore that claims the shared server before each request."""
+
+    __test__ = False
+    saved: bytes = b""
+
+    def _json(self, query: str) -> dict:
+        REGISTRY.claim(self)
+        return super()._json(query)
+
+    def _triples_of(self, sparql: str):
+        REGISTRY.claim(self)
+        return super()._triples_of(sparql)
+
+    def update(self, sparql: str) -> None:
+        REGISTRY.claim(self)
+        super().update(sparql)
+
+    def _gsp_get(self, name: str):
+        REGISTRY.claim(self)
+        return super()._gsp_get(name)
+
+    def forward(self, query: str, **kw):
+        REGISTRY.claim(self)
+        return super().forward(query, **kw)
+
+
+def install() -> None:
+    """Route every store opening to the shared server (called once, before collection)."""
+    import service.app
+    import service.store
+
+    ensure_server()
+    os.environ.update(SERVERS[BACKEND]["env"])
+    original_open = service.store.open_store
+    original_for = service.store.open_for
+
+    def open_store(data_dir, *, read_only: bool = False):
+        if data_dir is None or read_only:
+            return original_open(data_dir, read_only=read_only)
+        return REGISTRY.store_for(str(data_dir))
+
+    def open_for(settings, *, read_only: bool = False):
+        if getattr(settings, "store_url", ""):
+            return original_for(settings, read_only=read_only)
+        return open_store(settings.data, read_only=read_only)
+
+    service.store.open_store = open_store
+    service.store.open_for = open_for
+    service.app.open_for = open_for
