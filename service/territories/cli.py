@@ -51,10 +51,10 @@ def territory_show(text, as_json) -> None:
 @_guard
 def territory_exempt(siren, reason, data) -> None:
     """Mark a commune or EPCI as exempt from the obligation (e.g. fewer than 50 agents)."""
-    from service.store import open_store
+    from service.store import open_for
     from service.territories.exemptions import exempt
 
-    store = open_store(_settings(data=data).data)
+    store = open_for(_settings(data=data))
     item = exempt(store, siren, reason)
     store.close()
     click.echo(f"Exemptée / exempt: {item.siren} ({item.reason})")
@@ -66,10 +66,10 @@ def territory_exempt(siren, reason, data) -> None:
 @_guard
 def territory_unexempt(siren, data) -> None:
     """Remove an exemption."""
-    from service.store import open_store
+    from service.store import open_for
     from service.territories.exemptions import unexempt
 
-    store = open_store(_settings(data=data).data)
+    store = open_for(_settings(data=data))
     unexempt(store, siren)
     store.close()
     click.echo(f"Exemption retirée / removed: {siren}")
