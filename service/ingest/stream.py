@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from service.errors import ParseError
@@ -85,8 +85,8 @@ class StoredDocument:
                 data = Path(path).read_bytes()
             if syntax.name in TEXT_CHECKED:
                 # Small by nature (one JSON or XML tree): the checked parser as for requests.
-                self.store.extend(q if q.graph_name == ox.DefaultGraph() else
-                                  ox.Quad(q.subject, q.predicate, q.object)
+                self.store.extend(_keep_lexical(q if q.graph_name == ox.DefaultGraph() else
+                                                ox.Quad(q.subject, q.predicate, q.object))
                                   for q in parse_quads(data, syntax, base_iri))
                 return
             if data.startswith(b"\xef\xbb\xbf"):
@@ -135,7 +135,7 @@ class StoredDocument:
             _refuse_triple_terms((quad,), syntax)
             if quad.graph_name != default:
                 quad = ox.Quad(quad.subject, quad.predicate, quad.object)
-            yield quad
+            yield _keep_lexical(quad)
 
     def _roots(self) -> list[URIRef | BNode]:
         rdf_type = ox.NamedNode(str(RDF.type))
@@ -158,7 +158,8 @@ class StoredDocument:
             found = {}
             for q in native.quads_for_pattern(to_ox(node), None, None, None):
                 found[(q.predicate, q.object)] = None
-            return [(to_rdflib(p), to_rdflib(o)) for p, o in found]
+            return [(to_rdflib(p), _lexical_back(o) if type(o) is ox.Literal else to_rdflib(o))
+                    for p, o in found]
 
         for root in self.roots:
             yield Extracted(root, TripleSet(closure_triples(outgoing, root, stop)))
@@ -174,3 +175,28 @@ class StoredDocument:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Oxigraph stores typed literals by value: "5312"^^xsd:nonNegativeInteger comes back as an
+# xsd:integer and "2024-01-01T00:00:00+00:00" as "…Z". A record must be imported exactly as
+# written (same content hash, same validation as the parsed path), so typed literals go into
+# the scratch store as plain strings carrying their datatype, and are rebuilt on the way out.
+_MARK = "\ue000"
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _keep_lexical(quad: ox.Quad) -> ox.Quad:
+    o = quad.object
+    if type(o) is ox.Literal and o.language is None and o.datatype.value != _STRING:
+        return ox.Quad(quad.subject, quad.predicate,
+                       ox.Literal(f"{_MARK}{o.datatype.value}{_MARK}{o.value}"),
+                       quad.graph_name)
+    return quad
+
+
+def _lexical_back(o: ox.Literal) -> Literal:
+    text = o.value
+    if o.language is None and text.startswith(_MARK):
+        datatype, _, value = text[1:].partition(_MARK)
+        return Literal(value, datatype=URIRef(datatype), normalize=False)
+    return term_to_rdflib(o)

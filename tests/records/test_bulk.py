@@ -162,8 +162,17 @@ def test_bulk_mints_an_id_without_a_slug(tmp_path: Path):
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "nq"])
 def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk: bool,
                                                          suffix: str):
-    doc = document([blank(f"jeu-{i}", f"Jeu {i}") for i in range(7)] + [blank("x", None)])
+    # Typed literals Oxigraph would store by value (xsd:integer, "…Z"): kept as written.
+    typed = ('  dct:modified "2024-03-01T10:00:00+00:00"^^xsd:dateTime ;\n'
+             '  dct:identifier')
+    doc = document([blank(f"jeu-{i}", f"Jeu {i}").replace("  dct:identifier", typed, 1)
+                    .replace("dcat:downloadURL", 'dcat:byteSize "05312"^^xsd:nonNegativeInteger'
+                             " ;\n    dcat:downloadURL", 1)
+                    for i in range(7)] + [blank("x", None)])
+    if "@prefix xsd:" not in doc:
+        doc = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + doc
     graph = parse_rdf(doc.encode(), TURTLE)
+    assert '"05312"' in graph.serialize(format="nt")
     path = tmp_path / f"cat.{suffix}"
     if suffix == "nq":  # records spread over two named graphs, as a dump would have them
         lines = graph.serialize(format="nt").splitlines()
