@@ -98,3 +98,15 @@ def test_another_publishers_source_cannot_be_run(logged_in, svc, other_publisher
     r = logged_in.post(f"/curator/import/sources/{src.id}/harvest",
                        data={"csrf_token": _token(logged_in)})
     assert r.status_code == 404
+
+
+def test_csv_upload_is_answered_with_a_report_or_a_clear_refusal(logged_in, snapshot):
+    """Never a 500: the SCDL importer's report, or a French refusal when it is absent."""
+    csv = Path(__file__).parents[2].parent / "shared/fixtures/scdl-catalogue/" \
+        "exemple-construit-scdl-catalogue.csv"
+    r = logged_in.post("/curator/import/upload", content_type="multipart/form-data", data={
+        "csrf_token": _token(logged_in),
+        "file": (__import__("io").BytesIO(csv.read_bytes()), "catalogue.csv")})
+    assert r.status_code in (200, 422)
+    html = r.get_data(as_text=True)
+    assert 'id="report-title"' in html or "pas encore disponible" in html
