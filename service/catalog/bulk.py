@@ -31,7 +31,7 @@ from rdflib.term import Node
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import Publisher, publisher_triples
-from service.errors import Conflict, InvalidRecord, RecordShapeError, SocleError
+from service.errors import Conflict, RecordShapeError, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
 from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
@@ -300,19 +300,12 @@ class _Batch:
 
     def _check_and_validate(self, item: _Item, publisher: Publisher, known: set[str]) -> Any:
         """The rest of RecordService._write, same checks in the same order."""
-        from service.catalog.records import SYSTEM_IRI_PREFIX, WriteResult
+        from service.catalog.records import WriteResult, check_record_iri, refuse_invalid
 
         current, iri = item.current, item.iri
         if current is None and iri in self.by_iri:
             raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
-        if not iri.startswith(("http://", "https://", "urn:")):
-            raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
-                                   "The dataset IRI must be http(s) or urn.")
-        if iri.startswith(SYSTEM_IRI_PREFIX):
-            raise RecordShapeError(
-                f"IRI réservée au service : {iri}.",
-                f"IRI reserved for the service: {iri}.",
-            )
+        check_record_iri(iri)
         areas = tuple(f"{self.base}/{area}/" for area in ("datasets", "publishers", "records"))
         for subject in item.foreign:
             if subject.startswith(areas) or subject in known:
@@ -330,15 +323,7 @@ class _Batch:
         report_dict = item.report
         if report_dict is None:
             report_dict = _validate(self.svc.validator, item.graph, native).to_dict()
-        if not report_dict["conforms"]:
-            count = report_dict["violations"]
-            raise InvalidRecord(
-                f"Le jeu de données a {count} erreur(s) bloquante(s) : "
-                "corrigez-les (voir « results »).",
-                f"The dataset has {count} violation(s): fix them (see "
-                "'results').",
-                validation=report_dict, results=report_dict["results"],
-            )
+        refuse_invalid(report_dict)
         stamp = bookkeeping.now()
         meta = RecordMeta(
             id=item.record_id, iri=iri, publisher=self.publisher_id,

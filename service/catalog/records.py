@@ -235,30 +235,13 @@ class RecordService:
         prepared = self._prepare(extracted, record_id, current, publisher)
         if current is None and bookkeeping.by_iri(self.store, prepared.iri):
             raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
-        if not prepared.iri.startswith(("http://", "https://", "urn:")):
-            raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
-                                   "The dataset IRI must be http(s) or urn.")
-        if prepared.iri.startswith(SYSTEM_IRI_PREFIX):
-            # The record graph is named by this IRI: a system graph name would be dropped and
-            # overwritten (tokens, publishers, bookkeeping).
-            raise RecordShapeError(
-                f"IRI réservée au service : {prepared.iri}.",
-                f"IRI reserved for the service: {prepared.iri}.",
-            )
+        check_record_iri(prepared.iri)
         self._refuse_foreign_subjects(prepared, publisher)
         digest = content_hash(prepared.graph)
         if current is not None and current.content_hash == digest:
             return WriteResult("unchanged", current, current.validation)
-        report = self.validator.validate(prepared.graph)
-        report_dict = report.to_dict()
-        if not report.conforms:
-            raise InvalidRecord(
-                f"Le jeu de données a {len(report.violations)} erreur(s) bloquante(s) : "
-                "corrigez-les (voir « results »).",
-                f"The dataset has {len(report.violations)} violation(s): fix them (see "
-                "'results').",
-                validation=report_dict, results=report_dict["results"],
-            )
+        report_dict = self.validator.validate(prepared.graph).to_dict()
+        refuse_invalid(report_dict)
         stamp = bookkeeping.now()
         meta = RecordMeta(
             id=record_id, iri=prepared.iri, publisher=publisher_id,
@@ -307,4 +290,27 @@ def check_owner(writer: str, owner: str) -> None:
             f"d'écrire que pour « {writer} ».",
             f"This record belongs to publisher '{owner}': your token only writes for "
             f"'{writer}'.",
+        )
+
+
+def check_record_iri(iri: str) -> None:
+    """The dataset IRI names the record graph: http(s) or urn, never a system graph name
+    (that graph would be dropped and overwritten: publishers, bookkeeping)."""
+    if not iri.startswith(("http://", "https://", "urn:")):
+        raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
+                               "The dataset IRI must be http(s) or urn.")
+    if iri.startswith(SYSTEM_IRI_PREFIX):
+        raise RecordShapeError(f"IRI réservée au service : {iri}.",
+                               f"IRI reserved for the service: {iri}.")
+
+
+def refuse_invalid(report: dict) -> None:
+    """422 with the report when SHACL found violations."""
+    if not report["conforms"]:
+        count = report["violations"]
+        raise InvalidRecord(
+            f"Le jeu de données a {count} erreur(s) bloquante(s) : corrigez-les (voir "
+            "« results »).",
+            f"The dataset has {count} violation(s): fix them (see 'results').",
+            validation=report, results=report["results"],
         )
