@@ -300,7 +300,7 @@ class _Batch:
 
     def _check_and_validate(self, item: _Item, publisher: Publisher, known: set[str]) -> Any:
         """The rest of RecordService._write, same checks in the same order."""
-        from service.catalog.records import WriteResult, check_record_iri, refuse_invalid
+        from service.catalog.records import WriteResult, check_record_iri, invalid_record
 
         current, iri = item.current, item.iri
         if current is None and iri in self.by_iri:
@@ -323,7 +323,8 @@ class _Batch:
         report_dict = item.report
         if report_dict is None:
             report_dict = _validate(self.svc.validator, item.graph, native).to_dict()
-        refuse_invalid(report_dict)
+        if not report_dict["conforms"]:
+            raise invalid_record(report_dict)
         stamp = bookkeeping.now()
         meta = RecordMeta(
             id=item.record_id, iri=iri, publisher=self.publisher_id,
