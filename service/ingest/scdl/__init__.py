@@ -1,0 +1,1 @@
+"""SCDL "Catalogue simplifié" CSV import/export (work in progress: checker only)."""
