@@ -412,45 +412,14 @@ def _territories_commands() -> None:
 _territories_commands()
 
 
-@main.group()
-def curator() -> None:
-    """Manage curator accounts of the web pages (comptes des gestionnaires)."""
+def _web_commands() -> None:
+    sys.modules.setdefault("service.cli", sys.modules[__name__])  # under `python -m`
+    from service.web.commands import curator
+
+    main.add_command(curator)
 
 
-@curator.command("add")
-@click.argument("login")
-@click.option("--publisher", "publisher_id", required=True)
-@click.option("--reset", is_flag=True, help="Replace the password of an existing account.")
-@data_option
-@base_option
-@_guard
-def curator_add(login, publisher_id, reset, data, base_url) -> None:
-    """Create a curator account for a publisher; the password is read from a prompt (or the
-    first line of standard input), never from the command line, and stored hashed (scrypt)."""
-    from service.auth.curators import add_curator
-    from service.catalog.publishers import get_publisher
-
-    store, settings = _store(data, base_url)
-    pub = get_publisher(store, settings.base_url, publisher_id)
-    if sys.stdin.isatty():
-        password = click.prompt("Mot de passe / password", hide_input=True,
-                                confirmation_prompt=True, err=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    found = add_curator(store, pub, login, password, replace=reset)
-    click.echo(f"Gestionnaire créé / curator created: {found.login} ({pub.id})")
-
-
-@curator.command("list")
-@data_option
-@base_option
-@_guard
-def curator_list(data, base_url) -> None:
-    """List curator accounts and their publisher."""
-    from service.auth.curators import list_curators
-
-    for found in list_curators(_store(data, base_url)[0]):
-        click.echo(f"{found.login}\t{found.publisher}")
+_web_commands()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""CLI commands of the web area, wired into `socle` by service/cli.py: `socle curator add|list`
+(accounts of the curator pages)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from service.cli import _guard, _store, base_option, data_option
+
+
+@click.group("curator")
+def curator() -> None:
+    """Manage curator accounts of the web pages (comptes des gestionnaires)."""
+
+
+@curator.command("add")
+@click.argument("login")
+@click.option("--publisher", "publisher_id", required=True)
+@click.option("--reset", is_flag=True, help="Replace the password of an existing account.")
+@data_option
+@base_option
+@_guard
+def curator_add(login, publisher_id, reset, data, base_url) -> None:
+    """Create a curator account for a publisher; the password is read from a prompt (or the
+    first line of standard input), never from the command line, and stored hashed (scrypt)."""
+    from service.auth.curators import add_curator
+    from service.catalog.publishers import get_publisher
+
+    store, settings = _store(data, base_url)
+    pub = get_publisher(store, settings.base_url, publisher_id)
+    if sys.stdin.isatty():
+        password = click.prompt("Mot de passe / password", hide_input=True,
+                                confirmation_prompt=True, err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    found = add_curator(store, pub, login, password, replace=reset)
+    click.echo(f"Gestionnaire créé / curator created: {found.login} ({pub.id})")
+
+
+@curator.command("list")
+@data_option
+@base_option
+@_guard
+def curator_list(data, base_url) -> None:
+    """List curator accounts and their publisher."""
+    from service.auth.curators import list_curators
+
+    for found in list_curators(_store(data, base_url)[0]):
+        click.echo(f"{found.login}\t{found.publisher}")
