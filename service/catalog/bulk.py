@@ -242,13 +242,10 @@ class _Batch:
     def _prepare(self, item: _Item, publisher: Publisher,
                  stored: dict[str, list[str]]) -> None:
         """RecordService._prepare and _keep_identifier over a set of triples."""
+        from service.catalog.records import record_iri
+
         root, current, record_id = item.extracted.root, item.current, item.record_id
-        if current is not None:
-            iri = current.iri
-        elif isinstance(root, URIRef):
-            iri = str(root)
-        else:
-            iri = f"{self.base}/datasets/{record_id}"
+        iri = record_iri(self.base, root, record_id, current)
         node = URIRef(iri)
         triples: Iterable[Triple] = item.triples
         if isinstance(root, BNode):

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from typing import Literal as Lit
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
@@ -189,12 +190,7 @@ class RecordService:
     def _prepare(self, extracted: Extracted, record_id: str, current: RecordMeta | None,
                  publisher: Publisher | None) -> Prepared:
         root = extracted.root
-        if current is not None:
-            iri = current.iri
-        elif isinstance(root, URIRef):
-            iri = str(root)
-        else:
-            iri = f"{self.base_url}/datasets/{record_id}"
+        iri = record_iri(self.base_url, root, record_id, current)
         node = URIRef(iri)
         graph = extracted.graph
         if isinstance(root, BNode):
@@ -315,3 +311,12 @@ def invalid_record(report: dict) -> InvalidRecord:
         f"The dataset has {count} violation(s): fix them (see 'results').",
         validation=report, results=report["results"],
     )
+
+
+def record_iri(base_url: str, root: Node, record_id: str, current: RecordMeta | None) -> str:
+    """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
+    if current is not None:
+        return current.iri
+    if isinstance(root, URIRef):
+        return str(root)
+    return f"{base_url}/datasets/{record_id}"
