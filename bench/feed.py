@@ -32,9 +32,7 @@ import contextlib
 import json
 import math
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +43,7 @@ import pyoxigraph as ox
 
 from bench import gen_catalogue as gen
 from bench.machine import machine as machine_of
+from bench.serve import SocleServer
 
 REPO = gen.REPO
 BASE = gen.BASE
@@ -369,58 +368,23 @@ def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_http(args: argparse.Namespace, data: Path, startup_timeout: float = 120.0
              ) -> dict[str, Any]:
-    import requests
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = Path(args.out).with_suffix(".serve.log")
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
+    server = SocleServer(data, Path(args.out).with_suffix(".serve.log"), base_url=BASE,
+                         startup_timeout=startup_timeout)
     # The store's IRIs are under BASE: the server mints links under it too, and the client
     # maps them to the real address (a harvester would follow them as they are).
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--data", str(data), "--port", str(port),
-         "--host", "127.0.0.1", "--base-url", BASE],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    out: dict[str, Any] = {"transport": "socle serve (waitress, 8 threads) on 127.0.0.1, "
-                                        "requests keep-alive session, one client",
-                           "server_pid": proc.pid}
-    try:
-        deadline = time.monotonic() + startup_timeout
-        t0 = time.perf_counter()
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"bench: socle serve exited ({proc.returncode}); "
-                                 f"see {log_path}")
-            try:
-                requests.get(f"{url}/health", timeout=5)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("bench: socle serve did not start in time") from None
-                time.sleep(0.1)
-        out["startup_s"] = round(time.perf_counter() - t0, 2)
-        client = HttpClient(url, proc.pid)
+    with server:
+        out: dict[str, Any] = {"transport": "socle serve (waitress, 8 threads) on 127.0.0.1, "
+                                            "requests keep-alive session, one client",
+                               "server_pid": server.pid}
+        url = server.url
+        out["startup_s"] = server.startup_s
+        client = HttpClient(url, server.pid)
         out.update(measure_pages(client, args.n, args.page_size, args.repeats))
         say(f"HTTP pages: {json.dumps(out['pages'])}")
         out["harvest"] = harvest(client, args.n, args.page_size, args.rss_every,
                                  lambda link: link.removeprefix(BASE))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
     return out
 
 

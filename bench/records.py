@@ -26,9 +26,7 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import machine as machine_of
+from bench.serve import SocleServer
 
 BASE = "http://socle.bench"
 REPO = Path(__file__).resolve().parents[1]
@@ -419,40 +418,19 @@ def profile_writes(client: Any, auth: dict[str, str], bodies: list[str],
 
 
 # -- real HTTP ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_http(records: list[str], warmup: list[str], tmp: str, changed: list[str],
              startup_timeout: float = 60.0) -> dict[str, Any]:
     import requests
 
     data = os.path.join(tmp, "http")
     token = setup_store(data)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = open(os.path.join(tmp, "serve.log"), "wb")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--data", data, "--port", str(port),
-         "--host", "127.0.0.1", "--base-url", url],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    server = SocleServer(data, os.path.join(tmp, "serve.log"), ready_path="/datasets?limit=1",
+                         startup_timeout=startup_timeout)
     out: dict[str, Any] = {"transport": "socle serve (waitress) on 127.0.0.1, requests "
                                         "keep-alive session, one client"}
-    try:
+    with server:
+        url = server.url
         session = requests.Session()
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"bench: socle serve exited ({proc.returncode}); see log")
-            try:
-                session.get(f"{url}/datasets?limit=1", timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("bench: socle serve did not start in time") from None
-                time.sleep(0.1)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}
         for body in warmup:
             r = session.post(f"{url}/datasets", data=body.encode(), headers=headers, timeout=60)
@@ -485,14 +463,6 @@ def run_http(records: list[str], warmup: list[str], tmp: str, changed: list[str]
                 check(r.status_code, 200, f"HTTP PUT ({label})", r.text)
                 ms_list.append(ms)
             out[label] = summary(ms_list)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
     return out
 
 

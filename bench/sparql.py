@@ -35,7 +35,6 @@ import contextlib
 import gc
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -45,8 +44,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench import gen_catalogue as gen
-from bench.feed import free_port, rss_mb, say, summary
+from bench.feed import rss_mb, say, summary
 from bench.machine import machine as machine_of
+from bench.serve import SocleServer
 
 REPO = gen.REPO
 BASE = gen.BASE
@@ -121,54 +121,20 @@ def rdflib_run(dataset: Any, query: str) -> int:
 
 
 # -- the server ----------------------------------------------------------------------------------
-class Server:
-    def __init__(self, data: Path, log_path: Path, env: dict[str, str],
-                 startup_timeout: float = 180.0) -> None:
-        import requests
+class Server(SocleServer):
+    """The benchmark's server, started at once, with its SPARQL query workers visible."""
 
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--data", str(data), "--port",
-             str(self.port), "--host", "127.0.0.1", "--base-url", BASE],
-            cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **env})
-        deadline = time.monotonic() + startup_timeout
-        t0 = time.perf_counter()
-        try:
-            while True:
-                if self.proc.poll() is not None:
-                    raise SystemExit(f"bench: socle serve exited ({self.proc.returncode}); "
-                                     f"see {log_path}")
-                try:
-                    requests.get(f"{self.url}/health", timeout=5)
-                    break
-                except requests.ConnectionError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("bench: socle serve did not start in time") from None
-                    time.sleep(0.1)
-        except BaseException:
-            self.stop()
-            raise
-        self.startup_s = round(time.perf_counter() - t0, 2)
+    def __init__(self, data: Path, log_path: Path, env: dict[str, str]) -> None:
+        super().__init__(data, log_path, base_url=BASE, env=env)
+        self.start()
 
     def session(self):
         import requests
 
         return requests.Session()
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
-        self.log.close()
-
     def workers(self) -> list[int]:
-        return [pid for pid in children(self.proc.pid) if b"service.sparql.worker" in cmdline(pid)]
+        return [pid for pid in children(self.pid) if b"service.sparql.worker" in cmdline(pid)]
 
 
 def children(pid: int) -> list[int]:
