@@ -7,6 +7,8 @@ or an RDF catalogue (any RDF media type) and answers with the per-item report;
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
 from service.app import services
@@ -21,8 +23,8 @@ bp = Blueprint("catalogue_import", __name__)
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 
 
-def _upload() -> tuple[str, bytes]:
-    """(kind, bytes): kind is "csv" or an RDF syntax name."""
+def _upload() -> tuple[Any, bytes]:
+    """(kind, bytes): kind is "csv" or the RDF syntax of the body."""
     mimetype = request.mimetype or ""
     if mimetype == "multipart/form-data":
         sent = request.files.get("file")
