@@ -158,3 +158,17 @@ def test_unknown_format_and_more_resources_than_formats():
               for lab in g.objects(f, None) if isinstance(lab, Literal)}
     assert labels == {"zarr"}
     assert all(g.value(d, DCAT.accessURL) == URIRef("https://e.fr/x") for d in dists)
+
+
+def test_a_place_that_is_not_one_territory_round_trips(svc, rennes):
+    """An ambiguous name stays a described place, and export gives the name back."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(",Communale,Rennes,",
+                                                       ",Communale,Saint-Grégoire,", 1)
+    import_csv(svc.records, rennes.id, text.encode("utf-8"))
+    g = _graphs(svc, rennes.id)["prenoms-des-nouveaux-nes-a-rennes-en-2017"]
+    place = next(g.objects(None, DCTERMS.spatial))
+    assert not str(place).startswith("http://id.insee.fr/")
+    first = catalogue_csv(svc.records, rennes.id)
+    assert ",Communale,Saint-Grégoire," in first
+    again = import_csv(svc.records, rennes.id, first.encode("utf-8"))
+    assert again["summary"]["unchanged"] == 3

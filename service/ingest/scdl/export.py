@@ -43,10 +43,8 @@ def _spatial(g: Graph, ds: Node) -> tuple[str, str]:
 
     granularity = _one(g, ds, SOCLE.spatialGranularity)
     for place in sorted(g.objects(ds, DCTERMS.spatial), key=str):
-        if isinstance(place, URIRef):
-            territory = registry().by_iri(str(place))
-            if territory is None:
-                continue
+        territory = registry().by_iri(str(place)) if isinstance(place, URIRef) else None
+        if territory is not None:
             granularity = granularity or KIND_GRANULARITY.get(territory.kind, "Autre")
             # The bare name when it names this territory alone at that granularity.
             kinds = GRANULARITY_KINDS.get(granularity)
