@@ -77,7 +77,4 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.ingest.harvest.views import bp as harvest_bp
 
     app.register_blueprint(harvest_bp)
-    from service.ingest.import_views import bp as import_bp
-
-    app.register_blueprint(import_bp)
     return app

@@ -214,8 +214,7 @@ def token_create(publisher_id, data, base_url) -> None:
 @_guard
 def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
             base_url) -> None:
-    """Import an RDF catalogue or an SCDL catalogue CSV (file or URL): one record per
-    dataset, reported one by one."""
+    """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
     import signal
 
     from service.catalog.publishers import get_publisher
@@ -226,14 +225,6 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = _services(data, base_url)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
-    from service.ingest.scdl import command as scdl
-
-    if scdl.is_csv(source):  # docs/scdl.md
-        try:
-            scdl.run(svc, publisher_id, source, allow_private, as_json, batch_size)
-        finally:
-            svc.store.close()
-        return
     lines: list[str] = []
     with (_stored_document(source, allow_private) as document,
           click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
