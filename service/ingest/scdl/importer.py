@@ -17,7 +17,7 @@ from service.catalog.records import RecordService
 from service.errors import SocleError
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
-from service.ingest.scdl.mapping import COLUMN_ORDER, row_to_graph
+from service.ingest.scdl.mapping import COLUMN_ORDER, MappingError, row_to_graph
 from service.ingest.scdl.tables import DEFAULT_VERSION, schema_path, versions
 from service.ingest.scdl.tableschema import CellError, check_row, load_schema
 from service.rdf.records import Extracted, single_record
@@ -115,11 +115,15 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
                            "message_en": f"identifier '{ident}' already used on line "
                                          f"{first_line[ident]}"})
         first_line.setdefault(ident, line)
+        if not errors:
+            try:
+                good.append((line, row, single_record(row_to_graph(row, publisher.iri))))
+            except MappingError as err:
+                errors.append({"line": line, "column": err.column,
+                               "message_fr": err.detail_fr, "message_en": err.detail_en})
         if errors:
             row_errors.extend(errors)
             items[line] = _failed(_source(line, row), line, errors)
-            continue
-        good.append((line, row, single_record(row_to_graph(row, publisher.iri))))
     results = records.upsert_many(publisher_id, (extracted for _l, _r, extracted in good))
     for (line, row, _extracted), result in zip(good, results, strict=True):
         if isinstance(result, SocleError):

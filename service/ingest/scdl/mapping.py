@@ -12,12 +12,14 @@ prefers it. So import → export → import is stable, and the DCAT-AP view stay
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from service.errors import SocleError
 from service.ingest.scdl.tables import table
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, SOCLE, XSD
 from service.territories import registry, resolve
@@ -38,6 +40,19 @@ MAILLE_KINDS = {"Communale": ("COM",), "Intercommunale": ("EPCI",),
                 "Infracommunale": ("ARM", "COMD", "COMA")}
 KIND_MAILLE = {kind: maille for maille, kinds in MAILLE_KINDS.items() for kind in kinds}
 NO_LICENCE = "Spécifique ou autre"
+# Characters an IRI cannot hold (RDF 1.1 IRIREF); the Table Schema's "uri" format lets them by.
+NOT_IN_IRI = re.compile(r'[<>"{}|\\^`\s]')
+
+
+class MappingError(SocleError):
+    """A checked cell that still cannot become RDF (reported on its line and column)."""
+
+    status = 422
+    title = "Unmappable cell"
+
+    def __init__(self, column: str, value: str, detail_fr: str, detail_en: str) -> None:
+        super().__init__(detail_fr, detail_en, column=column, value=value)
+        self.column = column
 
 
 def verbatim(column: str) -> URIRef:
@@ -84,6 +99,18 @@ def _coll_agent(g: Graph, ds: Node) -> Node | None:
 def _producer_agent(g: Graph, ds: Node) -> Node | None:
     creators = sorted(g.objects(ds, DCTERMS.creator))
     return creators[0] if creators else _coll_agent(g, ds)
+
+
+def _iri(row: dict[str, str], column: str) -> URIRef:
+    value = row[column]
+    bad = NOT_IN_IRI.search(value)
+    if bad:
+        raise MappingError(column, value,
+                           f"« {value} » n'est pas une adresse web utilisable (caractère "
+                           f"« {bad.group()} » interdit : encodez-le, par ex. %7B pour {{)",
+                           f"'{value}' is not a usable web address (character "
+                           f"'{bad.group()}' not allowed: percent-encode it, e.g. %7B for {{)")
+    return URIRef(value)
 
 
 def _date(value: str) -> Literal:
@@ -202,7 +229,7 @@ def _w_distributions(g: Graph, ds: Node, row: dict[str, str]) -> None:
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         if url:
-            g.add((dist, DCAT.accessURL, URIRef(url)))
+            g.add((dist, DCAT.accessURL, _iri(row, "URL")))
         if licence:
             g.add((dist, DCTERMS.license, URIRef(licence)))
         iri = table("formats").iri(text)
@@ -217,7 +244,7 @@ def _w_distributions(g: Graph, ds: Node, row: dict[str, str]) -> None:
 
 def _w_url(g: Graph, ds: Node, row: dict[str, str]) -> None:
     if row.get("URL"):
-        g.add((ds, DCAT.landingPage, URIRef(row["URL"])))
+        g.add((ds, DCAT.landingPage, _iri(row, "URL")))
 
 
 # -- readers: (graph, dataset) → cell ------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""The curator import page takes an SCDL catalogue CSV (plain HTTP through the Flask client)."""
+
+from __future__ import annotations
+
+import io
+
+from tests.ingest.scdl_csv import EXAMPLE, example_rows, write_csv
+from tests.web.conftest import _csrf
+
+
+def _upload(client, data: bytes, name: str = "catalogue.csv"):
+    token = _csrf(client.get("/curator/import/").get_data(as_text=True))
+    return client.post("/curator/import/upload", content_type="multipart/form-data",
+                       data={"csrf_token": token, "file": (io.BytesIO(data), name)})
+
+
+def test_upload_example_csv_creates_the_records(logged_in, svc):
+    r = _upload(logged_in, EXAMPLE.read_bytes())
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200, html[:400]
+    assert "Créés 3" in html and 'href="/datasets/budget-primitif-2024"' in html
+    assert svc.records.meta("budget-primitif-2024").publisher == "montfort"
+
+
+def test_upload_csv_with_a_bad_row_lists_it_in_french(logged_in, svc):
+    header, rows = example_rows()
+    rows[0]["LICENCE"] = "GPL"
+    r = _upload(logged_in, write_csv(header, rows, sep=";", encoding="cp1252"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "Ligne 2, colonne LICENCE" in html and "Créés 2" in html
+
+
+def test_upload_of_a_csv_that_is_not_scdl_is_refused(logged_in, snapshot):
+    before = snapshot()
+    r = _upload(logged_in, b"nom,prenom\nDupont,Jean\n")
+    assert r.status_code == 422
+    assert "colonnes SCDL manquantes" in r.get_data(as_text=True)
+    assert snapshot() == before
