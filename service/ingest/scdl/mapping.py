@@ -6,8 +6,10 @@ and the CSV export use the same table, so what is written is what is read back.
 Lossless: after a row is mapped, each cell is read back from the graph; a cell the DCAT-AP form
 does not give back exactly (a theme with no EU equivalent, a place name that is not the
 registry's, a granularity the territory does not imply, a resource count that is not the number
-of formats...) is also kept verbatim as ``socle:scdl_<COLUMN>`` on the dataset, and the reader
-prefers it. So import → export → import is stable, and the DCAT-AP view stays the plain one.
+of formats...) is also kept verbatim as ``socle:scdl_<COLUMN>`` on the dataset, with what the
+DCAT-AP properties gave at the time (``socle:scdlDcat_<COLUMN>``); the reader prefers the
+verbatim cell while the properties still say the same. So import → export → import is stable,
+an edited record exports what it now says, and the DCAT-AP view stays the plain one.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ class MappingError(SocleError):
 def verbatim(column: str) -> URIRef:
     """The property keeping a cell as typed when DCAT-AP cannot give it back."""
     return SOCLE[f"scdl_{column}"]
+
+
+def reading(column: str) -> URIRef:
+    """The property keeping what the DCAT-AP properties gave for that cell at import: the
+    verbatim cell is used only while they still give the same (a record edited since, in the
+    form or by PUT, exports what it now says)."""
+    return SOCLE[f"scdlDcat_{column}"]
 
 
 # -- helpers shared by writers and readers ------------------------------------------------------
@@ -371,8 +380,11 @@ BY_NAME = {c.name: c for c in COLUMNS}
 
 def read_cell(g: Graph, ds: Node, column: str) -> str:
     """One cell of a dataset: the verbatim copy when there is one, else the DCAT-AP reading."""
+    now = BY_NAME[column].read(g, ds)
     kept = g.value(ds, verbatim(column))
-    return str(kept) if kept is not None else BY_NAME[column].read(g, ds)
+    if kept is not None and str(g.value(ds, reading(column), default=Literal(""))) == now:
+        return str(kept)
+    return now
 
 
 def row_to_graph(row: dict[str, str], publisher_iri: str) -> Graph:
@@ -393,8 +405,10 @@ def row_to_graph(row: dict[str, str], publisher_iri: str) -> Graph:
             column.write(g, ds, cells)
     for name in COLUMN_ORDER:
         given = cells.get(name, "")
-        if given and BY_NAME[name].read(g, ds) != given:
+        now = BY_NAME[name].read(g, ds)
+        if given and now != given:
             g.add((ds, verbatim(name), Literal(given)))
+            g.add((ds, reading(name), Literal(now)))
     return g
 
 
