@@ -52,3 +52,14 @@ def test_csv_errors_are_bilingual_without_traceback(data: Path, tmp_path: Path):
     assert done.returncode != 0 and "colonnes SCDL manquantes" in done.stderr
     assert "missing SCDL columns" in done.stderr
     assert record_ids(data) == set()
+
+
+def test_csv_by_url_needs_allow_private_for_127_0_0_1(data: Path, site):  # noqa: F811
+    url = site.add("/exports/catalogue.csv", EXAMPLE.read_bytes(),
+                   "text/csv; charset=utf-8")
+    refused = socle("import", url, "--publisher", "montfort", data=data)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert record_ids(data) == set()
+    done = socle("import", url, "--publisher", "montfort", "--allow-private", data=data,
+                 check=True)
+    assert done.stdout.splitlines()[-1].startswith("créés/created=3 ")
