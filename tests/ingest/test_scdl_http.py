@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from service.catalog.bookkeeping import list_records
+from service.rdf.namespaces import DCTERMS
 from tests.ingest.scdl_csv import EXAMPLE, example_rows, write_csv
 
 URL = "/publishers/montfort/import"
@@ -117,3 +118,21 @@ def test_records_from_rdf_are_exported_and_reimport_stably(client, auth, svc, va
 
 def test_export_of_an_unknown_publisher_is_404(client):
     _is_problem(client.get("/publishers/nulle-part/catalogue.csv"), 404)
+
+
+def test_formula_cells_are_exported_as_text_and_round_trip(client, auth, svc):
+    header, rows = example_rows()
+    rows[0]["DESCRIPTION"] = '=HYPERLINK("http://evil.example","x")'
+    rows[0]["TITRE"] = "@Prénoms 2017"
+    assert _post(client, write_csv(header, rows), auth).status_code == 200
+    meta = svc.records.meta("prenoms-des-nouveaux-nes-a-rennes-en-2017")
+    stored = svc.records.graph(meta).value(URIRef(meta.iri), DCTERMS.description)
+    assert str(stored).startswith("=HYPERLINK")
+    first = client.get("/publishers/montfort/catalogue.csv").get_data()
+    exported = next(r for r in __import__("csv").DictReader(io.StringIO(first.decode()))
+                    if r["ID"] == meta.id)
+    assert exported["DESCRIPTION"].startswith("'=HYPERLINK")
+    assert exported["TITRE"] == "'@Prénoms 2017"
+    again = _post(client, first, auth)
+    assert again.get_json()["summary"]["unchanged"] == 3
+    assert client.get("/publishers/montfort/catalogue.csv").get_data() == first

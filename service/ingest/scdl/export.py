@@ -8,7 +8,8 @@ validates against. Why no BOM: the schema's files are plain UTF-8; our importer 
 
 Every record is exported, not only those that came from a CSV: the cells come from the DCAT-AP
 properties (mapping.record_to_row), so a cell stays empty where the record has nothing to say.
-Rows are sorted by ID so that the same records always give the same bytes.
+Rows are sorted by ID so that the same records always give the same bytes. Cells that a
+spreadsheet would run as a formula are written behind a `'` (see ``guard``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,18 @@ from service.catalog.records import RecordService
 from service.ingest.scdl.mapping import COLUMN_ORDER, record_to_row
 
 PAGE = 1000
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the export
+# writes it behind a `'`, which spreadsheets show as text, and the import takes that `'` off
+# again (``unguard``), so the round trip is unchanged.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def unguard(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def export_rows(records: RecordService, publisher_id: str) -> list[dict[str, str]]:
@@ -46,5 +59,6 @@ def export_csv(records: RecordService, publisher_id: str) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMN_ORDER), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(export_rows(records, publisher_id))
+    writer.writerows({k: guard(v) for k, v in row.items()}
+                     for row in export_rows(records, publisher_id))
     return out.getvalue().encode("utf-8")

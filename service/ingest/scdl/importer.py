@@ -17,6 +17,7 @@ from service.catalog.records import RecordService
 from service.errors import SocleError
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
+from service.ingest.scdl.export import unguard
 from service.ingest.scdl.mapping import COLUMN_ORDER, MappingError, row_to_graph
 from service.ingest.scdl.tables import DEFAULT_VERSION, schema_path, versions
 from service.ingest.scdl.tableschema import CellError, check_row, load_schema
@@ -105,7 +106,8 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
     items: dict[int, ItemReport] = {}
     good: list[tuple[int, dict[str, str], Extracted]] = []
     first_line: dict[str, int] = {}
-    for line, row in rows:
+    for line, raw in rows:
+        row = {k: unguard(v) for k, v in raw.items()}
         errors = [_cell(e) for e in check_row(schema, row, line)]
         ident = (row.get("ID") or "").strip()
         if ident and ident in first_line:
