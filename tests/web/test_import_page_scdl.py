@@ -37,3 +37,12 @@ def test_upload_of_a_csv_that_is_not_scdl_is_refused(logged_in, snapshot):
     assert r.status_code == 422
     assert "colonnes SCDL manquantes" in r.get_data(as_text=True)
     assert snapshot() == before
+
+
+def test_the_page_links_to_the_csv_export_that_reimports_unchanged(logged_in):
+    _upload(logged_in, EXAMPLE.read_bytes())
+    html = logged_in.get("/curator/import/").get_data(as_text=True)
+    assert 'href="/publishers/montfort/catalogue.csv"' in html
+    exported = logged_in.get("/publishers/montfort/catalogue.csv").get_data()
+    html = _upload(logged_in, exported, "montfort-catalogue.csv").get_data(as_text=True)
+    assert "inchangés 3" in html
