@@ -227,7 +227,8 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     from service.ingest.scdl import cli as scdl_cli
 
     if scdl_cli.is_csv(source):  # SCDL catalogue CSV (docs/scdl.md)
-        code = scdl_cli.run_import(svc, publisher_id, source, allow_private, as_json)
+        code = scdl_cli.run_import(svc, publisher_id, source, allow_private, as_json,
+                                   batch_size, workers)
         svc.store.close()
         sys.exit(code)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)

@@ -36,7 +36,8 @@ def test_csv_import_reports_rows_in_french_then_english(data: Path, tmp_path: Pa
 
 
 def test_good_csv_exits_zero_and_reimport_is_unchanged(data: Path):  # noqa: F811
-    done = socle("import", str(EXAMPLE), "--publisher", "montfort", data=data, check=True)
+    done = socle("import", str(EXAMPLE), "--publisher", "montfort", "--workers", "2",
+                 "--batch-size", "2", data=data, check=True)
     assert done.stdout.splitlines()[-1].startswith("créés/created=3 ")
     again = socle("import", str(EXAMPLE), "--publisher", "montfort", data=data, check=True)
     assert "inchangés/unchanged=3" in again.stdout

@@ -58,10 +58,11 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 
 
 def run_import(services: Any, publisher_id: str, source: str, allow_private: bool,
-               as_json: bool) -> int:
+               as_json: bool, batch_size: int = 256, workers: int = 1) -> int:
     """Import, print the report (rows on stderr, JSON and summary on stdout); the exit code:
     1 when any row failed."""
-    report = import_csv(services.records, publisher_id, read_source(source, allow_private))
+    report = import_csv(services.records, publisher_id, read_source(source, allow_private),
+                        batch_size=batch_size, workers=workers)
     for line in report_lines(report):
         click.echo(line, err=True)
     if as_json:

@@ -89,11 +89,13 @@ def _validation_errors(line: int, problem: dict[str, Any]) -> list[dict[str, Any
 
 
 def import_csv(records: RecordService, publisher_id: str, data: bytes,
-               version: str = DEFAULT_VERSION) -> dict[str, Any]:
+               version: str = DEFAULT_VERSION, batch_size: int = 256,
+               workers: int = 1) -> dict[str, Any]:
     """Import one SCDL catalogue file for a publisher (docs/scdl.md); the report as a dict.
 
     Raises SocleError (NotFound for an unknown publisher, UnreadableCsv for a file that is not
-    an SCDL catalogue) before anything is written.
+    an SCDL catalogue) before anything is written. ``batch_size`` and ``workers`` tune the
+    bulk write as for the RDF import (records per transaction, validating processes).
     """
     if version not in versions():
         raise SocleError(f"Version de schéma inconnue « {version} » ({', '.join(versions())}).",
@@ -126,7 +128,8 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
         if errors:
             row_errors.extend(errors)
             items[line] = _failed(_source(line, row), line, errors)
-    results = records.upsert_many(publisher_id, (extracted for _l, _r, extracted in good))
+    results = records.upsert_many(publisher_id, (extracted for _l, _r, extracted in good),
+                                  batch_size, workers)
     for (line, row, _extracted), result in zip(good, results, strict=True):
         if isinstance(result, SocleError):
             problem = result.to_problem()
