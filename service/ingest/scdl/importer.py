@@ -18,10 +18,10 @@ from service.errors import SocleError
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
 from service.ingest.scdl.export import unguard
-from service.ingest.scdl.mapping import COLUMN_ORDER, MappingError, row_to_graph
+from service.ingest.scdl.mapping import COLUMN_ORDER, MappingError, row_to_record
 from service.ingest.scdl.tables import DEFAULT_VERSION, schema_path, versions
 from service.ingest.scdl.tableschema import CellError, check_row, load_schema
-from service.rdf.records import Extracted, single_record
+from service.rdf.records import Extracted
 
 
 class UnreadableCsv(SocleError):
@@ -121,7 +121,7 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
         first_line.setdefault(ident, line)
         if not errors:
             try:
-                good.append((line, row, single_record(row_to_graph(row, publisher.iri))))
+                good.append((line, row, row_to_record(row, publisher.iri)))
             except MappingError as err:
                 errors.append({"line": line, "column": err.column,
                                "message_fr": err.detail_fr, "message_en": err.detail_en})
