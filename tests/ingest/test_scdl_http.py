@@ -136,3 +136,15 @@ def test_formula_cells_are_exported_as_text_and_round_trip(client, auth, svc):
     again = _post(client, first, auth)
     assert again.get_json()["summary"]["unchanged"] == 3
     assert client.get("/publishers/montfort/catalogue.csv").get_data() == first
+
+
+def test_unsafe_rdf_is_refused_like_on_post_datasets(client, auth, snapshot):
+    before = snapshot()
+    remote = b'{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "x"}'
+    _is_problem(_post(client, remote, auth, "application/ld+json"), 400)
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+           b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">&e;</rdf:RDF>')
+    r = client.post(URL, headers=auth, content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(xxe), "catalogue.rdf")})
+    _is_problem(r, 400)
+    assert snapshot() == before
