@@ -145,3 +145,24 @@ def test_unknown_publisher_and_unreadable_files_write_nothing(hsvc):
             import_csv(hsvc.records, "montfort", data)
         assert words in err.value.detail_fr and err.value.status == 422
     assert _dump(hsvc) == before
+
+
+def test_an_id_that_is_no_record_id_still_updates_its_record(hsvc):
+    header, rows = example_rows()
+    rows[0]["ID"] = "Prénoms 2017 (état civil)"
+    first = import_csv(hsvc.records, "montfort", write_csv(header, rows[:1]))
+    record_id = first["items"][0]["record_id"]
+    assert first["summary"]["created"] == 1 and record_id != rows[0]["ID"]
+    rows[0]["TITRE"] = "Prénoms des nouveaux-nés (2017)"
+    again = import_csv(hsvc.records, "montfort", write_csv(header, rows[:1]))
+    assert again["items"][0]["outcome"] == "updated"
+    assert again["items"][0]["record_id"] == record_id
+
+
+def test_two_publishers_may_use_the_same_id(hsvc):
+    add_publisher(hsvc.store, BASE, "iffendic", "Commune d'Iffendic", "213501338")
+    a = import_csv(hsvc.records, "montfort", EXAMPLE.read_bytes())
+    b = import_csv(hsvc.records, "iffendic", EXAMPLE.read_bytes())
+    assert a["summary"]["created"] == b["summary"]["created"] == 3
+    ids = {i["record_id"] for i in a["items"]} | {i["record_id"] for i in b["items"]}
+    assert len(ids) == 6
