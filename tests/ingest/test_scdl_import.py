@@ -166,3 +166,19 @@ def test_two_publishers_may_use_the_same_id(hsvc):
     assert a["summary"]["created"] == b["summary"]["created"] == 3
     ids = {i["record_id"] for i in a["items"]} | {i["record_id"] for i in b["items"]}
     assert len(ids) == 6
+
+
+def test_notice_when_coll_siret_is_not_the_publishers(hsvc):
+    report = import_csv(hsvc.records, "montfort", EXAMPLE.read_bytes())
+    assert report["notices"] == [{
+        "lines": [2, 3, 4], "column": "COLL_SIRET",
+        "message_fr": "COLL_SIRET 24350013900189 (SIREN 243500139) n'est pas celui de "
+                      "l'éditeur (SIREN 213501882) : ces lignes sont importées pour votre "
+                      "éditeur ; vérifiez qu'il s'agit bien de votre catalogue.",
+        "message_en": "COLL_SIRET 24350013900189 (SIREN 243500139) is not the publisher's "
+                      "(SIREN 213501882): these rows are imported for your publisher; check "
+                      "that this is your catalogue."}]
+    header, rows = example_rows()
+    for row in rows:
+        row["COLL_SIRET"] = "21350188200012"
+    assert import_csv(hsvc.records, "montfort", write_csv(header, rows))["notices"] == []

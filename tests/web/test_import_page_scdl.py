@@ -46,3 +46,9 @@ def test_the_page_links_to_the_csv_export_that_reimports_unchanged(logged_in):
     exported = logged_in.get("/publishers/montfort/catalogue.csv").get_data()
     html = _upload(logged_in, exported, "montfort-catalogue.csv").get_data(as_text=True)
     assert "inchangés 3" in html
+
+
+def test_a_catalogue_of_another_collectivite_is_flagged(logged_in):
+    # The example file is Rennes Métropole's (SIREN 243500139); the curator is Montfort's.
+    html = _upload(logged_in, EXAMPLE.read_bytes()).get_data(as_text=True)
+    assert "COLL_SIRET 24350013900189 (SIREN 243500139) n&#39;est pas celui de" in html

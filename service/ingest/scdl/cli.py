@@ -41,6 +41,9 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     for err in report.get("row_errors", []):
         by_line.setdefault(err["line"], []).append(err)
     lines: list[str] = []
+    for notice in report.get("notices", []):
+        lines.append(f"Attention : {notice['message_fr']}")
+        lines.append(f"Warning: {notice['message_en']}")
     for item in report["items"]:
         head = f"{item['source']} : {OUTCOMES[item['outcome']]} / {item['outcome']}"
         if item.get("record_id"):

@@ -88,6 +88,28 @@ def _validation_errors(line: int, problem: dict[str, Any]) -> list[dict[str, Any
             for r in results]
 
 
+def notices(publisher_siren: str | None, rows: list[tuple[int, dict[str, str]]]
+            ) -> list[dict[str, Any]]:
+    """Non-blocking remarks on the file as a whole: a COLL_SIRET whose SIREN (its first nine
+    digits) is not the importing publisher's — often someone else's catalogue imported by
+    mistake. The rows are still imported for the token's publisher (docs/scdl.md)."""
+    if not publisher_siren:
+        return []
+    foreign: dict[str, list[int]] = {}
+    for line, row in rows:
+        siret = (row.get("COLL_SIRET") or "").strip()
+        if len(siret) == 14 and siret.isdigit() and siret[:9] != publisher_siren:
+            foreign.setdefault(siret, []).append(line)
+    return [{"lines": lines, "column": "COLL_SIRET",
+             "message_fr": f"COLL_SIRET {siret} (SIREN {siret[:9]}) n'est pas celui de "
+                           f"l'éditeur (SIREN {publisher_siren}) : ces lignes sont importées "
+                           "pour votre éditeur ; vérifiez qu'il s'agit bien de votre catalogue.",
+             "message_en": f"COLL_SIRET {siret} (SIREN {siret[:9]}) is not the publisher's "
+                           f"(SIREN {publisher_siren}): these rows are imported for your "
+                           "publisher; check that this is your catalogue."}
+            for siret, lines in sorted(foreign.items())]
+
+
 def import_csv(records: RecordService, publisher_id: str, data: bytes,
                version: str = DEFAULT_VERSION, batch_size: int = 256,
                workers: int = 1) -> dict[str, Any]:
@@ -141,5 +163,6 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
                               int(result.report.get("warnings", 0)))
         items[line] = item
     report = ImportReport([items[line] for line in sorted(items)])
-    return {**report.to_dict(), "row_errors": row_errors, "schema": f"scdl/catalogue {version}",
-            "rows": len(rows)}
+    return {**report.to_dict(), "row_errors": row_errors,
+            "notices": notices(publisher.siren, rows),
+            "schema": f"scdl/catalogue {version}", "rows": len(rows)}
