@@ -18,9 +18,10 @@ from service.errors import SocleError
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
 from service.ingest.scdl.export import unguard
-from service.ingest.scdl.mapping import COLUMN_ORDER, MappingError, row_to_record
+from service.ingest.scdl.mapping import COLUMN_ORDER, row_to_record
 from service.ingest.scdl.tables import DEFAULT_VERSION, schema_path, versions
 from service.ingest.scdl.tableschema import CellError, check_row, load_schema
+from service.ingest.scdl.writers import MappingError
 from service.rdf.records import Extracted
 
 

@@ -14,18 +14,30 @@ an edited record exports what it now says, and the DCAT-AP view stays the plain 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from service.errors import SocleError
 from service.ingest.scdl.tables import table
+from service.ingest.scdl.writers import (
+    MAILLE_KINDS,
+    PUBLISHER_ROLE,
+    write_coll,
+    write_distributions,
+    write_frequency,
+    write_keywords,
+    write_literal,
+    write_producer,
+    write_spatial,
+    write_temporal,
+    write_theme,
+    write_url,
+)
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, SOCLE, XSD
 from service.rdf.records import Extracted
-from service.territories import registry, resolve
+from service.territories import registry
 
 # The 20 columns of SCDL catalogue 0.1.1-0.1.3, in the schema's order (the export's header).
 COLUMN_ORDER = (
@@ -34,28 +46,8 @@ COLUMN_ORDER = (
     "DATE_PUBL", "FREQ_MAJ", "DATE_MAJ", "MOTS_CLES", "LICENCE", "NOMBRE_RESSOURCES",
     "FORMAT_RESSOURCES", "URL",
 )
-# The role of the catalogue's collectivité (COLL_*) in its prov:qualifiedAttribution.
-PUBLISHER_ROLE = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/"
-                        "publisher")
-# COUV_SPAT_MAILLE ↔ territory kinds of the registry (service.territories).
-MAILLE_KINDS = {"Communale": ("COM",), "Intercommunale": ("EPCI",),
-                "Départementale": ("DEP",), "Régionale": ("REG",),
-                "Infracommunale": ("ARM", "COMD", "COMA")}
 KIND_MAILLE = {kind: maille for maille, kinds in MAILLE_KINDS.items() for kind in kinds}
 NO_LICENCE = "Spécifique ou autre"
-# Characters an IRI cannot hold (RDF 1.1 IRIREF); the Table Schema's "uri" format lets them by.
-NOT_IN_IRI = re.compile(r'[<>"{}|\\^`\s]')
-
-
-class MappingError(SocleError):
-    """A checked cell that still cannot become RDF (reported on its line and column)."""
-
-    status = 422
-    title = "Unmappable cell"
-
-    def __init__(self, column: str, value: str, detail_fr: str, detail_en: str) -> None:
-        super().__init__(detail_fr, detail_en, column=column, value=value)
-        self.column = column
 
 
 def verbatim(column: str) -> URIRef:
@@ -78,27 +70,6 @@ def _one(g: Graph, s: Node, p: URIRef, lang: str | None = None) -> str:
     return str(values[0]) if values else ""
 
 
-def _agent(g: Graph, ds: Node, row: dict[str, str], prefix: str, role: bool) -> None:
-    name, siret = row.get(f"{prefix}_NOM", ""), row.get(f"{prefix}_SIRET", "")
-    if not (name or siret):
-        return
-    agent = BNode()
-    g.add((agent, RDF.type, FOAF.Agent))
-    g.add((agent, RDF.type, FOAF.Organization))
-    if name:
-        g.add((agent, FOAF.name, Literal(name)))
-    if siret:
-        g.add((agent, DCTERMS.identifier, Literal(siret)))
-    if role:  # the collectivité publishing the catalogue: a qualified attribution
-        attribution = BNode()
-        g.add((ds, PROV.qualifiedAttribution, attribution))
-        g.add((attribution, RDF.type, PROV.Attribution))
-        g.add((attribution, DCAT.hadRole, PUBLISHER_ROLE))
-        g.add((attribution, PROV.agent, agent))
-    else:
-        g.add((ds, DCTERMS.creator, agent))
-
-
 def _coll_agent(g: Graph, ds: Node) -> Node | None:
     for attribution in sorted(g.objects(ds, PROV.qualifiedAttribution)):
         if (attribution, DCAT.hadRole, PUBLISHER_ROLE) in g:
@@ -109,22 +80,6 @@ def _coll_agent(g: Graph, ds: Node) -> Node | None:
 def _producer_agent(g: Graph, ds: Node) -> Node | None:
     creators = sorted(g.objects(ds, DCTERMS.creator))
     return creators[0] if creators else _coll_agent(g, ds)
-
-
-def _iri(row: dict[str, str], column: str) -> URIRef:
-    value = row[column]
-    bad = NOT_IN_IRI.search(value)
-    if bad:
-        raise MappingError(column, value,
-                           f"« {value} » n'est pas une adresse web utilisable (caractère "
-                           f"« {bad.group()} » interdit : encodez-le, par ex. %7B pour {{)",
-                           f"'{value}' is not a usable web address (character "
-                           f"'{bad.group()}' not allowed: percent-encode it, e.g. %7B for {{)")
-    return URIRef(value)
-
-
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.date)
 
 
 def _day(g: Graph, s: Node | None, p: URIRef) -> str:
@@ -151,110 +106,6 @@ def _distributions(g: Graph, ds: Node) -> list[Node]:
 def _format_text(g: Graph, fmt: Node) -> str:
     return table("formats").text(str(fmt)) or _one(g, fmt, RDFS.label) or \
         str(fmt).rsplit("/", 1)[-1].lower()
-
-
-def _split(value: str) -> list[str]:
-    """A `;`-separated cell (MOTS_CLES, FORMAT_RESSOURCES), empty items dropped, order kept."""
-    out: list[str] = []
-    for item in (v.strip() for v in value.split(";")):
-        if item and item not in out:
-            out.append(item)
-    return out
-
-
-# -- writers: (graph, dataset, row) → None -----------------------------------------------------
-def _w_coll(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    _agent(g, ds, row, "COLL", role=True)
-
-
-def _w_producer(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    _agent(g, ds, row, "PRODUCTEUR", role=False)
-
-
-def _w_literal(prop: URIRef, lang: str | None = None, datatype: URIRef | None = None):
-    def write(g: Graph, ds: Node, row: dict[str, str], column: str) -> None:
-        if row.get(column):
-            g.add((ds, prop, Literal(row[column], lang=lang, datatype=datatype)))
-    return write
-
-
-def _w_theme(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    theme = row.get("THEME", "")
-    if not theme:
-        return
-    g.add((ds, DCAT.keyword, Literal(theme)))
-    iri = table("themes").iri(theme)
-    if iri:
-        g.add((ds, DCAT.theme, URIRef(iri)))
-
-
-def _w_spatial(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    name, maille = row.get("COUV_SPAT_NOM", ""), row.get("COUV_SPAT_MAILLE", "")
-    if not name:
-        return
-    found = resolve(name)
-    kinds = MAILLE_KINDS.get(maille)
-    hits = [t for t in found.candidates if kinds is None or t.kind in kinds]
-    if found.territory is not None and (kinds is None or found.territory.kind in kinds):
-        hits = [found.territory]
-    if len(hits) == 1:
-        g.add((ds, DCTERMS.spatial, URIRef(hits[0].iri)))
-        return
-    place = BNode()  # not in the registry (or ambiguous): a named location of the record
-    g.add((ds, DCTERMS.spatial, place))
-    g.add((place, RDF.type, DCTERMS.Location))
-    g.add((place, SKOS.prefLabel, Literal(name, lang="fr")))
-
-
-def _w_temporal(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    start, end = row.get("COUV_TEMP_DEBUT", ""), row.get("COUV_TEMP_FIN", "")
-    if not (start or end):
-        return
-    period = BNode()
-    g.add((ds, DCTERMS.temporal, period))
-    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    if start:
-        g.add((period, DCAT.startDate, _date(start)))
-    if end:
-        g.add((period, DCAT.endDate, _date(end)))
-
-
-def _w_frequency(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    iri = table("frequencies").iri(row.get("FREQ_MAJ", ""))
-    if iri:
-        g.add((ds, DCTERMS.accrualPeriodicity, URIRef(iri)))
-
-
-def _w_keywords(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    for keyword in _split(row.get("MOTS_CLES", "")):
-        g.add((ds, DCAT.keyword, Literal(keyword)))
-
-
-def _w_distributions(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    """One distribution per format: access URL = URL, licence on each (DCAT-AP puts it there)."""
-    licence = table("licences").iri(row.get("LICENCE", ""))
-    url = row.get("URL", "")
-    for text in _split(row.get("FORMAT_RESSOURCES", "")):
-        dist = BNode()
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        if url:
-            g.add((dist, DCAT.accessURL, _iri(row, "URL")))
-        if licence:
-            g.add((dist, DCTERMS.license, URIRef(licence)))
-        iri = table("formats").iri(text)
-        if iri:
-            g.add((dist, DCTERMS["format"], URIRef(iri)))
-        else:
-            fmt = BNode()
-            g.add((dist, DCTERMS["format"], fmt))
-            g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
-            g.add((fmt, RDFS.label, Literal(text)))
-
-
-def _w_url(g: Graph, ds: Node, row: dict[str, str]) -> None:
-    if row.get("URL"):
-        g.add((ds, DCAT.landingPage, _iri(row, "URL")))
 
 
 # -- readers: (graph, dataset) → cell ------------------------------------------------------------
@@ -345,7 +196,7 @@ class Column:
 
 def _literal_column(name: str, prop: URIRef, lang: str | None = None,
                     datatype: URIRef | None = None) -> Column:
-    writer = _w_literal(prop, lang, datatype)
+    writer = write_literal(prop, lang, datatype)
     if datatype == XSD.date:
         reader: Callable[[Graph, Node], str] = lambda g, ds: _day(g, ds, prop)  # noqa: E731
     else:
@@ -354,27 +205,27 @@ def _literal_column(name: str, prop: URIRef, lang: str | None = None,
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("COLL_NOM", _w_coll, _r_name(_coll_agent)),
+    Column("COLL_NOM", write_coll, _r_name(_coll_agent)),
     Column("COLL_SIRET", None, _r_siret(_coll_agent)),
     _literal_column("ID", DCTERMS.identifier),
     _literal_column("TITRE", DCTERMS.title, lang="fr"),
     _literal_column("DESCRIPTION", DCTERMS.description, lang="fr"),
-    Column("THEME", _w_theme, _r_theme),
-    Column("PRODUCTEUR_NOM", _w_producer, _r_name(_producer_agent)),
+    Column("THEME", write_theme, _r_theme),
+    Column("PRODUCTEUR_NOM", write_producer, _r_name(_producer_agent)),
     Column("PRODUCTEUR_SIRET", None, _r_siret(_producer_agent)),
     Column("COUV_SPAT_MAILLE", None, _r_maille),
-    Column("COUV_SPAT_NOM", _w_spatial, _r_spatial_name),
-    Column("COUV_TEMP_DEBUT", _w_temporal,
+    Column("COUV_SPAT_NOM", write_spatial, _r_spatial_name),
+    Column("COUV_TEMP_DEBUT", write_temporal,
            lambda g, ds: _day(g, _period(g, ds), DCAT.startDate)),
     Column("COUV_TEMP_FIN", None, lambda g, ds: _day(g, _period(g, ds), DCAT.endDate)),
     _literal_column("DATE_PUBL", DCTERMS.issued, datatype=XSD.date),
-    Column("FREQ_MAJ", _w_frequency, _r_frequency),
+    Column("FREQ_MAJ", write_frequency, _r_frequency),
     _literal_column("DATE_MAJ", DCTERMS.modified, datatype=XSD.date),
-    Column("MOTS_CLES", _w_keywords, _r_keywords),
+    Column("MOTS_CLES", write_keywords, _r_keywords),
     Column("LICENCE", None, _r_licence),
     Column("NOMBRE_RESSOURCES", None, _r_count),
-    Column("FORMAT_RESSOURCES", _w_distributions, _r_formats),
-    Column("URL", _w_url, _r_url),
+    Column("FORMAT_RESSOURCES", write_distributions, _r_formats),
+    Column("URL", write_url, _r_url),
 )
 BY_NAME = {c.name: c for c in COLUMNS}
 
