@@ -77,4 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.ingest.harvest.views import bp as harvest_bp
 
     app.register_blueprint(harvest_bp)
+    from service.ingest.publisher_http import bp as publisher_import_bp
+
+    app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
     return app

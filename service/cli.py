@@ -214,7 +214,7 @@ def token_create(publisher_id, data, base_url) -> None:
 @_guard
 def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
             base_url) -> None:
-    """Import an RDF catalogue (file or URL): one record per dataset, reported one by one."""
+    """Import an RDF catalogue or an SCDL catalogue .csv (file or URL), reported one by one."""
     import signal
 
     from service.catalog.publishers import get_publisher
@@ -224,6 +224,13 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = _services(data, base_url)
+    from service.ingest.scdl import cli as scdl_cli
+
+    if scdl_cli.is_csv(source):  # SCDL catalogue CSV (docs/scdl.md)
+        code = scdl_cli.run_import(svc, publisher_id, source, allow_private, as_json,
+                                   batch_size, workers)
+        svc.store.close()
+        sys.exit(code)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
     with (_stored_document(source, allow_private) as document,

@@ -28,3 +28,11 @@ def test_each_error_kind_names_line_and_column():
     assert "obligatoire" in errs["TITRE"].detail_fr
     assert "motif" in errs["COLL_SIRET"].detail_fr
     assert "date" in errs["COUV_TEMP_DEBUT"].detail_en
+
+
+def test_siret_check_digit_is_checked_as_the_schema_asks():
+    row = dict(_rows()[0])
+    row.update(COLL_SIRET="24350013900188", PRODUCTEUR_SIRET="35600000012341")  # La Poste
+    errs = check_row(SCHEMA, row, 5)
+    assert [(e.line, e.column) for e in errs] == [(5, "COLL_SIRET")]
+    assert "SIRET valide" in errs[0].detail_fr and "check digit" in errs[0].detail_en

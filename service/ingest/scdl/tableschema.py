@@ -84,9 +84,42 @@ def check_cell(field: dict[str, Any], value: str, line: int) -> list[CellError]:
     return errors
 
 
+def _siret_ok(v: str) -> bool:
+    """Luhn check digit of a SIRET; La Poste's establishments (SIREN 356000000) may instead
+    have a digit sum that is a multiple of 5 (INSEE exception)."""
+    total = 0
+    for i, c in enumerate(reversed(v)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    if total % 10 == 0:
+        return True
+    return v.startswith("356000000") and sum(int(c) for c in v) % 5 == 0
+
+
+def _check_siret(value: str, column: str, line: int) -> list[CellError]:
+    v = value.strip()
+    if not re.fullmatch(r"\d{14}", v) or _siret_ok(v):  # other shapes: the pattern reports
+        return []
+    return [CellError(line, column, f"« {v} » n'est pas un SIRET valide (clé de contrôle "
+                                    "fausse : vérifiez les chiffres)",
+                      f"'{v}' is not a valid SIRET (wrong check digit: check the digits)")]
+
+
+# The schema's "custom_checks" (Validata names) → check(value, column, line).
+CUSTOM_CHECKS: dict[str, Callable[[str, str, int], list[CellError]]] = {
+    "french-siret-value": _check_siret,
+}
+
+
 def check_row(schema: dict[str, Any], row: dict[str, str], line: int) -> list[CellError]:
-    """Check every schema field of a row (missing columns count as empty)."""
+    """Check every schema field of a row (missing columns count as empty), then the schema's
+    custom checks we know (unknown ones are skipped)."""
     errors: list[CellError] = []
     for field in schema["fields"]:
         errors.extend(check_cell(field, row.get(field["name"]) or "", line))
+    for custom in schema.get("custom_checks", []):
+        check = CUSTOM_CHECKS.get(custom.get("name", ""))
+        column = custom.get("params", {}).get("column")
+        if check and column:
+            errors.extend(check(row.get(column) or "", column, line))
     return errors

@@ -1,0 +1,95 @@
+"""`POST /publishers/{id}/import` and `GET /publishers/{id}/catalogue.csv` (docs/api.md,
+docs/scdl.md).
+
+The import takes an SCDL catalogue CSV (`text/csv`, or `multipart/form-data` with a `file`
+field) or any RDF syntax (delegated to the RDF import); the answer is the per-item report,
+200 when every item went in, 207 when some failed (the others are kept). Unreadable input is a
+problem+json 400/415/422 saying what and where, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from service.app import services
+from service.auth.tokens import require_publisher
+from service.catalog.publishers import get_publisher
+from service.errors import Forbidden, SocleError, UnsupportedMediaType
+from service.ingest.rdf_import import import_graph
+from service.ingest.scdl import import_csv
+from service.ingest.scdl.export import export_csv
+from service.rdf.formats import SYNTAXES, syntax_for_filename, syntax_for_media_type
+from service.rdf.parse import parse_rdf
+
+bp = Blueprint("publisher_import", __name__)
+CSV_TYPES = ("text/csv", "application/csv", "application/vnd.ms-excel")
+
+
+def _media(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _unsupported(what: str) -> UnsupportedMediaType:
+    accepted = ", ".join(["text/csv", "multipart/form-data",
+                          *(s.media_type for s in SYNTAXES)])
+    return UnsupportedMediaType(
+        f"Type de contenu « {what or 'absent'} » non pris en charge ; acceptés : {accepted}.",
+        f"Content-Type '{what or 'missing'}' not supported; accepted: {accepted}.",
+        accepted=accepted.split(", "))
+
+
+def _body() -> tuple[str, bytes, Any]:
+    """("csv" | "rdf", bytes, RDF syntax or None) from the request, whatever its form."""
+    media = _media(request.content_type)
+    if media == "multipart/form-data":
+        sent = request.files.get("file")
+        if sent is None:
+            raise SocleError("Champ « file » manquant dans le formulaire multipart.",
+                             "Field 'file' missing from the multipart form.", field="file")
+        name, part = sent.filename or "", _media(sent.content_type)
+        data = sent.read()
+        if part in CSV_TYPES or name.lower().endswith(".csv"):
+            return "csv", data, None
+        syntax = syntax_for_filename(name) or syntax_for_media_type(part)
+        if syntax is None:
+            raise _unsupported(f"{part or '?'} ({name or 'file'})")
+        return "rdf", data, syntax
+    data = request.get_data(cache=False)
+    if media in CSV_TYPES:
+        return "csv", data, None
+    syntax = syntax_for_media_type(media)
+    if syntax is None:
+        raise _unsupported(media)
+    return "rdf", data, syntax
+
+
+@bp.post("/publishers/<publisher_id>/import")
+def import_catalogue(publisher_id: str) -> Response:
+    """Import a catalogue for the token's publisher; each dataset reported."""
+    svc = services()
+    writer = require_publisher(svc.store, request.headers.get("Authorization"))
+    if writer != publisher_id:
+        raise Forbidden(f"Votre jeton permet d'écrire pour « {writer} », pas « {publisher_id} ».",
+                        f"Your token writes for '{writer}', not '{publisher_id}'.")
+    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    kind, data, syntax = _body()
+    if not data.strip():
+        raise SocleError("Corps de requête vide.", "Empty request body.")
+    if kind == "csv":
+        report = import_csv(svc.records, publisher_id, data)
+    else:
+        graph = parse_rdf(data, syntax, base_iri=f"{svc.settings.base_url}/datasets/")
+        report = import_graph(svc.records, publisher_id, graph).to_dict()
+    response = jsonify(report)
+    response.status_code = 207 if report["summary"]["failed"] else 200
+    return response
+
+
+@bp.get("/publishers/<publisher_id>/catalogue.csv")
+def catalogue_csv(publisher_id: str) -> Response:
+    """The publisher's records as an SCDL catalogue 0.1.3 CSV (public, like the feed)."""
+    body = export_csv(services().records, publisher_id)
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{publisher_id}-catalogue.csv"'})
