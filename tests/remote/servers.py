@@ -101,3 +101,40 @@ def run_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCLE_")}
     env.update(extra)
     return env
+
+
+class SocleServe:
+    """`socle serve` in a subprocess over a remote store: the real server a user runs."""
+
+    def __init__(self, data: Path, store: OxigraphServer, *, port: int | None = None,
+                 **env: str) -> None:
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = data.parent / f"socle-{self.port}.log"
+        self.env = run_env(
+            SOCLE_DATA=str(data), SOCLE_PORT=str(self.port), SOCLE_BASE_URL=self.base,
+            SOCLE_STORE=f"{store.base}/query", SOCLE_STORE_UPDATE=f"{store.base}/update",
+            SOCLE_STORE_GSP=f"{store.base}/store", **env)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> SocleServe:
+        socle = Path(sys.executable).parent / "socle"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([str(socle), "serve"], env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        try:
+            wait_for(f"{self.base}/health", seconds=60)
+        except OSError:
+            self.stop()
+            raise RuntimeError(f"socle did not start: {self.log.read_text()[-2000:]}") from None
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
