@@ -46,7 +46,7 @@ class Follower:
 
     def sync(self, index: Any) -> list[tuple]:
         """Called under the index's lock before every read. Returns the changes applied:
-        ("deleted", id) and ("written", meta, themes, keywords) tuples."""
+        ("deleted", id) and ("followed", meta, themes, keywords) tuples."""
         events: list[tuple] = []
         generation = self.store.generation()
         if generation == self.seen and self.synced_at is not None:
@@ -70,7 +70,7 @@ class Follower:
             for r in rows:
                 meta = _Meta(r["id"], r["iri"], r["pub"], r["issued"], r["modified"])
                 index.record_written(meta, themes.get(r["iri"], ()), keywords.get(r["iri"], ()))
-                events.append(("written", meta, themes.get(r["iri"], ()),
+                events.append(("followed", meta, themes.get(r["iri"], ()),
                                keywords.get(r["iri"], ())))
         self.seen, self.synced_at = generation, started
         return events

@@ -208,7 +208,7 @@ class FeedIndex:
             return
         with self._lock:
             events = self._follower.sync(self)
-        for observer in self.followers:
+        for observer in self.followers:  # record_deleted(id), record_followed(meta, ...)
             for kind, *args in events:
                 getattr(observer, f"record_{kind}")(*args)
 

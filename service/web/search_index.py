@@ -269,6 +269,15 @@ class SearchIndex:
             self._add(doc)
             self._changed()
 
+    def record_followed(self, meta: Any, themes: Iterable[str], keywords: Iterable[str]) -> None:
+        """A write of another process (feed/follow.py), which repeats the recent ones: the
+        record's graph is read again only when its dct:modified moved."""
+        with self._lock:
+            slot = self._slot.get(meta.id)
+            if slot is not None and self._docs[slot].modified == parse_stamp(meta.modified):
+                return
+            self.record_written(meta, themes, keywords)
+
     def record_deleted(self, record_id: str) -> None:
         with self._lock:
             if self._built and self._remove(record_id):
