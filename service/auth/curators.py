@@ -24,7 +24,7 @@ from typing import Any
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
-from service.store import Store
+from service.store import Store, files_dir
 
 CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -96,7 +96,7 @@ class _AccountFile:
 def _accounts(store: Store) -> _AccountFile:
     registry: Any = store.__dict__.get("_socle_curators")
     if registry is None:
-        path = getattr(store, "path", None)
+        path = files_dir(store)
         registry = _AccountFile(os.path.join(path, CURATORS_FILE) if path else None)
         store.__dict__["_socle_curators"] = registry
     return registry

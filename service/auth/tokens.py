@@ -24,7 +24,7 @@ from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
 from service.rdf.namespaces import AUTH_GRAPH, SOCLE
-from service.store import DropGraph, Store
+from service.store import DropGraph, Store, files_dir
 
 PREFIX = "socle_"
 TOKENS_FILE = "socle-tokens.json"
@@ -81,7 +81,7 @@ class _TokenFile:
 def _tokens(store: Store) -> _TokenFile:
     registry: Any = store.__dict__.get("_socle_tokens")
     if registry is None:
-        path = getattr(store, "tokens_dir", None) or getattr(store, "path", None)
+        path = files_dir(store)
         registry = _TokenFile(os.path.join(path, TOKENS_FILE) if path else None)
         store.__dict__["_socle_tokens"] = registry
         migrate(store)

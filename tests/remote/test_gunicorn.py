@@ -5,14 +5,20 @@ marker), search pages; deletions disappear everywhere; parallel writers all land
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
+from service.auth.curators import add_curator
 from service.auth.tokens import create_token
 from service.catalog.publishers import add_publisher
 from service.config import Settings
@@ -22,6 +28,7 @@ from tests.remote.servers import free_port, run_env, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 WORKERS = 3
+CURATOR_PASSWORD = "un mot de passe assez long"
 DATASET = URIRef("http://www.w3.org/ns/dcat#dataset")
 
 
@@ -37,8 +44,9 @@ def gunicorn(oxigraph, tmp_path):
                   SOCLE_STORE_GSP=f"{oxigraph.base}/store")
     # Publisher and token first: the token digests live in the shared data directory.
     store = open_for(Settings.from_env(env))
-    token = create_token(store, add_publisher(store, base, "montfort",
-                                              "Commune de Montfort-sur-Meu", "213501882"))
+    publisher = add_publisher(store, base, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    token = create_token(store, publisher)
+    add_curator(store, publisher, "marie", CURATOR_PASSWORD)
     with open(tmp_path / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS),
@@ -146,3 +154,37 @@ def _all_found(answer: Answer, n: int) -> None:
     text = answer.body.decode()
     found = sum(f"conseil municipal multi {i}" in text for i in range(9))
     assert found == n, f"worker {answer.headers['x-test-worker']} shows {found} of {n}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.slow
+def test_curator_session_holds_on_every_worker(gunicorn):
+    """Curator accounts and the session key are files of the shared data directory: a curator
+    created with the CLI logs in through one worker and stays logged in on all of them."""
+    base, _ = gunicorn
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+
+    def get(path: str) -> Answer:
+        try:
+            with opener.open(f"{base}{path}", timeout=60) as response:
+                return Answer("page", response.status, {k.lower(): v for k, v in
+                              response.headers.items()}, response.read(), 0, 0)
+        except urllib.error.HTTPError as exc:
+            return Answer("page", exc.code, {k.lower(): v for k, v in exc.headers.items()},
+                          exc.read(), 0, 0)
+
+    form = get("/login").body.decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"csrf_token": csrf, "login": "marie",
+                                   "password": CURATOR_PASSWORD, "next": "/curator/"}).encode()
+    try:
+        opener.open(f"{base}/login", data=body, timeout=60)
+    except urllib.error.HTTPError as exc:
+        assert exc.code in (302, 303), exc.read()[:300]
+    on_every_worker(lambda: get("/curator/"),
+                    lambda a: a.status == 200 or pytest.fail(f"{a.status} {a.headers}"))
