@@ -43,8 +43,7 @@ def test_store_restarted_under_load(oxigraph, tmp_path):
                      body=record_ttl(0).encode(), headers=auth)
         assert first.status == 201, first.body
         record = first.headers["location"]
-        # ASK: SELECT results over a remote store are being fixed on the remotetests branch.
-        count = "ASK { ?d a <http://www.w3.org/ns/dcat#Dataset> }"
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }"
         loops = [
             Loop(lambda i: call("write", f"{app.base}/datasets", method="POST",
                                 body=record_ttl(i + 1).encode(), headers=auth)),
