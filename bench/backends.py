@@ -174,7 +174,7 @@ def run_backend(name: str, overrides: dict[str, str], n: int, tmp: str) -> dict[
     accept = {"Accept": "application/sparql-results+json"}
     for q, text in QUERIES.items():
         url = "/sparql?" + urllib.parse.urlencode({"query": text.replace("IRI", iri)})
-        client.get(url, headers=accept)  # warm-up (embedded: starts the query workers)
+        _ok(client.get(url, headers=accept), name, url)  # warm-up (embedded: query workers)
         for _ in range(SPARQL_REPEATS):
             timed(ops[f"sparql_{q}"],
                   lambda url=url: _ok(client.get(url, headers=accept), name, url))
@@ -205,10 +205,14 @@ def records(n: int) -> tuple[list[str], dict[int, str]]:
     return bodies, revised
 
 
-def _ok(response, name: str, url: str) -> None:
+def _ok(response, name: str, url: str) -> bytes:
+    """The whole body, read: the test client streams it, and an endpoint answer left unread
+    is a client gone away (the query worker is then killed and restarted)."""
+    body = response.data
     if response.status_code != 200:
         raise RuntimeError(f"{name} {url}: {response.status_code} "
                            f"{response.get_data(as_text=True)[:300]}")
+    return body
 
 
 def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from service.auth.filelock import locked
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
@@ -80,7 +81,11 @@ class _AccountFile:
         return self._entries
 
     def put(self, login: str, entry: dict[str, Any]) -> None:
-        entries = {**self.entries(), login: entry}
+        with locked(self.path):
+            self._seen = (-1, -1)  # re-read under the lock: another process may have written
+            self._write({**self.entries(), login: entry})
+
+    def _write(self, entries: dict[str, dict[str, Any]]) -> None:
         if self.path is not None:
             fd, tmp = tempfile.mkstemp(prefix=".curators-", dir=os.path.dirname(self.path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from typing import Any
 
+from service.auth.filelock import locked
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
@@ -64,7 +65,11 @@ class _TokenFile:
         return self._entries
 
     def put(self, new: dict[str, dict[str, str]]) -> None:
-        entries = {**self.entries(), **new}
+        with locked(self.path):
+            self._seen = (-1, -1)  # re-read under the lock: another process may have written
+            self._write({**self.entries(), **new})
+
+    def _write(self, entries: dict[str, dict[str, str]]) -> None:
         if self.path is not None:
             folder = os.path.dirname(self.path)
             fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=folder)
