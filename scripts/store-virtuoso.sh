@@ -62,7 +62,9 @@ MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 60
 DefaultGraph =
 INI
-    (cd "$DIR" && nohup virtuoso-t +foreground +configfile "$DIR/virtuoso.ini" >"$DIR/server.out" 2>&1 & echo $! >"$DIR/pid")
+    # exec: the recorded pid is Virtuoso's own (a subshell's pid left the server running on stop).
+    (cd "$DIR" && exec nohup virtuoso-t +foreground +configfile "$DIR/virtuoso.ini" >"$DIR/server.out" 2>&1) &
+    echo $! >"$DIR/pid"
     for _ in $(seq 1 300); do
       if curl -sf -o /dev/null "$URL?query=ASK%7B%7D"; then
         # Updates through the unauthenticated endpoint too (a test store on 127.0.0.1 only).

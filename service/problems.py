@@ -31,8 +31,9 @@ def problem_response(problem: dict, status: int, headers: dict | None = None) ->
 def init_app(app: Flask) -> None:
     @app.errorhandler(SocleError)
     def _socle(err: SocleError) -> Response:
-        headers = {"WWW-Authenticate": 'Bearer realm="socle"'} if err.status == 401 else None
-        return problem_response(err.to_problem(request.path), err.status, headers)
+        headers = {"WWW-Authenticate": 'Bearer realm="socle"'} if err.status == 401 else {}
+        headers.update(getattr(err, "headers", None) or {})  # e.g. Retry-After on a 503
+        return problem_response(err.to_problem(request.path), err.status, headers or None)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Response:

@@ -21,10 +21,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from service.auth.filelock import locked
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
-from service.store import Store
+from service.store import Store, files_dir
 
 CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -80,7 +81,11 @@ class _AccountFile:
         return self._entries
 
     def put(self, login: str, entry: dict[str, Any]) -> None:
-        entries = {**self.entries(), login: entry}
+        with locked(self.path):
+            self._seen = (-1, -1)  # re-read under the lock: another process may have written
+            self._write({**self.entries(), login: entry})
+
+    def _write(self, entries: dict[str, dict[str, Any]]) -> None:
         if self.path is not None:
             fd, tmp = tempfile.mkstemp(prefix=".curators-", dir=os.path.dirname(self.path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -96,7 +101,7 @@ class _AccountFile:
 def _accounts(store: Store) -> _AccountFile:
     registry: Any = store.__dict__.get("_socle_curators")
     if registry is None:
-        path = getattr(store, "path", None)
+        path = files_dir(store)
         registry = _AccountFile(os.path.join(path, CURATORS_FILE) if path else None)
         store.__dict__["_socle_curators"] = registry
     return registry

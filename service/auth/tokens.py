@@ -20,11 +20,12 @@ import tempfile
 import threading
 from typing import Any
 
+from service.auth.filelock import locked
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
 from service.rdf.namespaces import AUTH_GRAPH, SOCLE
-from service.store import DropGraph, Store
+from service.store import DropGraph, Store, files_dir
 
 PREFIX = "socle_"
 TOKENS_FILE = "socle-tokens.json"
@@ -64,7 +65,11 @@ class _TokenFile:
         return self._entries
 
     def put(self, new: dict[str, dict[str, str]]) -> None:
-        entries = {**self.entries(), **new}
+        with locked(self.path):
+            self._seen = (-1, -1)  # re-read under the lock: another process may have written
+            self._write({**self.entries(), **new})
+
+    def _write(self, entries: dict[str, dict[str, str]]) -> None:
         if self.path is not None:
             folder = os.path.dirname(self.path)
             fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=folder)
@@ -81,7 +86,7 @@ class _TokenFile:
 def _tokens(store: Store) -> _TokenFile:
     registry: Any = store.__dict__.get("_socle_tokens")
     if registry is None:
-        path = getattr(store, "tokens_dir", None) or getattr(store, "path", None)
+        path = files_dir(store)
         registry = _TokenFile(os.path.join(path, TOKENS_FILE) if path else None)
         store.__dict__["_socle_tokens"] = registry
         migrate(store)

@@ -6,6 +6,8 @@ another process never reaches this process's observers. Every write leaves a gen
 (store/sparql.py). Before a feed page the index reads the marker (one tiny query); when it
 changed, it re-reads only what changed since its last look, with a safety margin for writes
 that were stamped before they committed: records whose dct:modified is recent, and tombstones.
+What it found is also returned, so that the index can tell its own followers (the web search
+index) once its lock is released.
 """
 
 from __future__ import annotations
@@ -42,21 +44,24 @@ class Follower:
         self.seen: str | None = None
         self.synced_at: datetime | None = None
 
-    def sync(self, index: Any) -> None:
-        """Called under the index's lock before every read."""
+    def sync(self, index: Any) -> list[tuple]:
+        """Called under the index's lock before every read. Returns the changes applied:
+        ("deleted", id) and ("followed", meta, themes, keywords) tuples."""
+        events: list[tuple] = []
         generation = self.store.generation()
         if generation == self.seen and self.synced_at is not None:
-            return
+            return events
         started = datetime.now(UTC)
         if index._entries is None or self.synced_at is None:
             # Not built yet: the coming load reads the current state.
             self.seen, self.synced_at = generation, started
-            return
+            return events
         since = (self.synced_at - MARGIN).isoformat()
         by_iri = {e.iri: e.id for e in index._entries}
         for iri in self.store.dropped_since(since):
             if iri in by_iri:
                 index.record_deleted(by_iri[iri])
+                events.append(("deleted", by_iri[iri]))
         rows = list(index._rows(_CHANGED % since))
         if rows:
             iris = " ".join(f"<{r['iri']}>" for r in rows)
@@ -65,7 +70,10 @@ class Follower:
             for r in rows:
                 meta = _Meta(r["id"], r["iri"], r["pub"], r["issued"], r["modified"])
                 index.record_written(meta, themes.get(r["iri"], ()), keywords.get(r["iri"], ()))
+                events.append(("followed", meta, themes.get(r["iri"], ()),
+                               keywords.get(r["iri"], ())))
         self.seen, self.synced_at = generation, started
+        return events
 
     @staticmethod
     def _values(index: Any, iris: str, predicate: str) -> dict[str, set[str]]:

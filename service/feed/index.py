@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from service.catalog import bookkeeping
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
@@ -96,6 +97,8 @@ class FeedIndex:
             from service.feed.follow import Follower
 
             self._follower = Follower(store)
+        # Observers told of the other processes' writes this index finds (the search index).
+        self.followers: list[Any] = []
 
     # -- building ------------------------------------------------------------------------------
     def warm(self) -> None:
@@ -198,11 +201,21 @@ class FeedIndex:
             self.version += 1
 
     # -- reading -------------------------------------------------------------------------------
+    def follow(self) -> None:
+        """External store: catch up with the other processes' writes, then tell `followers`,
+        outside the lock (they may read this index while they update themselves)."""
+        if self._follower is None:
+            return
+        with self._lock:
+            events = self._follower.sync(self)
+        for observer in self.followers:  # record_deleted(id), record_followed(meta, ...)
+            for kind, *args in events:
+                getattr(observer, f"record_{kind}")(*args)
+
     def page(self, filters: Filters, start: int, size: int) -> Snapshot:
         """One page of the entries matching filters, read consistently under the lock."""
+        self.follow()
         with self._lock:
-            if self._follower is not None:
-                self._follower.sync(self)
             entries = self._load()
             match = filters.matcher()
             if match is not None:

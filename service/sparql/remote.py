@@ -27,11 +27,6 @@ class RemoteTimeout(Exception):
     """The server did not answer before the deadline."""
 
 
-class _Row(dict):
-    def __missing__(self, key: str) -> None:
-        return None
-
-
 class RemoteRunner:
     def __init__(self, store: SparqlStore, timeout: float) -> None:
         self.store = store
@@ -71,7 +66,8 @@ class RemoteRunner:
             return
         variables = data["head"].get("vars", [])
         bindings = data["results"]["bindings"]
-        rows = [_Row({k: to_ox_term(v) for k, v in b.items()})
+        # The serialisers zip a row with the variables: a sequence in their order, None unbound.
+        rows = [[to_ox_term(b[v]) if v in b else None for v in variables]
                 for b in (bindings[:max_rows + 1] if max_rows else bindings)]
         truncated = bool(max_rows) and len(rows) > max_rows
         rows = rows[:max_rows] if truncated else rows

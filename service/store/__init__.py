@@ -5,7 +5,15 @@ from typing import Any
 
 from service.store.base import DropGraph, PutGraph, PutSubject, Store, StoreLocked
 
-__all__ = ["DropGraph", "PutGraph", "PutSubject", "Store", "StoreLocked", "open_for", "open_store"]
+__all__ = ["DropGraph", "PutGraph", "PutSubject", "Store", "StoreLocked", "files_dir", "open_for",
+           "open_store"]
+
+
+def files_dir(store: Any) -> str | None:
+    """The directory of the files kept beside the store and not in it (token digests, curator
+    accounts, the session key): the embedded store's own directory, or the data directory of
+    an external store (shared by every app process: docs/scaling.md). None: in memory."""
+    return getattr(store, "tokens_dir", None) or getattr(store, "path", None)
 
 
 def open_store(data_dir: str, *, read_only: bool = False) -> Store:

@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     # The feed's order index already holds each record's id, publisher, dates and themes.
     index = SearchIndex(svc.store, lambda: svc.feed_index.page(Filters(), 0, 10**9).entries)
     svc.records.observers.append(index)
+    svc.feed_index.followers.append(index)  # other processes' writes (external store)
+    index.before_read = svc.feed_index.follow
     app.extensions["socle_web"] = WebState(index)
     i18n.init_app(app)
     session.init_app(app)

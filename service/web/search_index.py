@@ -102,6 +102,9 @@ class SearchIndex:
         anyway: its query is the slowest part of a build (~25 s at 100k records)."""
         self._store = store
         self._facts = facts
+        # External store: called before each read, outside the lock, to take in the other
+        # processes' writes (the app sets it to the feed index's follow, which tells us).
+        self.before_read: Callable[[], None] | None = None
         self._lock = threading.RLock()
         self._built = False
         self.version = 0
@@ -266,6 +269,15 @@ class SearchIndex:
             self._add(doc)
             self._changed()
 
+    def record_followed(self, meta: Any, themes: Iterable[str], keywords: Iterable[str]) -> None:
+        """A write of another process (feed/follow.py), which repeats the recent ones: the
+        record's graph is read again only when its dct:modified moved."""
+        with self._lock:
+            slot = self._slot.get(meta.id)
+            if slot is not None and self._docs[slot].modified == parse_stamp(meta.modified):
+                return
+            self.record_written(meta, themes, keywords)
+
     def record_deleted(self, record_id: str) -> None:
         with self._lock:
             if self._built and self._remove(record_id):
@@ -281,7 +293,12 @@ class SearchIndex:
             self._changed()
 
     # -- reading -------------------------------------------------------------------------------
+    def _catch_up(self) -> None:
+        if self.before_read is not None:
+            self.before_read()
+
     def __len__(self) -> int:
+        self._catch_up()
         self._ensure()
         return len(self._docs)
 
@@ -342,6 +359,7 @@ class SearchIndex:
     def search(self, query: str = "", filters: dict[str, str] | None = None, *,
                offset: int = 0, limit: int = 20) -> Result:
         filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+        self._catch_up()
         with self._lock:
             self._ensure()
             order, counts = self._match(query.strip(), filters)
@@ -354,6 +372,7 @@ class SearchIndex:
 
     def counts(self, facet: str) -> dict[str, int]:
         """How many records per facet value (e.g. per publisher, for the home page)."""
+        self._catch_up()
         with self._lock:
             self._ensure()
             return {v: len(p) for v, p in self._facets[facet].items()}

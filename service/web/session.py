@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ from flask import Blueprint, Flask, g, redirect, render_template, request, sessi
 from service.app import services
 from service.auth.curators import Curator, authenticate, get_curator
 from service.errors import SocleError
+from service.store import files_dir
 from service.web.errors import html_errors
 from service.web.i18n import t
 
@@ -39,7 +41,7 @@ class CsrfError(SocleError):
 def secret_key(settings: Any, store: Any) -> str:
     if getattr(settings, "secret_key", ""):
         return settings.secret_key
-    path = getattr(store, "path", None)
+    path = files_dir(store)
     if not path:
         return secrets.token_hex(32)
     file = os.path.join(path, SECRET_FILE)
@@ -47,11 +49,21 @@ def secret_key(settings: Any, store: Any) -> str:
         with open(file, encoding="utf-8") as f:
             return f.read().strip()
     except FileNotFoundError:
-        key = secrets.token_hex(32)
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        pass
+    # Several processes may start at once (gunicorn workers): the key is written whole to a
+    # private file, then linked into place, which only one process can do; the others read it.
+    key = secrets.token_hex(32)
+    fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=path)
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(key)
-        return key
+        os.link(tmp, file)
+    except FileExistsError:
+        with open(file, encoding="utf-8") as f:
+            key = f.read().strip()
+    finally:
+        os.unlink(tmp)
+    return key
 
 
 def init_app(app: Flask) -> None:
