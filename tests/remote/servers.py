@@ -118,10 +118,10 @@ class SocleServe:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> SocleServe:
-        socle = Path(sys.executable).parent / "socle"
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([str(socle), "serve"], env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+        with open(self.log, "ab") as log:  # the real command, whatever installed it
+            self.process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve"],
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            cwd=Path(__file__).resolve().parents[2])
         try:
             wait_for(f"{self.base}/health", seconds=60)
         except OSError:
