@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -24,18 +25,21 @@ from service.store.sparql import Remote, SparqlStore
 REPO = Path(__file__).resolve().parents[1]
 BACKEND = os.environ.get("SOCLE_TEST_STORE", "embedded")
 
-# Where scripts/store-*.sh start each server (fixed ports on 127.0.0.1).
+# Where scripts/store-*.sh start each server (127.0.0.1; ports from OXIGRAPH_PORT /
+# VIRTUOSO_PORT, which the scripts read too, so that two checkouts can test side by side).
+_OX = os.environ.get("OXIGRAPH_PORT", "7879")
+_VI = os.environ.get("VIRTUOSO_PORT", "8899")
 SERVERS = {
     "oxigraph-server": {
         "script": "scripts/store-oxigraph.sh",
-        "env": {"SOCLE_STORE": "http://127.0.0.1:7879/query",
-                "SOCLE_STORE_UPDATE": "http://127.0.0.1:7879/update",
-                "SOCLE_STORE_GSP": "http://127.0.0.1:7879/store"},
+        "env": {"SOCLE_STORE": f"http://127.0.0.1:{_OX}/query",
+                "SOCLE_STORE_UPDATE": f"http://127.0.0.1:{_OX}/update",
+                "SOCLE_STORE_GSP": f"http://127.0.0.1:{_OX}/store"},
     },
     "virtuoso": {
         "script": "scripts/store-virtuoso.sh",
-        "env": {"SOCLE_STORE": "http://127.0.0.1:8899/sparql",
-                "SOCLE_STORE_UPDATE": "http://127.0.0.1:8899/sparql-auth",
+        "env": {"SOCLE_STORE": f"http://127.0.0.1:{_VI}/sparql",
+                "SOCLE_STORE_UPDATE": f"http://127.0.0.1:{_VI}/sparql-auth",
                 "SOCLE_STORE_USER": "dba", "SOCLE_STORE_PASSWORD": "dba",
                 "SOCLE_STORE_AUTH": "digest"},
     },
@@ -69,9 +73,12 @@ def ensure_server() -> None:
 
 
 class _Registry:
+    """Who owns the shared server. One lock: a thread that finds another owner waits until the
+    switch (save, wipe, restore) is complete before its request runs (threaded tests)."""
+
     def __init__(self) -> None:
         self.owner: TestStore | None = None
-        self.switching = False
+        self.lock = threading.RLock()
         self.stores: dict[str, TestStore] = {}
         self.admin: SparqlStore | None = None
 
@@ -95,24 +102,20 @@ class _Registry:
 
     def park(self) -> None:
         """Start of a test: an empty store, the previous owner's graphs kept aside."""
-        self.switching = True
-        try:
+        with self.lock:
             self._save_and_wipe()
             self.owner = None
-        finally:
-            self.switching = False
 
     def claim(self, store: TestStore) -> None:
-        if self.owner is store or self.switching:
+        if self.owner is store:
             return
-        self.switching = True
-        try:
+        with self.lock:
+            if self.owner is store:
+                return
             self._save_and_wipe()
             if store.saved:
                 self.admin.restore(io.BytesIO(store.saved))  # type: ignore[union-attr]
             self.owner = store
-        finally:
-            self.switching = False
 
 
 REGISTRY = _Registry()
