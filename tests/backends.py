@@ -50,6 +50,12 @@ def remote() -> bool:
     return BACKEND != "embedded"
 
 
+def subprocess_env() -> dict[str, str]:
+    """SOCLE_STORE* for a subprocess (CLI, `socle serve`) that must use the test backend: tests
+    that clean SOCLE_* from a child's environment add this back ({} on embedded)."""
+    return dict(SERVERS[BACKEND]["env"]) if remote() else {}
+
+
 def remote_config() -> Remote:
     env = SERVERS[BACKEND]["env"]
     return Remote(env["SOCLE_STORE"], update_url=env.get("SOCLE_STORE_UPDATE"),
@@ -112,6 +118,11 @@ class _Registry:
         with self.lock:
             if self.owner is store:
                 return
+            if self.owner is None and not store.saved:
+                # The test's first store: what is on the server was written during this test
+                # (by a CLI or `socle serve` subprocess through SOCLE_STORE): keep it.
+                self.owner = store
+                return
             self._save_and_wipe()
             if store.saved:
                 self.admin.restore(io.BytesIO(store.saved))  # type: ignore[union-attr]
@@ -159,7 +170,7 @@ def install() -> None:
     original_for = service.store.open_for
 
     def open_store(data_dir, *, read_only: bool = False):
-        if data_dir is None or read_only:
+        if data_dir is None:  # a memory store stays one
             return original_open(data_dir, read_only=read_only)
         return REGISTRY.store_for(str(data_dir))
 
