@@ -17,6 +17,7 @@ import io
 import os
 import subprocess
 import threading
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def subprocess_env() -> dict[str, str]:
     """SOCLE_STORE* for a subprocess (CLI, `socle serve`) that must use the test backend: tests
     that clean SOCLE_* from a child's environment add this back ({} on embedded)."""
     return dict(SERVERS[BACKEND]["env"]) if remote() else {}
+
+
+def store_addresses() -> set[tuple[str, int]]:
+    """(host, port) of the test store server: the one place tests that forbid network access
+    must still let the service reach (empty on embedded)."""
+    if not remote():
+        return set()
+    out = set()
+    for url in SERVERS[BACKEND]["env"].values():
+        if url.startswith("http"):
+            parts = urllib.parse.urlsplit(url)
+            out.add((parts.hostname or "", parts.port or 80))
+    return out
 
 
 def remote_config() -> Remote:
