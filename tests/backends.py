@@ -179,6 +179,7 @@ def install() -> None:
     import service.store
 
     ensure_server()
+    REGISTRY.park()  # what an earlier session left on the server is not this session's
     os.environ.update(SERVERS[BACKEND]["env"])
     original_open = service.store.open_store
     original_for = service.store.open_for
@@ -202,6 +203,8 @@ def install() -> None:
 # Virtuoso stores typed literals as native SQL values: numbers come back under another numeric
 # datatype ("1"^^xsd:decimal → "1"^^xsd:integer), xsd:dateTime with six fractional digits, and
 # it refuses xsd:duration literals in INSERT DATA (SR553). docs/scaling.md lists these.
+# DESCRIBE answers the concise bounded description (Oxigraph); Virtuoso returns its own choice.
+DESCRIBE_IS_CBD = BACKEND != "virtuoso"
 UNSUPPORTED_DATATYPES = {"virtuoso": ("http://www.w3.org/2001/XMLSchema#duration",)}.get(
     BACKEND, ())
 _NUMERIC = ("integer", "decimal", "double", "float", "long", "int", "short", "byte",

@@ -23,6 +23,8 @@ from service.sparql.worker import _Sender
 from service.store.sparql import QueryDeadline, SparqlStore, StoreQueryError, to_ox_term
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+# CONSTRUCT / DESCRIBE: RDF only (Virtuoso answers them in JSON when JSON is acceptable).
+ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"
 
 
 class RemoteTimeout(Exception):
@@ -56,8 +58,10 @@ class RemoteRunner:
             # ignores FROM but honours default-graph-uri.
             default_graph, named_graphs = lexer.dataset_clause(req["query"], base)
         try:
+            form = next((w for w in words if w in lexer.QUERY_FORMS), "SELECT")
+            accept = ACCEPT_RDF if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT
             ctype, body = self.store.forward(
-                query, accept=ACCEPT, default_graph=default_graph,
+                query, accept=accept, default_graph=default_graph,
                 named_graphs=named_graphs, timeout=max(0.1, deadline - time.monotonic()))
         except QueryDeadline as err:
             raise RemoteTimeout() from err
