@@ -203,6 +203,9 @@ def install() -> None:
 # Virtuoso stores typed literals as native SQL values: numbers come back under another numeric
 # datatype ("1"^^xsd:decimal → "1"^^xsd:integer), xsd:dateTime with six fractional digits, and
 # it refuses xsd:duration literals in INSERT DATA (SR553). docs/scaling.md lists these.
+# named-graph-uri restricts GRAPH ?g, and GRAPH <iri> too (Oxigraph); Virtuoso still matches an
+# explicit GRAPH <iri> outside the named graphs given.
+NAMED_GRAPHS_BIND_GRAPH_IRI = BACKEND != "virtuoso"
 # DESCRIBE answers the concise bounded description (Oxigraph); Virtuoso returns its own choice.
 DESCRIBE_IS_CBD = BACKEND != "virtuoso"
 UNSUPPORTED_DATATYPES = {"virtuoso": ("http://www.w3.org/2001/XMLSchema#duration",)}.get(

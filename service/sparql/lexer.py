@@ -102,3 +102,22 @@ def dataset_clause(text: str, base: str | None = None) -> tuple[list[str], list[
             continue
         i += 1
     return default, named
+
+
+def without_dataset_clause(text: str) -> str:
+    """The query without its FROM / FROM NAMED clauses: when the protocol gives a dataset it
+    replaces the query's (SPARQL 1.1 Protocol §2.1.4), which some servers (Virtuoso) do not do."""
+    cuts: list[tuple[int, int]] = []
+    pending: int | None = None
+    for m in _TOKEN.finditer(text):
+        word = m.group().upper() if m.lastgroup == "word" else ""
+        if m.group() == "{" or word == "WHERE":
+            break
+        if word == "FROM":
+            pending = m.start()
+        elif pending is not None and m.lastgroup in ("iri", "pname"):
+            cuts.append((pending, m.end()))
+            pending = None
+    for start, end in reversed(cuts):
+        text = text[:start] + " " + text[end:]
+    return text

@@ -52,7 +52,11 @@ class RemoteRunner:
                 return
         query = f"BASE <{base}>\n{req['query']}" if base else req["query"]
         default_graph, named_graphs = req.get("default_graph"), req.get("named_graphs")
-        if default_graph is None and named_graphs is None and "FROM" in words:
+        if "FROM" in words and (default_graph is not None or named_graphs is not None):
+            # The protocol's dataset replaces the query's: said by removing FROM (Virtuoso
+            # would otherwise keep it).
+            query = lexer.without_dataset_clause(query)
+        elif "FROM" in words:
             # The query's own FROM / FROM NAMED, restated as protocol parameters (same dataset):
             # a server whose default graph is the union (Oxigraph --union-default-graph)
             # ignores FROM but honours default-graph-uri.
