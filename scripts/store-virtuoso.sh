@@ -72,7 +72,7 @@ INI
         isql-vt "127.0.0.1:$SQL_PORT" dba dba exec="GRANT SPARQL_UPDATE TO \"SPARQL\";" \
           >/dev/null || true
         # The sample graphs a fresh database holds would show in every query of the union
-        # default graph; virtrdf# (Virtuoso's own) stays, hidden by Socle (store/sparql.py).
+        # default graph; virtrdf# (Virtuoso's own) cannot go (docs/scaling.md).
         for g in http://www.w3.org/ns/ldp# http://www.w3.org/2002/07/owl# \
                  http://localuriqaserver/sparql; do
           isql-vt "127.0.0.1:$SQL_PORT" dba dba exec="SPARQL CLEAR GRAPH <$g>;" >/dev/null

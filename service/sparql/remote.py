@@ -23,6 +23,7 @@ from service.sparql.worker import _Sender
 from service.store.sparql import QueryDeadline, SparqlStore, StoreQueryError, to_ox_term
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+EMPTY_GRAPH = "urn:socle:graph:empty"  # never written: an empty graph on every server
 # CONSTRUCT / DESCRIBE: RDF only (Virtuoso answers them in JSON when JSON is acceptable).
 ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"
 
@@ -61,6 +62,11 @@ class RemoteRunner:
             # a server whose default graph is the union (Oxigraph --union-default-graph)
             # ignores FROM but honours default-graph-uri.
             default_graph, named_graphs = lexer.dataset_clause(req["query"], base)
+        if default_graph is not None or named_graphs is not None:
+            # A protocol dataset with no default (or no named) graph means an empty one;
+            # Virtuoso takes "none given" as "all": name a graph that does not exist instead.
+            default_graph = default_graph or [EMPTY_GRAPH]
+            named_graphs = named_graphs or [EMPTY_GRAPH]
         try:
             form = next((w for w in words if w in lexer.QUERY_FORMS), "SELECT")
             accept = ACCEPT_RDF if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT

@@ -63,8 +63,6 @@ XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 VIRTUOSO_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
                    "http://www.w3.org/ns/ldp#", "http://www.w3.org/2002/07/owl",
                    "http://www.w3.org/ns/oa#", "http://purl.org/dc/", "http://www.w3.org/2000/01/rdf-schema")
-# The graph Virtuoso needs itself; the others above are dropped by scripts/store-virtuoso.sh.
-VIRTUOSO_OWN = ("http://www.openlinksw.com/schemas/virtrdf#",)
 INSERT_BATCH = 2000
 
 
@@ -335,7 +333,6 @@ class SparqlStore(Store):
                 named_graphs: list[str] | None, timeout: float) -> tuple[str, bytes]:
         """Run a (checked, read-only) query on the server: (content type, body). Raw HTTP
         rather than SPARQLWrapper: the endpoint needs the body as the server wrote it."""
-        query = self._hide_server_graphs() + query
         fields: list[tuple[str, str]] = [("query", query)]
         fields += [("default-graph-uri", g) for g in default_graph or []]
         fields += [("named-graph-uri", g) for g in named_graphs or []]
@@ -362,26 +359,6 @@ class SparqlStore(Store):
                     raise QueryDeadline() from exc
                 raise
         return self._retrying(self.query_url, call)
-
-
-    def _hide_server_graphs(self) -> str:
-        """Virtuoso's own graph (quad-map metadata, cannot be dropped) sits in its union default
-        graph: public queries exclude it with Virtuoso's `define input:*-graph-exclude` pragmas.
-        Other servers hold no graph of their own (''). Asked once, from the Server header."""
-        pragma = getattr(self, "_pragma", None)
-        if pragma is None:
-            try:
-                url = f"{self.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
-                with urllib.request.urlopen(url, timeout=self.config.timeout) as response:
-                    server = response.headers.get("Server", "")
-            except OSError:
-                return ""  # asked again next time; the query itself reports the outage
-            pragma = ""
-            if "virtuoso" in server.lower():
-                pragma = "".join(f"define input:default-graph-exclude <{g}> define "
-                                 f"input:named-graph-exclude <{g}> " for g in VIRTUOSO_OWN)
-            self._pragma = pragma
-        return pragma
 
 
 def to_rdflib_term(b: dict[str, Any]) -> Node:
