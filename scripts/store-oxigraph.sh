@@ -15,7 +15,7 @@ case "$ACTION" in
     "$0" stop "$PORT" >/dev/null 2>&1 || true
     rm -rf "$DIR" && mkdir -p "$DIR"
     nohup .venv/bin/oxigraph serve --location "$DIR/db" --bind "127.0.0.1:$PORT" \
-      --union-default-graph --timeout-s 60 >"$DIR/server.log" 2>&1 &
+      --union-default-graph --timeout-s "${OXIGRAPH_TIMEOUT:-15}" >"$DIR/server.log" 2>&1 &
     echo $! >"$DIR/pid"
     for _ in $(seq 1 100); do
       if curl -sf -o /dev/null "$URL?query=ASK%7B%7D"; then echo "$URL"; exit 0; fi
@@ -23,7 +23,12 @@ case "$ACTION" in
     done
     echo "oxigraph server did not start; see $DIR/server.log" >&2; exit 1 ;;
   stop)
-    if [ -f "$DIR/pid" ]; then kill "$(cat "$DIR/pid")" 2>/dev/null || true; rm -f "$DIR/pid"; fi ;;
+    if [ -f "$DIR/pid" ]; then
+      pid=$(cat "$DIR/pid"); kill "$pid" 2>/dev/null || true
+      # Wait for it to exit: a restart right after must find the port and the directory free.
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      rm -f "$DIR/pid"
+    fi ;;
   url) echo "$URL" ;;
   *) echo "usage: $0 start|stop|url [PORT]" >&2; exit 2 ;;
 esac

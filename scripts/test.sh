@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs, then run it (lint + every test).
-# Usage: scripts/test.sh [pytest args]
+# Install everything the test suite needs, then run it (lint + every test) on the embedded
+# store, then again on the two external stores (issue 5: Oxigraph server, Virtuoso).
+# Usage: scripts/test.sh [pytest args]    (the args go to every run)
+#   SOCLE_TEST_BACKENDS="embedded oxigraph-server virtuoso" (default) picks the runs.
+# Every run goes to the end; the script fails at the end if any run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh "[test]"
@@ -13,4 +16,66 @@ bash scripts/browser-setup.sh
 bash scripts/npm-setup.sh
 # The territories registry's source package in the cache: tests/territories count against it.
 .venv/bin/python scripts/build-territories.py --check
-.venv/bin/python -m pytest -q "$@"
+
+# On an external store only the tests that open a store and exercise what differs between
+# stores run again (tests/backends.py sends every store they open to the server): records
+# (write/read/replace/delete, round trips), feed (pages, indexes following writes), SPARQL
+# endpoint (forwarding, limits, protocol), CLI (import, export/restore, kill -9 mid-import),
+# bad input (failed writes change nothing), demo data. Not again: tests/web (pages and browser:
+# rendering over the same store calls as tests/records), tests/interop (real harvesters'
+# venvs), tests/bench (smoke), tests/territories (registry), tests/validation (SHACL engines,
+# no store), tests/ingest (fetching and parsing harvest sources; their writes take the bulk
+# path that tests/cli imports run); inside the chosen directories, tests marked embedded_only.
+# The two external stores run side by side (each its own server and port; the runs mostly
+# wait on HTTP), each into its own log, printed when both are done.
+REMOTE_TESTS=(tests/records tests/feed tests/sparql tests/cli tests/badinput tests/demo)
+BACKENDS=${SOCLE_TEST_BACKENDS:-embedded oxigraph-server virtuoso}
+declare -A SCRIPT=([oxigraph-server]=scripts/store-oxigraph.sh [virtuoso]=scripts/store-virtuoso.sh)
+LOGS=test-artifacts/backends
+mkdir -p "$LOGS"
+stop_servers() {
+  for b in $BACKENDS; do
+    if [ -n "${SCRIPT[$b]:-}" ]; then bash "${SCRIPT[$b]}" stop >/dev/null 2>&1 || true; fi
+  done
+}
+trap stop_servers EXIT
+
+# One run: start its server, run pytest, stop the server; "$b: passed|FAILED in Ns" in
+# $LOGS/$b.result.
+run_backend() {
+  local b=$1; shift
+  local start ok=1 args
+  start=$(date +%s)
+  if [ "$b" = embedded ] || [ $# -gt 0 ]; then args=("$@"); else args=("${REMOTE_TESTS[@]}"); fi
+  echo "== tests on $b: ${args[*]:-(all)}"
+  if [ -n "${SCRIPT[$b]:-}" ] && ! bash "${SCRIPT[$b]}" start; then
+    echo "== $b: the store server did not start" >&2; ok=0
+  fi
+  if [ $ok = 1 ] && ! SOCLE_TEST_STORE=$b .venv/bin/python -m pytest -q -p no:cacheprovider \
+      "${args[@]}"; then ok=0; fi
+  if [ -n "${SCRIPT[$b]:-}" ]; then bash "${SCRIPT[$b]}" stop >/dev/null 2>&1 || true; fi
+  local word=passed; [ $ok = 1 ] || word=FAILED
+  echo "$b: $word in $(( $(date +%s) - start )) s" >"$LOGS/$b.result"
+}
+
+rm -f "$LOGS"/*.result "$LOGS"/*.log
+pids=()
+for b in $BACKENDS; do
+  if [ "$b" = embedded ]; then
+    run_backend embedded "$@"
+  else
+    run_backend "$b" "$@" >"$LOGS/$b.log" 2>&1 &
+    pids+=($!)
+  fi
+done
+for pid in "${pids[@]}"; do wait "$pid" || true; done
+for b in $BACKENDS; do
+  if [ "$b" != embedded ]; then echo "== log of the $b run"; cat "$LOGS/$b.log"; fi
+done
+failed=0
+for b in $BACKENDS; do
+  result=$(cat "$LOGS/$b.result" 2>/dev/null || echo "$b: FAILED (no result)")
+  echo "== $result"
+  case "$result" in *FAILED*) failed=1 ;; esac
+done
+exit $failed

@@ -2,25 +2,30 @@
 
 Same messages as worker.Runner (head, chunks, end / error), so that the endpoint's limits,
 headers and formats are identical on every backend: the query is first parsed by pyoxigraph on
-an empty store (same syntax errors everywhere), then sent to the server with the timeout as
-socket deadline; the server's answer (JSON results or Turtle) is cut at the row limit and
-written by Socle's own serialisers. The server stops the query itself when it has a timeout
-of its own (Oxigraph `--timeout-s`, Virtuoso `MaxQueryExecutionTime`); Socle stops waiting.
+an empty store (same syntax errors everywhere; not VALUES queries, see run), then sent to the
+server with what is left of the timeout as socket deadline; the server's answer (JSON results
+or Turtle) is cut at the row limit and written by Socle's own serialisers. The server stops
+the query itself when it has a timeout of its own (Oxigraph `--timeout-s`, Virtuoso
+`MaxQueryExecutionTime`); Socle stops waiting.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
 
-from service.sparql import serialize
+from service.sparql import lexer, serialize
 from service.sparql.worker import _Sender
 from service.store.sparql import QueryDeadline, SparqlStore, StoreQueryError, to_ox_term
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+EMPTY_GRAPH = "urn:socle:graph:empty"  # never written: an empty graph on every server
+# CONSTRUCT / DESCRIBE: RDF only (Virtuoso answers them in JSON when JSON is acceptable).
+ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"
 
 
 class RemoteTimeout(Exception):
@@ -33,17 +38,41 @@ class RemoteRunner:
         self.timeout = timeout
 
     def run(self, req: dict, send) -> None:
+        deadline = time.monotonic() + self.timeout
         base = req.get("base_iri")
-        try:
-            ox.Store().query(req["query"], base_iri=base)
-        except SyntaxError as err:
-            send(("error", "syntax", str(err)))
-            return
+        words = lexer.words(req["query"])
+        # pyoxigraph parses then evaluates, and cannot be stopped: on an empty store evaluation
+        # is instant except for inline data (VALUES), whose product alone can take minutes,
+        # in this process. Those queries go to the server unchecked: it judges their syntax,
+        # and Socle's deadline applies as for any query.
+        if "VALUES" not in words:
+            try:
+                ox.Store().query(req["query"], base_iri=base)
+            except SyntaxError as err:
+                send(("error", "syntax", str(err)))
+                return
         query = f"BASE <{base}>\n{req['query']}" if base else req["query"]
+        default_graph, named_graphs = req.get("default_graph"), req.get("named_graphs")
+        if "FROM" in words and (default_graph is not None or named_graphs is not None):
+            # The protocol's dataset replaces the query's: said by removing FROM (Virtuoso
+            # would otherwise keep it).
+            query = lexer.without_dataset_clause(query)
+        elif "FROM" in words:
+            # The query's own FROM / FROM NAMED, restated as protocol parameters (same dataset):
+            # a server whose default graph is the union (Oxigraph --union-default-graph)
+            # ignores FROM but honours default-graph-uri.
+            default_graph, named_graphs = lexer.dataset_clause(req["query"], base)
+        if default_graph is not None or named_graphs is not None:
+            # A protocol dataset with no default (or no named) graph means an empty one;
+            # Virtuoso takes "none given" as "all": name a graph that does not exist instead.
+            default_graph = default_graph or [EMPTY_GRAPH]
+            named_graphs = named_graphs or [EMPTY_GRAPH]
         try:
+            form = next((w for w in words if w in lexer.QUERY_FORMS), "SELECT")
+            accept = ACCEPT_RDF if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT
             ctype, body = self.store.forward(
-                query, accept=ACCEPT, default_graph=req.get("default_graph"),
-                named_graphs=req.get("named_graphs"), timeout=self.timeout)
+                query, accept=accept, default_graph=default_graph,
+                named_graphs=named_graphs, timeout=max(0.1, deadline - time.monotonic()))
         except QueryDeadline as err:
             raise RemoteTimeout() from err
         except StoreQueryError as err:

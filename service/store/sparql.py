@@ -24,6 +24,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import socket
@@ -380,7 +381,7 @@ def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        return _ox_blank(value)
     lang = b.get("xml:lang")
     if lang:
         return ox.Literal(value, language=lang)
@@ -388,6 +389,15 @@ def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if datatype:
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
+
+
+def _ox_blank(label: str) -> ox.BlankNode:
+    """A blank node with the server's label when it is a valid one; Virtuoso's
+    ("nodeID://b10001") is not: the same label always gives the same node."""
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("v" + hashlib.sha1(label.encode()).hexdigest()[:16])
 
 
 def parse_results_json(body: bytes) -> dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import backends
 from tests.conftest import REPO, VALID_TTL
 
 CLI = [sys.executable, "-m", "service.cli"]
@@ -18,7 +19,8 @@ DATASET = "[] a dcat:Dataset" + DATASET
 
 def env() -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOCLE_")}
-    return {**clean, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    return {**clean, **backends.subprocess_env(), "PYTHONPATH": str(REPO),
+            "PYTHONIOENCODING": "utf-8"}
 
 
 def socle(*args: str, data: Path | None = None, check: bool = False,

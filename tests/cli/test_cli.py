@@ -149,6 +149,7 @@ def test_restore_of_a_bad_dump_changes_nothing(data: Path, tmp_path: Path):
     assert_bilingual_failure(socle("restore", str(tmp_path / "absent.nq"), data=data))
 
 
+@pytest.mark.embedded_only("the RocksDB lock of a data directory")
 def test_locked_data_dir(data: Path, tmp_path: Path):
     source = tmp_path / "one.ttl"
     source.write_text(VALID_TTL, encoding="utf-8")

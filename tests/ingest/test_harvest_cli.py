@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from bench.harvest_source import pages
+from tests import backends
 from tests.conftest import REPO
 
 PATH = "/catalog.ttl"
@@ -18,6 +19,7 @@ PATH = "/catalog.ttl"
 
 def socle(*args, data, allow="127.0.0.1", timeout=180):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCLE_")}
+    env.update(backends.subprocess_env())
     env.update(PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8", SOCLE_HARVEST_BACKOFF="0")
     if allow is not None:
         env["SOCLE_HARVEST_ALLOW"] = allow

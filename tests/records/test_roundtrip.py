@@ -22,6 +22,7 @@ from service.rdf.namespaces import DCTERMS
 from service.rdf.parse import parse_rdf, to_oxigraph_triples, to_rdflib
 from service.rdf.records import closure, split_catalogue
 from service.validation import Report
+from tests import backends
 from tests.conftest import BASE, FIXTURES
 
 SOURCES = sorted([*(FIXTURES / "udata-dcat" / "dcat").iterdir(),
@@ -129,13 +130,17 @@ def test_storage_is_lossless(path: Path, svc, client, publisher):
     document = parsed(path)
     if document is None:
         return
+    if backends.uses_unsupported_datatype(document):
+        pytest.skip(f"{backends.BACKEND} refuses or rewrites some literals of this document "
+                    "(docs/scaling.md)")
     records = RecordService(svc.store, AcceptAll(), BASE)
     for extracted in split_catalogue(document):
         meta = records.upsert(publisher.id, extracted).meta
         stored = svc.records.graph(meta)
         expected = expected_graph(extracted, URIRef(meta.iri), publisher)
-        assert isomorphic(deskolemise(stored, f"{BASE}/datasets/{meta.id}"),
-                          canonical(expected)), path.name
+        # comparable: by value where the backend keeps values, not lexical forms (Virtuoso).
+        assert isomorphic(backends.comparable(deskolemise(stored, f"{BASE}/datasets/{meta.id}")),
+                          backends.comparable(canonical(expected))), path.name
         for suffix in READ_BACK:
             response = client.get(f"/datasets/{meta.id}.{suffix}")
             assert response.status_code == 200

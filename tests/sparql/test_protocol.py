@@ -11,6 +11,7 @@ import pytest
 
 from service.auth.tokens import TOKENS_FILE, _digest, publisher_for_token
 from service.rdf.namespaces import AUTH_GRAPH
+from tests import backends
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/ns/dcat#Dataset> }"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -94,7 +95,9 @@ def test_graph_formats(sc, accept, fmt, query):
     r = sc.get("/sparql", query_string={"query": query}, headers=headers)
     assert r.status_code == 200
     assert r.mimetype == fmt.media_type
-    assert len(list(ox.parse(r.data, fmt))) > 2
+    # DESCRIBE's answer is the server's choice (SPARQL 1.1 §16.4): Virtuoso's has fewer triples.
+    least = 0 if query.startswith("DESCRIBE") and not backends.DESCRIBE_IS_CBD else 2
+    assert len(list(ox.parse(r.data, fmt))) > least
 
 
 def test_syntax_error_is_400_with_parser_message(sc):
