@@ -47,7 +47,15 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from service.errors import StoreBusy
 from service.rdf.parse import to_rdflib
-from service.store.base import Change, DropGraph, PutSubject, Store, compile_changes, nt
+from service.store.base import (
+    Change,
+    DropGraph,
+    PutGraph,
+    PutSubject,
+    Store,
+    compile_changes,
+    nt,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -91,6 +99,22 @@ class Remote:
     timeout: float = 30.0
     retries: int = 4
     backoff: float = 0.2
+    # Records per update request in a bulk write. Virtuoso refuses a 256-record update
+    # ("SQ156 Query too large"); each record stays whole in its request (see apply).
+    records_per_update: int = 32
+
+
+def _record_groups(changes: Sequence[Change], per_request: int) -> list[list[Change]]:
+    """Cut a change list into requests of at most `per_request` records. A record starts at
+    a graph change (PutGraph/DropGraph); the subject changes after it (its bookkeeping) stay
+    with it. A list with no graph change, or a short one, is one request."""
+    groups: list[list[Change]] = []
+    for change in changes:
+        if not groups or isinstance(change, PutGraph | DropGraph):
+            groups.append([])
+        groups[-1].append(change)
+    return [[c for g in groups[i:i + per_request] for c in g]
+            for i in range(0, len(groups), max(1, per_request))] or [[]]
 
 
 def _unavailable(url: str, why: object) -> StoreUnavailable:
@@ -205,8 +229,16 @@ class SparqlStore(Store):
         self._retrying(self.update_url, call)
 
     def apply(self, changes: Sequence[Change]) -> None:
-        """One update request: the changes, a new generation marker and a tombstone per dropped
-        graph (see module doc), so that other processes can follow deletions too."""
+        """The changes, a new generation marker and a tombstone per dropped graph (see module
+        doc), so that other processes can follow deletions too.
+
+        One update request, so one transaction, up to `records_per_update` records; a larger
+        bulk batch goes as several requests, each with whole records (a record's graph and
+        its bookkeeping always travel together), which is the atomicity a record needs."""
+        for part in _record_groups(changes, self.config.records_per_update):
+            self._apply_one(part)
+
+    def _apply_one(self, changes: Sequence[Change]) -> None:
         stamp = datetime.now(UTC).isoformat()
         extra: list[Change] = [PutSubject(GENERATION_GRAPH, GENERATION_NODE, [(
             URIRef(GENERATION_NODE), URIRef(GENERATION_VALUE),
