@@ -208,6 +208,10 @@ def install() -> None:
 NAMED_GRAPHS_BIND_GRAPH_IRI = BACKEND != "virtuoso"
 # DESCRIBE answers the concise bounded description (Oxigraph); Virtuoso returns its own choice.
 DESCRIBE_IS_CBD = BACKEND != "virtuoso"
+# Virtuoso cannot compile a transitive path with neither end bound (TR...), nor a query whose
+# SQL translation is too long (SP031, a 280 kB VALUES): it refuses them at once (the endpoint
+# answers 422 sparql-store-refused) instead of running them.
+REFUSES_HOSTILE_QUERIES = BACKEND == "virtuoso"
 UNSUPPORTED_DATATYPES = {"virtuoso": ("http://www.w3.org/2001/XMLSchema#duration",)}.get(
     BACKEND, ())
 _NUMERIC = ("integer", "decimal", "double", "float", "long", "int", "short", "byte",

@@ -15,7 +15,7 @@ from flask import Response
 
 from service.errors import NotAcceptable, SocleError
 from service.sparql import formats
-from service.sparql.errors import Busy, QuerySyntaxError, QueryTimeout
+from service.sparql.errors import Busy, QuerySyntaxError, QueryTimeout, StoreRefused
 from service.sparql.pool import Pool, Timeout, WorkerFailed, messages
 from service.sparql.worker import Runner
 
@@ -188,6 +188,10 @@ def _error(message: tuple, fmt: str) -> SocleError:
     if kind == "syntax":
         return QuerySyntaxError(f"Requête SPARQL invalide : {text}",
                                 f"Invalid SPARQL query: {text}", parser_message=text)
+    if kind == "refused":
+        return StoreRefused(f"Le triplestore ne peut pas évaluer cette requête : {text}",
+                            f"The triplestore cannot evaluate this query: {text}",
+                            store_message=text)
     if kind == "format":
         return NotAcceptable(
             f"Le format {fmt} ne convient pas à cette forme de requête.",

@@ -37,3 +37,11 @@ class QueryTimeout(SocleError):
     status = 504
     title = "Query timeout"
     type_slug = "sparql-timeout"
+
+
+class StoreRefused(SocleError):
+    """An external store could not evaluate a valid query (a limit of that engine)."""
+
+    status = 422
+    title = "Query not supported by the store"
+    type_slug = "sparql-store-refused"

@@ -20,7 +20,13 @@ import pyoxigraph as ox
 
 from service.sparql import lexer, serialize
 from service.sparql.worker import _Sender
-from service.store.sparql import QueryDeadline, SparqlStore, StoreQueryError, to_ox_term
+from service.store.sparql import (
+    QueryDeadline,
+    QueryRefused,
+    SparqlStore,
+    StoreQueryError,
+    to_ox_term,
+)
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 EMPTY_GRAPH = "urn:socle:graph:empty"  # never written: an empty graph on every server
@@ -77,6 +83,9 @@ class RemoteRunner:
             raise RemoteTimeout() from err
         except StoreQueryError as err:
             send(("error", "syntax", str(err)))
+            return
+        except QueryRefused as err:
+            send(("error", "refused", str(err)))
             return
         fmt, max_rows = req["format"], req.get("max_rows") or 0
         if "json" in ctype:

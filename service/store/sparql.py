@@ -86,6 +86,11 @@ class StoreQueryError(RuntimeError):
     """The store refused a query Socle built (a bug or an unsupported server feature)."""
 
 
+class QueryRefused(Exception):
+    """The server could not evaluate a forwarded public query and said why (Virtuoso answers
+    500 for queries it cannot compile, such as a transitive path with neither end bound)."""
+
+
 @dataclass(frozen=True)
 class Remote:
     """Where the store is and how to log in (DESIGN §6: --store, --store-update, ...)."""
@@ -383,8 +388,13 @@ class SparqlStore(Store):
             except TimeoutError as exc:
                 raise QueryDeadline() from exc
             except urllib.error.HTTPError as exc:
-                if exc.code == 400:
-                    raise StoreQueryError(exc.read().decode("utf-8", "replace")[:500]) from None
+                message = exc.read().decode("utf-8", "replace").strip()
+                # A 400 is the query's fault, unless the server says it hit its own limit
+                # (Virtuoso: "SP031: SPARQL: Internal error: The length of generated SQL…").
+                if exc.code == 400 and "Internal error" not in message:
+                    raise StoreQueryError(message[:500]) from None
+                if exc.code in (400, 500) and message:
+                    raise QueryRefused(message.split("\n\nSPARQL query:")[0][:500]) from None
                 raise
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, (TimeoutError, socket.timeout)):
