@@ -30,14 +30,14 @@ from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
+from service.catalog.bulk_pool import ValidationPool, validate_triples
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, RecordShapeError, SocleError
-from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
-from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
+from service.rdf.namespaces import DCAT, DCTERMS
+from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
 from service.store import PutGraph, Store
-from service.store.base import triple_lines
-from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
 BATCH_SIZE = 256
@@ -167,23 +167,11 @@ class _Batch:
             slug = svc._identifier_slug(item.extracted)
             if slug:
                 slugs.add(slug)
-        by_ident: dict[str, str] = {}
-        if idents:
-            values = " ".join(Literal(i).n3() for i in sorted(idents))
-            rows = self.store.select(f"""
-            PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
-            SELECT ?ident ?id WHERE {{
-              VALUES ?ident {{ {values} }}
-              GRAPH ?iri {{ ?iri dct:identifier ?ident }}
-              GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(self.publisher_id).n3()} ;
-                                             foaf:primaryTopic ?iri ; socle:localId ?id }}
-            }} ORDER BY ?ident ?id""")
-            for row in rows:
-                by_ident.setdefault(str(row["ident"]), str(row["id"]))
+        by_ident = identifier_ids(self.store, self.publisher_id, idents)
         self.by_ident = by_ident
         minted = {f"{self.base}/datasets/{s}" for s in slugs}
-        self.by_iri = _metas(self.store, "iri", root_iris | minted)
-        self.by_id = _metas(self.store, "id", slugs | set(by_ident.values()))
+        self.by_iri = metas(self.store, "iri", root_iris | minted)
+        self.by_id = metas(self.store, "id", slugs | set(by_ident.values()))
 
     def _existing(self, item: _Item) -> RecordMeta | None:
         root = item.extracted.root
@@ -197,7 +185,7 @@ class _Batch:
 
     def _known_iris(self, iris: set[str]) -> set[str]:
         """Which of these IRIs are recorded datasets (for the foreign-subject check)."""
-        return set(_metas(self.store, "iri", iris)) if iris else set()
+        return set(metas(self.store, "iri", iris)) if iris else set()
 
     # -- per record ----------------------------------------------------------------------------
     def _prepare_all(self, publisher: Publisher) -> None:
@@ -223,7 +211,7 @@ class _Batch:
                     currents.append(item.current.iri)
             except SocleError as err:
                 item.result = err
-        stored = _stored_identifiers(self.store, currents)
+        stored = stored_identifiers(self.store, currents)
         for item in self.items:
             if item.result is not None:
                 continue
@@ -319,7 +307,7 @@ class _Batch:
         native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in item.graph]
         report_dict = item.report
         if report_dict is None:
-            report_dict = _validate(self.svc.validator, item.graph, native).to_dict()
+            report_dict = validate_triples(self.svc.validator, item.graph, native).to_dict()
         if not report_dict["conforms"]:
             raise invalid_record(report_dict)
         stamp = bookkeeping.now()
@@ -376,80 +364,4 @@ def _objects(triples: Iterable[Triple], subject: Node, predicate: Node) -> list[
     return [o for s, p, o in triples if s == subject and p == predicate]
 
 
-def _validate(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
-    """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
-    if getattr(validator, "engine_name", None) == "fast":
-        return validator.validate(TripleIndex(graph, native))
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    return validator.validate(g)
-
-
-def _metas(store: Store, key: str, values: set[str]) -> dict[str, RecordMeta]:
-    """Bookkeeping of every record whose local id / dataset IRI is in values, by that key."""
-    out: dict[str, RecordMeta] = {}
-    ordered = sorted(values)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        terms = " ".join(Literal(v).n3() if key == "id" else f"<{v}>" for v in chunk)
-        for meta in bookkeeping.select_many(store, f"VALUES ?{key} {{ {terms} }}"):
-            out.setdefault(meta.id if key == "id" else meta.iri, meta)
-    return out
-
-
-def _stored_identifiers(store: Store, iris: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for start in range(0, len(iris), 500):
-        values = " ".join(f"<{i}>" for i in iris[start:start + 500])
-        rows = store.select(f"""PREFIX dct: <{DCTERMS}> SELECT ?g ?v WHERE {{
-            VALUES ?g {{ {values} }} GRAPH ?g {{ ?g dct:identifier ?v }} }}""")
-        for row in rows:
-            out.setdefault(str(row["g"]), []).append(str(row["v"]))
-    return out
-
-
-class ValidationPool:
-    """Worker processes, each with its own Validator (same shapes and vocabularies), that
-    validate record graphs sent as N-Triples. Spawned, not forked: the parent holds an open
-    RocksDB store and threads."""
-
-    def __init__(self, pool: Any) -> None:
-        self._pool = pool
-
-    @classmethod
-    def start(cls, validator: Any, workers: int) -> ValidationPool | None:
-        dirs = getattr(validator, "dirs", None)
-        if dirs is None:
-            return None  # not our Validator (a test double): validate in process
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")
-        return cls(ctx.Pool(workers, initializer=_worker_init,
-                            initargs=(*dirs, validator.engine_name)))
-
-    def submit(self, graphs: list[list[Triple]]) -> Any:
-        texts = ["\n".join(triple_lines(g)) for g in graphs]
-        return self._pool.map_async(_worker_validate, texts, chunksize=8)
-
-    def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
-    from service.validation import Validator
-
-    _WORKER["validator"] = Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir, engine=engine)
-    _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
-
-
-def _worker_validate(text: str) -> dict[str, Any]:
-    to_rdflib = _WORKER["to_rdflib"]
-    native = [(t.subject, t.predicate, t.object)
-              for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    graph = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
-    return _validate(_WORKER["validator"], graph, native).to_dict()
+_validate = validate_triples  # the name service.catalog.revalidate imports
