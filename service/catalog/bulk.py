@@ -30,9 +30,11 @@ from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.bookkeeping import native_bookkeeping_change as native_bookkeeping
 from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
 from service.catalog.bulk_pool import ValidationPool, validate_triples
 from service.catalog.publishers import Publisher, publisher_triples
+from service.catalog.records import SLUG
 from service.errors import Conflict, RecordShapeError, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
@@ -57,6 +59,17 @@ class _Item:
     result: Any = None  # WriteResult or SocleError once decided
     digest: str | None = None  # computed ahead when a pool validates
     report: dict[str, Any] | None = None  # from the pool
+    idents: list[Node] = field(default_factory=list)  # the root's dct:identifier values
+    slug: str | None = None  # RecordService._identifier_slug, computed once
+
+
+def _item(extracted: Extracted) -> _Item:
+    """The item with its root's identifiers and slug read once (each read is a scan)."""
+    root, ident = extracted.root, DCTERMS.identifier
+    triples = set(extracted.graph)
+    idents = [o for s, p, o in triples if p == ident and s == root]
+    slug = next((str(i) for i in sorted(idents) if SLUG.match(str(i))), None)
+    return _Item(extracted, triples, idents=idents, slug=slug)
 
 
 def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
@@ -108,7 +121,7 @@ class _Batch:
         self.store: Store = service.store
         self.base = service.base_url
         self.publisher_id = publisher_id
-        self.items = [_Item(e, set(e.graph)) for e in records]
+        self.items = [_item(e) for e in records]
         self.pending: list[tuple[_Item, RecordMeta, Any]] = []
         self.touched: set[tuple[str, str]] = set()
         self.pool = pool
@@ -156,17 +169,15 @@ class _Batch:
 
     # -- lookups, one query per kind of key ----------------------------------------------------
     def _lookups(self) -> None:
-        svc = self.svc
         root_iris, idents, slugs = set(), set(), set()
         for item in self.items:
             root = item.extracted.root
             if isinstance(root, URIRef):
                 root_iris.add(str(root))
             else:
-                idents.update(str(o) for o in _objects(item.triples, root, DCTERMS.identifier))
-            slug = svc._identifier_slug(item.extracted)
-            if slug:
-                slugs.add(slug)
+                idents.update(str(o) for o in item.idents)
+            if item.slug:
+                slugs.add(item.slug)
         by_ident = identifier_ids(self.store, self.publisher_id, idents)
         self.by_ident = by_ident
         minted = {f"{self.base}/datasets/{s}" for s in slugs}
@@ -177,7 +188,7 @@ class _Batch:
         root = item.extracted.root
         if isinstance(root, URIRef):
             return self.by_iri.get(str(root))
-        for ident in _objects(item.triples, root, DCTERMS.identifier):
+        for ident in item.idents:
             found = self.by_ident.get(str(ident))
             if found:
                 return self.by_id.get(found)
@@ -189,16 +200,15 @@ class _Batch:
 
     # -- per record ----------------------------------------------------------------------------
     def _prepare_all(self, publisher: Publisher) -> None:
-        svc = self.svc
         currents = []
         for item in self.items:
             root = item.extracted.root
             keys = item.keys
             if isinstance(root, URIRef):
                 keys.add(("iri", str(root)))
-            for ident in _objects(item.triples, root, DCTERMS.identifier):
+            for ident in item.idents:
                 keys.add(("ident", str(ident)))
-            slug = svc._identifier_slug(item.extracted)
+            slug = item.slug
             if slug:
                 keys.add(("id", slug))
                 keys.add(("iri", f"{self.base}/datasets/{slug}"))
@@ -219,7 +229,7 @@ class _Batch:
             if current is not None:
                 item.record_id = current.id
             else:
-                slug = svc._identifier_slug(item.extracted)
+                slug = item.slug
                 item.record_id = (slug if slug and slug not in self.by_id
                                   else uuid.uuid4().hex[:12])
             try:
@@ -348,7 +358,7 @@ class _Batch:
         changes: list[Any] = []
         for item, meta, publisher in self.pending:
             changes.append(PutGraph(item.iri, item.graph))
-            changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
+            changes.append(native_bookkeeping(self.base, meta, publisher.iri))
         self.store.apply(changes)
         for item, meta, _publisher in self.pending:
             node, theme, keyword = (ox.NamedNode(item.iri), _to_ox(DCAT.theme),
@@ -358,10 +368,6 @@ class _Batch:
             for observer in self.svc.observers:
                 observer.record_written(meta, themes, keywords)
         self.pending = []
-
-
-def _objects(triples: Iterable[Triple], subject: Node, predicate: Node) -> list[Node]:
-    return [o for s, p, o in triples if s == subject and p == predicate]
 
 
 _validate = validate_triples  # the name service.catalog.revalidate imports
