@@ -30,14 +30,16 @@ from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.bookkeeping import native_bookkeeping_change as native_bookkeeping
+from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
+from service.catalog.bulk_pool import ValidationPool, validate_triples
 from service.catalog.publishers import Publisher, publisher_triples
+from service.catalog.records import SLUG
 from service.errors import Conflict, RecordShapeError, SocleError
-from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
-from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
+from service.rdf.namespaces import DCAT, DCTERMS
+from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
 from service.store import PutGraph, Store
-from service.store.base import triple_lines
-from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
 BATCH_SIZE = 256
@@ -57,6 +59,17 @@ class _Item:
     result: Any = None  # WriteResult or SocleError once decided
     digest: str | None = None  # computed ahead when a pool validates
     report: dict[str, Any] | None = None  # from the pool
+    idents: list[Node] = field(default_factory=list)  # the root's dct:identifier values
+    slug: str | None = None  # RecordService._identifier_slug, computed once
+
+
+def _item(extracted: Extracted) -> _Item:
+    """The item with its root's identifiers and slug read once (each read is a scan)."""
+    root, ident = extracted.root, DCTERMS.identifier
+    triples = set(extracted.graph)
+    idents = [o for s, p, o in triples if p == ident and s == root]
+    slug = next((str(i) for i in sorted(idents) if SLUG.match(str(i))), None)
+    return _Item(extracted, triples, idents=idents, slug=slug)
 
 
 def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
@@ -108,7 +121,7 @@ class _Batch:
         self.store: Store = service.store
         self.base = service.base_url
         self.publisher_id = publisher_id
-        self.items = [_Item(e, set(e.graph)) for e in records]
+        self.items = [_item(e) for e in records]
         self.pending: list[tuple[_Item, RecordMeta, Any]] = []
         self.touched: set[tuple[str, str]] = set()
         self.pool = pool
@@ -156,40 +169,26 @@ class _Batch:
 
     # -- lookups, one query per kind of key ----------------------------------------------------
     def _lookups(self) -> None:
-        svc = self.svc
         root_iris, idents, slugs = set(), set(), set()
         for item in self.items:
             root = item.extracted.root
             if isinstance(root, URIRef):
                 root_iris.add(str(root))
             else:
-                idents.update(str(o) for o in _objects(item.triples, root, DCTERMS.identifier))
-            slug = svc._identifier_slug(item.extracted)
-            if slug:
-                slugs.add(slug)
-        by_ident: dict[str, str] = {}
-        if idents:
-            values = " ".join(Literal(i).n3() for i in sorted(idents))
-            rows = self.store.select(f"""
-            PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
-            SELECT ?ident ?id WHERE {{
-              VALUES ?ident {{ {values} }}
-              GRAPH ?iri {{ ?iri dct:identifier ?ident }}
-              GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(self.publisher_id).n3()} ;
-                                             foaf:primaryTopic ?iri ; socle:localId ?id }}
-            }} ORDER BY ?ident ?id""")
-            for row in rows:
-                by_ident.setdefault(str(row["ident"]), str(row["id"]))
+                idents.update(str(o) for o in item.idents)
+            if item.slug:
+                slugs.add(item.slug)
+        by_ident = identifier_ids(self.store, self.publisher_id, idents)
         self.by_ident = by_ident
         minted = {f"{self.base}/datasets/{s}" for s in slugs}
-        self.by_iri = _metas(self.store, "iri", root_iris | minted)
-        self.by_id = _metas(self.store, "id", slugs | set(by_ident.values()))
+        self.by_iri = metas(self.store, "iri", root_iris | minted)
+        self.by_id = metas(self.store, "id", slugs | set(by_ident.values()))
 
     def _existing(self, item: _Item) -> RecordMeta | None:
         root = item.extracted.root
         if isinstance(root, URIRef):
             return self.by_iri.get(str(root))
-        for ident in _objects(item.triples, root, DCTERMS.identifier):
+        for ident in item.idents:
             found = self.by_ident.get(str(ident))
             if found:
                 return self.by_id.get(found)
@@ -197,20 +196,19 @@ class _Batch:
 
     def _known_iris(self, iris: set[str]) -> set[str]:
         """Which of these IRIs are recorded datasets (for the foreign-subject check)."""
-        return set(_metas(self.store, "iri", iris)) if iris else set()
+        return set(metas(self.store, "iri", iris)) if iris else set()
 
     # -- per record ----------------------------------------------------------------------------
     def _prepare_all(self, publisher: Publisher) -> None:
-        svc = self.svc
         currents = []
         for item in self.items:
             root = item.extracted.root
             keys = item.keys
             if isinstance(root, URIRef):
                 keys.add(("iri", str(root)))
-            for ident in _objects(item.triples, root, DCTERMS.identifier):
+            for ident in item.idents:
                 keys.add(("ident", str(ident)))
-            slug = svc._identifier_slug(item.extracted)
+            slug = item.slug
             if slug:
                 keys.add(("id", slug))
                 keys.add(("iri", f"{self.base}/datasets/{slug}"))
@@ -223,7 +221,7 @@ class _Batch:
                     currents.append(item.current.iri)
             except SocleError as err:
                 item.result = err
-        stored = _stored_identifiers(self.store, currents)
+        stored = stored_identifiers(self.store, currents)
         for item in self.items:
             if item.result is not None:
                 continue
@@ -231,7 +229,7 @@ class _Batch:
             if current is not None:
                 item.record_id = current.id
             else:
-                slug = svc._identifier_slug(item.extracted)
+                slug = item.slug
                 item.record_id = (slug if slug and slug not in self.by_id
                                   else uuid.uuid4().hex[:12])
             try:
@@ -319,7 +317,7 @@ class _Batch:
         native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in item.graph]
         report_dict = item.report
         if report_dict is None:
-            report_dict = _validate(self.svc.validator, item.graph, native).to_dict()
+            report_dict = validate_triples(self.svc.validator, item.graph, native).to_dict()
         if not report_dict["conforms"]:
             raise invalid_record(report_dict)
         stamp = bookkeeping.now()
@@ -360,7 +358,7 @@ class _Batch:
         changes: list[Any] = []
         for item, meta, publisher in self.pending:
             changes.append(PutGraph(item.iri, item.graph))
-            changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
+            changes.append(native_bookkeeping(self.base, meta, publisher.iri))
         self.store.apply(changes)
         for item, meta, _publisher in self.pending:
             node, theme, keyword = (ox.NamedNode(item.iri), _to_ox(DCAT.theme),
@@ -372,84 +370,4 @@ class _Batch:
         self.pending = []
 
 
-def _objects(triples: Iterable[Triple], subject: Node, predicate: Node) -> list[Node]:
-    return [o for s, p, o in triples if s == subject and p == predicate]
-
-
-def _validate(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
-    """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
-    if getattr(validator, "engine_name", None) == "fast":
-        return validator.validate(TripleIndex(graph, native))
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    return validator.validate(g)
-
-
-def _metas(store: Store, key: str, values: set[str]) -> dict[str, RecordMeta]:
-    """Bookkeeping of every record whose local id / dataset IRI is in values, by that key."""
-    out: dict[str, RecordMeta] = {}
-    ordered = sorted(values)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        terms = " ".join(Literal(v).n3() if key == "id" else f"<{v}>" for v in chunk)
-        for meta in bookkeeping.select_many(store, f"VALUES ?{key} {{ {terms} }}"):
-            out.setdefault(meta.id if key == "id" else meta.iri, meta)
-    return out
-
-
-def _stored_identifiers(store: Store, iris: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for start in range(0, len(iris), 500):
-        values = " ".join(f"<{i}>" for i in iris[start:start + 500])
-        rows = store.select(f"""PREFIX dct: <{DCTERMS}> SELECT ?g ?v WHERE {{
-            VALUES ?g {{ {values} }} GRAPH ?g {{ ?g dct:identifier ?v }} }}""")
-        for row in rows:
-            out.setdefault(str(row["g"]), []).append(str(row["v"]))
-    return out
-
-
-class ValidationPool:
-    """Worker processes, each with its own Validator (same shapes and vocabularies), that
-    validate record graphs sent as N-Triples. Spawned, not forked: the parent holds an open
-    RocksDB store and threads."""
-
-    def __init__(self, pool: Any) -> None:
-        self._pool = pool
-
-    @classmethod
-    def start(cls, validator: Any, workers: int) -> ValidationPool | None:
-        dirs = getattr(validator, "dirs", None)
-        if dirs is None:
-            return None  # not our Validator (a test double): validate in process
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")
-        return cls(ctx.Pool(workers, initializer=_worker_init,
-                            initargs=(*dirs, validator.engine_name)))
-
-    def submit(self, graphs: list[list[Triple]]) -> Any:
-        texts = ["\n".join(triple_lines(g)) for g in graphs]
-        return self._pool.map_async(_worker_validate, texts, chunksize=8)
-
-    def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
-    from service.validation import Validator
-
-    _WORKER["validator"] = Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir, engine=engine)
-    _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
-
-
-def _worker_validate(text: str) -> dict[str, Any]:
-    to_rdflib = _WORKER["to_rdflib"]
-    native = [(t.subject, t.predicate, t.object)
-              for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    graph = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
-    return _validate(_WORKER["validator"], graph, native).to_dict()
+_validate = validate_triples  # the name service.catalog.revalidate imports

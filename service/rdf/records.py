@@ -160,7 +160,7 @@ def skolemise_triples(graph: Iterable[tuple[Node, Node, Node]],
     for s, p, o in graph:
         if isinstance(o, BNode):
             source = signatures.get(s) or s.n3()
-            incoming.setdefault(o, []).append(f"{source} {p.n3()}")
+            incoming.setdefault(o, []).append(f"{source} {_term_n3(p)}")
     groups: dict[str, list[Node]] = {}
     for node, sig in signatures.items():
         groups.setdefault(sig, []).append(node)
@@ -201,8 +201,8 @@ def _signatures(graph: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
                              if isinstance(o, BNode) and o not in done and o not in open_nodes)
                 continue
             open_nodes.discard(node)
-            lines = sorted(f"{p.n3()} " + (("_:" + done.get(o, "cycle"))
-                                          if isinstance(o, BNode) else o.n3())
+            lines = sorted(f"{_term_n3(p)} " + (("_:" + done.get(o, "cycle"))
+                                               if isinstance(o, BNode) else _term_n3(o))
                            for p, o in edges[node])
             done[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     return done
@@ -221,6 +221,11 @@ def _n3(term: URIRef) -> str:
     most of their IRIs (predicates, vocabularies, publisher). IRIs only: literals that compare
     equal can have different forms ("x"@FR == "x"@fr)."""
     return term.n3()
+
+
+def _term_n3(term: Node) -> str:
+    """n3() with IRIs memoised (see _n3); same text."""
+    return _n3(term) if type(term) is URIRef else term.n3()
 
 
 def identifiers(graph: Graph, root: Node) -> list[str]:

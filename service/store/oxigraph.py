@@ -117,8 +117,12 @@ class OxigraphStore(Store):
             graph = ox.NamedNode(target[0])
             if next(self._store.quads_for_pattern(subject, None, None, graph), None) is not None:
                 return None
+            native = (ox.NamedNode, ox.Literal)
             for s, p, o in change.triples:
-                quads.append(ox.Quad(_stored(s), _stored(p), _stored(o), graph))
+                if type(s) in native and type(p) in native and type(o) in native:
+                    quads.append(ox.Quad(s, p, o, graph))  # the bulk path: converted already
+                else:
+                    quads.append(ox.Quad(_stored(s), _stored(p), _stored(o), graph))
         return quads
 
     def graph(self, name: str) -> Graph:
