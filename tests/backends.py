@@ -212,7 +212,9 @@ DESCRIBE_IS_CBD = BACKEND != "virtuoso"
 # SQL translation is too long (SP031, a 280 kB VALUES): it refuses them at once (the endpoint
 # answers 422 sparql-store-refused) instead of running them.
 REFUSES_HOSTILE_QUERIES = BACKEND == "virtuoso"
-UNSUPPORTED_DATATYPES = {"virtuoso": ("http://www.w3.org/2001/XMLSchema#duration",)}.get(
+# Virtuoso also rewrites geo:wktLiteral into its own virtrdf#Geometry with normalised text.
+UNSUPPORTED_DATATYPES = {"virtuoso": ("http://www.w3.org/2001/XMLSchema#duration",
+                                      "http://www.opengis.net/ont/geosparql#wktLiteral")}.get(
     BACKEND, ())
 _NUMERIC = ("integer", "decimal", "double", "float", "long", "int", "short", "byte",
             "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",

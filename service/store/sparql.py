@@ -403,6 +403,11 @@ class SparqlStore(Store):
         return self._retrying(self.query_url, call)
 
 
+# Virtuoso stores geo:wktLiteral values as its own geometry type: give the standard IRI back.
+STORE_DATATYPES = {"http://www.openlinksw.com/schemas/virtrdf#Geometry":
+                   "http://www.opengis.net/ont/geosparql#wktLiteral"}
+
+
 def to_rdflib_term(b: dict[str, Any]) -> Node:
     kind, value = b["type"], b["value"]
     if kind == "uri":
@@ -412,7 +417,7 @@ def to_rdflib_term(b: dict[str, Any]) -> Node:
     lang = b.get("xml:lang")
     if lang:
         return Literal(value, lang=lang)
-    datatype = b.get("datatype")
+    datatype = STORE_DATATYPES.get(b.get("datatype"), b.get("datatype"))
     if datatype and datatype != XSD_STRING:
         return Literal(value, datatype=URIRef(datatype))
     return Literal(value)
@@ -427,7 +432,7 @@ def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     lang = b.get("xml:lang")
     if lang:
         return ox.Literal(value, language=lang)
-    datatype = b.get("datatype")
+    datatype = STORE_DATATYPES.get(b.get("datatype"), b.get("datatype"))
     if datatype:
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
