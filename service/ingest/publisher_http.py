@@ -14,14 +14,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from service.app import services
-from service.auth.tokens import require_publisher
-from service.catalog.publishers import get_publisher
-from service.errors import Forbidden, SocleError, UnsupportedMediaType
+from service.errors import SocleError, UnsupportedMediaType
 from service.ingest.rdf_import import import_graph
 from service.ingest.scdl import import_csv
 from service.ingest.scdl.export import export_csv
 from service.rdf.formats import SYNTAXES, syntax_for_filename, syntax_for_media_type
 from service.rdf.parse import parse_rdf
+from service.territories.delegation import require_writer
 
 bp = Blueprint("publisher_import", __name__)
 CSV_TYPES = ("text/csv", "application/csv", "application/vnd.ms-excel")
@@ -69,11 +68,9 @@ def _body() -> tuple[str, bytes, Any]:
 def import_catalogue(publisher_id: str) -> Response:
     """Import a catalogue for the token's publisher; each dataset reported."""
     svc = services()
-    writer = require_publisher(svc.store, request.headers.get("Authorization"))
-    if writer != publisher_id:
-        raise Forbidden(f"Votre jeton permet d'écrire pour « {writer} », pas « {publisher_id} ».",
-                        f"Your token writes for '{writer}', not '{publisher_id}'.")
-    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    # The publisher's token, or a delegate's (an EPCI for a member commune).
+    require_writer(svc.store, svc.settings.base_url, request.headers.get("Authorization"),
+                   publisher_id)
     kind, data, syntax = _body()
     if not data.strip():
         raise SocleError("Corps de requête vide.", "Empty request body.")

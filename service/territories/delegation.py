@@ -89,3 +89,15 @@ def writer_for_record(store: Store, writer: str, owner: str) -> str:
     if writer != owner and writer in delegates_of(store, owner):
         return owner
     return writer
+
+
+def require_writer(store: Store, base_url: str, authorization: str | None,
+                   publisher_id: str) -> str:
+    """The publisher a write on `/publishers/{publisher_id}/…` is made for: the token's own,
+    or one that delegated to it; 401 without a token, 404 for an unknown publisher, 403
+    otherwise. One check for every per-publisher write endpoint (import, harvest)."""
+    from service.auth.tokens import require_publisher
+
+    writer = require_publisher(store, authorization)
+    get_publisher(store, base_url, publisher_id)
+    return acting_publisher(store, writer, publisher_id)

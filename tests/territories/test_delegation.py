@@ -68,3 +68,16 @@ def test_delegation_refused_for_non_member_and_non_epci(svc, territory_pubs):
 
     set_default_profile(svc.store, BASE, "montfort-sur-meu", "datagouv")
     assert delegates_of(svc.store, "montfort-sur-meu") == {"iffendic"}
+
+
+def test_delegate_imports_a_catalogue_for_the_commune(svc, client, tokens):
+    """POST /publishers/{commune}/import takes the EPCI's token only once delegated."""
+    url = "/publishers/montfort-sur-meu/import"
+    headers = {**bearer(tokens[EPCI]), "Content-Type": "text/turtle"}
+    assert client.post(url, data=dataset("d1"), headers=headers).status_code == 403
+    delegate(svc.store, BASE, "cc-montfort-communaute", "montfort-sur-meu")
+    done = client.post(url, data=dataset("d1"), headers=headers)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["summary"]["created"] == 1
+    assert client.post("/publishers/iffendic/import", data=dataset("d2"),
+                       headers=headers).status_code == 403

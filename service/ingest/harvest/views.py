@@ -9,13 +9,13 @@ import threading
 from flask import Blueprint, jsonify, request, url_for
 
 from service.app import services
-from service.auth.tokens import require_publisher
 from service.catalog.publishers import get_publisher
-from service.errors import Forbidden, NotFound, SocleError
+from service.errors import NotFound, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
+from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
 
@@ -45,11 +45,9 @@ def trigger(publisher_id: str):
     """Harvest the publisher's sources now (all, or ?source=ID). Waits for the reports, or
     with ?async=1 answers 202 at once with where each report will be."""
     svc = services()
-    writer = require_publisher(svc.store, request.headers.get("Authorization"))
-    if writer != publisher_id:
-        raise Forbidden(f"Votre jeton permet d'écrire pour « {writer} », pas « {publisher_id} ».",
-                        f"Your token writes for '{writer}', not '{publisher_id}'.")
-    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    # The publisher's token, or a delegate's (an EPCI for a member commune).
+    require_writer(svc.store, svc.settings.base_url, request.headers.get("Authorization"),
+                   publisher_id)
     body = request.get_json(silent=True) or {}
     targets = _sources_of(publisher_id, request.args.get("source") or body.get("source"))
     engine = harvester(svc)
