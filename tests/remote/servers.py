@@ -84,16 +84,20 @@ class OxigraphServer:
 
     def stop(self) -> None:
         """SIGTERM, then wait: the directory's lock is free when this returns."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.process = None
+
+
+def terminate(process: subprocess.Popen | None) -> None:
+    """SIGTERM, then SIGKILL after 10 s; returns once the process is gone."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def run_env(**extra: str) -> dict[str, str]:
@@ -130,11 +134,5 @@ class SocleServe:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.process = None
