@@ -140,7 +140,9 @@ def overdue(t: Tracked, grace_days: float, at: datetime | None = None) -> bool:
 # -- run lock ----------------------------------------------------------------------------------
 def claim(store: Store, source_node: str, owner: str, seconds: float) -> bool:
     """Take the source's lock unless another live run holds it; one atomic update, so it also
-    holds between app processes sharing the store. Expired locks (crashed runs) are taken."""
+    holds between app processes sharing the store. Expired locks (crashed runs) are taken.
+    The WHERE has a VALUES row for the filter to act on: with an otherwise empty WHERE (or a
+    BIND, or OPTIONAL + !BOUND) Virtuoso inserted even when the lock existed (two owners)."""
     lock = LOCK_PREFIX + hashlib.sha256(source_node.encode()).hexdigest()[:32]
     stamp = now()
     expires = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(
@@ -152,7 +154,7 @@ def claim(store: Store, source_node: str, owner: str, seconds: float) -> bool:
                FILTER(?e < "{stamp}"^^{dt}) }} }} ;
       INSERT {{ GRAPH <{HARVEST_GRAPH}> {{ <{lock}> socle:owner {Literal(owner).n3()} ;
                                               socle:expires "{expires}"^^{dt} }} }}
-      WHERE {{ FILTER NOT EXISTS {{
+      WHERE {{ VALUES ?one {{ 1 }} FILTER NOT EXISTS {{
         GRAPH <{HARVEST_GRAPH}> {{ <{lock}> socle:owner ?any }} }} }}""")
     rows = store.select(f"""SELECT ?o WHERE {{ GRAPH <{HARVEST_GRAPH}> {{
         <{lock}> <{SOCLE.owner}> ?o }} }}""")
