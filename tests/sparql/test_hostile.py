@@ -74,7 +74,8 @@ def _while_running(app, query: str) -> tuple:
 def test_runaway_query_stopped_at_the_timeout(hostile, query):
     app, _ = hostile
     response, elapsed = _while_running(app, query)
-    if query is not CROSS and backends.REFUSES_HOSTILE_QUERIES:
+    if query is not CROSS and backends.REFUSES_HOSTILE_QUERIES and response.status_code != 504:
+        # Refused by the store before the deadline (under load the deadline may come first).
         assert response.status_code == 422, response.data[:300]
         assert response.get_json()["type"].endswith("sparql-store-refused")
         return
