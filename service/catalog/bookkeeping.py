@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
@@ -59,41 +57,6 @@ def bookkeeping_change(base_url: str, meta: RecordMeta, publisher_iri: str) -> P
                                         datatype=RDF_JSON)),
     ]
     return PutSubject(RECORDS_GRAPH, str(rec), triples)
-
-
-_XSD_DT, _XSD_INT = ox.NamedNode(str(XSD.dateTime)), ox.NamedNode(str(XSD.integer))
-_NATIVE = {name: ox.NamedNode(str(term)) for name, term in {
-    "type": RDF.type, "record": DCAT.CatalogRecord, "topic": FOAF.primaryTopic,
-    "local_id": SOCLE.localId, "publisher": DCTERMS.publisher, "publisher_id": SOCLE.publisherId,
-    "issued": DCTERMS.issued, "modified": DCTERMS.modified, "hash": SOCLE.contentHash,
-    "warnings": SOCLE.warnings, "validation": SOCLE.validation, "json": RDF_JSON}.items()}
-
-
-@lru_cache(maxsize=4096)
-def _dt_lexical(stamp: str) -> str:
-    """The lexical form rdflib gives a stamp (normalised), as bookkeeping_change stores it;
-    records written in the same millisecond share it."""
-    return str(Literal(stamp, datatype=XSD.dateTime))
-
-
-def native_bookkeeping_change(base_url: str, meta: RecordMeta, publisher_iri: str) -> PutSubject:
-    """bookkeeping_change with pyoxigraph terms (the same quads once stored): the bulk path
-    writes them as they are, without building then converting rdflib literals."""
-    rec, n = ox.NamedNode(record_node(base_url, meta.id)), _NATIVE
-    triples = [
-        (rec, n["type"], n["record"]),
-        (rec, n["topic"], ox.NamedNode(meta.iri)),
-        (rec, n["local_id"], ox.Literal(meta.id)),
-        (rec, n["publisher"], ox.NamedNode(publisher_iri)),
-        (rec, n["publisher_id"], ox.Literal(meta.publisher)),
-        (rec, n["issued"], ox.Literal(_dt_lexical(meta.issued), datatype=_XSD_DT)),
-        (rec, n["modified"], ox.Literal(_dt_lexical(meta.modified), datatype=_XSD_DT)),
-        (rec, n["hash"], ox.Literal(meta.content_hash)),
-        (rec, n["warnings"], ox.Literal(str(meta.warnings), datatype=_XSD_INT)),
-        (rec, n["validation"], ox.Literal(json.dumps(meta.validation, ensure_ascii=False),
-                                          datatype=n["json"])),
-    ]
-    return PutSubject(RECORDS_GRAPH, rec.value, triples)
 
 
 def delete_change(base_url: str, record_id: str) -> PutSubject:

@@ -30,7 +30,6 @@ from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
-from service.catalog.bookkeeping import native_bookkeeping_change as native_bookkeeping
 from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
 from service.catalog.bulk_pool import ValidationPool, validate_triples
 from service.catalog.publishers import Publisher, publisher_triples
@@ -358,7 +357,7 @@ class _Batch:
         changes: list[Any] = []
         for item, meta, publisher in self.pending:
             changes.append(PutGraph(item.iri, item.graph))
-            changes.append(native_bookkeeping(self.base, meta, publisher.iri))
+            changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
         self.store.apply(changes)
         for item, meta, _publisher in self.pending:
             node, theme, keyword = (ox.NamedNode(item.iri), _to_ox(DCAT.theme),
