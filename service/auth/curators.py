@@ -12,16 +12,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 import re
 import secrets
-import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from service.auth.filelock import locked
+from service.auth.jsonfile import JsonFile
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
@@ -56,53 +54,11 @@ def check_password(password: str, entry: dict[str, Any]) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(entry["hash"]))
 
 
-class _AccountFile:
-    """login -> entry; rewritten atomically, re-read when another process changed it."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._entries: dict[str, dict[str, Any]] = {}
-        self._seen: tuple[int, int] | None = None
-
-    def entries(self) -> dict[str, dict[str, Any]]:
-        if self.path is None:
-            return self._entries
-        try:
-            st = os.stat(self.path)
-            stat: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
-            stat = None
-        if stat != self._seen:
-            self._entries = {}
-            if stat is not None:
-                with open(self.path, encoding="utf-8") as f:
-                    self._entries = json.load(f)
-            self._seen = stat
-        return self._entries
-
-    def put(self, login: str, entry: dict[str, Any]) -> None:
-        with locked(self.path):
-            self._seen = (-1, -1)  # re-read under the lock: another process may have written
-            self._write({**self.entries(), login: entry})
-
-    def _write(self, entries: dict[str, dict[str, Any]]) -> None:
-        if self.path is not None:
-            fd, tmp = tempfile.mkstemp(prefix=".curators-", dir=os.path.dirname(self.path))
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entries, f, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-            self._seen = None
-        self._entries = entries
-
-
-def _accounts(store: Store) -> _AccountFile:
+def _accounts(store: Store) -> JsonFile:
     registry: Any = store.__dict__.get("_socle_curators")
     if registry is None:
         path = files_dir(store)
-        registry = _AccountFile(os.path.join(path, CURATORS_FILE) if path else None)
+        registry = JsonFile(os.path.join(path, CURATORS_FILE) if path else None)
         store.__dict__["_socle_curators"] = registry
     return registry
 
@@ -123,8 +79,8 @@ def add_curator(store: Store, publisher: Publisher, login: str, password: str, *
         if login in accounts.entries() and not replace:
             raise Conflict(f"Le compte « {login} » existe déjà.",
                            f"Account '{login}' already exists.")
-        accounts.put(login, {"publisher": publisher.id, "created": now(),
-                             **hash_password(password)})
+        accounts.put({login: {"publisher": publisher.id, "created": now(),
+                              **hash_password(password)}})
     return Curator(login, publisher.id)
 
 

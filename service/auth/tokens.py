@@ -13,14 +13,12 @@ in memory. Stores written before this change had them in the graph `urn:socle:gr
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
-import tempfile
 import threading
 from typing import Any
 
-from service.auth.filelock import locked
+from service.auth.jsonfile import JsonFile
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
@@ -36,58 +34,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class _TokenFile:
-    """digest -> {publisher, created}; rewritten atomically, re-read when the file changes."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._entries: dict[str, dict[str, str]] = {}
-        self._seen: tuple[int, int] | None = None
-
-    def _stat(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.path)  # type: ignore[arg-type]
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
-    def entries(self) -> dict[str, dict[str, str]]:
-        if self.path is None:
-            return self._entries
-        stat = self._stat()
-        if stat != self._seen:
-            if stat is None:
-                self._entries = {}
-            else:
-                with open(self.path, encoding="utf-8") as f:
-                    self._entries = json.load(f)
-            self._seen = stat
-        return self._entries
-
-    def put(self, new: dict[str, dict[str, str]]) -> None:
-        with locked(self.path):
-            self._seen = (-1, -1)  # re-read under the lock: another process may have written
-            self._write({**self.entries(), **new})
-
-    def _write(self, entries: dict[str, dict[str, str]]) -> None:
-        if self.path is not None:
-            folder = os.path.dirname(self.path)
-            fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entries, f, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-            self._seen = self._stat()
-        self._entries = entries
-
-
-def _tokens(store: Store) -> _TokenFile:
+def _tokens(store: Store) -> JsonFile:
     registry: Any = store.__dict__.get("_socle_tokens")
     if registry is None:
         path = files_dir(store)
-        registry = _TokenFile(os.path.join(path, TOKENS_FILE) if path else None)
+        registry = JsonFile(os.path.join(path, TOKENS_FILE) if path else None)
         store.__dict__["_socle_tokens"] = registry
         migrate(store)
     return registry

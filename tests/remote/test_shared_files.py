@@ -11,14 +11,13 @@ from service.config import REPO_ROOT
 
 WRITER = """
 import sys
-from service.auth.curators import _AccountFile
-from service.auth.tokens import _TokenFile
+from service.auth.jsonfile import JsonFile
 folder, who = sys.argv[1], sys.argv[2]
-tokens = _TokenFile(folder + "/socle-tokens.json")
-accounts = _AccountFile(folder + "/socle-curators.json")
+tokens = JsonFile(folder + "/socle-tokens.json")
+accounts = JsonFile(folder + "/socle-curators.json")
 for n in range(25):
     tokens.put({f"{who}-{n}": {"publisher": who, "created": ""}})
-    accounts.put(f"{who}-{n}", {"publisher": who})
+    accounts.put({f"{who}-{n}": {"publisher": who}})
 """
 
 
