@@ -21,6 +21,12 @@ class SocleError(Exception):
         self.detail_en = detail_en
         self.extra = extra
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable (the import's worker processes send errors back): Exception's default
+        would call ``__init__`` with the one joined message."""
+        return (_rebuild, (type(self), self.detail_fr, self.detail_en, self.extra),
+                self.__dict__)
+
     @property
     def detail(self) -> str:
         return f"{self.detail_fr} — {self.detail_en}"
@@ -109,3 +115,8 @@ class StoreBusy(SocleError):
     status = 503
     title = "Store unavailable"
     type_slug = "store-unavailable"
+
+
+def _rebuild(cls: type[SocleError], detail_fr: str, detail_en: str,
+             extra: dict[str, Any]) -> SocleError:
+    return cls(detail_fr, detail_en, **extra)

@@ -21,66 +21,62 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
-from service.catalog.bulk_pool import ValidationPool, validate_triples
-from service.catalog.publishers import Publisher, publisher_triples
+from service.catalog.bulk_pool import PreparePool, record_text
+from service.catalog.bulk_prepare import Job, Prepared, prepare
+from service.catalog.publishers import Publisher
 from service.catalog.records import SLUG
 from service.errors import Conflict, RecordShapeError, SocleError
-from service.rdf.namespaces import DCAT, DCTERMS
-from service.rdf.parse import TermCache, term_to_oxigraph
-from service.rdf.records import Extracted, closure_triples, content_hash, skolemise_triples
+from service.rdf.namespaces import DCTERMS
+from service.rdf.records import Extracted
 from service.store import PutGraph, Store
 
 Triple = tuple[Node, Node, Node]
 BATCH_SIZE = 256
-_to_ox = TermCache(term_to_oxigraph)
 
 
 @dataclass
 class _Item:
     extracted: Extracted
-    triples: set[Triple]
+    idents: list[Node]  # the root's dct:identifier values
+    slug: str | None  # RecordService._identifier_slug, computed once
     current: RecordMeta | None = None
-    record_id: str = ""
-    iri: str = ""
-    graph: list[Triple] = field(default_factory=list)
+    job: Job | None = None
+    prepared: Prepared | None = None
     keys: set[tuple[str, str]] = field(default_factory=set)
-    foreign: list[str] = field(default_factory=list)
     result: Any = None  # WriteResult or SocleError once decided
-    digest: str | None = None  # computed ahead when a pool validates
-    report: dict[str, Any] | None = None  # from the pool
-    idents: list[Node] = field(default_factory=list)  # the root's dct:identifier values
-    slug: str | None = None  # RecordService._identifier_slug, computed once
+
+    @property
+    def iri(self) -> str:
+        return self.prepared.iri if self.prepared else ""
 
 
 def _item(extracted: Extracted) -> _Item:
     """The item with its root's identifiers and slug read once (each read is a scan)."""
-    root, ident = extracted.root, DCTERMS.identifier
-    triples = set(extracted.graph)
-    idents = [o for s, p, o in triples if p == ident and s == root]
+    idents = list(extracted.graph.objects(extracted.root, DCTERMS.identifier))
     slug = next((str(i) for i in sorted(idents) if SLUG.match(str(i))), None)
-    return _Item(extracted, triples, idents=idents, slug=slug)
+    return _Item(extracted, idents, slug)
 
 
 def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
                 batch_size: int = BATCH_SIZE, workers: int = 1) -> Iterator[Any]:
     """WriteResult or SocleError per record, in input order (see the module docstring).
 
-    ``workers`` > 1 validates in that many worker processes, pipelined: batch k+1 is cut,
-    looked up, prepared and sent to the workers while batch k's results come back and are
-    written. Batch k+1's lookups predate batch k's writes, so every key batch k touched
-    counts as touched for batch k+1 (those records take the one-record path): same results.
+    ``workers`` > 1 prepares, hashes and validates records in that many worker processes
+    (``bulk_pool``), pipelined: batch k+1 is looked up and sent to the workers while batch
+    k's records come back, are checked and written. Batch k+1's lookups predate batch k's
+    writes, so every key batch k touched counts as touched for batch k+1 (those records take
+    the one-record path): same results.
     """
-    pool = ValidationPool.start(service.validator, workers) if workers > 1 else None
+    pool = PreparePool.start(service.validator, workers) if workers > 1 else None
     try:
         if pool is None:
             for batch in _chunks(records, batch_size):
@@ -115,7 +111,7 @@ def _chunks(records: Iterable[Extracted], size: int) -> Iterator[list[Extracted]
 
 class _Batch:
     def __init__(self, service: Any, publisher_id: str, records: list[Extracted],
-                 pool: ValidationPool | None = None) -> None:
+                 pool: PreparePool | None = None) -> None:
         self.svc = service
         self.store: Store = service.store
         self.base = service.base_url
@@ -125,8 +121,7 @@ class _Batch:
         self.touched: set[tuple[str, str]] = set()
         self.pool = pool
         self.publisher: Publisher | None = None
-        self.known: set[str] = set()
-        self.reports: Any = None
+        self.future: Any = None
 
     def run(self) -> list[Any]:
         with self.svc._lock:
@@ -134,22 +129,26 @@ class _Batch:
             return self.stage_b()
 
     def stage_a(self) -> None:
-        """Lookups and preparation (reads only); with a pool, validation is sent off."""
+        """Lookups (reads only), then each record prepared: here, or sent to the pool."""
         try:
             self.publisher = self.svc._publisher(self.publisher_id)
         except SocleError:
             return  # unknown publisher: stage_b lets the one-record path say so
         self._lookups()
-        self._prepare_all(self.publisher)
-        self.known = self._known_iris({s for i in self.items for s in i.foreign})
+        self._jobs()
+        todo = [i for i in self.items if i.job is not None]
         if self.pool is not None:
-            todo = []
-            for item in self.items:
-                if item.result is None and item.graph:
-                    item.digest = content_hash(item.graph)
-                    if item.current is None or item.current.content_hash != item.digest:
-                        todo.append(item)
-            self.reports = (todo, self.pool.submit([i.graph for i in todo]))
+            jobs = []
+            for item in todo:
+                job = item.job
+                assert job is not None
+                root, text = record_text(job.root, item.extracted.graph)
+                jobs.append((replace(job, root=root), text))
+            self.future = (todo, self.pool.submit(self.base, self.publisher, jobs))
+            return
+        for item in todo:
+            item.prepared = prepare(self.base, self.publisher, item.job, item.extracted.graph,
+                                    self.svc.validator)
 
     def stage_b(self) -> list[Any]:
         """Checks in input order, writes (one transaction), observers."""
@@ -157,12 +156,25 @@ class _Batch:
             for item in self.items:
                 self._sequential(item)
             return [i.result for i in self.items]
-        if self.reports is not None:
-            todo, future = self.reports
-            for item, report in zip(todo, future.get(), strict=True):
-                item.report = report
+        if self.future is not None:
+            todo, future = self.future
+            for item, prepared in zip(todo, future.get(), strict=True):
+                item.prepared = prepared
+        foreign = set()
         for item in self.items:
-            self._decide(item, self.publisher, self.known)
+            prepared = item.prepared
+            if prepared is None:
+                continue
+            if prepared.error is not None:
+                item.result = prepared.error
+                continue
+            item.keys.add(("iri", prepared.iri))
+            item.keys.add(("id", item.job.record_id))  # type: ignore[union-attr]
+            item.keys.update(("iri", s) for s in prepared.foreign)
+            foreign.update(prepared.foreign)
+        known = set(metas(self.store, "iri", foreign)) if foreign else set()
+        for item in self.items:
+            self._decide(item, self.publisher, known)
         self._flush()
         return [i.result for i in self.items]
 
@@ -193,12 +205,12 @@ class _Batch:
                 return self.by_id.get(found)
         return None
 
-    def _known_iris(self, iris: set[str]) -> set[str]:
-        """Which of these IRIs are recorded datasets (for the foreign-subject check)."""
-        return set(metas(self.store, "iri", iris)) if iris else set()
-
     # -- per record ----------------------------------------------------------------------------
-    def _prepare_all(self, publisher: Publisher) -> None:
+    def _jobs(self) -> None:
+        """What RecordService.upsert decides before preparing: the current record (owner
+        checked), the record id, the identifiers it had."""
+        from service.catalog.records import check_owner
+
         currents = []
         for item in self.items:
             root = item.extracted.root
@@ -214,8 +226,6 @@ class _Batch:
             try:
                 item.current = self._existing(item)
                 if item.current is not None:
-                    from service.catalog.records import check_owner
-
                     check_owner(self.publisher_id, item.current.publisher)
                     currents.append(item.current.iri)
             except SocleError as err:
@@ -224,61 +234,15 @@ class _Batch:
         for item in self.items:
             if item.result is not None:
                 continue
-            current = item.current
+            current, root = item.current, item.extracted.root
             if current is not None:
-                item.record_id = current.id
+                item.job = Job(root, current.id, current.iri, current.content_hash,
+                               tuple(stored.get(current.iri, [])))
             else:
                 slug = item.slug
-                item.record_id = (slug if slug and slug not in self.by_id
-                                  else uuid.uuid4().hex[:12])
-            try:
-                self._prepare(item, publisher, stored)
-            except SocleError as err:
-                item.result = err
-
-    def _prepare(self, item: _Item, publisher: Publisher,
-                 stored: dict[str, list[str]]) -> None:
-        """RecordService._prepare and _keep_identifier over a set of triples."""
-        from service.catalog.records import record_iri
-
-        root, current, record_id = item.extracted.root, item.current, item.record_id
-        iri = record_iri(self.base, root, record_id, current)
-        node = URIRef(iri)
-        triples: Iterable[Triple] = item.triples
-        if isinstance(root, BNode):
-            triples = {(node if s == root else s, p, node if o == root else o)
-                       for s, p, o in triples}
-        index: dict[Node, list[tuple[Node, Node]]] = {}
-        for s, p, o in triples:
-            if not (s == node and p == DCTERMS.publisher):
-                index.setdefault(s, []).append((p, o))
-        graph = closure_triples(lambda n: index.get(n, ()), node, set())
-        graph = skolemise_triples(graph, f"{self.base}/datasets/{record_id}#") or graph
-        given = sorted(str(o) for s, p, o in graph if s == node and p == DCTERMS.identifier)
-        if current is None:
-            if not given:
-                graph.append((node, DCTERMS.identifier, Literal(str(node))))
-        else:
-            had = sorted(stored.get(current.iri, []))
-            if not given:
-                graph.extend((node, DCTERMS.identifier, Literal(v)) for v in had)
-            elif given != had:
-                raise Conflict(
-                    f"dct:identifier ne peut pas changer (actuel : {', '.join(had)}).",
-                    f"dct:identifier cannot change (current: {', '.join(had)}).",
-                    current=had, given=given,
-                )
-        graph.append((node, DCTERMS.publisher, URIRef(publisher.iri)))
-        graph.extend(publisher_triples(publisher))
-        item.iri = iri
-        item.graph = list(dict.fromkeys(graph))
-        own = (iri, publisher.iri)
-        own_prefixes = (f"{iri}#", f"{self.base}/datasets/{record_id}#")
-        item.foreign = sorted({str(s) for s, _p, _o in item.graph if isinstance(s, URIRef)
-                               and str(s) not in own and not str(s).startswith(own_prefixes)})
-        item.keys.add(("iri", iri))
-        item.keys.add(("id", record_id))
-        item.keys.update(("iri", s) for s in item.foreign)
+                record_id = (slug if slug and slug not in self.by_id
+                             else uuid.uuid4().hex[:12])
+                item.job = Job(root, record_id)
 
     def _decide(self, item: _Item, publisher: Publisher, known: set[str]) -> None:
         if item.keys & self.touched:
@@ -287,21 +251,23 @@ class _Batch:
             return
         if item.result is None:
             try:
-                item.result = self._check_and_validate(item, publisher, known)
+                item.result = self._check(item, known)
             except SocleError as err:
                 item.result = err
         self._touch(item)
 
-    def _check_and_validate(self, item: _Item, publisher: Publisher, known: set[str]) -> Any:
+    def _check(self, item: _Item, known: set[str]) -> Any:
         """The rest of RecordService._write, same checks in the same order."""
         from service.catalog.records import WriteResult, check_record_iri, invalid_record
 
-        current, iri = item.current, item.iri
+        current, prepared = item.current, item.prepared
+        assert prepared is not None and item.job is not None
+        iri = prepared.iri
         if current is None and iri in self.by_iri:
             raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
         check_record_iri(iri)
         areas = tuple(f"{self.base}/{area}/" for area in ("datasets", "publishers", "records"))
-        for subject in item.foreign:
+        for subject in prepared.foreign:
             if subject.startswith(areas) or subject in known:
                 raise RecordShapeError(
                     f"Le document décrit <{subject}>, qui appartient à un autre "
@@ -310,25 +276,20 @@ class _Batch:
                     "publisher: remove those triples.",
                     nodes=[f"<{subject}>"],
                 )
-        digest = item.digest or content_hash(item.graph)
-        if current is not None and current.content_hash == digest:
+        if current is not None and current.content_hash == prepared.digest:
             return WriteResult("unchanged", current, current.validation)
-        native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in item.graph]
-        report_dict = item.report
-        if report_dict is None:
-            report_dict = validate_triples(self.svc.validator, item.graph, native).to_dict()
+        report_dict = prepared.report
+        assert report_dict is not None
         if not report_dict["conforms"]:
             raise invalid_record(report_dict)
         stamp = bookkeeping.now()
         meta = RecordMeta(
-            id=item.record_id, iri=iri, publisher=self.publisher_id,
+            id=item.job.record_id, iri=iri, publisher=self.publisher_id,
             issued=current.issued if current else stamp, modified=stamp,
-            content_hash=digest, validation=report_dict,
+            content_hash=prepared.digest, validation=report_dict,
         )
-        result = WriteResult("updated" if current else "created", meta, report_dict)
-        self.pending.append((item, meta, publisher))
-        item.graph = native  # what the store write takes (same triples, pyoxigraph terms)
-        return result
+        self.pending.append((item, meta, self.publisher))
+        return WriteResult("updated" if current else "created", meta, report_dict)
 
     def _touch(self, item: _Item) -> None:
         """What later records of the batch must not look up in the (stale) preloaded maps."""
@@ -338,7 +299,7 @@ class _Batch:
         extracted = item.extracted
         if not isinstance(extracted.graph, Graph):
             graph = Graph()
-            for triple in item.triples:
+            for triple in extracted.graph:
                 graph.add(triple)
             extracted = Extracted(extracted.root, graph)
         try:
@@ -356,17 +317,12 @@ class _Batch:
             return
         changes: list[Any] = []
         for item, meta, publisher in self.pending:
-            changes.append(PutGraph(item.iri, item.graph))
+            changes.append(PutGraph(item.iri, item.prepared.graph))  # type: ignore[union-attr]
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
         self.store.apply(changes)
         for item, meta, _publisher in self.pending:
-            node, theme, keyword = (ox.NamedNode(item.iri), _to_ox(DCAT.theme),
-                                    _to_ox(DCAT.keyword))
-            themes = [o.value for s, p, o in item.graph if s == node and p == theme]
-            keywords = [o.value for s, p, o in item.graph if s == node and p == keyword]
+            prepared = item.prepared
             for observer in self.svc.observers:
-                observer.record_written(meta, themes, keywords)
+                observer.record_written(meta, prepared.themes, prepared.keywords)  # type: ignore
         self.pending = []
 
-
-_validate = validate_triples  # the name service.catalog.revalidate imports

@@ -1,7 +1,12 @@
-"""Validating worker processes for the bulk path (``socle import --workers N``).
+"""Worker processes for the bulk path (``socle import --workers N``): they prepare, hash and
+validate records (``bulk_prepare.prepare``) while the importing process looks up, checks and
+writes.
 
-Why its own module: the pool (spawning, shipping record graphs as N-Triples, rebuilding the
-validator in each worker) is a separate job from the batch logic of ``service.catalog.bulk``.
+Why the whole per-record pipeline and not only validation: with validation alone in the
+workers, the main process still spent ~5 ms per record cutting, preparing, hashing and
+converting, which capped an import near 160 records/s on two cores (docs/benchmarks.md).
+Records travel as N-Triples text both ways: pyoxigraph parses and prints it natively, keeps
+lexical forms and blank-node labels, and the text pickles cheaply.
 """
 
 from __future__ import annotations
@@ -9,52 +14,85 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
+from rdflib import BNode
 
-from service.rdf.parse import TermCache, term_to_rdflib
-from service.store.base import triple_lines
-from service.validation.index import TripleIndex
+from service.catalog.bulk_prepare import Job, Prepared, prepare
+from service.catalog.publishers import Publisher
+from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
+from service.store.base import NTriples
 
-Triple = tuple[Node, Node, Node]
-
-
-def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
-    """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
-    if getattr(validator, "engine_name", None) == "fast":
-        return validator.validate(TripleIndex(graph, native))
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    return validator.validate(g)
+CHUNK = 16  # records per task sent to a worker
+Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any]
 
 
-class ValidationPool:
-    """Worker processes, each with its own Validator (same shapes and vocabularies), that
-    validate record graphs sent as N-Triples. Spawned, not forked: the parent holds an open
-    RocksDB store and threads."""
+class PreparePool:
+    """Spawned (not forked: the parent holds an open RocksDB store and threads) processes,
+    each with its own Validator on the same shapes and vocabularies."""
 
     def __init__(self, pool: Any) -> None:
         self._pool = pool
 
     @classmethod
-    def start(cls, validator: Any, workers: int) -> ValidationPool | None:
+    def start(cls, validator: Any, workers: int) -> PreparePool | None:
         dirs = getattr(validator, "dirs", None)
         if dirs is None:
-            return None  # not our Validator (a test double): validate in process
+            return None  # not our Validator (a test double): prepare in process
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
         return cls(ctx.Pool(workers, initializer=_worker_init,
                             initargs=(*dirs, validator.engine_name)))
 
-    def submit(self, graphs: list[list[Triple]]) -> Any:
-        texts = ["\n".join(triple_lines(g)) for g in graphs]
-        return self._pool.map_async(_worker_validate, texts, chunksize=8)
+    def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, str]]) -> Any:
+        """Prepare these (job, N-Triples text) pairs; ``.get()`` gives Prepared, in order."""
+        tasks = [(base, publisher, jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+        return _Results(self._pool.map_async(_worker_prepare, tasks))
 
     def close(self) -> None:
         self._pool.terminate()
         self._pool.join()
+
+
+class _Results:
+    def __init__(self, async_result: Any) -> None:
+        self._async = async_result
+
+    def get(self) -> list[Prepared]:
+        return [_unwire(w) for chunk in self._async.get() for w in chunk]
+
+
+def record_text(root: Any, triples: Any) -> tuple[Any, str]:
+    """A record's root and triples as N-Triples text for a worker.
+
+    Records cut by ``StoredDocument`` carry their pyoxigraph triples (``.native``) and are
+    printed as they are; rdflib triples are converted, blank nodes relabelled (an rdflib
+    label need not be a valid N-Triples label) and the root with them.
+    """
+    native = getattr(triples, "native", None)
+    if native is not None:
+        return root, "\n".join(f"{s} {p} {o} ." for s, p, o in native)
+    labels: dict[Any, ox.BlankNode] = {}
+
+    def term(t: Any) -> Any:
+        if isinstance(t, BNode):
+            found = labels.get(t)
+            if found is None:
+                found = labels[t] = ox.BlankNode(f"b{len(labels)}")
+            return found
+        return _to_ox(t)
+
+    text = "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
+    if isinstance(root, BNode):
+        root = BNode(term(root).value)
+    return root, text
+
+
+_to_ox = TermCache(term_to_oxigraph)
+
+
+def _unwire(w: Wire) -> Prepared:
+    iri, text, foreign, digest, report, themes, keywords, error = w
+    return Prepared(iri, NTriples(text), foreign, digest, report, themes, keywords, error)
 
 
 _WORKER: dict[str, Any] = {}
@@ -67,9 +105,14 @@ def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
     _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
 
 
-def _worker_validate(text: str) -> dict[str, Any]:
-    to_rdflib = _WORKER["to_rdflib"]
-    native = [(t.subject, t.predicate, t.object)
-              for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    graph = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
-    return validate_triples(_WORKER["validator"], graph, native).to_dict()
+def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, str]]]) -> list[Wire]:
+    base, publisher, jobs = task
+    to_rdflib, validator = _WORKER["to_rdflib"], _WORKER["validator"]
+    out = []
+    for job, text in jobs:
+        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                   for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+        p = prepare(base, publisher, job, triples, validator)
+        out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
+                    p.error))
+    return out

@@ -91,9 +91,9 @@ def _graph(store: Store, iri: str) -> list[tuple]:
 
 
 def _validate(validator: Any, triples: list[tuple]) -> Any:
-    from service.catalog.bulk import _validate as validate
+    from service.catalog.bulk_prepare import validate_triples
 
-    return validate(validator, triples)
+    return validate_triples(validator, triples)
 
 
 def revalidate_all(store: Store, validator: Any, base_url: str,

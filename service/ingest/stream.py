@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from service.errors import ParseError
@@ -32,7 +34,7 @@ from service.rdf.parse import (
     term_to_oxigraph,
     term_to_rdflib,
 )
-from service.rdf.records import Extracted, _sort_key, closure_triples
+from service.rdf.records import Extracted, _sort_key
 
 DISK_THRESHOLD = 8 * 1024 * 1024  # bytes of input above which the scratch store is on disk
 # Quads per transaction into the on-disk scratch store, and how many between two flushes:
@@ -52,11 +54,33 @@ def syntax_for_path(name: str) -> RdfSyntax | None:
     return syntax_for_filename(name)
 
 
-class TripleSet(list):
-    """A record's triples as a list, with the one graph method the records service reads."""
+class RecordTriples:
+    """A record's triples as cut from the scratch store: pyoxigraph terms (``native``, what the
+    import's worker processes are sent as text), converted to rdflib terms only when iterated.
+    Has the one graph method the records service reads (``objects``)."""
+
+    __slots__ = ("native", "_to_rdflib", "_triples")
+
+    def __init__(self, native: list[tuple], to_rdflib: TermCache) -> None:
+        self.native = native
+        self._to_rdflib = to_rdflib
+        self._triples: list[tuple[Node, Node, Node]] | None = None
+
+    def _converted(self) -> list[tuple[Node, Node, Node]]:
+        if self._triples is None:
+            conv = self._to_rdflib
+            self._triples = [(conv(s), conv(p), conv(o)) for s, p, o in self.native]
+        return self._triples
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        return iter(self._converted())
+
+    def __len__(self) -> int:
+        return len(self.native)
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        return (o for s, p, o in self if s == subject and p == predicate)
+        s, p, conv = term_to_oxigraph(subject), term_to_oxigraph(predicate), self._to_rdflib
+        return (conv(o) for s2, p2, o in self.native if s2 == s and p2 == p)
 
 
 class StoredDocument:
@@ -149,20 +173,33 @@ class StoredDocument:
         return len(self.roots)
 
     def records(self) -> Iterator[Extracted]:
-        """split_catalogue over the store: each root with its closure, one at a time."""
-        stop = set(self.roots)  # the root itself is never re-entered (closure marks it seen)
-        native = self.store
-        to_rdflib, to_ox = TermCache(term_to_rdflib), TermCache(term_to_oxigraph)
-
-        def outgoing(node: Node) -> list[tuple[Node, Node]]:
-            found = {}
-            for q in native.quads_for_pattern(to_ox(node), None, None, None):
-                found[(q.predicate, q.object)] = None
-            return [(to_rdflib(p), _lexical_back(o) if type(o) is ox.Literal else to_rdflib(o))
-                    for p, o in found]
-
+        """split_catalogue over the store: each root with its closure, one at a time, as
+        pyoxigraph terms (``RecordTriples``) with typed literals as written."""
+        to_ox = TermCache(term_to_oxigraph)
+        stop = {to_ox(r) for r in self.roots}  # the root itself is never re-entered
+        to_rdflib = TermCache(term_to_rdflib)
         for root in self.roots:
-            yield Extracted(root, TripleSet(closure_triples(outgoing, root, stop)))
+            yield Extracted(root, RecordTriples(self._closure(to_ox(root), stop), to_rdflib))
+
+    def _closure(self, root: Any, stop: set) -> list[tuple]:
+        """closure_triples over the store's quads (each (s, p, o) is there once: every quad
+        was loaded into the default graph)."""
+        out: list[tuple] = []
+        seen, queue = {root}, deque([root])
+        quads = self.store.quads_for_pattern
+        while queue:
+            node = queue.popleft()
+            for q in quads(node, None, None, None):
+                o = q.object
+                if type(o) is ox.Literal:
+                    text = o.value
+                    if text.startswith(_MARK) and o.language is None:
+                        o = _lexical_back(text)
+                elif o not in seen and o not in stop:
+                    seen.add(o)
+                    queue.append(o)
+                out.append((node, q.predicate, o))
+        return out
 
     def close(self) -> None:
         self.store = None  # type: ignore[assignment]
@@ -194,9 +231,7 @@ def _keep_lexical(quad: ox.Quad) -> ox.Quad:
     return quad
 
 
-def _lexical_back(o: ox.Literal) -> Literal:
-    text = o.value
-    if o.language is None and text.startswith(_MARK):
-        datatype, _, value = text[1:].partition(_MARK)
-        return Literal(value, datatype=URIRef(datatype), normalize=False)
-    return term_to_rdflib(o)
+def _lexical_back(text: str) -> ox.Literal:
+    """The typed literal _keep_lexical marked, with its lexical form as written."""
+    datatype, _, value = text[1:].partition(_MARK)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))

@@ -48,6 +48,29 @@ class PutSubject:
 Change = PutGraph | DropGraph | PutSubject
 
 
+class NTriples:
+    """A graph's triples already printed as N-Triples, one per line ending in " .", no blank
+    nodes: what the bulk import's worker processes send back. Backends write the text as it
+    is (no term objects built in Python); iterating parses it, for any other reader."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __iter__(self) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+        for t in ox.parse(self.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            yield t.subject, t.predicate, t.object
+
+    def nquads(self, graph: str) -> str:
+        """The same triples as N-Quads lines in graph (a raw newline never occurs inside an
+        N-Triples term, so every " .\n" is a line end)."""
+        if not self.text:
+            return ""
+        suffix = f" <{graph}> .\n"
+        return self.text.replace(" .\n", suffix)[:-2] + suffix
+
+
 class Store(ABC):
     """Named graphs in, SPARQL out. Queries see the union of all graphs as default graph."""
 
@@ -94,7 +117,9 @@ def compile_changes(changes: Sequence[Change]) -> str:
     for change in changes:
         if isinstance(change, PutGraph):
             parts.append(f"DROP SILENT GRAPH <{change.name}>")
-            body = "\n".join(triple_lines(change.triples))
+            triples = change.triples
+            body = (triples.text if isinstance(triples, NTriples)
+                    else "\n".join(triple_lines(triples)))
             if body:
                 parts.append(f"INSERT DATA {{ GRAPH <{change.name}> {{\n{body}\n}} }}")
         elif isinstance(change, DropGraph):

@@ -1,0 +1,130 @@
+"""One record of a bulk import, from its cut triples to what the store will hold: the record
+graph (renamed root, closure, skolemised, identifiers kept, publisher attached), its foreign
+subjects, its content hash and its validation report.
+
+Why a module of pure functions: this is ~80 % of an import's work and depends on nothing but
+the record and what the main process decided from the bookkeeping (record id, current IRI,
+hash and identifiers). So it runs the same in the importing process or, with
+``--workers N``, in worker processes (``bulk_pool``), while the main process only looks up,
+checks and writes. The checks that need the store (IRI already used, foreign subjects) stay
+in ``bulk._Batch``, in the same order as ``RecordService._write``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from service.catalog.publishers import Publisher, publisher_triples
+from service.errors import Conflict, SocleError
+from service.rdf.namespaces import DCAT, DCTERMS
+from service.rdf.parse import TermCache, term_to_oxigraph
+from service.rdf.records import closure_triples, content_hash, skolemise_triples
+from service.store.base import NTriples
+from service.validation.index import TripleIndex
+
+Triple = tuple[Node, Node, Node]
+_to_ox = TermCache(term_to_oxigraph)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the main process decided for one record before preparing it (from lookups)."""
+
+    root: URIRef | BNode
+    record_id: str
+    current_iri: str | None = None  # the record's IRI when it exists already
+    current_hash: str | None = None
+    had: tuple[str, ...] = ()  # its stored dct:identifier values
+
+
+@dataclass
+class Prepared:
+    """A prepared record: the graph to store, printed (it goes to the store, or back from a
+    worker process, as text), or why it cannot be."""
+
+    iri: str = ""
+    graph: NTriples = field(default_factory=lambda: NTriples(""))  # what the store takes
+    foreign: list[str] = field(default_factory=list)
+    digest: str = ""
+    report: dict[str, Any] | None = None  # None when unchanged (not validated)
+    themes: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    error: SocleError | None = None
+
+
+def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
+            validator: Any) -> Prepared:
+    """The record graph, hash and report; a prepare error (identifier changed) as ``error``."""
+    try:
+        iri, graph = record_graph(base, publisher, job, triples)
+    except SocleError as err:
+        return Prepared(error=err)
+    record_id = job.record_id
+    own = (iri, publisher.iri)
+    own_prefixes = (f"{iri}#", f"{base}/datasets/{record_id}#")
+    foreign = sorted({str(s) for s, _p, _o in graph if type(s) is URIRef
+                      and str(s) not in own and not str(s).startswith(own_prefixes)})
+    digest = content_hash(graph)
+    native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph]
+    out = Prepared(iri, NTriples("\n".join(f"{s} {p} {o} ." for s, p, o in native)), foreign,
+                   digest)
+    if job.current_hash == digest:
+        return out  # unchanged: stored as it is, nothing to validate
+    out.report = validate_triples(validator, graph, native).to_dict()
+    node = URIRef(iri)
+    out.themes = [str(o) for s, p, o in graph if p == DCAT.theme and s == node]
+    out.keywords = [str(o) for s, p, o in graph if p == DCAT.keyword and s == node]
+    return out
+
+
+def record_graph(base: str, publisher: Publisher, job: Job,
+                 triples: Iterable[Triple]) -> tuple[str, list[Triple]]:
+    """RecordService._prepare and _keep_identifier over a set of triples."""
+    from service.catalog.records import record_iri
+
+    root, record_id = job.root, job.record_id
+    iri = job.current_iri or record_iri(base, root, record_id, None)
+    node = URIRef(iri)
+    if isinstance(root, BNode):
+        triples = {(node if s == root else s, p, node if o == root else o)
+                   for s, p, o in triples}
+    index: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in triples:
+        if not (s == node and p == DCTERMS.publisher):
+            index.setdefault(s, []).append((p, o))
+    graph = closure_triples(lambda n: index.get(n, ()), node, set())
+    graph = skolemise_triples(graph, f"{base}/datasets/{record_id}#") or graph
+    given = sorted(str(o) for s, p, o in graph if s == node and p == DCTERMS.identifier)
+    if job.current_iri is None:
+        if not given:
+            graph.append((node, DCTERMS.identifier, Literal(str(node))))
+    else:
+        had = sorted(job.had)
+        if not given:
+            graph.extend((node, DCTERMS.identifier, Literal(v)) for v in had)
+        elif given != had:
+            raise Conflict(
+                f"dct:identifier ne peut pas changer (actuel : {', '.join(had)}).",
+                f"dct:identifier cannot change (current: {', '.join(had)}).",
+                current=had, given=given,
+            )
+    graph.append((node, DCTERMS.publisher, URIRef(publisher.iri)))
+    graph.extend(publisher_triples(publisher))
+    return iri, list(dict.fromkeys(graph))
+
+
+def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
+    """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
+    if getattr(validator, "engine_name", None) == "fast":
+        return validator.validate(TripleIndex(graph, native))
+    from rdflib import Graph
+
+    g = Graph()
+    for triple in graph:
+        g.add(triple)
+    return validator.validate(g)
