@@ -208,7 +208,8 @@ def token_create(publisher_id, data, base_url) -> None:
               default=256, show_default=True,
               help="Records written per transaction (each record stays whole or absent).")
 @click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(1, 64), default=1,
-              show_default=True, help="Processes validating records in parallel.")
+              show_default=True,
+              help="Worker processes preparing and validating records in parallel.")
 @data_option
 @base_option
 @_guard
@@ -233,7 +234,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         sys.exit(code)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
-    with (_stored_document(source, allow_private) as document,
+    with (_stored_document(source, allow_private, on_disk=workers > 1 or None) as document,
           click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
 
         def progress(item) -> None:
@@ -259,8 +260,9 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         sys.exit(1)
 
 
-def _stored_document(source: str, allow_private: bool):
-    """The document in a scratch store (streamed from files: bounded memory at any size)."""
+def _stored_document(source: str, allow_private: bool, on_disk: bool | None = None):
+    """The document in a scratch store (streamed from files: bounded memory at any size);
+    on disk whatever its size when worker processes will read it."""
     from service.ingest.fetch import fetch
     from service.ingest.stream import StoredDocument, syntax_for_path
     from service.rdf.formats import syntax_for_media_type
@@ -278,7 +280,7 @@ def _stored_document(source: str, allow_private: bool):
         raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
                          f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
     return StoredDocument(syntax, path=path, data=body,
-                          base_iri=source if "://" in source else None)
+                          base_iri=source if "://" in source else None, on_disk=on_disk)
 
 
 def _read_document(source: str, allow_private: bool):

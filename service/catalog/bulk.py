@@ -30,7 +30,7 @@ from rdflib.term import Node
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
-from service.catalog.bulk_pool import PreparePool, record_text
+from service.catalog.bulk_pool import PreparePool, record_payload
 from service.catalog.bulk_prepare import Job, Prepared, prepare
 from service.catalog.publishers import Publisher
 from service.catalog.records import SLUG
@@ -142,8 +142,8 @@ class _Batch:
             for item in todo:
                 job = item.job
                 assert job is not None
-                root, text = record_text(job.root, item.extracted.graph)
-                jobs.append((replace(job, root=root), text))
+                root, payload = record_payload(job.root, item.extracted.graph)
+                jobs.append((replace(job, root=root), payload))
             self.future = (todo, self.pool.submit(self.base, self.publisher, jobs))
             return
         for item in todo:

@@ -43,8 +43,9 @@ class PreparePool:
         return cls(ctx.Pool(workers, initializer=_worker_init,
                             initargs=(*dirs, validator.engine_name)))
 
-    def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, str]]) -> Any:
-        """Prepare these (job, N-Triples text) pairs; ``.get()`` gives Prepared, in order."""
+    def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, Any]]) -> Any:
+        """Prepare these (job, ``record_payload``) pairs; ``.get()`` gives Prepared, in
+        order."""
         tasks = [(base, publisher, jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
         return _Results(self._pool.map_async(_worker_prepare, tasks))
 
@@ -61,13 +62,17 @@ class _Results:
         return [_unwire(w) for chunk in self._async.get() for w in chunk]
 
 
-def record_text(root: Any, triples: Any) -> tuple[Any, str]:
-    """A record's root and triples as N-Triples text for a worker.
+def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple]:
+    """What a worker needs to rebuild a record's triples, and the root in its terms.
 
-    Records cut by ``StoredDocument`` carry their pyoxigraph triples (``.native``) and are
-    printed as they are; rdflib triples are converted, blank nodes relabelled (an rdflib
-    label need not be a valid N-Triples label) and the root with them.
+    Records of an on-disk ``StoredDocument`` carry a ``loader`` (the worker cuts them from the
+    scratch store itself); records with pyoxigraph triples (``.native``) are printed as they
+    are; rdflib triples are converted, blank nodes relabelled (an rdflib label need not be a
+    valid N-Triples label) and the root with them.
     """
+    loader = getattr(triples, "loader", None)
+    if loader is not None:
+        return root, loader
     native = getattr(triples, "native", None)
     if native is not None:
         return root, "\n".join(f"{s} {p} {o} ." for s, p, o in native)
@@ -105,13 +110,18 @@ def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
     _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
 
 
-def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, str]]]) -> list[Wire]:
+def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]]]) -> list[Wire]:
     base, publisher, jobs = task
     to_rdflib, validator = _WORKER["to_rdflib"], _WORKER["validator"]
     out = []
-    for job, text in jobs:
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                   for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    for job, payload in jobs:
+        if isinstance(payload, str):
+            native = [(t.subject, t.predicate, t.object) for t in
+                      ox.parse(payload.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+        else:
+            function, args = payload
+            native = function(*args)
+        triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
         p = prepare(base, publisher, job, triples, validator)
         out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
                     p.error))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -29,6 +30,7 @@ from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
 _to_ox = TermCache(term_to_oxigraph)
+_THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,9 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
-    node = URIRef(iri)
-    out.themes = [str(o) for s, p, o in graph if p == DCAT.theme and s == node]
-    out.keywords = [str(o) for s, p, o in graph if p == DCAT.keyword and s == node]
+    node = ox.NamedNode(iri)  # pyoxigraph terms compare natively
+    out.themes = [o.value for s, p, o in native if p == _THEME and s == node]
+    out.keywords = [o.value for s, p, o in native if p == _KEYWORD and s == node]
     return out
 
 

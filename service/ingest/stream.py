@@ -37,10 +37,10 @@ from service.rdf.parse import (
 from service.rdf.records import Extracted, _sort_key
 
 DISK_THRESHOLD = 8 * 1024 * 1024  # bytes of input above which the scratch store is on disk
-# Quads per transaction into the on-disk scratch store, and how many between two flushes:
-# RocksDB keeps written data in memtables until flushed (measured: 772 MB RSS after loading
-# 40,000 datasets unflushed, 138 MB flushing every 50,000 quads). bulk_extend is 2x faster
-# but its memory grows with the document (339 MB at 10,000 datasets, 1,079 MB at 40,000).
+# Quads per bulk load into the on-disk scratch store. Measured before: transactional extend
+# without flushing kept everything in RocksDB memtables (772 MB RSS after loading 40,000
+# datasets); one bulk load of a whole document grows with it (1,079 MB at 40,000); bulk loads
+# of 50,000 quads write SST files as they go and stay flat.
 CHUNK = 50_000
 # Syntaxes whose safety check needs the whole text (DTDs, remote contexts): read in memory.
 TEXT_CHECKED = {"rdfxml", "jsonld"}
@@ -55,20 +55,34 @@ def syntax_for_path(name: str) -> RdfSyntax | None:
 
 
 class RecordTriples:
-    """A record's triples as cut from the scratch store: pyoxigraph terms (``native``, what the
-    import's worker processes are sent as text), converted to rdflib terms only when iterated.
-    Has the one graph method the records service reads (``objects``)."""
+    """One record of a ``StoredDocument``, cut from the scratch store when first read:
+    pyoxigraph terms (``native``), converted to rdflib terms only when iterated. Has the one
+    graph method the records service reads (``objects``), answered from the store for the
+    root without cutting the record.
 
-    __slots__ = ("native", "_to_rdflib", "_triples")
+    ``loader``: when the scratch store is on disk, a picklable ``(function, args)`` that cuts
+    the same triples in another process (the import's worker processes call it, so the
+    importing process never cuts or converts these records).
+    """
 
-    def __init__(self, native: list[tuple], to_rdflib: TermCache) -> None:
-        self.native = native
-        self._to_rdflib = to_rdflib
+    __slots__ = ("_doc", "_root", "_native", "_triples", "loader")
+
+    def __init__(self, doc: StoredDocument, root: Any, loader: tuple | None) -> None:
+        self._doc = doc
+        self._root = root
+        self._native: list[tuple] | None = None
         self._triples: list[tuple[Node, Node, Node]] | None = None
+        self.loader = loader
+
+    @property
+    def native(self) -> list[tuple]:
+        if self._native is None:
+            self._native = cut(self._doc.store, self._root, self._doc.stop)
+        return self._native
 
     def _converted(self) -> list[tuple[Node, Node, Node]]:
         if self._triples is None:
-            conv = self._to_rdflib
+            conv = self._doc.to_rdflib
             self._triples = [(conv(s), conv(p), conv(o)) for s, p, o in self.native]
         return self._triples
 
@@ -79,7 +93,10 @@ class RecordTriples:
         return len(self.native)
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        s, p, conv = term_to_oxigraph(subject), term_to_oxigraph(predicate), self._to_rdflib
+        s, p, conv = term_to_oxigraph(subject), term_to_oxigraph(predicate), self._doc.to_rdflib
+        if self._native is None and s == self._root:
+            found = (_exact(q.object) for q in self._doc.store.quads_for_pattern(s, p, None, None))
+            return (conv(o) for o in found)
         return (conv(o) for s2, p2, o in self.native if s2 == s and p2 == p)
 
 
@@ -140,33 +157,38 @@ class StoredDocument:
         self.store.flush()
 
     def _load_flushing(self, quads: Iterator[ox.Quad]) -> None:
+        """Chunks through the bulk loader: no transaction is needed for a scratch store, and
+        a chunk at a time keeps memory flat (one bulk load of a whole document grows with
+        it)."""
         chunk: list[ox.Quad] = []
         for quad in quads:
             chunk.append(quad)
             if len(chunk) >= CHUNK:
-                self.store.extend(chunk)
-                self.store.flush()
+                self.store.bulk_extend(chunk)
                 chunk = []
-        self.store.extend(chunk)
+        self.store.bulk_extend(chunk)
 
     @staticmethod
     def _checked(quads: Iterator[ox.Quad], syntax: RdfSyntax) -> Iterator[ox.Quad]:
         """Refuse owl:imports and triple terms quad by quad; named graphs are merged into the
-        default graph, as parse_rdf does."""
-        default = ox.DefaultGraph()
+        default graph, as parse_rdf does; typed literals marked (_keep_lexical). One tight
+        loop: this runs once per triple of the document before any record is imported."""
+        default, imports, string = ox.DefaultGraph(), _IMPORTS, _STRING_NODE
+        literal, triple, quad_of = ox.Literal, ox.Triple, ox.Quad
         for quad in quads:
-            _refuse_imports((quad,))
-            _refuse_triple_terms((quad,), syntax)
-            if quad.graph_name != default:
-                quad = ox.Quad(quad.subject, quad.predicate, quad.object)
-            yield _keep_lexical(quad)
+            s, p, o = quad.subject, quad.predicate, quad.object
+            if p == imports:
+                _refuse_imports((quad,))
+            if type(o) is literal:
+                if o.language is None and o.datatype != string:
+                    yield quad_of(s, p, literal(f"{_MARK}{o.datatype.value}{_MARK}{o.value}"))
+                    continue
+            elif type(o) is triple or type(s) is triple:
+                _refuse_triple_terms((quad,), syntax)
+            yield quad if quad.graph_name == default else quad_of(s, p, o)
 
     def _roots(self) -> list[URIRef | BNode]:
-        rdf_type = ox.NamedNode(str(RDF.type))
-        roots = set()
-        for t in RECORD_TYPES:
-            for q in self.store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), None):
-                roots.add(term_to_rdflib(q.subject))
+        roots = (term_to_rdflib(r) for r in _native_roots(self.store))
         return sorted((r for r in roots if isinstance(r, URIRef | BNode)), key=_sort_key)
 
     def __len__(self) -> int:
@@ -176,30 +198,12 @@ class StoredDocument:
         """split_catalogue over the store: each root with its closure, one at a time, as
         pyoxigraph terms (``RecordTriples``) with typed literals as written."""
         to_ox = TermCache(term_to_oxigraph)
-        stop = {to_ox(r) for r in self.roots}  # the root itself is never re-entered
-        to_rdflib = TermCache(term_to_rdflib)
+        self.to_rdflib = TermCache(term_to_rdflib)
+        self.stop = {to_ox(r) for r in self.roots}  # the root itself is never re-entered
         for root in self.roots:
-            yield Extracted(root, RecordTriples(self._closure(to_ox(root), stop), to_rdflib))
-
-    def _closure(self, root: Any, stop: set) -> list[tuple]:
-        """closure_triples over the store's quads (each (s, p, o) is there once: every quad
-        was loaded into the default graph)."""
-        out: list[tuple] = []
-        seen, queue = {root}, deque([root])
-        quads = self.store.quads_for_pattern
-        while queue:
-            node = queue.popleft()
-            for q in quads(node, None, None, None):
-                o = q.object
-                if type(o) is ox.Literal:
-                    text = o.value
-                    if text.startswith(_MARK) and o.language is None:
-                        o = _lexical_back(text)
-                elif o not in seen and o not in stop:
-                    seen.add(o)
-                    queue.append(o)
-                out.append((node, q.predicate, o))
-        return out
+            native = to_ox(root)
+            loader = (cut_on_disk, (self._dir, str(native))) if self._dir else None
+            yield Extracted(root, RecordTriples(self, native, loader))
 
     def close(self) -> None:
         self.store = None  # type: ignore[assignment]
@@ -220,6 +224,8 @@ class StoredDocument:
 # the scratch store as plain strings carrying their datatype, and are rebuilt on the way out.
 _MARK = "\ue000"
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
+_STRING_NODE = ox.NamedNode(_STRING)
+_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 
 
 def _keep_lexical(quad: ox.Quad) -> ox.Quad:
@@ -231,7 +237,57 @@ def _keep_lexical(quad: ox.Quad) -> ox.Quad:
     return quad
 
 
+def _exact(o: Any) -> Any:
+    """A term as written in the document (see _keep_lexical)."""
+    if type(o) is ox.Literal and o.language is None and o.value.startswith(_MARK):
+        return _lexical_back(o.value)
+    return o
+
+
 def _lexical_back(text: str) -> ox.Literal:
     """The typed literal _keep_lexical marked, with its lexical form as written."""
     datatype, _, value = text[1:].partition(_MARK)
     return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def _native_roots(store: ox.Store) -> set[Any]:
+    rdf_type = ox.NamedNode(str(RDF.type))
+    return {q.subject for t in RECORD_TYPES
+            for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), None)}
+
+
+def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:
+    """closure_triples over a scratch store's quads, pyoxigraph terms as written (each
+    (s, p, o) is there once: every quad was loaded into the default graph)."""
+    out: list[tuple] = []
+    seen, queue = {root}, deque([root])
+    quads = store.quads_for_pattern
+    while queue:
+        node = queue.popleft()
+        for q in quads(node, None, None, None):
+            o = q.object
+            if type(o) is ox.Literal:
+                if o.language is None and o.value.startswith(_MARK):
+                    o = _lexical_back(o.value)
+            elif o not in seen and o not in stop:
+                seen.add(o)
+                queue.append(o)
+            out.append((node, q.predicate, o))
+    return out
+
+
+_OPENED: dict[str, tuple[ox.Store, set[Any]]] = {}
+
+
+def cut_on_disk(directory: str, root: str) -> list[tuple]:
+    """``cut`` in a worker process: the on-disk scratch store opened read-only (once per
+    process and document; the importing process wrote and flushed it before any record was
+    sent, and never writes it again), the root given in N-Triples form."""
+    opened = _OPENED.get(directory)
+    if opened is None:
+        _OPENED.clear()  # one document at a time
+        store = ox.Store.read_only(directory)
+        opened = _OPENED[directory] = (store, _native_roots(store))
+    store, stop = opened
+    node = ox.BlankNode(root[2:]) if root.startswith("_:") else ox.NamedNode(root[1:-1])
+    return cut(store, node, stop)

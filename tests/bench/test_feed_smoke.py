@@ -86,7 +86,7 @@ def test_bookkeeping_and_publisher_lines_match_the_service():
         parsed[f"{gen.SOCLE}contentHash"].value,
         json.loads(parsed[f"{gen.SOCLE}validation"].value))
     change = bookkeeping.bookkeeping_change(gen.BASE, meta, rec.publisher.iri)
-    expected = [f"{s.n3()} {p.n3()} {o.n3()} <{change.graph}> ." for s, p, o in change.triples]
+    expected = [f"{s} {p} {o} <{change.graph}> ." for s, p, o in change.triples]
     assert _stored(lines) == _stored(expected)
 
     pub = rec.publisher

@@ -158,10 +158,12 @@ def test_bulk_mints_an_id_without_a_slug(tmp_path: Path):
         svc.store.close()
 
 
-@pytest.mark.parametrize("on_disk", [False, True])
+@pytest.mark.parametrize(("on_disk", "workers"), [(False, 1), (True, 1), (False, 2), (True, 2)])
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "nq"])
 def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk: bool,
-                                                         suffix: str):
+                                                         workers: int, suffix: str):
+    """workers=2 on disk: the workers cut records from the scratch store themselves (opened
+    read-only); in memory, the records are sent to them as N-Triples text."""
     # Typed literals Oxigraph would store by value (xsd:integer, "…Z"): kept as written.
     typed = ('  dct:modified "2024-03-01T10:00:00+00:00"^^xsd:dateTime ;\n'
              '  dct:identifier')
@@ -186,7 +188,8 @@ def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk
         expected = import_graph(ref.records, "montfort", graph).to_dict()
         with StoredDocument(syntax_for_path(path.name), path=path, on_disk=on_disk) as stored:
             assert len(stored) == 8
-            report = import_records(got.records, "montfort", stored.records(), batch_size=3)
+            report = import_records(got.records, "montfort", stored.records(), batch_size=3,
+                                    workers=workers)
         assert report.to_dict()["summary"] == expected["summary"] == {
             "created": 7, "updated": 0, "unchanged": 0, "failed": 1}
         assert content(ref) == content(got)
