@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -207,9 +208,10 @@ def token_create(publisher_id, data, base_url) -> None:
 @click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
               default=256, show_default=True,
               help="Records written per transaction (each record stays whole or absent).")
-@click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(1, 64), default=1,
+@click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(0, 64), default=0,
               show_default=True,
-              help="Worker processes preparing and validating records in parallel.")
+              help="Worker processes preparing and validating records in parallel; 0: one "
+                   "per CPU (at most 4) for documents over 8 MB, else none.")
 @data_option
 @base_option
 @_guard
@@ -229,13 +231,14 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     if scdl_cli.is_csv(source):  # SCDL catalogue CSV (docs/scdl.md)
         code = scdl_cli.run_import(svc, publisher_id, source, allow_private, as_json,
-                                   batch_size, workers)
+                                   batch_size, workers or 1)
         svc.store.close()
         sys.exit(code)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
     with (_stored_document(source, allow_private, on_disk=workers > 1 or None) as document,
           click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
+        workers = workers or auto_workers(document.on_disk)
 
         def progress(item) -> None:
             bar.update(1)
@@ -258,6 +261,12 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     svc.store.close()
     if report.failed:
         sys.exit(1)
+
+
+def auto_workers(large: bool) -> int:
+    """``--workers 0``: a worker process per CPU for a large document (spawning one and
+    loading its shapes costs ~1 s, repaid after a few hundred records), at most 4."""
+    return min(os.cpu_count() or 1, 4) if large else 1
 
 
 def _stored_document(source: str, allow_private: bool, on_disk: bool | None = None):

@@ -194,6 +194,10 @@ class StoredDocument:
     def __len__(self) -> int:
         return len(self.roots)
 
+    @property
+    def on_disk(self) -> bool:
+        return self._dir is not None
+
     def records(self) -> Iterator[Extracted]:
         """split_catalogue over the store: each root with its closure, one at a time, as
         pyoxigraph terms (``RecordTriples``) with typed literals as written."""

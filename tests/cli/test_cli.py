@@ -49,10 +49,15 @@ def test_token_for_unknown_publisher(data: Path):
                              "nobody")
 
 
-def test_import_reports_each_record_and_keeps_good_ones(data: Path, tmp_path: Path):
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_import_reports_each_record_and_keeps_good_ones(data: Path, tmp_path: Path,
+                                                        workers: str):
+    """--workers 2: the records are cut, prepared and validated in two worker processes
+    (scratch store on disk), and the report is the same."""
     source = tmp_path / "catalogue.ttl"
     source.write_text(catalogue(4, untitled=(2,)), encoding="utf-8")
-    done = socle("import", str(source), "--publisher", "montfort", "--json", data=data)
+    done = socle("import", str(source), "--publisher", "montfort", "--json", "--workers",
+                 workers, data=data)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "ÉCHEC / FAILED identifier=jeu-0002" in done.stderr
@@ -66,7 +71,8 @@ def test_import_reports_each_record_and_keeps_good_ones(data: Path, tmp_path: Pa
     failed = next(i for i in report["items"] if i["outcome"] == "failed")
     assert failed["error"]["status"] == 422 and failed["error"]["results"]
 
-    again = socle("import", str(source), "--publisher", "montfort", data=data)
+    again = socle("import", str(source), "--publisher", "montfort", "--workers", workers,
+                  data=data)
     assert again.returncode == 1
     assert again.stdout.splitlines()[-1] == (
         "créés/created=0 mis à jour/updated=0 inchangés/unchanged=3 échecs/failed=1")
@@ -186,3 +192,13 @@ def record_ids(data: Path) -> set[str]:
         return {m.id for m in list_records(store, limit=1000)}
     finally:
         store.close()
+
+
+def test_auto_workers_only_for_large_documents(monkeypatch: pytest.MonkeyPatch):
+    from service.cli import auto_workers
+
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert auto_workers(False) == 1
+    assert auto_workers(True) == 4
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert auto_workers(True) == 1
