@@ -65,13 +65,14 @@ class RecordTriples:
     importing process never cuts or converts these records).
     """
 
-    __slots__ = ("_doc", "_root", "_native", "_triples", "loader")
+    __slots__ = ("_doc", "_root", "_native", "_triples", "_root_values", "loader")
 
     def __init__(self, doc: StoredDocument, root: Any, loader: tuple | None) -> None:
         self._doc = doc
         self._root = root
         self._native: list[tuple] | None = None
         self._triples: list[tuple[Node, Node, Node]] | None = None
+        self._root_values: dict[Node, list[Node]] = {}  # the import asks twice for identifiers
         self.loader = loader
 
     @property
@@ -95,8 +96,12 @@ class RecordTriples:
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         s, p, conv = term_to_oxigraph(subject), term_to_oxigraph(predicate), self._doc.to_rdflib
         if self._native is None and s == self._root:
-            found = (_exact(q.object) for q in self._doc.store.quads_for_pattern(s, p, None, None))
-            return (conv(o) for o in found)
+            values = self._root_values.get(predicate)
+            if values is None:
+                values = self._root_values[predicate] = [
+                    conv(_exact(q.object))
+                    for q in self._doc.store.quads_for_pattern(s, p, None, None)]
+            return iter(values)
         return (conv(o) for s2, p2, o in self.native if s2 == s and p2 == p)
 
 

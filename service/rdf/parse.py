@@ -188,10 +188,11 @@ def term_to_oxigraph(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankN
 
 
 class TermCache:
-    """Memoised IRI conversion for bulk work: IRIs (predicates, vocabulary values, the
-    publisher) repeat in every record and rdflib checks each IRI it builds. Only IRIs are
-    cached: rdflib literals that compare equal may still differ ("x"@FR == "x"@fr).
-    Bounded: cleared when full."""
+    """Memoised term conversion for bulk work: IRIs (predicates, vocabulary values, the
+    publisher) repeat in every record and rdflib checks each IRI it builds; literals
+    (keywords, formats, languages) repeat too and rdflib parses each literal's value. rdflib
+    literals are never keys: two that compare equal may still differ ("x"@FR == "x"@fr);
+    pyoxigraph literals compare exactly, so they are. Bounded: cleared when full."""
 
     def __init__(self, convert, size: int = 200_000) -> None:
         self._convert = convert
@@ -199,7 +200,8 @@ class TermCache:
         self._cache: dict = {}
 
     def __call__(self, term):
-        if type(term) is not URIRef and type(term) is not ox.NamedNode:
+        kind = type(term)
+        if kind is not URIRef and kind is not ox.NamedNode and kind is not ox.Literal:
             return self._convert(term)
         try:
             return self._cache[term]
