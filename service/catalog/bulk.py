@@ -2,9 +2,10 @@
 
 Why: the one-record write path (``RecordService.upsert``) costs ~15 ms per record, mostly in
 rdflib graph copies, validation over rdflib and one SPARQL Update per record; an import of
-10,000 datasets waited minutes. Here a batch of records is prepared on plain sets of rdflib-term
-triples, validated on a dict index (``validation.index.TripleIndex``), looked up in the
-bookkeeping with one query per kind of key, and written in **one** transaction.
+10,000 datasets waited minutes. Here a batch of records is looked up in the bookkeeping with
+one query per kind of key, each record prepared, hashed and validated on plain lists of triples
+(``bulk_prepare``: in this process, or in worker processes with ``workers`` > 1), then checked
+and written in **one** transaction, as N-Triples text (``store.base.NTriples``).
 
 Same semantics as calling ``RecordService.upsert`` once per record, in order:
 

@@ -5,8 +5,10 @@ writes.
 Why the whole per-record pipeline and not only validation: with validation alone in the
 workers, the main process still spent ~5 ms per record cutting, preparing, hashing and
 converting, which capped an import near 160 records/s on two cores (docs/benchmarks.md).
-Records travel as N-Triples text both ways: pyoxigraph parses and prints it natively, keeps
-lexical forms and blank-node labels, and the text pickles cheaply.
+Records come in as a loader the worker calls (the on-disk scratch store of ``socle import``,
+opened read-only) or as N-Triples text, and go back as N-Triples text the store loads as it is:
+pyoxigraph parses and prints it natively, keeps lexical forms and blank-node labels, and the
+text pickles cheaply.
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ def _settled(store) -> list:
 
 
 @pytest.mark.slow
-def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path, workers: str):
+    """workers=2: killed while worker processes prepare later batches (they die with it)."""
     document = catalogue(N)
     big = tmp_path / "big.ttl"
     big.write_text(document, encoding="utf-8")
@@ -84,7 +86,8 @@ def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path):
 
     log = (tmp_path / "import.log").open("w")
     proc = subprocess.Popen([*CLI, "import", str(big), "--publisher", "montfort",
-                             "--data", str(data), "--batch-size", str(BATCH)], cwd=REPO,
+                             "--data", str(data), "--batch-size", str(BATCH),
+                             "--workers", workers], cwd=REPO,
                             env=env(),
                             stdout=log, stderr=subprocess.STDOUT)
     try:
