@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,6 +32,7 @@ from service.validation.index import TripleIndex
 Triple = tuple[Node, Node, Node]
 _to_ox = TermCache(term_to_oxigraph)
 _THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
+_PUBLISHER, _IDENTIFIER = DCTERMS.publisher, DCTERMS.identifier  # Namespace lookups cost
 
 
 @dataclass(frozen=True)
@@ -92,32 +94,45 @@ def record_graph(base: str, publisher: Publisher, job: Job,
     root, record_id = job.root, job.record_id
     iri = job.current_iri or record_iri(base, root, record_id, None)
     node = URIRef(iri)
-    if isinstance(root, BNode):
-        triples = {(node if s == root else s, p, node if o == root else o)
-                   for s, p, o in triples}
+    renamed = root if isinstance(root, BNode) else None
+    seen: set[Triple] = set()
     index: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in triples:
-        if not (s == node and p == DCTERMS.publisher):
+        if renamed is not None:  # the blank root takes the record's IRI
+            if type(s) is BNode and s == renamed:
+                s = node
+            if type(o) is BNode and o == renamed:
+                o = node
+            if (s, p, o) in seen:
+                continue
+            seen.add((s, p, o))
+        if not (p == _PUBLISHER and s == node):
             index.setdefault(s, []).append((p, o))
     graph = closure_triples(lambda n: index.get(n, ()), node, set())
     graph = skolemise_triples(graph, f"{base}/datasets/{record_id}#") or graph
-    given = sorted(str(o) for s, p, o in graph if s == node and p == DCTERMS.identifier)
+    given = sorted(str(o) for s, p, o in graph if p == _IDENTIFIER and s == node)
     if job.current_iri is None:
         if not given:
-            graph.append((node, DCTERMS.identifier, Literal(str(node))))
+            graph.append((node, _IDENTIFIER, Literal(str(node))))
     else:
         had = sorted(job.had)
         if not given:
-            graph.extend((node, DCTERMS.identifier, Literal(v)) for v in had)
+            graph.extend((node, _IDENTIFIER, Literal(v)) for v in had)
         elif given != had:
             raise Conflict(
                 f"dct:identifier ne peut pas changer (actuel : {', '.join(had)}).",
                 f"dct:identifier cannot change (current: {', '.join(had)}).",
                 current=had, given=given,
             )
-    graph.append((node, DCTERMS.publisher, URIRef(publisher.iri)))
-    graph.extend(publisher_triples(publisher))
+    graph.append((node, _PUBLISHER, URIRef(publisher.iri)))
+    graph.extend(_publisher_triples(publisher.iri, publisher.name, publisher.siren))
     return iri, list(dict.fromkeys(graph))
+
+
+@lru_cache(maxsize=64)
+def _publisher_triples(iri: str, name: str, siren: str | None) -> tuple[Triple, ...]:
+    """publisher_triples, built once per publisher (every record of an import carries them)."""
+    return tuple(publisher_triples(Publisher("", name, siren, iri)))
 
 
 def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
