@@ -148,6 +148,9 @@ def _escape(text: str) -> str:
 
 def nt(term: Node) -> str:
     """N-Triples form of a term (blank nodes are not allowed in stored graphs)."""
+    kind = type(term)
+    if kind is ox.NamedNode or kind is ox.Literal:  # bulk writes hand pyoxigraph terms; an
+        return str(term)  # isinstance against rdflib's classes would go through the ABC hook
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
@@ -159,6 +162,4 @@ def nt(term: Node) -> str:
         return lexical
     if isinstance(term, BNode | ox.BlankNode):
         raise ValueError("blank nodes must be skolemised before storage")
-    if isinstance(term, ox.NamedNode | ox.Literal):  # bulk writes hand pyoxigraph terms
-        return str(term)
     raise TypeError(f"unsupported term {term!r}")
