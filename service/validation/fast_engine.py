@@ -9,7 +9,7 @@ match their datatype), restricted to the constraint kinds listed in compiler.CON
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from .compiler import Constraint, Shape, ShapeCompiler
 from .index import TripleIndex
 from .loader import Sources, subclass_closure
 from .report import ValidationResult, node_str
+from .sparql_precheck import compile_precheck
 
 # Python value types pySHACL checks for the datatypes whose value space it knows.
 _VALUE_TYPES = {
@@ -33,8 +34,8 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
 }
-# raw result: (focus, path, value, shape, constraint)
-Raw = tuple[Node, tuple | None, Node | None, Shape, Constraint]
+_EMPTY: frozenset = frozenset()
+_EMPTY_DICT: dict = {}
 
 
 def datatype_matches(v: Node, dt: URIRef) -> bool:
@@ -63,57 +64,295 @@ def lang_matches(lang: str | None, ranges: tuple[str, ...]) -> bool:
 class _Context:
     """Per-call view of data ∪ vocabulary, without copying the vocabulary."""
 
+    __slots__ = ("data", "sp", "vocab", "vocab_types", "types", "_by_class")
+
     def __init__(self, data: TripleIndex, sources: Sources, vocab: TripleIndex) -> None:
         self.data = data
+        self.sp = data._sp  # subject -> predicate -> objects: the hot lookup, one attribute away
         self.vocab = vocab
-        self.vocab_types = sources.vocab_types
+        self.vocab_types = vt = sources.vocab_types
         supers = sources.superclasses
         if data.has_predicate(RDFS.subClassOf):
             supers = subclass_closure(sources.vocab, data)
-        self.types: dict[Node, set[Node]] = {}
+        types: dict[Node, set[Node]] = {}
         for s, t in data.subject_objects(RDF.type):
-            self.types.setdefault(s, set()).update(supers.get(t, (t,)))
-        for n, ts in sources.vocab_types.items():
-            if n in self.types:
-                self.types[n].update(ts)
-        self._values: dict[tuple, list[Node]] = {}
+            known = types.get(s)
+            if known is None:
+                known = types[s] = set()
+            known.update(supers.get(t, (t,)))
+        for n, ts in types.items():
+            extra = vt.get(n)
+            if extra:
+                ts.update(extra)
+        self.types = types
+        self._by_class: dict[Node, set[Node]] | None = None
 
     def types_of(self, n: Node) -> set[Node] | frozenset[Node]:
-        return self.types.get(n) or self.vocab_types.get(n, frozenset())
-
-    def values(self, focus: Node, path: tuple | None) -> list[Node]:
-        if path is None:
-            return [focus]
-        key = (focus, path)
-        cached = self._values.get(key)
-        if cached is not None:
-            return cached
-        how, p = path
-        if how == "pred":
-            vals = set(self.data.objects(focus, p))
-            if focus in self.vocab_types:
-                vals.update(self.vocab.objects(focus, p))
-        else:
-            vals = set(self.data.subjects(p, focus))
-            vals.update(self.vocab.subjects(p, focus))
-        out = self._values[key] = sorted(vals, key=str)
-        return out
+        return self.types.get(n) or self.vocab_types.get(n, _EMPTY)
 
     def focus_nodes(self, cls: Node) -> set[Node]:
         """Instances of cls that the data mentions (vocabulary-only nodes are left out)."""
-        found = {n for n, ts in self.types.items() if cls in ts}
-        for n, ts in self.mentioned_vocab().items():
-            if cls in ts:
-                found.add(n)
-        return found
-
-    def mentioned_vocab(self) -> dict[Node, frozenset[Node]]:
-        """Vocabulary nodes the data mentions, with their types (computed once per call)."""
-        if not hasattr(self, "_mentioned"):
+        by_class = self._by_class
+        if by_class is None:
+            by_class = self._by_class = {}
             vt = self.vocab_types
-            self._mentioned = {n: vt[n] for n in self.data.mentioned()
-                               if not isinstance(n, Literal) and n in vt}
-        return self._mentioned
+            mentioned = {n: vt[n] for n in self.data.mentioned() & vt.keys()
+                         if not isinstance(n, Literal)}
+            for source in (self.types, mentioned):
+                for n, ts in source.items():
+                    for t in ts:
+                        nodes = by_class.get(t)
+                        if nodes is None:
+                            by_class[t] = {n}
+                        else:
+                            nodes.add(n)
+        return by_class.get(cls, _EMPTY)
+
+
+# -- values of a path, chosen once per shape --------------------------------------------------
+def _self_values(focus: Node, ctx: _Context) -> tuple[Node]:
+    return (focus,)
+
+
+def _pred_values(p: URIRef):
+    def values(focus: Node, ctx: _Context):
+        by_p = ctx.sp.get(focus)
+        vals = by_p.get(p, _EMPTY) if by_p is not None else _EMPTY
+        if focus in ctx.vocab_types:
+            extra = ctx.vocab.objects(focus, p)
+            if extra:
+                vals = vals | extra
+        return vals
+    return values
+
+
+def _inv_values(p: URIRef):
+    def values(focus: Node, ctx: _Context):
+        vals = ctx.data.subjects(p, focus)
+        extra = ctx.vocab.subjects(p, focus)
+        return vals | extra if extra else vals
+    return values
+
+
+class _Plan:
+    """One shape compiled to flat lists of checks (no per-value dispatch on constraint kinds,
+    no generators): ``results`` appends to a list, ``conforms`` stops at the first failure.
+    Either way a value set is never copied nor sorted (report.Report sorts the results)."""
+
+    __slots__ = ("values", "empty", "counts", "checks", "props", "pred_props", "other_props",
+                 "sparql", "path_s")
+
+    def __init__(self) -> None:
+        self.props: list[_Plan] = []
+
+    def results(self, focus: Node, ctx: _Context, out: list) -> None:
+        if self.sparql:
+            self._sparql_results(focus, ctx, out)
+        vals = self.values(focus, ctx)
+        if vals:
+            self.results_of(focus, vals, ctx, out)
+        else:
+            path_s = self.path_s
+            for meta in self.empty:
+                out.append((focus, path_s, None, meta))
+
+    def results_of(self, focus: Node, vals, ctx: _Context, out: list) -> None:
+        """Results for a focus whose value set is known and not empty (sparql aside)."""
+        path_s = self.path_s
+        for fails, meta in self.counts:
+            if fails(vals, ctx):
+                out.append((focus, path_s, None, meta))
+        for ok, meta in self.checks:
+            for v in vals:
+                if not ok(v, ctx):
+                    out.append((focus, path_s, v, meta))
+        pred_props, other_props = self.pred_props, self.other_props
+        for v in vals:
+            if pred_props:
+                # Most property shapes find no value: look the node's predicates up once and
+                # settle those shapes here, without a call each.
+                by_p = ctx.sp.get(v, _EMPTY_DICT)
+                in_vocab = v in ctx.vocab_types
+                for p, prop in pred_props:
+                    pv = by_p.get(p)
+                    if in_vocab:
+                        extra = ctx.vocab.objects(v, p)
+                        if extra:
+                            pv = extra | pv if pv else extra
+                    if pv:
+                        prop.results_of(v, pv, ctx, out)
+                    elif prop.empty:
+                        path_p = prop.path_s
+                        for meta in prop.empty:
+                            out.append((v, path_p, None, meta))
+            for prop in other_props:
+                prop.results(v, ctx, out)
+
+    def conforms(self, focus: Node, ctx: _Context) -> bool:
+        if self.sparql:
+            for query, may_match, _meta in self.sparql:
+                if (may_match is None or may_match(focus, ctx.data)) \
+                        and next(ctx.data.select(query, focus), None) is not None:
+                    return False
+        vals = self.values(focus, ctx)
+        if not vals:
+            return not self.empty
+        for fails, _meta in self.counts:
+            if fails(vals, ctx):
+                return False
+        for ok, _meta in self.checks:
+            for v in vals:
+                if not ok(v, ctx):
+                    return False
+        for prop in self.props:
+            for v in vals:
+                if not prop.conforms(v, ctx):
+                    return False
+        return True
+
+    def _sparql_results(self, focus: Node, ctx: _Context, out: list) -> None:
+        for query, may_match, meta in self.sparql:
+            if may_match is not None and not may_match(focus, ctx.data):
+                continue
+            for d in ctx.data.select(query, focus):
+                p = d.get("path")
+                out.append((focus, None if p is None else str(p), d.get("value", focus), meta))
+
+
+def _meta(shape: Shape, c: Constraint) -> tuple[str, str, str, str | None]:
+    """(severity, message fr, message en, shape) of the results of one constraint."""
+    fr, en = c.messages or shape.messages or (f"{c.kind} constraint failed",) * 2
+    return shape.severity, fr, en, node_str(shape.node)
+
+
+class _PlanCompiler:
+    """Shape -> _Plan, memoised (shapes refer to each other, sometimes recursively)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, _Plan] = {}
+
+    def plan(self, shape: Shape) -> _Plan:
+        plan = self.plans.get(id(shape))
+        if plan is not None:
+            return plan
+        plan = self.plans[id(shape)] = _Plan()  # before recursing
+        path = shape.path
+        if path is None:
+            plan.values, plan.path_s = _self_values, None
+        elif path[0] == "inv":
+            plan.values, plan.path_s = _inv_values(path[1]), "^" + str(path[1])
+        else:
+            plan.values, plan.path_s = _pred_values(path[1]), str(path[1])
+        plan.empty, plan.counts, plan.checks, plan.sparql = [], [], [], []
+        for c in shape.constraints:
+            meta = _meta(shape, c)
+            if c.kind == "sparql":
+                plan.sparql.append((c.arg, compile_precheck(c.arg), meta))
+            elif c.kind in _COUNT_CHECKS:
+                fails, fails_empty = _COUNT_CHECKS[c.kind](self, c.arg)
+                if fails is not None:
+                    plan.counts.append((fails, meta))
+                if fails_empty:
+                    plan.empty.append(meta)
+            else:
+                plan.checks.append((_VALUE_CHECKS[c.kind](self, c.arg), meta))
+        plan.props = [self.plan(p) for p in shape.properties]
+        # property shapes on a plain predicate without SPARQL: their values are looked up by
+        # the parent in one go (see _Plan.results_of); the others compute their own
+        plan.pred_props, plan.other_props = [], []
+        for prop_shape, prop in zip(shape.properties, plan.props, strict=True):
+            if prop_shape.path is not None and prop_shape.path[0] == "pred" and not any(
+                    c.kind == "sparql" for c in prop_shape.constraints):
+                plan.pred_props.append((prop_shape.path[1], prop))
+            else:
+                plan.other_props.append(prop)
+        return plan
+
+
+# -- constraints on the whole value set: kind -> (compiler, arg) -> (fails(values, ctx) or None,
+#    does it fail when there is no value) -------------------------------------------------------
+def _min(pc: _PlanCompiler, a: int):
+    return (lambda vals, ctx: len(vals) < a), a > 0
+
+
+def _max(pc: _PlanCompiler, a: int):
+    return (lambda vals, ctx: len(vals) > a), a < 0
+
+
+def _qualified(pc: _PlanCompiler, a):
+    inner_shape, qmin, qmax = a
+    inner = pc.plan(inner_shape)
+
+    def fails(vals, ctx: _Context) -> bool:
+        n = 0
+        for v in vals:
+            if inner.conforms(v, ctx):
+                n += 1
+        return (qmin is not None and n < qmin) or (qmax is not None and n > qmax)
+    return fails, (qmin is not None and qmin > 0) or (qmax is not None and qmax < 0)
+
+
+def _unique_lang(pc: _PlanCompiler, a: bool):
+    if not a:
+        return None, False
+
+    def fails(vals, ctx: _Context) -> bool:  # one result per focus (pySHACL dedups)
+        langs = [v.language.lower() for v in vals if isinstance(v, Literal) and v.language]
+        return len(langs) != len(set(langs))
+    return fails, False
+
+
+def _has_value(pc: _PlanCompiler, a: Node):
+    return (lambda vals, ctx: a not in list(vals)), True
+
+
+_COUNT_CHECKS = {"min": _min, "max": _max, "qualified": _qualified,
+                 "uniqueLang": _unique_lang, "hasValue": _has_value}
+
+
+# -- constraints on each value: kind -> (compiler, arg) -> ok(value, ctx) ----------------------
+def _node_kind(pc: _PlanCompiler, a):
+    kinds = _NODE_KINDS[a]
+    return lambda v, ctx: isinstance(v, kinds)
+
+
+def _datatype(pc: _PlanCompiler, a):
+    return lambda v, ctx: datatype_matches(v, a)
+
+
+def _class(pc: _PlanCompiler, a):
+    def ok(v: Node, ctx: _Context) -> bool:
+        if isinstance(v, Literal):
+            return False
+        ts = ctx.types.get(v) or ctx.vocab_types.get(v)
+        return ts is not None and a in ts
+    return ok
+
+
+def _node(pc: _PlanCompiler, a: Shape):
+    inner = pc.plan(a)
+    return inner.conforms
+
+
+def _or(pc: _PlanCompiler, a):
+    inner = [pc.plan(s) for s in a]
+    return lambda v, ctx: any(p.conforms(v, ctx) for p in inner)
+
+
+def _in(pc: _PlanCompiler, a):
+    return lambda v, ctx: v in a
+
+
+def _pattern(pc: _PlanCompiler, a):
+    return lambda v, ctx: not isinstance(v, BNode) and a.search(str(v)) is not None
+
+
+def _language_in(pc: _PlanCompiler, a):
+    return lambda v, ctx: isinstance(v, Literal) and lang_matches(v.language, a)
+
+
+_VALUE_CHECKS = {"kind": _node_kind, "datatype": _datatype, "class": _class, "node": _node,
+                 "or": _or, "in": _in, "pattern": _pattern, "languageIn": _language_in}
 
 
 class FastEngine:
@@ -124,90 +363,24 @@ class FastEngine:
     def __init__(self, sources: Sources) -> None:
         self._sources = sources
         self._roots = ShapeCompiler(sources.shapes).compile_all()
+        compiler = _PlanCompiler()
+        self._plans = [(tuple(shape.targets), compiler.plan(shape)) for shape in self._roots]
         self._vocab = TripleIndex(sources.vocab)
 
     def run(self, data: Graph | TripleIndex | Iterable[tuple]) -> list[ValidationResult]:
-        """Validate an rdflib graph, a TripleIndex or any iterable of rdflib-term triples."""
+        """Validate an rdflib graph, a TripleIndex or any iterable of rdflib-term triples.
+        The results come in no particular order (``Report.from_results`` sorts them)."""
         ctx = _Context(data if isinstance(data, TripleIndex) else TripleIndex(data),
                        self._sources, self._vocab)
-        out = []
-        for shape in self._roots:
-            focus = set()
-            for cls in shape.targets:
-                focus |= ctx.focus_nodes(cls)
-            for f in sorted(focus, key=str):
-                for raw in self._shape_results(shape, f, ctx):
-                    out.append(self._to_result(raw))
-        return out
-
-    def _to_result(self, raw: Raw) -> ValidationResult:
-        focus, path, value, shape, c = raw
-        fr, en = c.messages or shape.messages or (f"{c.kind} constraint failed",) * 2
-        path_s = None
-        if path is not None:
-            path_s = ("^" if path[0] == "inv" else "") + str(path[1])
-        return ValidationResult(node_str(focus) or "", path_s, node_str(value), shape.severity,
-                                fr, en, node_str(shape.node))
-
-    def conforms(self, shape: Shape, node: Node, ctx: _Context) -> bool:
-        return next(self._shape_results(shape, node, ctx), None) is None
-
-    def _shape_results(self, shape: Shape, focus: Node, ctx: _Context) -> Iterator[Raw]:
-        values = ctx.values(focus, shape.path)
-        for c in shape.constraints:
-            yield from self._constraint(shape, c, focus, values, ctx)
-        for ps in shape.properties:
-            for v in values:
-                yield from self._shape_results(ps, v, ctx)
-
-    def _constraint(self, shape: Shape, c: Constraint, focus: Node, values: list[Node],
-                    ctx: _Context) -> Iterator[Raw]:
-        path, k, a = shape.path, c.kind, c.arg
-        if k == "min":
-            if len(values) < a:
-                yield focus, path, None, shape, c
-        elif k == "max":
-            if len(values) > a:
-                yield focus, path, None, shape, c
-        elif k == "qualified":
-            inner, qmin, qmax = a
-            n = sum(1 for v in values if self.conforms(inner, v, ctx))
-            if (qmin is not None and n < qmin) or (qmax is not None and n > qmax):
-                yield focus, path, None, shape, c
-        elif k == "uniqueLang":
-            if a:
-                langs = [v.language.lower() for v in values
-                         if isinstance(v, Literal) and v.language]
-                if len(langs) != len(set(langs)):  # one result per focus (pySHACL dedups)
-                    yield focus, path, None, shape, c
-        elif k == "hasValue":
-            if a not in values:
-                yield focus, path, None, shape, c
-        elif k == "sparql":
-            for d in ctx.data.select(a, focus):
-                p = d.get("path")
-                yield (focus, ("pred", p) if p is not None else None,
-                       d.get("value", focus), shape, c)
-        else:
-            for v in values:
-                if not self._value_ok(k, a, v, ctx):
-                    yield focus, path, v, shape, c
-
-    def _value_ok(self, k: str, a, v: Node, ctx: _Context) -> bool:
-        if k == "kind":
-            return isinstance(v, _NODE_KINDS[a])
-        if k == "datatype":
-            return datatype_matches(v, a)
-        if k == "class":
-            return not isinstance(v, Literal) and a in ctx.types_of(v)
-        if k == "node":
-            return self.conforms(a, v, ctx)
-        if k == "or":
-            return any(self.conforms(s, v, ctx) for s in a)
-        if k == "in":
-            return v in a
-        if k == "pattern":
-            return not isinstance(v, BNode) and a.search(str(v)) is not None
-        if k == "languageIn":
-            return isinstance(v, Literal) and lang_matches(v.language, a)
-        raise ValueError(f"unknown constraint kind {k}")
+        raw: list = []
+        for targets, plan in self._plans:
+            if len(targets) == 1:
+                focus = ctx.focus_nodes(targets[0])
+            else:
+                focus = set()
+                for cls in targets:
+                    focus |= ctx.focus_nodes(cls)
+            for f in focus:
+                plan.results(f, ctx, raw)
+        return [ValidationResult(node_str(f) or "", path_s, node_str(v), *meta)
+                for f, path_s, v, meta in raw]

@@ -17,12 +17,13 @@ from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
 _EMPTY: frozenset = frozenset()
+_EMPTY_DICT: dict = {}
 
 
 class TripleIndex:
     """Triples (rdflib terms) indexed by subject-predicate and predicate-object."""
 
-    __slots__ = ("triples", "_native", "_sp", "_po", "_by_p", "_ox")
+    __slots__ = ("triples", "_native", "_sp", "_po", "_ox")
 
     def __init__(self, triples: Iterable[Triple],
                  native: Iterable[tuple[ox.NamedNode, ox.NamedNode, Any]] | None = None) -> None:
@@ -32,12 +33,27 @@ class TripleIndex:
         self._native = native
         sp: dict[Node, dict[Node, set[Node]]] = {}
         po: dict[Node, dict[Node, set[Node]]] = {}
-        by_p: dict[Node, list[tuple[Node, Node]]] = {}
+        # Plain get/insert rather than setdefault: no throw-away dict/set per triple.
         for s, p, o in self.triples:
-            sp.setdefault(s, {}).setdefault(p, set()).add(o)
-            po.setdefault(p, {}).setdefault(o, set()).add(s)
-            by_p.setdefault(p, []).append((s, o))
-        self._sp, self._po, self._by_p = sp, po, by_p
+            by_p = sp.get(s)
+            if by_p is None:
+                sp[s] = {p: {o}}
+            else:
+                objects = by_p.get(p)
+                if objects is None:
+                    by_p[p] = {o}
+                else:
+                    objects.add(o)
+            by_o = po.get(p)
+            if by_o is None:
+                po[p] = {o: {s}}
+            else:
+                subjects = by_o.get(o)
+                if subjects is None:
+                    by_o[o] = {s}
+                else:
+                    subjects.add(s)
+        self._sp, self._po = sp, po
         self._ox: ox.Store | None = None
 
     def __iter__(self) -> Iterator[Triple]:
@@ -47,7 +63,7 @@ class TripleIndex:
         return len(self.triples)
 
     def has_predicate(self, p: Node) -> bool:
-        return p in self._by_p
+        return p in self._po
 
     def objects(self, s: Node, p: Node) -> set[Node] | frozenset:
         return self._sp.get(s, {}).get(p, _EMPTY)
@@ -56,13 +72,17 @@ class TripleIndex:
         return self._po.get(p, {}).get(o, _EMPTY)
 
     def subject_objects(self, p: Node) -> list[tuple[Node, Node]]:
-        return self._by_p.get(p, [])
+        return [(s, o) for o, subjects in self._po.get(p, {}).items() for s in subjects]
+
+    def predicates_of(self, s: Node) -> dict[Node, set[Node]]:
+        """predicate -> objects of one subject (read-only; empty when s has no triple)."""
+        return self._sp.get(s, _EMPTY_DICT)
 
     def mentioned(self) -> set[Node]:
         """Every subject and object."""
         out = set(self._sp)
-        for objects in self._po.values():
-            out.update(objects)
+        for by_o in self._po.values():
+            out.update(by_o)
         return out
 
     def select(self, query: str, this: Node) -> Iterator[dict[str, Any]]:
