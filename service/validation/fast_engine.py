@@ -21,7 +21,7 @@ from .compiler import Constraint, Shape, ShapeCompiler
 from .index import TripleIndex
 from .loader import Sources, subclass_closure
 from .report import ValidationResult, node_str
-from .sparql_precheck import compile_precheck
+from .sparql_precheck import compile_precheck, query_predicates
 
 # Python value types pySHACL checks for the datatypes whose value space it knows.
 _VALUE_TYPES = {
@@ -96,8 +96,13 @@ class _Context:
         if by_class is None:
             by_class = self._by_class = {}
             vt = self.vocab_types
-            mentioned = {n: vt[n] for n in self.data.mentioned() & vt.keys()
-                         if not isinstance(n, Literal)}
+            # vocabulary nodes the data mentions (literals left out before hashing them:
+            # rdflib hashes literals in Python)
+            mentioned = {n: vt[n] for n in self.sp if n in vt and not _is_literal(n)}
+            for by_o in self.data._po.values():
+                for n in by_o:
+                    if not _is_literal(n) and n in vt:
+                        mentioned[n] = vt[n]
             for source in (self.types, mentioned):
                 for n, ts in source.items():
                     for t in ts:
@@ -107,6 +112,18 @@ class _Context:
                         else:
                             nodes.add(n)
         return by_class.get(cls, _EMPTY)
+
+
+_LITERAL_TYPE: dict[type, bool] = {}
+
+
+def _is_literal(v: Node) -> bool:
+    """isinstance(v, Literal), memoised by type (rdflib terms are ABCs)."""
+    t = type(v)
+    r = _LITERAL_TYPE.get(t)
+    if r is None:
+        r = _LITERAL_TYPE[t] = isinstance(v, Literal)
+    return r
 
 
 # -- values of a path, chosen once per shape --------------------------------------------------
@@ -190,9 +207,9 @@ class _Plan:
 
     def conforms(self, focus: Node, ctx: _Context) -> bool:
         if self.sparql:
-            for query, may_match, _meta in self.sparql:
+            for query, may_match, preds, _meta in self.sparql:
                 if (may_match is None or may_match(focus, ctx.data)) \
-                        and next(ctx.data.select(query, focus), None) is not None:
+                        and next(ctx.data.select(query, focus, preds), None) is not None:
                     return False
         vals = self.values(focus, ctx)
         if not vals:
@@ -211,10 +228,10 @@ class _Plan:
         return True
 
     def _sparql_results(self, focus: Node, ctx: _Context, out: list) -> None:
-        for query, may_match, meta in self.sparql:
+        for query, may_match, preds, meta in self.sparql:
             if may_match is not None and not may_match(focus, ctx.data):
                 continue
-            for d in ctx.data.select(query, focus):
+            for d in ctx.data.select(query, focus, preds):
                 p = d.get("path")
                 out.append((focus, None if p is None else str(p), d.get("value", focus), meta))
 
@@ -247,7 +264,7 @@ class _PlanCompiler:
         for c in shape.constraints:
             meta = _meta(shape, c)
             if c.kind == "sparql":
-                plan.sparql.append((c.arg, compile_precheck(c.arg), meta))
+                plan.sparql.append((c.arg, compile_precheck(c.arg), query_predicates(c.arg), meta))
             elif c.kind in _COUNT_CHECKS:
                 fails, fails_empty = _COUNT_CHECKS[c.kind](self, c.arg)
                 if fails is not None:
@@ -313,7 +330,15 @@ _COUNT_CHECKS = {"min": _min, "max": _max, "qualified": _qualified,
 # -- constraints on each value: kind -> (compiler, arg) -> ok(value, ctx) ----------------------
 def _node_kind(pc: _PlanCompiler, a):
     kinds = _NODE_KINDS[a]
-    return lambda v, ctx: isinstance(v, kinds)
+    by_type: dict[type, bool] = {}  # rdflib terms are ABCs: isinstance is slow, type() is not
+
+    def ok(v: Node, ctx: _Context) -> bool:
+        t = type(v)
+        r = by_type.get(t)
+        if r is None:
+            r = by_type[t] = isinstance(v, kinds)
+        return r
+    return ok
 
 
 def _datatype(pc: _PlanCompiler, a):
@@ -322,7 +347,7 @@ def _datatype(pc: _PlanCompiler, a):
 
 def _class(pc: _PlanCompiler, a):
     def ok(v: Node, ctx: _Context) -> bool:
-        if isinstance(v, Literal):
+        if _is_literal(v):
             return False
         ts = ctx.types.get(v) or ctx.vocab_types.get(v)
         return ts is not None and a in ts

@@ -54,7 +54,7 @@ class TripleIndex:
                 else:
                     subjects.add(s)
         self._sp, self._po = sp, po
-        self._ox: ox.Store | None = None
+        self._ox: dict[frozenset[Node] | None, ox.Store] | None = None
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self.triples)
@@ -85,19 +85,24 @@ class TripleIndex:
             out.update(by_o)
         return out
 
-    def select(self, query: str, this: Node) -> Iterator[dict[str, Any]]:
-        """Run a SPARQL SELECT with $this pre-bound (SHACL-SPARQL), rows as rdflib terms."""
+    def select(self, query: str, this: Node,
+               predicates: frozenset[Node] | None = None) -> Iterator[dict[str, Any]]:
+        """Run a SPARQL SELECT with $this pre-bound (SHACL-SPARQL), rows as rdflib terms.
+
+        ``predicates``: when the caller has proved the query only matches triples with these
+        predicates (sparql_precheck.query_predicates), the store holds only those triples —
+        the same solutions for a fraction of the loading. The store is built on first use and
+        kept for the other focus nodes of the record."""
         from service.rdf.parse import term_to_oxigraph, term_to_rdflib
 
-        if self._ox is None:
-            store = ox.Store()
-            if self._native is not None:
-                store.extend(ox.Quad(s, p, o) for s, p, o in self._native)
-            else:
-                store.extend(ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p),
-                                     term_to_oxigraph(o)) for s, p, o in self.triples)
-            self._ox = store
-        result = self._ox.query(query, substitutions={ox.Variable("this"): term_to_oxigraph(this)})
+        stores = self._ox
+        if stores is None:
+            stores = self._ox = {}
+        store = stores.get(predicates)
+        if store is None:
+            store = stores[predicates] = ox.Store()
+            store.extend(self._quads(predicates))
+        result = store.query(query, substitutions={ox.Variable("this"): term_to_oxigraph(this)})
         names = [v.value for v in result.variables]
         for solution in result:
             row = {}
@@ -106,3 +111,21 @@ class TripleIndex:
                 if value is not None:
                     row[name] = term_to_rdflib(value)
             yield row
+
+    def _quads(self, predicates: frozenset[Node] | None) -> list[ox.Quad]:
+        from service.rdf.parse import term_to_oxigraph
+
+        if self._native is not None:
+            if not isinstance(self._native, list):
+                self._native = list(self._native)  # may be read again for another query
+            if predicates is None:
+                return [ox.Quad(s, p, o) for s, p, o in self._native]
+            wanted = {str(p) for p in predicates}
+            return [ox.Quad(s, p, o) for s, p, o in self._native if p.value in wanted]
+        if predicates is None:
+            triples: Iterable[Triple] = self.triples
+        else:
+            triples = [(s, p, o) for p in predicates
+                       for o, subjects in self._po.get(p, {}).items() for s in subjects]
+        return [ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o))
+                for s, p, o in triples]

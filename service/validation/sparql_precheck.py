@@ -88,3 +88,87 @@ def compile_precheck(query: str) -> MayMatch | None:
         return True
 
     return may_match
+
+
+# -- which triples can a query see? ------------------------------------------------------------
+# Algebra operators that may reach triples other than through a constant-predicate pattern
+# (named graphs, remote services) or that we would be reading untranslated.
+_OPAQUE = {"Graph", "ServiceGraphPattern", "GraphGraphPattern", "TriplesBlock",
+           "GroupGraphPatternSub", "TriplesSameSubject", "TriplesSameSubjectPath"}
+
+
+_EXISTS = {"Builtin_EXISTS", "Builtin_NOTEXISTS"}
+
+
+class _Unbounded(Exception):
+    """The query may read triples of any predicate."""
+
+
+def query_predicates(query: str) -> frozenset[URIRef] | None:
+    """Every IRI a SELECT query can match as a predicate (an over-approximation: all IRIs the
+    query names), or None when it may match any predicate.
+
+    Why: a store holding only the record's triples with those predicates gives the query the
+    same solutions as the whole record — triple patterns with a constant predicate and paths
+    made of IRIs, inverses, sequences and alternatives only ever read triples with those
+    predicates. Variable predicates, zero-or-more / optional paths (they match every node of
+    the graph), negated property sets, GRAPH, SERVICE and FROM make the answer None: then the
+    store holds the whole record, as before."""
+    from rdflib.paths import AlternativePath, InvPath, Path, SequencePath
+    from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        from rdflib.plugins.sparql import prepareQuery
+
+        algebra = prepareQuery(query).algebra
+    except Exception:
+        return None
+    if algebra.name != "SelectQuery" or algebra.get("datasetClause"):
+        return None
+    iris: set[URIRef] = set()
+
+    def path(x) -> None:
+        if type(x) is URIRef:
+            iris.add(x)
+        elif isinstance(x, SequencePath | AlternativePath):
+            for arg in x.args:
+                path(arg)
+        elif isinstance(x, InvPath):
+            path(x.arg)
+        else:  # MulPath, NegatedPath, variables, blank nodes
+            raise _Unbounded
+
+    seen: set[int] = set()
+    todo: list = [algebra]
+    try:
+        while todo:
+            x = todo.pop()
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            if type(x) is URIRef:
+                iris.add(x)
+            elif isinstance(x, Path):
+                path(x)
+            elif isinstance(x, CompValue):
+                if x.name in _EXISTS and getattr(x.get("graph"), "name", None) \
+                        == "GroupGraphPatternSub":
+                    # rdflib leaves (NOT) EXISTS inside && / || untranslated (the parse is
+                    # our own, nobody else evaluates it)
+                    todo.append(translateGroupGraphPattern(x.graph))
+                    todo.extend(v for k, v in x.items() if k != "graph")
+                    continue
+                if x.name in _OPAQUE:
+                    raise _Unbounded
+                if x.name == "BGP":
+                    for _s, p, _o in x.triples:
+                        path(p)
+                todo.extend(x.values())
+            elif isinstance(x, dict):
+                todo.extend(x.values())
+            elif isinstance(x, list | tuple | set | frozenset):
+                todo.extend(x)
+    except Exception:  # _Unbounded, or a form we could not translate
+        return None
+    return frozenset(iris)
