@@ -1,6 +1,7 @@
 """Per-record cost of the fast SHACL engine, before/after, interleaved in one run.
 
     python -m bench.validation --n 2000 [--reference-n 50] [--out bench/results/validation.json]
+                               [--baseline REV]
 
 What one run does (see docs/benchmarks.md, "Fast SHACL engine"):
 
@@ -9,7 +10,8 @@ What one run does (see docs/benchmarks.md, "Fast SHACL engine"):
    cuts them into per-record triple lists with ``service.rdf.records.split_catalogue``, as an
    import does. The pyoxigraph terms the bulk path hands over (``native``) are made up front.
 2. Loads the engine as it was at commit ``BASELINE`` (``git show`` into a temporary package,
-   nothing under ``service/`` is kept for it) — engine A — and the current engine — B — on the
+   nothing under ``service/`` is kept for it; ``--baseline REV`` picks another revision, e.g.
+   HEAD to measure an uncommitted change) — engine A — and the current engine — B — on the
    same shapes and vocabularies.
 3. Times ``Report.from_results(engine.run(TripleIndex(triples, native)))`` for every record,
    alternating A, B, A, B… (machine noise hits both alike), CPU time (``process_time``) and
@@ -37,7 +39,7 @@ from bench.machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = "b9f61d9"
-MODULES = ("compiler", "fast_engine", "index", "loader", "report")
+MODULES = ("compiler", "fast_engine", "index", "loader", "report", "sparql_precheck")
 DEFAULT_OUT = REPO / "bench" / "results" / "validation.json"
 PACKAGES = ("rdflib", "pyoxigraph", "pyshacl")
 
@@ -66,15 +68,16 @@ def record_triples(n: int, seed: int = 20240115) -> list[list[tuple]]:
     return [list(record.graph) for record in split_catalogue(graph)]
 
 
-def baseline_engine_module(tmp: Path) -> Any:
-    """The fast engine's package as of BASELINE, importable as a throw-away package."""
+def baseline_engine_module(tmp: Path, revision: str = BASELINE) -> Any:
+    """The fast engine's package as of ``revision``, importable as a throw-away package."""
     pkg = tmp / "socle_validation_baseline"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     for name in MODULES:
-        src = subprocess.run(["git", "show", f"{BASELINE}:service/validation/{name}.py"],
-                             cwd=REPO, capture_output=True, text=True, check=True).stdout
-        (pkg / f"{name}.py").write_text(src)
+        done = subprocess.run(["git", "show", f"{revision}:service/validation/{name}.py"],
+                              cwd=REPO, capture_output=True, text=True)
+        if done.returncode == 0:  # modules added later are simply absent from older revisions
+            (pkg / f"{name}.py").write_text(done.stdout)
     sys.path.insert(0, str(tmp))
     try:
         return {name: importlib.import_module(f"socle_validation_baseline.{name}")
@@ -96,7 +99,7 @@ def _summary(cpu: list[float], wall: list[float]) -> dict[str, float]:
             "records_per_cpu_s": len(cpu) / sum(cpu) if sum(cpu) else None}
 
 
-def run(n: int, reference_n: int) -> dict[str, Any]:
+def run(n: int, reference_n: int, revision: str = BASELINE) -> dict[str, Any]:
     from service.rdf.parse import term_to_oxigraph
     from service.validation.fast_engine import FastEngine
     from service.validation.index import TripleIndex
@@ -110,7 +113,7 @@ def run(n: int, reference_n: int) -> dict[str, Any]:
     generated_s = time.perf_counter() - t0
     sources = load_sources()
     with tempfile.TemporaryDirectory() as tmp:
-        old = baseline_engine_module(Path(tmp))
+        old = baseline_engine_module(Path(tmp), revision)
         engines = {
             "A": (old["fast_engine"].FastEngine(sources), old["index"].TripleIndex,
                   old["report"].Report),
@@ -149,7 +152,7 @@ def run(n: int, reference_n: int) -> dict[str, Any]:
         "triples_per_record": statistics.fmean(len(r) for r in records),
         "results_per_record": results / max(len(records), 1),
         "mismatching_records": mismatches, "generate_s": generated_s,
-        "baseline_commit": BASELINE,
+        "baseline_commit": revision,
         "A_before": a, "B_after": b, "pyshacl_reference": ref,
         "ratios": {
             "cpu_median_before_over_after": a["cpu_ms_median"] / b["cpu_ms_median"],
@@ -167,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--reference-n", type=int, default=50)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--baseline", default=BASELINE,
+                    help=f"git revision of engine A (default {BASELINE}, the engine before)")
     args = ap.parse_args(argv)
-    result = run(args.n, min(args.reference_n, args.n))
+    result = run(args.n, min(args.reference_n, args.n), args.baseline)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     a, b, ref = result["A_before"], result["B_after"], result["pyshacl_reference"]

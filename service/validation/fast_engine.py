@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .compiler import Constraint, Shape, ShapeCompiler
-from .index import TripleIndex
+from .index import TripleIndex, canonical, register_iris
 from .loader import Sources, subclass_closure
 from .report import ValidationResult, node_str
 from .sparql_precheck import compile_precheck, query_predicates
@@ -66,12 +66,14 @@ class _Context:
 
     __slots__ = ("data", "sp", "vocab", "vocab_types", "types", "_by_class")
 
-    def __init__(self, data: TripleIndex, sources: Sources, vocab: TripleIndex) -> None:
+    def __init__(self, data: TripleIndex, sources: Sources, vocab: TripleIndex,
+                 vocab_types: dict[Node, frozenset[Node]],
+                 superclasses: dict[Node, frozenset[Node]]) -> None:
         self.data = data
         self.sp = data._sp  # subject -> predicate -> objects: the hot lookup, one attribute away
         self.vocab = vocab
-        self.vocab_types = vt = sources.vocab_types
-        supers = sources.superclasses
+        self.vocab_types = vt = vocab_types
+        supers = superclasses
         if data.has_predicate(RDFS.subClassOf):
             supers = subclass_closure(sources.vocab, data)
         types: dict[Node, set[Node]] = {}
@@ -257,9 +259,9 @@ class _PlanCompiler:
         if path is None:
             plan.values, plan.path_s = _self_values, None
         elif path[0] == "inv":
-            plan.values, plan.path_s = _inv_values(path[1]), "^" + str(path[1])
+            plan.values, plan.path_s = _inv_values(canonical(path[1])), "^" + str(path[1])
         else:
-            plan.values, plan.path_s = _pred_values(path[1]), str(path[1])
+            plan.values, plan.path_s = _pred_values(canonical(path[1])), str(path[1])
         plan.empty, plan.counts, plan.checks, plan.sparql = [], [], [], []
         for c in shape.constraints:
             meta = _meta(shape, c)
@@ -280,7 +282,7 @@ class _PlanCompiler:
         for prop_shape, prop in zip(shape.properties, plan.props, strict=True):
             if prop_shape.path is not None and prop_shape.path[0] == "pred" and not any(
                     c.kind == "sparql" for c in prop_shape.constraints):
-                plan.pred_props.append((prop_shape.path[1], prop))
+                plan.pred_props.append((canonical(prop_shape.path[1]), prop))
             else:
                 plan.other_props.append(prop)
         return plan
@@ -346,6 +348,8 @@ def _datatype(pc: _PlanCompiler, a):
 
 
 def _class(pc: _PlanCompiler, a):
+    a = canonical(a)
+
     def ok(v: Node, ctx: _Context) -> bool:
         if _is_literal(v):
             return False
@@ -387,16 +391,26 @@ class FastEngine:
 
     def __init__(self, sources: Sources) -> None:
         self._sources = sources
+        # One object per shape/vocabulary IRI, shared with every TripleIndex (see index.py).
+        for graph in (sources.shapes, sources.vocab):
+            register_iris(t for triple in graph for t in triple)
+
+        def canon_map(m: dict[Node, frozenset[Node]]) -> dict[Node, frozenset[Node]]:
+            return {canonical(k): frozenset(map(canonical, v)) for k, v in m.items()}
+
+        self._vocab_types = canon_map(sources.vocab_types)
+        self._superclasses = canon_map(sources.superclasses)
         self._roots = ShapeCompiler(sources.shapes).compile_all()
         compiler = _PlanCompiler()
-        self._plans = [(tuple(shape.targets), compiler.plan(shape)) for shape in self._roots]
+        self._plans = [(tuple(map(canonical, shape.targets)), compiler.plan(shape))
+                       for shape in self._roots]
         self._vocab = TripleIndex(sources.vocab)
 
     def run(self, data: Graph | TripleIndex | Iterable[tuple]) -> list[ValidationResult]:
         """Validate an rdflib graph, a TripleIndex or any iterable of rdflib-term triples.
         The results come in no particular order (``Report.from_results`` sorts them)."""
         ctx = _Context(data if isinstance(data, TripleIndex) else TripleIndex(data),
-                       self._sources, self._vocab)
+                       self._sources, self._vocab, self._vocab_types, self._superclasses)
         raw: list = []
         for targets, plan in self._plans:
             if len(targets) == 1:
