@@ -38,13 +38,12 @@ def canonical(t: Node) -> Node:
 class TripleIndex:
     """Triples (rdflib terms) indexed by subject-predicate and predicate-object."""
 
-    __slots__ = ("triples", "_native", "_sp", "_po", "_ox")
+    __slots__ = ("_native", "_sp", "_po", "_ox")
 
     def __init__(self, triples: Iterable[Triple],
                  native: Iterable[tuple[ox.NamedNode, ox.NamedNode, Any]] | None = None) -> None:
         """``native``: the same triples as pyoxigraph terms, when the caller has them (the
         bulk path converts each record once, for this and for the store write)."""
-        self.triples: set[Triple] = set(triples)
         self._native = native
         sp: dict[Node, dict[Node, set[Node]]] = {}
         po: dict[Node, dict[Node, set[Node]]] = {}
@@ -57,7 +56,7 @@ class TripleIndex:
         iris: dict[str, Node] = {}
         bnodes: dict[str, Node] = {}
         # Plain get/insert rather than setdefault: no throw-away dict/set per triple.
-        for s, p, o in self.triples:
+        for s, p, o in triples:  # no set() first: rdflib hashes literals in Python
             if type(p) is URIRef:
                 k = str(p)  # plain str keys: str's own __eq__, in C
                 c = iris.get(k)
@@ -101,11 +100,17 @@ class TripleIndex:
         self._sp, self._po = sp, po
         self._ox: dict[frozenset[Node] | None, ox.Store] | None = None
 
+    @property
+    def triples(self) -> set[Triple]:
+        """The distinct triples (made from the index: rarely needed)."""
+        return {(s, p, o) for s, by_p in self._sp.items() for p, objects in by_p.items()
+                for o in objects}
+
     def __iter__(self) -> Iterator[Triple]:
         return iter(self.triples)
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return sum(len(objects) for by_p in self._sp.values() for objects in by_p.values())
 
     def has_predicate(self, p: Node) -> bool:
         return p in self._po
