@@ -39,7 +39,7 @@ from bench.machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = "b9f61d9"
-MODULES = ("compiler", "fast_engine", "index", "loader", "report", "sparql_precheck")
+MODULES = ("compiler", "fast_engine", "index", "loader", "plan", "report", "sparql_precheck")
 DEFAULT_OUT = REPO / "bench" / "results" / "validation.json"
 PACKAGES = ("rdflib", "pyoxigraph", "pyshacl")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from service.validation import Validator, fast_engine
+from service.validation import Validator, plan
 from service.validation.loader import DEFAULT_VOCAB_DIR
 from service.validation.sparql_precheck import mandatory_patterns, query_predicates
 
@@ -105,8 +105,8 @@ def trap_validators(tmp_path_factory):
     shapes = _shapes(tmp_path_factory.mktemp("traps"))
     optimised = Validator(shapes_dir=shapes, vocab_dir=DEFAULT_VOCAB_DIR)
     mp = pytest.MonkeyPatch()
-    mp.setattr(fast_engine, "compile_precheck", lambda query: None)
-    mp.setattr(fast_engine, "query_predicates", lambda query: None)
+    mp.setattr(plan, "compile_precheck", lambda query: None)
+    mp.setattr(plan, "query_predicates", lambda query: None)
     try:
         plain = Validator(shapes_dir=shapes, vocab_dir=DEFAULT_VOCAB_DIR)
     finally:
