@@ -3,7 +3,9 @@
 Why: running a ``sh:sparql`` constraint means building a pyoxigraph store from the record and
 parsing and running the query: about a sixth of a fast-engine call. Most queries start with a
 triple pattern every solution must match (``$this dcat:keyword ?kw``); when the record has no
-triple that pattern could match, the query has no row and need not run.
+triple that pattern could match, or when no value of ?kw passes a FILTER that only reads ?kw
+(evaluated by sparql_filters, which answers "unknown" beyond plain string functions), the
+query has no row and need not run.
 
 Soundness: only triple patterns that every solution must match are used, i.e. those reached
 from the top of the query's algebra through operators whose solutions are a subset of (joins
@@ -35,36 +37,79 @@ _MANDATORY_OPERANDS = {
 MayMatch = Callable[[Node, object], bool]
 
 
-def mandatory_patterns(query: str) -> list[tuple[Node, URIRef, Node]]:
-    """Triple patterns (constant IRI predicate) that every solution of ``query`` matches."""
+def _algebra(query: str):
     try:
         from rdflib.plugins.sparql import prepareQuery
 
         algebra = prepareQuery(query).algebra
     except Exception:  # rdflib cannot read it: no proof, the query always runs
-        return []
+        return None
     if algebra.name != "SelectQuery" or algebra.get("datasetClause"):
-        return []
-    found: list[tuple[Node, URIRef, Node]] = []
-    todo = [algebra]
-    while todo:
-        node = todo.pop()
-        name = getattr(node, "name", None)
-        if name == "BGP":
-            found.extend((s, p, o) for s, p, o in node.triples if type(p) is URIRef)
-            continue
-        for key in _MANDATORY_OPERANDS.get(name, ()):
-            operand = node.get(key)
-            if operand is not None:
-                todo.append(operand)
+        return None
+    return algebra
+
+
+def _walk(node, patterns: list, filters: list) -> list:
+    """Collect the mandatory patterns under node (returned, and added to ``patterns``) and,
+    for each FILTER on the way, the conditions it puts on one value of such a pattern."""
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        found = [(s, p, o) for s, p, o in node.triples if type(p) is URIRef]
+        patterns.extend(found)
+        return found
+    found = []
+    for key in _MANDATORY_OPERANDS.get(name, ()):
+        operand = node.get(key)
+        if operand is not None:
+            found.extend(_walk(operand, patterns, filters))
+    if name == "Filter":
+        filters.extend(_value_conditions(node.expr, found))
     return found
+
+
+def _value_conditions(expr, found: list) -> list:
+    """(predicate, condition) for each conjunct of a FILTER that only reads one variable ?x
+    bound by a mandatory ``$this <p> ?x`` below it: every row has such an ?x."""
+    from .sparql_filters import Unsupported, compile_condition, variables
+
+    conjuncts = [expr]
+    if getattr(expr, "name", None) == "ConditionalAndExpression":
+        conjuncts = [expr.expr, *(expr.other or [])]
+    out = []
+    for conjunct in conjuncts:
+        try:
+            names = variables(conjunct)
+            if len(names) != 1:
+                continue
+            (var,) = names
+            preds = [p for s, p, o in found if s == THIS and o == var]
+            if preds:
+                out.append((preds[0], compile_condition(conjunct, var)))
+        except Unsupported:
+            continue
+    return out
+
+
+def mandatory_patterns(query: str) -> list[tuple[Node, URIRef, Node]]:
+    """Triple patterns (constant IRI predicate) that every solution of ``query`` matches."""
+    algebra = _algebra(query)
+    patterns: list = []
+    if algebra is not None:
+        _walk(algebra, patterns, [])
+    return patterns
 
 
 def compile_precheck(query: str) -> MayMatch | None:
     """A function (focus, record index) -> may the query have a row? None when no pattern
     helps (then the query must always run)."""
+    algebra = _algebra(query)
+    if algebra is None:
+        return None
+    patterns: list = []
+    filters: list = []
+    _walk(algebra, patterns, filters)
     tests: list[tuple[str, URIRef]] = []
-    for s, p, o in mandatory_patterns(query):
+    for s, p, o in patterns:
         if s == THIS:
             tests.append(("out", p))
         elif o == THIS:
@@ -84,6 +129,10 @@ def compile_precheck(query: str) -> MayMatch | None:
                 if not data.subjects(p, focus):
                     return False
             elif not data.has_predicate(p):
+                return False
+        for p, condition in filters:
+            # no value of ?x passes the condition (False for sure): no row
+            if all(condition(x) is False for x in data.objects(focus, p)):
                 return False
         return True
 

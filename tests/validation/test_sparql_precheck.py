@@ -31,6 +31,12 @@ RECORDS = {
     "keyword-and-title": 'ex:d a dcat:Dataset ; dcat:keyword "autre" ; dct:title "T"@fr .',
     "title-only": 'ex:d a dcat:Dataset ; dct:title "T"@fr .',
     "bare": "ex:d a dcat:Dataset .",
+    # the keyword filter must see STR() of an IRI and lower-case beyond ASCII
+    "scdl-iri-keyword": "ex:d a dcat:Dataset ; dcat:keyword <https://example.org/SCDL> .",
+    "scdl-accented": 'ex:d a dcat:Dataset ; dcat:keyword "Données SCDL"@fr, "éducation"@fr .',
+    "fullwidth": 'ex:d a dcat:Dataset ; dcat:keyword "ＳＣＤＬ" .',
+    # KELVIN SIGN: beyond what sparql_filters lower-cases itself, its lower case is "k"
+    "kelvin": 'ex:d a dcat:Dataset ; dcat:keyword "\u212aelvin" .',
 }
 
 # query -> the records it must flag
@@ -38,10 +44,20 @@ QUERIES = {
     # UNION: no pattern is mandatory
     "union": ("SELECT $this WHERE { { $this dcat:keyword ?k } UNION { $this dct:title ?k } }",
               {"scdl-no-schema", "scdl-with-schema", "scdl-other-schema", "keyword-and-title",
-               "title-only"}),
+               "title-only", "scdl-iri-keyword", "scdl-accented", "fullwidth", "kelvin"}),
     # OPTIONAL + !BOUND: fires exactly when the optional pattern has no match
     "optional": ("SELECT $this WHERE { OPTIONAL { $this dcat:keyword ?k } FILTER (!BOUND(?k)) }",
                  {"title-only", "bare"}),
+    # FILTERs on the keyword, evaluated in Python before the query (sparql_filters)
+    "filter-or": ('SELECT $this WHERE { $this dcat:keyword ?k . FILTER (STRSTARTS(LCASE(?k), '
+                  '"scd") || STRENDS(STR(?k), "tre")) }',
+                  {"scdl-no-schema", "scdl-with-schema", "scdl-other-schema",
+                   "keyword-and-title"}),
+    "filter-kelvin": ('SELECT $this WHERE { $this dcat:keyword ?k . FILTER (STRSTARTS(LCASE(?k), '
+                      '"k") || STRENDS(STR(?k), "zzz")) }', {"kelvin"}),
+    "filter-not": ('SELECT $this WHERE { $this dcat:keyword ?k . '
+                   'FILTER (!CONTAINS(LCASE(STR(?k)), "scdl")) }',
+                   {"keyword-and-title", "scdl-accented", "fullwidth", "kelvin"}),
     # an aggregate over no row still gives one row
     "count": ("SELECT $this ?value WHERE { "
               "{ SELECT (COUNT(?k) AS ?value) WHERE { $this dcat:keyword ?k } } }", set(RECORDS)),
@@ -60,7 +76,8 @@ QUERIES = {
                           'FILTER (CONTAINS(LCASE(STR(?k)), "scdl") && NOT EXISTS { '
                           '$this dct:conformsTo ?s . '
                           'FILTER (STRSTARTS(STR(?s), "https://schema.data.gouv.fr/")) }) }',
-                          {"scdl-no-schema", "scdl-other-schema"}),
+                          {"scdl-no-schema", "scdl-other-schema", "scdl-iri-keyword",
+                           "scdl-accented"}),
 }
 
 
@@ -152,4 +169,5 @@ def test_real_scdl_rule_as_pyshacl(record, fast, reference):
     got = fast.validate(g).results
     assert set(got) == set(reference.validate(g).results)
     scdl = [r for r in got if r.shape and r.shape.endswith("#Dataset_SCDL_Shape")]
-    assert bool(scdl) == (record in {"scdl-no-schema", "scdl-other-schema"})
+    assert bool(scdl) == (record in {"scdl-no-schema", "scdl-other-schema",
+                                     "scdl-iri-keyword", "scdl-accented"})
