@@ -39,7 +39,6 @@ from bench.machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = "b9f61d9"
-MODULES = ("compiler", "fast_engine", "index", "loader", "plan", "report", "sparql_precheck")
 DEFAULT_OUT = REPO / "bench" / "results" / "validation.json"
 PACKAGES = ("rdflib", "pyoxigraph", "pyshacl")
 
@@ -69,21 +68,21 @@ def record_triples(n: int, seed: int = 20240115) -> list[list[tuple]]:
 
 
 def baseline_engine_module(tmp: Path, revision: str = BASELINE) -> Any:
-    """The fast engine's package as of ``revision``, importable as a throw-away package."""
+    """The fast engine's package as of ``revision``, importable as a throw-away package
+    (``tmp`` stays on sys.path while it is used: some modules are imported lazily)."""
     pkg = tmp / "socle_validation_baseline"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
-    for name in MODULES:
-        done = subprocess.run(["git", "show", f"{revision}:service/validation/{name}.py"],
-                              cwd=REPO, capture_output=True, text=True)
-        if done.returncode == 0:  # modules added later are simply absent from older revisions
-            (pkg / f"{name}.py").write_text(done.stdout)
+    names = subprocess.run(["git", "ls-tree", "--name-only", revision, "service/validation/"],
+                           cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    for path in names:
+        if path.endswith(".py") and not path.endswith("__init__.py"):
+            src = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=REPO,
+                                 capture_output=True, text=True, check=True).stdout
+            (pkg / Path(path).name).write_text(src)
     sys.path.insert(0, str(tmp))
-    try:
-        return {name: importlib.import_module(f"socle_validation_baseline.{name}")
-                for name in ("fast_engine", "index", "report")}
-    finally:
-        sys.path.remove(str(tmp))
+    return {name: importlib.import_module(f"socle_validation_baseline.{name}")
+            for name in ("fast_engine", "index", "report")}
 
 
 def _rows(results) -> list[tuple]:
@@ -132,6 +131,7 @@ def run(n: int, reference_n: int, revision: str = BASELINE) -> dict[str, Any]:
                 got[key] = _rows(out.results)
             mismatches += got["A"] != got["B"]
             results += len(got["B"])
+        sys.path.remove(tmp)
     reference = PyshaclEngine(sources)
     ref_wall, ref_cpu = [], []
     for triples in records[:reference_n]:

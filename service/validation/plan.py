@@ -318,7 +318,27 @@ def _node_kind(pc: PlanCompiler, a):
 
 
 def _datatype(pc: PlanCompiler, a):
-    return lambda v, ctx: datatype_matches(v, a)
+    """datatype_matches(v, a), with what depends on ``a`` decided once, and the datatype
+    compared as rdflib's __eq__ does (same type, same string) without calling it."""
+    types = _VALUE_TYPES.get(a)
+    a_type = type(a)
+    any_literal, plain_string, lang_string = a == RDFS.Literal, a == XSD.string, \
+        a == RDF.langString
+
+    def ok(v: Node, ctx: _Context) -> bool:
+        if not _is_literal(v):
+            return False
+        d = v.datatype
+        if d is a or (type(d) is a_type and str.__eq__(d, a)):
+            if getattr(v, "ill_typed", None) is True:
+                return False
+            return types is None or isinstance(v.value, types)
+        if any_literal:
+            return True
+        if d is None and v.language is None and plain_string:
+            return isinstance(v.value, (str, bytes))
+        return lang_string and bool(v.language)
+    return ok
 
 
 def _class(pc: PlanCompiler, a):
