@@ -1,7 +1,5 @@
-"""The fast engine gives exactly the pySHACL reference results, and is fast enough."""
+"""The fast engine gives exactly the pySHACL reference results (its speed: bench/validation.py)."""
 
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -19,16 +17,6 @@ def test_vocabularies_alone_conform(fast, reference):
     """Why: the fast engine skips vocabulary-only nodes, pySHACL validates them; equal only if
     the vocabularies raise nothing on their own."""
     assert reference.validate(fast.sources.vocab).results == ()
-
-
-def test_fast_engine_speed(corpus, fast):
-    g = corpus["valid-full.ttl"]
-    times = []
-    for _ in range(30):
-        t = time.perf_counter()
-        fast.validate(g)
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.025  # target ~10 ms, generous bound for slow CI
 
 
 def test_unknown_engine_rejected():
