@@ -84,6 +84,7 @@ def run_cli(args: list[str], data: Path, env: dict[str, str],
     line. With limit_s the child is stopped (SIGTERM: it cleans up) when the time is up."""
     t0 = time.perf_counter()
     series: list[tuple[float, float]] = []
+    totals: list[tuple[float, float]] = []
     interrupted = False
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         proc = subprocess.Popen([*CLI, *args, "--data", str(data)], cwd=REPO, env=env,
@@ -98,6 +99,7 @@ def run_cli(args: list[str], data: Path, env: dict[str, str],
                 with contextlib.suppress(OSError, ValueError):
                     own, total = _rss_mb(proc.pid)
                     series.append((round(now, 1), round(own)))
+                    totals.append((round(now, 1), round(total)))
                     peak_total = max(peak_total, total)
                 next_sample = now + 2
             if limit_s is not None and now > limit_s and not interrupted:
@@ -112,7 +114,8 @@ def run_cli(args: list[str], data: Path, env: dict[str, str],
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "returncode": proc.returncode,
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
             "peak_total_rss_mb": round(peak_total), "interrupted": interrupted,
-            "rss_series_mb": series, "last_line": lines[-1] if lines else ""}
+            "rss_series_mb": series, "rss_total_series_mb": totals,
+            "last_line": lines[-1] if lines else ""}
 
 
 def _rss_mb(pid: int) -> tuple[float, float]:

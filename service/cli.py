@@ -206,7 +206,7 @@ def token_create(publisher_id, data, base_url) -> None:
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
-              default=256, show_default=True,
+              default=1024, show_default=True,
               help="Records written per transaction (each record stays whole or absent).")
 @click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(0, 64), default=0,
               show_default=True,

@@ -34,14 +34,13 @@ from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifie
 from service.catalog.bulk_pool import PreparePool, record_payload
 from service.catalog.bulk_prepare import Job, Prepared, prepare
 from service.catalog.publishers import Publisher
-from service.catalog.records import SLUG
+from service.catalog.records import BATCH_SIZE, SLUG
 from service.errors import Conflict, RecordShapeError, SocleError
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted
 from service.store import PutGraph, Store
 
 Triple = tuple[Node, Node, Node]
-BATCH_SIZE = 256
 
 
 @dataclass

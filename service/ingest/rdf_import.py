@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
-from service.catalog.records import RecordService
+from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
@@ -61,7 +61,7 @@ def import_graph(records: RecordService, publisher_id: str, graph: Graph,
 
 def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
                    progress: Callable[[ItemReport], None] | None = None,
-                   batch_size: int = 256, workers: int = 1) -> ImportReport:
+                   batch_size: int = BATCH_SIZE, workers: int = 1) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream."""
     report = ImportReport()

@@ -192,16 +192,17 @@ class TermCache:
     publisher) repeat in every record and rdflib checks each IRI it builds; literals
     (keywords, formats, languages) repeat too and rdflib parses each literal's value. rdflib
     literals are never keys: two that compare equal may still differ ("x"@FR == "x"@fr);
-    pyoxigraph literals compare exactly, so they are. Bounded: cleared when full."""
+    short pyoxigraph literals are (they compare exactly). Bounded: cleared when full."""
 
-    def __init__(self, convert, size: int = 200_000) -> None:
+    def __init__(self, convert, size: int = 50_000) -> None:
         self._convert = convert
         self._size = size
         self._cache: dict = {}
 
     def __call__(self, term):
         kind = type(term)
-        if kind is not URIRef and kind is not ox.NamedNode and kind is not ox.Literal:
+        if kind is not URIRef and kind is not ox.NamedNode and (
+                kind is not ox.Literal or len(term.value) > 64):  # titles, descriptions: unique
             return self._convert(term)
         try:
             return self._cache[term]

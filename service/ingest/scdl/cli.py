@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from service.catalog.records import BATCH_SIZE
 from service.errors import SocleError
 from service.ingest.scdl.importer import import_csv
 
@@ -61,7 +62,7 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 
 
 def run_import(services: Any, publisher_id: str, source: str, allow_private: bool,
-               as_json: bool, batch_size: int = 256, workers: int = 1) -> int:
+               as_json: bool, batch_size: int = BATCH_SIZE, workers: int = 1) -> int:
     """Import, print the report (rows on stderr, JSON and summary on stdout); the exit code:
     1 when any row failed."""
     report = import_csv(services.records, publisher_id, read_source(source, allow_private),

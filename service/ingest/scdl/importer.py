@@ -13,7 +13,7 @@ import csv
 from typing import Any
 
 from service.catalog.publishers import get_publisher
-from service.catalog.records import RecordService
+from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
@@ -112,7 +112,7 @@ def notices(publisher_siren: str | None, rows: list[tuple[int, dict[str, str]]]
 
 
 def import_csv(records: RecordService, publisher_id: str, data: bytes,
-               version: str = DEFAULT_VERSION, batch_size: int = 256,
+               version: str = DEFAULT_VERSION, batch_size: int = BATCH_SIZE,
                workers: int = 1) -> dict[str, Any]:
     """Import one SCDL catalogue file for a publisher (docs/scdl.md); the report as a dict.
 
