@@ -325,6 +325,19 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def blank_record_lines(rec: Record, i: int) -> Iterator[str]:
+    """A record as an import document has it: N-Triples with blank nodes of its own
+    (``_:r{i}`` for the dataset), no IRI minted yet."""
+
+    def term(t: str) -> str:
+        if t == "ROOT":
+            return f"_:r{i}"
+        return f"_:r{i}x{t[2:]}" if t.startswith("_:") else t
+
+    for s, p, o in rec.statements:
+        yield f"{term(s)} {p} {term(o)} ."
+
+
 def record_turtle(rec: Record) -> str:
     """The record as a client would POST it (blank nodes, no publisher: the service adds it)."""
     lines = []

@@ -50,15 +50,8 @@ def write_catalogue(path: Path, n: int, seed: int = 20240115) -> dict[str, Any]:
     lines = 0
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
-            rec = gen.make_record(i, n, pubs, rng)
-
-            def term(t: str, i: int = i) -> str:
-                if t == "ROOT":
-                    return f"_:r{i}"
-                return f"_:r{i}x{t[2:]}" if t.startswith("_:") else t
-
-            for s, p, o in rec.statements:
-                out.write(f"{term(s)} {p} {term(o)} .\n")
+            for line in gen.blank_record_lines(gen.make_record(i, n, pubs, rng), i):
+                out.write(line + "\n")
                 lines += 1
     pub = pubs[0]
     return {"id": pub.id, "name": pub.name, "siren": pub.siren, "triples": lines,

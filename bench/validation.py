@@ -55,14 +55,7 @@ def record_triples(n: int, seed: int = 20240115) -> list[list[tuple]]:
     pubs = gen.publishers(1)
     lines = []
     for i in range(n):
-        rec = gen.make_record(i, n, pubs, rng)
-
-        def term(t: str, i: int = i) -> str:
-            if t == "ROOT":
-                return f"_:r{i}"
-            return f"_:r{i}x{t[2:]}" if t.startswith("_:") else t
-
-        lines.extend(f"{term(s)} {p} {term(o)} ." for s, p, o in rec.statements)
+        lines.extend(gen.blank_record_lines(gen.make_record(i, n, pubs, rng), i))
     graph = Graph().parse(data="\n".join(lines), format="nt")
     return [list(record.graph) for record in split_catalogue(graph)]
 
