@@ -77,7 +77,7 @@ def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple]:
         return root, loader
     native = getattr(triples, "native", None)
     if native is not None:
-        return root, "\n".join(f"{s} {p} {o} ." for s, p, o in native)
+        return root, NTriples.of(native).text
     labels: dict[Any, ox.BlankNode] = {}
 
     def term(t: Any) -> Any:
@@ -88,7 +88,7 @@ def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple]:
             return found
         return _to_ox(t)
 
-    text = "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
+    text = NTriples.of((term(s), term(p), term(o)) for s, p, o in triples).text
     if isinstance(root, BNode):
         root = BNode(term(root).value)
     return root, text

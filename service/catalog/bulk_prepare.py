@@ -75,8 +75,7 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
                       and str(s) not in own and not str(s).startswith(own_prefixes)})
     digest = content_hash(graph)
     native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph]
-    out = Prepared(iri, NTriples("\n".join(f"{s} {p} {o} ." for s, p, o in native)), foreign,
-                   digest)
+    out = Prepared(iri, NTriples.of(native), foreign, digest)
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()

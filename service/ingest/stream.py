@@ -186,7 +186,7 @@ class StoredDocument:
                 _refuse_imports((quad,))
             if type(o) is literal:
                 if o.language is None and o.datatype != string:
-                    yield quad_of(s, p, literal(f"{_MARK}{o.datatype.value}{_MARK}{o.value}"))
+                    yield quad_of(s, p, _marked(o))
                     continue
             elif type(o) is triple or type(s) is triple:
                 _refuse_triple_terms((quad,), syntax)
@@ -240,23 +240,21 @@ _IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 def _keep_lexical(quad: ox.Quad) -> ox.Quad:
     o = quad.object
     if type(o) is ox.Literal and o.language is None and o.datatype.value != _STRING:
-        return ox.Quad(quad.subject, quad.predicate,
-                       ox.Literal(f"{_MARK}{o.datatype.value}{_MARK}{o.value}"),
-                       quad.graph_name)
+        return ox.Quad(quad.subject, quad.predicate, _marked(o), quad.graph_name)
     return quad
 
 
+def _marked(o: ox.Literal) -> ox.Literal:
+    """A typed literal as a plain string the store keeps as it is (undone by _exact)."""
+    return ox.Literal(f"{_MARK}{o.datatype.value}{_MARK}{o.value}")
+
+
 def _exact(o: Any) -> Any:
-    """A term as written in the document (see _keep_lexical)."""
+    """A term as written in the document: a literal _marked rebuilt with its datatype."""
     if type(o) is ox.Literal and o.language is None and o.value.startswith(_MARK):
-        return _lexical_back(o.value)
+        datatype, _, value = o.value[1:].partition(_MARK)
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return o
-
-
-def _lexical_back(text: str) -> ox.Literal:
-    """The typed literal _keep_lexical marked, with its lexical form as written."""
-    datatype, _, value = text[1:].partition(_MARK)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
 def _native_roots(store: ox.Store) -> set[Any]:
@@ -276,8 +274,7 @@ def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:
         for q in quads(node, None, None, None):
             o = q.object
             if type(o) is ox.Literal:
-                if o.language is None and o.value.startswith(_MARK):
-                    o = _lexical_back(o.value)
+                o = _exact(o)
             elif o not in seen and o not in stop:
                 seen.add(o)
                 queue.append(o)

@@ -58,6 +58,11 @@ class NTriples:
     def __init__(self, text: str) -> None:
         self.text = text
 
+    @classmethod
+    def of(cls, triples: Iterable[tuple]) -> NTriples:
+        """Print pyoxigraph-term triples (their ``str`` is their N-Triples form)."""
+        return cls("\n".join(f"{s} {p} {o} ." for s, p, o in triples))
+
     def __iter__(self) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
         for t in ox.parse(self.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
             yield t.subject, t.predicate, t.object

@@ -173,12 +173,8 @@ def _graph_of(change: PutGraph | PutSubject) -> str:
 
 def _quads(change: PutGraph | PutSubject) -> Iterator[ox.Quad]:
     graph = ox.NamedNode(_graph_of(change))
-    native = (ox.NamedNode, ox.Literal)
     for s, p, o in change.triples:
-        if type(s) in native and type(p) in native and type(o) in native:
-            yield ox.Quad(s, p, o, graph)  # the bulk path: converted already
-        else:
-            yield ox.Quad(_stored(s), _stored(p), _stored(o), graph)
+        yield ox.Quad(_stored(s), _stored(p), _stored(o), graph)
 
 
 def _nquads(change: PutGraph | PutSubject) -> str:
