@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from service.catalog.records import RecordService
 from service.config import Settings
 from service.feed.index import FeedIndex
+from service.ops.identity import bind as bind_identity
 from service.store import Store, open_for
 
 
@@ -40,6 +41,7 @@ def load_validator(shapes_dir: str, vocab_dir: str) -> Any:
 
 def build_services(settings: Settings) -> Services:
     store = settings.store or open_for(settings)
+    settings = bind_identity(settings, store)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
     records = RecordService(store, validator, settings.base_url)
     feed_index = FeedIndex(store)
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     svc = build_services(settings)
+    settings = svc.settings
     app.extensions["socle"] = svc
     if settings.store is None:
         atexit.register(svc.store.close)

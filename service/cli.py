@@ -75,10 +75,12 @@ def _guard(func: Callable) -> Callable:
 
 def _store(data: str | None, base_url: str | None):
     """The store alone, for commands that do not validate (fast start)."""
+    from service.ops.identity import bind
     from service.store import open_for
 
     settings = _settings(data=data, base_url=base_url)
-    return open_for(settings), settings
+    store = open_for(settings)
+    return store, bind(settings, store)
 
 
 def _services(data: str | None, base_url: str | None):
@@ -122,6 +124,7 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
                      daemon=True).start()
     threading.Thread(target=app.extensions["socle_web"].search.warm, name="search-index",
                      daemon=True).start()
+    settings = app.extensions["socle"].settings
     click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
@@ -390,6 +393,7 @@ def export(data) -> None:
 @_guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    from service.ops.identity import adopt_restored
     from service.store import open_for
 
     if not Path(dump).is_file():
@@ -398,6 +402,7 @@ def restore(dump, data) -> None:
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)
+        adopt_restored(store)
     except SyntaxError as exc:
         raise SocleError(f"Sauvegarde N-Quads invalide ({dump}, ligne {exc.lineno}) : {exc.msg}"
                          " ; rien n'a été modifié.",
@@ -438,6 +443,15 @@ def _web_commands() -> None:
 
 
 _web_commands()
+
+
+def _ops_commands() -> None:
+    from service.ops.commands import rebase
+
+    main.add_command(rebase)
+
+
+_ops_commands()
 
 
 if __name__ == "__main__":

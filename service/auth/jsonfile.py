@@ -69,12 +69,17 @@ class JsonFile:
             self._seen = (-1, -1)  # re-read under the lock: another process may have written
             entries = {**self.entries(), **new}
             if self.path is not None:
-                fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(self.path))
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(entries, f, indent=1, sort_keys=True)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, self.path)
+                write_private(self.path, json.dumps(entries, indent=1, sort_keys=True))
                 self._seen = self._stat()
             self._entries = entries
+
+
+def write_private(path: str, text: str) -> None:
+    """Replace `path` by `text` atomically (temporary file, fsync, rename), mode 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(path) or ".")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
