@@ -72,6 +72,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.web import init_app as init_web
 
     problems.init_app(app)
+    from service.ops import http as ops_http
+
+    ops_http.init_app(app, settings.base_url, settings.proxy_hops)
+    from service.ops import logs as ops_logs
+
+    ops_logs.init_app(app)
     app.register_blueprint(records_bp)
     app.register_blueprint(feed_bp)
     init_web(app)

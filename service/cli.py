@@ -108,15 +108,15 @@ def main() -> None:
 @_guard
 def serve(host, port, data, base_url, demo, threads, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
-    import logging
-
     from waitress import serve as waitress_serve
 
     from service.app import create_app
 
     settings = _settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
                          threads=threads, **store)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from service.ops.logs import configure as json_logs
+
+    json_logs()  # JSON lines on stdout (docs/operations.md, "Logs")
     app = create_app(settings)
     threading.Thread(target=app.extensions["socle"].feed_index.warm, name="feed-index",
                      daemon=True).start()

@@ -59,6 +59,8 @@ class Settings:
     store_password: str = ""
     store_auth: str = "basic"
     store_timeout: float = 30.0
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* values to trust (0: ignore them).
+    proxy_hops: int = 0
     # Whether base_url was given (option, SOCLE_BASE_URL, caller) or is the default: a default
     # gives way to the base stored in the data directory (service/ops/identity.py).
     base_url_given: bool = field(default=True, compare=False)

@@ -14,7 +14,7 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,11 +63,15 @@ class JsonFile:
             self._seen = stat
         return self._entries
 
-    def put(self, new: dict[str, dict[str, Any]]) -> None:
-        """Add or replace entries, keeping what other processes wrote meanwhile."""
+    def put(self, new: dict[str, dict[str, Any]],
+            drop: Callable[[str, dict[str, Any]], bool] | None = None) -> None:
+        """Add or replace entries, and remove those `drop` selects, keeping what other
+        processes wrote meanwhile."""
         with locked(self.path):
             self._seen = (-1, -1)  # re-read under the lock: another process may have written
             entries = {**self.entries(), **new}
+            if drop is not None:
+                entries = {k: v for k, v in entries.items() if not drop(k, v)}
             if self.path is not None:
                 write_private(self.path, json.dumps(entries, indent=1, sort_keys=True))
                 self._seen = self._stat()
