@@ -20,9 +20,9 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 
-from service.app import services
 from service.auth.curators import Curator, authenticate, get_curator
 from service.errors import SocleError
+from service.services import services, services_of
 from service.store import files_dir
 from service.web.errors import html_errors
 from service.web.i18n import t
@@ -76,10 +76,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict:
         return {"csrf_token": csrf_token, "curator": current_curator}
-
-
-def services_of(app: Flask) -> Any:
-    return app.extensions["socle"]
 
 
 def csrf_token() -> str:

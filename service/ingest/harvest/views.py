@@ -8,13 +8,13 @@ import threading
 
 from flask import Blueprint, jsonify, request, url_for
 
-from service.app import services
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
+from service.services import services
 from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
