@@ -28,11 +28,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_data(tmp_path_factory) -> Path:
+    """The data directory of `live_server` (open it read-only beside the server)."""
+    return tmp_path_factory.mktemp("web") / "data"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data) -> str:
     """The demo catalogue served on 127.0.0.1, stopped at the end of the session."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    data = tmp_path_factory.mktemp("web") / "data"
+    data = live_data
     log = (data.parent / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--demo", "--data", str(data),
