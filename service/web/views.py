@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template
 from service.app import services
 from service.catalog import bookkeeping
 
-bp = Blueprint("web", __name__)
+bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
 
 
 @bp.get("/")
