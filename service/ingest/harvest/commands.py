@@ -13,6 +13,7 @@ from service.config import Settings
 from service.errors import SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.policy import refuse_credentials
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.runner import Progress
 from service.ingest.harvest.setup import harvester
@@ -29,8 +30,11 @@ base_option = click.option("--base-url", envvar="SOCLE_BASE_URL", default=None,
 
 def _services(data: str | None, base_url: str | None):
     from service.app import build_services
+    from service.ingest.harvest.credentials import scrub
 
-    return build_services(Settings.from_env(data=data, base_url=base_url))
+    svc = build_services(Settings.from_env(data=data, base_url=base_url))
+    scrub(svc.store)  # sources stored with credentials before they were refused
+    return svc
 
 
 def _guard(func):
@@ -118,6 +122,8 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
     if url and not publisher_id:
         raise SocleError("--publisher est obligatoire avec une URL.",
                          "--publisher is required with a URL.")
+    if url:
+        refuse_credentials(url)
     svc = _services(data, base_url)
     store = svc.store
     try:

@@ -4,6 +4,7 @@ publicly (like records). With an embedded store the CLI cannot open the store wh
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import Blueprint, jsonify, request, url_for
@@ -14,11 +15,22 @@ from service.catalog.publishers import get_publisher
 from service.errors import Conflict, NotFound, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.credentials import scrub
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
 from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.record_once
+def _scrub_credentials(state) -> None:  # noqa: ANN001
+    """Sources stored with credentials before they were refused lose them at start."""
+    try:
+        scrub(state.app.extensions["socle"].store)
+    except Exception:  # noqa: BLE001 - a store not reachable yet must not stop the app
+        log.exception("could not check harvest sources for credentials")
 
 
 def _sources_of(publisher_id: str, source_id: str | None) -> list[store_sources.Source]:
