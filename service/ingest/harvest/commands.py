@@ -23,7 +23,7 @@ BAR = 30
 def _services(data: str | None, base_url: str | None):
     from service.ingest.harvest.credentials import scrub
 
-    svc = _services(data, base_url)
+    svc = build(data, base_url)
     scrub(svc.store)  # sources stored with credentials before they were refused
     return svc
 
