@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service.app import services
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
 from service.ingest.harvest import report as reports
@@ -19,6 +18,7 @@ from service.ingest.harvest import sources as harvest_sources
 from service.ingest.harvest.setup import harvester
 from service.rdf.formats import syntax_for_filename
 from service.rdf.parse import parse_rdf
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 from service.web.session import current_curator, login_required

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
+from service.services import services
 from service.web import completeness, dataset_page, vocabulary
 from service.web.errors import html_errors
 from service.web.i18n import current, t
@@ -24,7 +24,9 @@ FACET_SHOWN = 12
 
 
 def search_index() -> SearchIndex:
-    return current_app.extensions["socle_web"].search
+    index = services().search
+    assert index is not None, "create_app builds it"
+    return index
 
 
 def _vocab() -> vocabulary.Vocabularies:

@@ -32,12 +32,12 @@ from flask import (
     url_for,
 )
 
-from service.app import services
 from service.auth.curators import Curator, authenticate, get_curator
 from service.auth.sessions import close_session, open_session, session_login
 from service.errors import SocleError
 from service.ops.logs import event
 from service.ops.throttle import LoginThrottle
+from service.services import services, services_of
 from service.store import files_dir
 from service.web.errors import html_errors
 from service.web.i18n import t
@@ -91,10 +91,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict:
         return {"csrf_token": csrf_token, "curator": current_curator}
-
-
-def services_of(app: Flask) -> Any:
-    return app.extensions["socle"]
 
 
 def csrf_token() -> str:

@@ -80,10 +80,16 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
+def _over_time(seconds: float, url: str) -> PagingStop:
+    return PagingStop(f"Durée maximale de {seconds:g} s dépassée (page {url}).",
+                      f"Time limit of {seconds:g} s exceeded (page {url}).", url=url)
+
+
 def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
     """The pages of a source in order. Raises FetchError / ParseError / PagingStop."""
     limits = policy.limits
     began = clock()
+    deadline = time.monotonic() + limits.max_seconds  # also cuts a page being fetched
     seen: set[str] = set()
     url: str | None = start
     number = 0
@@ -95,11 +101,15 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
             raise PagingStop(f"Limite de {limits.max_pages} pages atteinte.",
                              f"Limit of {limits.max_pages} pages reached.", url=url)
         if clock() - began > limits.max_seconds:
-            raise PagingStop(f"Durée maximale de {limits.max_seconds:.0f} s dépassée.",
-                             f"Time limit of {limits.max_seconds:.0f} s exceeded.", url=url)
+            raise _over_time(limits.max_seconds, url)
         seen.add(url)
         number += 1
-        answer = client.get(url, policy)
+        try:
+            answer = client.get(url, policy, deadline=deadline)
+        except client.FetchError:
+            if time.monotonic() >= deadline:
+                raise _over_time(limits.max_seconds, url) from None
+            raise
         syntax = syntax_of(answer.url, answer.content_type)
         if syntax is None:
             raise PagingStop(
