@@ -19,7 +19,7 @@ class WebState:
 
 
 def init_app(app: Flask) -> None:
-    from service.web import headers, i18n, session
+    from service.web import errors, headers, i18n, session
     from service.web.curator_views import bp as curator_bp
     from service.web.import_views import bp as import_bp
     from service.web.public_views import bp as public_bp
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     index.before_read = svc.feed_index.follow
     app.extensions["socle_web"] = WebState(index)
     headers.init_app(app)
+    errors.init_app(app)
     i18n.init_app(app)
     session.init_app(app)
     for bp in (web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp):
