@@ -29,6 +29,7 @@ def export(data) -> None:
 @guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    from service.ops.identity import adopt_restored
     from service.store import open_for
 
     if not Path(dump).is_file():
@@ -37,6 +38,7 @@ def restore(dump, data) -> None:
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)
+        adopt_restored(store)  # the base URL is the one the restored IRIs were minted under
     except SyntaxError as exc:
         raise SocleError(f"Sauvegarde N-Quads invalide ({dump}, ligne {exc.lineno}) : {exc.msg}"
                          " ; rien n'a été modifié.",

@@ -82,10 +82,12 @@ def guard(func: F) -> F:
 
 def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Settings]:
     """The store alone, for commands that do not validate (fast start)."""
+    from service.ops.identity import bind
     from service.store import open_for
 
     chosen = settings(data=data, base_url=base_url)
-    return open_for(chosen), chosen
+    store = open_for(chosen)
+    return store, bind(chosen, store)  # the base URL stored with the data
 
 
 def build(data: str | None, base_url: str | None) -> Services:
