@@ -35,6 +35,14 @@ class Settings:
     sparql_cache_max_age: int = 60
     sparql_worker_nice: int = 5
     sparql_allow_service: bool = False
+    # Untrusted RDF bodies are parsed in worker processes (service/rdf/isolate.py): how many,
+    # address-space cap of each (MB), wall clock per document (s); 0 workers = in-process.
+    parse_workers: int = 2
+    parse_memory_mb: int = 1024
+    parse_seconds: float = 10.0
+    # Anonymous POST /validate and validation page: requests a minute per client, burst.
+    validate_per_minute: float = 30.0
+    validate_burst: int = 10
     # Harvester (docs/harvest.md): allow-list (hosts, *.domains, IPs, CIDR networks; empty =
     # any public host), withdrawal grace, and per-run limits.
     harvest_allow: str = ""

@@ -12,18 +12,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from service.auth.jsonfile import JsonFile
+from service.auth.jsonfile import JsonFile, file_of
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
-from service.store import Store, files_dir
+from service.store import Store
 
 CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -66,12 +65,7 @@ def _decoy() -> dict[str, Any]:
 
 
 def _accounts(store: Store) -> JsonFile:
-    registry: Any = store.__dict__.get("_socle_curators")
-    if registry is None:
-        path = files_dir(store)
-        registry = JsonFile(os.path.join(path, CURATORS_FILE) if path else None)
-        store.__dict__["_socle_curators"] = registry
-    return registry
+    return file_of(store, CURATORS_FILE)[0]
 
 
 def add_curator(store: Store, publisher: Publisher, login: str, password: str, *,

@@ -14,6 +14,8 @@ import fcntl
 import json
 import os
 import tempfile
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -76,6 +78,25 @@ class JsonFile:
                 write_private(self.path, json.dumps(entries, indent=1, sort_keys=True))
                 self._seen = self._stat()
             self._entries = entries
+
+
+_by_store: weakref.WeakKeyDictionary[Any, dict[str, JsonFile]] = weakref.WeakKeyDictionary()
+_by_store_lock = threading.Lock()
+
+
+def file_of(store: Any, name: str) -> tuple[JsonFile, bool]:
+    """The JsonFile `name` beside this store (in memory when the store has no directory),
+    one per store and name for the process; the flag says it was just opened. Kept in a map
+    keyed weakly by the store (never in the store object itself): an in-memory store keeps
+    its entries for as long as it lives."""
+    with _by_store_lock:
+        files = _by_store.setdefault(store, {})
+        found = files.get(name)
+        if found is not None:
+            return found, False
+        path = store.files_dir
+        found = files[name] = JsonFile(os.path.join(path, name) if path else None)
+        return found, True
 
 
 def write_private(path: str, text: str) -> None:

@@ -79,6 +79,7 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
 def _read_document(source: str, allow_private: bool):
     from service.ingest.fetch import fetch
     from service.rdf.formats import syntax_for_filename, syntax_for_media_type
+    from service.rdf.limits import OPERATOR
     from service.rdf.parse import parse_rdf
 
     if source.startswith(("http://", "https://")):
@@ -92,7 +93,8 @@ def _read_document(source: str, allow_private: bool):
     if syntax is None:
         raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt).",
                          f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt).")
-    return parse_rdf(body, syntax, base_iri=source if "://" in source else None)
+    return parse_rdf(body, syntax, base_iri=source if "://" in source else None,
+                     limits=OPERATOR)
 
 
 def register_commands(cli: click.Group) -> None:

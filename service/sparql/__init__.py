@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
                     queue_wait=float(settings.sparql_queue_wait),
                     cache_max_age=int(settings.sparql_cache_max_age),
                     nice=int(settings.sparql_worker_nice))
-    path = getattr(svc.store, "path", None)
+    path = svc.store.path
     # The Socle store, not its pyoxigraph handle: holding that would keep RocksDB's lock after
     # store.close() (another process could not open the directory).
     svc.sparql = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES))

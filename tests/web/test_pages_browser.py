@@ -12,7 +12,8 @@ from tests.web.conftest import HOSTILE_ID
 PUBLIC = ["/", "/search", "/search?q=budget", "/datasets/montfort-sur-meu-deliberations",
           f"/datasets/{HOSTILE_ID}", f"/publishers/{DEMO_PUBLISHER}", "/validation",
           "/sparql", "/login", "/territories", "/territories/243500550",
-          "/?lang=en", "/datasets/montfort-sur-meu-deliberations?lang=en", "/search?lang=en"]
+          "/publishers", "/?lang=en", "/datasets/montfort-sur-meu-deliberations?lang=en",
+          "/search?lang=en"]
 CURATOR = ["/curator/", "/curator/datasets/new",
            "/curator/datasets/montfort-sur-meu-deliberations/edit",
            "/curator/datasets/montfort-sur-meu-deliberations/delete", "/curator/import/"]
@@ -31,9 +32,12 @@ def watched(browser):
     context.close()
 
 
-def _visit(page, problems, url: str) -> None:
+ERRORS = ["/datasets/nexistepas", "/territories/999999999", "/nowhere/at/all"]
+
+
+def _visit(page, problems, url: str, status: int = 200) -> None:
     response = page.goto(url)
-    assert response is not None and response.status == 200, (url, response and response.status)
+    assert response is not None and response.status == status, (url, response.status)
     page.wait_for_load_state("load")
     scripted = page.evaluate("""() => [...document.querySelectorAll('a[href]')]
         .map(a => a.href).filter(h => !/^(https?|mailto|ftp):/i.test(h))""")
@@ -45,6 +49,13 @@ def test_public_pages_keep_the_policy(watched, live_server):
     page, problems = watched
     for path in PUBLIC:
         _visit(page, problems, f"{live_server}{path}")
+
+
+def test_error_pages_are_pages(watched, live_server):
+    page, problems = watched
+    for path in ERRORS:
+        _visit(page, problems, f"{live_server}{path}", 404)
+        assert page.locator("h1").inner_text().startswith("Page introuvable")
 
 
 def test_curator_pages_keep_the_policy(watched, live_server):

@@ -110,7 +110,8 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
             get_publisher(store, svc.settings.base_url, publisher_id)
             src = store_sources.find_source(store, publisher_id, url) or \
                 store_sources.add_source(store, url, publisher_id,
-                                         accept_invalid=accept_invalid)
+                                         accept_invalid=accept_invalid,
+                                         allow_private=allow_private)  # kept for --all
             targets = [src]
         elif source_id:
             targets = [store_sources.get_source(store, source_id)]

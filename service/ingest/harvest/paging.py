@@ -19,6 +19,7 @@ from service.errors import SocleError
 from service.ingest.harvest import client
 from service.ingest.harvest.policy import Policy
 from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media_type
+from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
 from service.rdf.parse import parse_quads
 
@@ -116,7 +117,7 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         try:
-            quads = parse_quads(answer.body, syntax, base_iri=answer.url)
+            quads = parse_quads(answer.body, syntax, answer.url, HARVEST_PAGE)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise
