@@ -65,3 +65,4 @@ def test_readiness_fails_when_the_store_does(app, client, monkeypatch):
     r = client.get("/health/ready")
     assert r.status_code == 503 and r.get_json()["status"] == "unavailable"
     assert client.get("/health/live").status_code == 200
+
