@@ -90,7 +90,7 @@ def _through_server(data: str | None) -> int | None:
     its admin socket (service/ops/admin.py); None when no server answers there."""
     from service.ops import admin
 
-    argv = sys.argv[1:]
+    argv = admin.given_argv()
     return admin.forward(settings(data=data).data, admin.client_argv(argv),
                          admin.client_stdin(argv))
 

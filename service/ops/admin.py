@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import click
+
 SOCKET_NAME = "socle-admin.sock"
 log = logging.getLogger("socle.admin")
 _context = threading.local()
@@ -196,6 +198,22 @@ def forward(data_dir: str, argv: list[str], stdin: bytes = b"") -> int | None:
         return int(header["code"])
 
 
+class ArgvGroup(click.Group):
+    """The root group, keeping its arguments as given (`ctx.meta["socle_argv"]`): a command
+    that finds the store locked re-sends exactly those to the server (also when run through
+    click's test runner, where sys.argv is not the command's)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["socle_argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def given_argv() -> list[str]:
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.meta.get("socle_argv") if ctx is not None else None
+    return list(argv) if argv is not None else sys.argv[1:]
+
+
 def client_argv(argv: list[str]) -> list[str]:
     """The arguments as the server must see them: files named relative to our working
     directory made absolute (the server has its own)."""
@@ -210,8 +228,6 @@ def client_stdin(argv: list[str]) -> bytes:
         return b""  # no other command reads standard input
     if not sys.stdin.isatty():
         return sys.stdin.buffer.readline()
-    import click
-
     password = click.prompt("Mot de passe / password", hide_input=True,
                             confirmation_prompt=True, err=True)
     return (password + "\n").encode("utf-8")
