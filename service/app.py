@@ -38,6 +38,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.ops.admin_views import bp as admin_bp
 
     app.register_blueprint(admin_bp)  # the operator area (/admin/)
+    from service.ops import openapi
+
+    openapi.init_app(app)
     return app
 
 
