@@ -29,7 +29,8 @@ def init_app(app: Flask) -> None:
     path = getattr(svc.store, "path", None)
     # The Socle store, not its pyoxigraph handle: holding that would keep RocksDB's lock after
     # store.close() (another process could not open the directory).
-    executor = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES))
+    executor = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES),
+                        allow_service=bool(settings.sparql_allow_service))
     app.extensions["socle_sparql"] = executor
     atexit.register(executor.close)
     app.register_blueprint(bp)

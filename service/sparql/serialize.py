@@ -18,6 +18,10 @@ _string = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kep
 TRUNCATED_LINK = "https://socle.opendata.fr/problems/sparql-truncated"
 
 
+class Unwritable(ValueError):
+    """A value the chosen result format cannot carry (the endpoint answers a problem)."""
+
+
 def _json_term(term) -> dict:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
