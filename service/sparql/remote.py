@@ -91,10 +91,15 @@ class RemoteRunner:
             send(("error", "refused", str(err)))
             return
         fmt, max_rows = req["format"], req.get("max_rows") or 0
-        if "json" in ctype:
-            self._results(json.loads(body), fmt, max_rows, send)
-        else:
-            self._graph(body, ctype, fmt, max_rows, req, send)
+        try:
+            if "json" in ctype:
+                self._results(json.loads(body), fmt, max_rows, send)
+            else:
+                self._graph(body, ctype, fmt, max_rows, req, send)
+        except serialize.Unwritable as err:
+            send(("error", "unwritable", str(err)))
+        except OSError as err:  # a writer's refusal (JSON-LD and triple terms)
+            send(("error", "format", str(err)))
 
     def _results(self, data: dict[str, Any], fmt: str, max_rows: int, send) -> None:
         if "boolean" in data:
