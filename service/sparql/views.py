@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from service.errors import NotAcceptable, SocleError, UnsupportedMediaType
 from service.problems import problem_response
+from service.services import services
 from service.sparql import formats
 from service.sparql.errors import (
     InvalidDataset,
@@ -35,7 +36,9 @@ MAX_COST = 1000
 
 
 def executor():
-    return current_app.extensions["socle_sparql"]
+    executor = services().sparql
+    assert executor is not None, "service.sparql.init_app sets it"
+    return executor
 
 
 @bp.after_app_request
@@ -65,7 +68,9 @@ def endpoint() -> Response:
         if _wants_html():
             return _page("")
         raise MissingQuery("Paramètre « query » manquant.", "Missing 'query' parameter.")
-    base_iri = current_app.extensions["socle"].settings.base_url.rstrip("/") + "/sparql"
+    # Relative IRIs in the query resolve against the endpoint's URL (the service-defined base
+    # IRI of the SPARQL 1.1 Protocol; without one, `<s>` is a syntax error).
+    base_iri = services().settings.base_url.rstrip("/") + "/sparql"
     shape = query_shape(query, base_iri)
     if shape.cost > MAX_COST:
         raise QueryTooComplex(
@@ -76,7 +81,7 @@ def endpoint() -> Response:
             depth=shape.cost, limit=MAX_COST)
     if shape.form == "UPDATE":
         raise _read_only()
-    if shape.uses_service and not current_app.extensions["socle"].settings.sparql_allow_service:
+    if shape.uses_service and not services().settings.sparql_allow_service:
         raise ServiceRefused(
             "SERVICE (requête fédérée) est refusé : ce serveur n'interroge pas d'autres serveurs.",
             "SERVICE (federated query) is refused: this server does not query other servers.")

@@ -126,7 +126,7 @@ def test_worker_cannot_connect_even_when_the_check_is_bypassed(sparql_app, liste
     """The executor called directly, as if the shape check had let SERVICE through."""
     from service.sparql.errors import ServiceRefused
 
-    executor = sparql_app.extensions["socle_sparql"]
+    executor = sparql_app.extensions["socle"].sparql
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     with sparql_app.test_request_context(), pytest.raises(ServiceRefused) as refused:
         executor.run(query, "json", base_iri=None, union=True, default_graph=None,

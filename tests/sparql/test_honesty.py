@@ -66,7 +66,7 @@ def test_slow_reader_gets_the_complete_answer(tmp_path):
         assert len(rows) == 150 * 150
         assert r.headers["Socle-Result-Truncated"] == "false"
     finally:
-        app.extensions["socle_sparql"].close()
+        app.extensions["socle"].sparql.close()
         app.extensions["socle"].store.close()
 
 
@@ -139,7 +139,7 @@ def test_crashed_worker_is_replaced_and_a_crash_loop_is_throttled(sparql_app, sc
     client's simple query still answers."""
     from service.sparql.errors import Throttled, WorkerFailure
 
-    executor = sparql_app.extensions["socle_sparql"]
+    executor = sparql_app.extensions["socle"].sparql
     crash = "SELECT (" + "(" * 50_000 + "1" + ")" * 50_000 + " AS ?x) {}"
     args = dict(base_iri=None, union=True, default_graph=None, named_graphs=None,
                 cache="no-store", client="crasher")

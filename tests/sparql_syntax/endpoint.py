@@ -29,7 +29,7 @@ def endpoint_app(directory: Path | None = None) -> Iterator:
         try:
             yield app
         finally:
-            app.extensions["socle_sparql"].close()
+            app.extensions["socle"].sparql.close()
             app.extensions["socle"].store.close()
 
 
