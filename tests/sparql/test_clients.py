@@ -175,3 +175,28 @@ def test_rdflib_sparqlstore_keeps_a_carriage_return(server):
     graph = rdflib.Graph(store=SPARQLStore(server + "/sparql"))
     rows = list(graph.query('SELECT ?x WHERE { BIND("a\\rb\\r\\nc" AS ?x) }'))
     assert str(rows[0][0]) == "a\rb\r\nc"
+
+
+@pytest.mark.embedded_only("the worker's answer is what the deadline bounds")
+def test_slow_reader_gets_the_complete_answer(server):
+    """A 40 MB answer read slowly past the 2 s deadline (waitress stops pulling the body once
+    its buffer holds 16 MB): the whole answer arrives, never a clean 200 cut short."""
+    import http.client
+    import json
+
+    numbers = " ".join(str(i) for i in range(100))
+    query = (f"SELECT ?x WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} "
+             f'BIND(CONCAT(STR(?a), "-", STR(?b), "-{"p" * 4000}") AS ?x) }}')
+    host, port = server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn.request("POST", "/sparql", body=query.encode(),
+                 headers={"Content-Type": "application/sparql-query",
+                          "Accept": "application/sparql-results+json"})
+    response = conn.getresponse()
+    assert response.status == 200
+    body = response.read(1 << 20)
+    time.sleep(TIMEOUT + 2)  # the reader stalls past the deadline
+    body += response.read()
+    conn.close()
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == 100 * 100
