@@ -91,6 +91,9 @@ def _services(data: str | None, base_url: str | None):
 @click.version_option(package_name="socle-dcat")
 def main() -> None:
     """Socle: catalogue DCAT-AP pour les données locales / DCAT-AP catalogue for local data."""
+    from service.files import private_umask
+
+    private_umask()  # store files, keys and backups it writes: owner only
 
 
 @main.command()
@@ -108,9 +111,8 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
     import logging
 
-    from waitress import serve as waitress_serve
-
     from service.app import create_app
+    from service.http_server import serve as waitress_serve  # problem+json errors too
 
     settings = _settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
                          threads=threads, **store)
@@ -126,7 +128,8 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
                    ident="socle",
-                   # Above this waitress answers a plain 413 itself; below it the app answers
+                   # Above this waitress answers 413 itself (problem+json: http_server.py);
+                   # below it the app answers
                    # problem+json without reading the body (it checks Content-Length first).
                    max_request_body_size=max(100 * 1024 * 1024, 2 * settings.max_body_bytes))
 
