@@ -67,6 +67,11 @@ class Settings:
     store_password: str = ""
     store_auth: str = "basic"
     store_timeout: float = 30.0
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* values to trust (0: ignore them).
+    proxy_hops: int = 0
+    # Whether base_url was given (option, SOCLE_BASE_URL, caller) or is the default: a default
+    # gives way to the base stored in the data directory (service/ops/identity.py).
+    base_url_given: bool = field(default=True, compare=False)
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 
@@ -79,11 +84,13 @@ class Settings:
             raw = env.get(f"SOCLE_{f.name.upper()}")
             if f.name == "store_url":  # DESIGN §6 names it SOCLE_STORE
                 raw = env.get("SOCLE_STORE", raw)
-            if raw is None or f.name == "store":
+            if raw is None or f.name in ("store", "base_url_given"):
                 continue
             values[f.name] = _coerce(f.type, raw)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.setdefault("base_url_given", "base_url" in values or "base_url" in given)
         settings = cls(**values)
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        return replace(settings, **given)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))

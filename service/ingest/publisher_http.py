@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from service.app import services
 from service.errors import SocleError, UnsupportedMediaType
 from service.ingest.rdf_import import import_graph
 from service.ingest.scdl import import_csv
@@ -21,6 +20,7 @@ from service.ingest.scdl.export import export_csv
 from service.rdf.formats import SYNTAXES, syntax_for_filename, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import DOCUMENT
+from service.services import services
 from service.territories.delegation import require_writer
 
 bp = Blueprint("publisher_import", __name__)

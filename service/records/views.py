@@ -9,7 +9,6 @@ from email.utils import format_datetime
 from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import Graph
 
-from service.app import services
 from service.auth.tokens import require_publisher
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
@@ -22,6 +21,7 @@ from service.rdf.negotiate import HTML, choose, split_suffix
 from service.rdf.parse import to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.serialize import serialize
+from service.services import services
 from service.territories.delegation import acting_publisher, writer_for_record
 
 bp = Blueprint("records", __name__)

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service.app import services
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
 from service.ingest.harvest import report as reports
@@ -20,6 +19,7 @@ from service.ingest.harvest.setup import harvester
 from service.rdf.formats import syntax_for_filename
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import DOCUMENT
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 from service.web.session import current_curator, login_required

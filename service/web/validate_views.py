@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from service.app import services
 from service.catalog.publishers import list_publishers
 from service.errors import SocleError
 from service.ratelimit import limit_anonymous
 from service.rdf.formats import BY_NAME, SYNTAXES, syntax_for_filename
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import RECORD
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 

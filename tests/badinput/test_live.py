@@ -93,12 +93,12 @@ def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
     data, audit = root / "data", root / "audit.log"
     env = _env(audit)
-    _cli("publisher", "add", "montfort", "--name", "Commune de Montfort", "--data", str(data),
-         env=env)
-    token = _cli("token", "create", "--publisher", "montfort", "--data", str(data),
-                 env=env).splitlines()[-1]
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"  # stored in the data directory by the first command
+    _cli("publisher", "add", "montfort", "--name", "Commune de Montfort", "--data", str(data),
+         "--base-url", base, env=env)
+    token = _cli("token", "create", "--publisher", "montfort", "--data", str(data),
+                 "--base-url", base, env=env).splitlines()[-1]
     log = (root / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.badinput.audited_serve", "serve", "--data", str(data),

@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from service.catalog.bookkeeping import RDF_JSON, now
 from service.ingest.bounds import MAX_ITEMS
 from service.ingest.harvest.sources import SOURCE_PREFIX
+from service.ingest.repair import repair_lines
 from service.rdf.namespaces import HARVEST_GRAPH, PROV, RDF, SOCLE, XSD
 from service.store import PutSubject, Store
 
@@ -41,6 +42,7 @@ class Item:
     detail_en: str | None = None
     results: list[dict] | None = None  # validation results (first ones) of a failed record
     violations: int = 0  # taken despite SHACL violations (source with accept_invalid)
+    repairs: list[dict] | None = None  # what the repair step changed (service/ingest/repair)
 
 
 @dataclass
@@ -104,8 +106,12 @@ class RunReport:
                 lines.append(f"      fr: {item.detail_fr}\n      en: {item.detail_en}")
             for result in (item.results or [])[:10]:
                 message = result.get("message", {})
+                value = f" « {result['value']} »" if result.get("value") else ""
                 lines.append(f"      - {message.get('fr')} / {message.get('en')} "
-                             f"[{result.get('path')}]")
+                             f"[{result.get('path')}]{value}")
+            if item.repairs:
+                lines.append(f"      réparations / repairs: {len(item.repairs)}")
+                lines.extend(repair_lines(item.repairs))
         return "\n".join(lines)
 
 

@@ -28,10 +28,15 @@ from service.ingest.harvest.sources import Source
 from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
+from service.ingest.repair import declared_language, repair_extracted
+from service.rdf.parse import term_to_rdflib
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
 MAX_RESULTS = 10  # validation results kept per failed dataset in the report
+# What declared_language reads of a page (the catalogue's type and language).
+_CATALOG_PREDICATES = frozenset({"http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                                 "http://purl.org/dc/terms/language"})
 
 
 @dataclass
@@ -42,11 +47,14 @@ class Progress:
     item: Callable[[RunReport, Item], None] | None = None
 
 
-def _problem_item(key: str, err: SocleError, record_id: str | None = None) -> Item:
+def _problem_item(key: str, err: SocleError, record_id: str | None = None,
+                  repairs: list[dict] | None = None) -> Item:
     problem = err.to_problem()
     results = [{"message": r.get("message"), "path": r.get("path"), "focus": r.get("focus"),
-                "severity": r.get("severity")} for r in problem.get("results", [])[:MAX_RESULTS]]
-    return Item(key, "failed", record_id, err.detail_fr, err.detail_en, results or None)
+                "value": r.get("value"), "severity": r.get("severity")}
+               for r in problem.get("results", [])[:MAX_RESULTS]]
+    return Item(key, "failed", record_id, err.detail_fr, err.detail_en, results or None,
+                repairs=repairs or None)
 
 
 class Harvester:
@@ -134,6 +142,9 @@ class _Run:
 
     def page(self, page: Page) -> list[Change]:
         changes: list[Change] = []
+        self.language = declared_language(
+            (term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object))
+            for q in page.quads if q.predicate.value in _CATALOG_PREDICATES)
         for part in cut(page.quads):
             if part.key is None:
                 item = Item(f"_:{part.root.value}", "failed", None,
@@ -156,16 +167,18 @@ class _Run:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
+        # Repaired before validation (service/ingest/repair), every change reported.
+        extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
+                                              self.language)
         try:
-            result = self.records.upsert(self.source.publisher,
-                                         strip_enrichment(part.extracted()))
+            result = self.records.upsert(self.source.publisher, extracted)
         except SocleError as err:
-            return _problem_item(key, err, before.record_id if before else None)
+            return _problem_item(key, err, before.record_id if before else None, repairs)
         meta = result.meta
         changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri,
                                             part.digest, now(), page.url)))
         return Item(key, result.outcome, meta.id,
-                    violations=int(result.report.get("violations", 0)))
+                    violations=int(result.report.get("violations", 0)), repairs=repairs or None)
 
     def withdraw(self) -> None:
         """Datasets of earlier runs that this complete run did not see."""

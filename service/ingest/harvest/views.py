@@ -9,7 +9,6 @@ import threading
 
 from flask import Blueprint, jsonify, request, url_for
 
-from service.app import services
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import get_publisher
 from service.errors import Conflict, NotFound, SocleError
@@ -18,6 +17,7 @@ from service.ingest.harvest import sources as store_sources
 from service.ingest.harvest.credentials import scrub
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
+from service.services import services, services_of
 from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def _scrub_credentials(state) -> None:  # noqa: ANN001
     """Sources stored with credentials before they were refused lose them at start."""
     try:
-        scrub(state.app.extensions["socle"].store)
+        scrub(services_of(state.app).store)
     except Exception:  # noqa: BLE001 - a store not reachable yet must not stop the app
         log.exception("could not check harvest sources for credentials")
 
