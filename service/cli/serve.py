@@ -22,9 +22,8 @@ from service.cli.options import base_option, data_option, guard, settings, store
 @guard
 def serve(host, port, data, base_url, demo, threads, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
-    from waitress import serve as waitress_serve
-
     from service.app import create_app
+    from service.http_server import serve as waitress_serve  # problem+json errors too
     from service.services import services_of
 
     chosen = settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
@@ -39,8 +38,9 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
                f"(données / data: {chosen.data}, base: {chosen.base_url})", err=True)
     waitress_serve(app, host=chosen.host, port=chosen.port, threads=chosen.threads,
                    ident="socle",
-                   # Above this waitress answers a plain 413 itself; below it the app answers
-                   # problem+json without reading the body (it checks Content-Length first).
+                   # Above this waitress answers 413 itself (problem+json: http_server.py);
+                   # below it the app answers problem+json without reading the body (it
+                   # checks Content-Length first).
                    max_request_body_size=max(100 * 1024 * 1024, 2 * chosen.max_body_bytes))
 
 

@@ -1,6 +1,5 @@
 """The store: one small interface, several backends. See base.Store."""
 
-import os
 from typing import Any
 
 from service.store.base import DropGraph, PutGraph, PutSubject, Store, StoreLocked
@@ -27,9 +26,10 @@ def open_for(settings: Any, *, read_only: bool = False) -> Store:
     """The store the settings name: the SPARQL server of `store_url` when set (the data
     directory then only keeps the token file), else the embedded store in `data`."""
     if getattr(settings, "store_url", ""):
+        from service.files import private_dir
         from service.store.sparql import Remote, SparqlStore
 
-        os.makedirs(settings.data, exist_ok=True)
+        private_dir(settings.data)  # it keeps the token file
         return SparqlStore(Remote(
             settings.store_url, update_url=settings.store_update or None,
             gsp_url=settings.store_gsp or None, user=settings.store_user or None,
