@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest.bounds import ItemList, cap_details
 from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
@@ -45,7 +46,13 @@ class ImportReport:
         return {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
 
     def to_dict(self) -> dict:
-        return {"summary": self.summary(), "items": [i.__dict__ for i in self.items]}
+        """Counts exact; items listed up to bounds.MAX_ITEMS per outcome, each failed one
+        with its first bounds.MAX_DETAILS results (`unlisted` counts the others)."""
+        listed = ItemList()
+        for item in self.items:
+            listed.add(item.outcome, {**item.__dict__, "error": cap_details(item.error)})
+        return {"summary": self.summary(), "items": listed.items,
+                "unlisted": listed.unlisted}
 
 
 def _label(extracted) -> str:

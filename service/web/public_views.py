@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
+from service.services import services
 from service.web import completeness, dataset_page, vocabulary
-from service.web.errors import html_errors
+from service.web.errors import html_errors, prefers_html
+from service.web.formats import collated
 from service.web.i18n import current, t
 from service.web.search_index import FACETS, SearchIndex
 
@@ -24,7 +25,9 @@ FACET_SHOWN = 12
 
 
 def search_index() -> SearchIndex:
-    return current_app.extensions["socle_web"].search
+    index = services().search
+    assert index is not None, "create_app builds it"
+    return index
 
 
 def _vocab() -> vocabulary.Vocabularies:
@@ -64,6 +67,18 @@ def search():
     return render_template("public/search.html", query=query, filters=filters, result=result,
                            page=page, pages=pages, facets=facets, link=link, names=names,
                            value_label=value_label)
+
+
+@bp.get("/publishers")
+def publishers():
+    """Every publisher, by name (French collation), with its dataset count; JSON for API
+    clients."""
+    counts = search_index().counts("publisher")
+    pubs = collated(list_publishers(services().store), key=lambda p: p.name)
+    if not prefers_html():
+        return jsonify({"items": [{"id": p.id, "name": p.name, "siren": p.siren, "iri": p.iri,
+                                   "datasets": counts.get(p.id, 0)} for p in pubs]})
+    return render_template("public/publishers.html", publishers=pubs, counts=counts)
 
 
 @bp.get("/publishers/<publisher_id>")

@@ -67,20 +67,27 @@ class Harvester:
         self.policy = policy
         self.grace_days = grace_days
 
+    def claim(self, source: Source) -> str:
+        """Take the source's run lock (the owner to pass to run); Conflict if it is taken."""
+        owner = uuid.uuid4().hex
+        if not tracking.claim(self.store, source.node, owner,
+                              self.policy.limits.max_seconds + 300):
+            raise Conflict(f"Une moisson de la source « {source.id} » est déjà en cours.",
+                           f"A harvest of source '{source.id}' is already running.",
+                           source=source.id)
+        return owner
+
     def run(self, source: Source, progress: Progress | None = None,
-            grace_days: float | None = None, report: RunReport | None = None) -> RunReport:
-        """Harvest one source now; raises Conflict if a run of it is already going on."""
+            grace_days: float | None = None, report: RunReport | None = None,
+            owner: str | None = None) -> RunReport:
+        """Harvest one source now; raises Conflict if a run of it is already going on.
+        `owner`: the lock was already taken by `claim` (a run started in the background)."""
         progress = progress or Progress()
         grace = grace_days if grace_days is not None else (
             source.grace_days if source.grace_days is not None else self.grace_days)
         policy = replace(self.policy, allow_private=self.policy.allow_private
                          or source.allow_private)
-        owner = uuid.uuid4().hex
-        if not tracking.claim(self.store, source.node, owner,
-                              policy.limits.max_seconds + 300):
-            raise Conflict(f"Une moisson de la source « {source.id} » est déjà en cours.",
-                           f"A harvest of source '{source.id}' is already running.",
-                           source=source.id)
+        owner = owner or self.claim(source)
         report = report or RunReport(source.id, source.url, source.publisher)
         records = lenient_records(self.records) if source.accept_invalid else self.records
         try:
