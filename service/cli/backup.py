@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, settings
+from service.cli.options import data_option, guard, open_store
 from service.errors import SocleError
 
 
@@ -16,9 +16,7 @@ from service.errors import SocleError
 @guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    from service.store import open_for
-
-    store = open_for(settings(data=data))
+    store = open_store(data)[0]
     store.dump(sys.stdout.buffer)
     store.close()
 
@@ -29,11 +27,9 @@ def export(data) -> None:
 @guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
-    from service.store import open_for
-
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
-    store = open_for(settings(data=data))
+    store = open_store(data)[0]
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)

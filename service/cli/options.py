@@ -85,11 +85,23 @@ def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Se
     from service.store import open_for
 
     chosen = settings(data=data, base_url=base_url)
-    return open_for(chosen), chosen
+    store = open_for(chosen)
+    _close_at_exit(store.close)
+    return store, chosen
 
 
 def build(data: str | None, base_url: str | None) -> Services:
     """The whole services (validator included), for commands that write records."""
     from service.services import build_services
 
-    return build_services(settings(data=data, base_url=base_url))
+    svc = build_services(settings(data=data, base_url=base_url))
+    _close_at_exit(svc.close)
+    return svc
+
+
+def _close_at_exit(close: Callable[[], None]) -> None:
+    """Close what a command opened when it ends, whichever way (closing twice is harmless):
+    a failed command must not keep the data directory's lock in the process."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(close)
