@@ -18,7 +18,7 @@ from service.errors import InvalidRecord, SocleError
 from service.web import vocabulary
 from service.web.errors import html_errors
 from service.web.form import DatasetForm, DistributionForm, place_results, slugify
-from service.web.i18n import t
+from service.web.i18n import current, t
 from service.web.session import current_curator, login_required
 
 bp = Blueprint("curator", __name__, url_prefix="/curator")
@@ -81,7 +81,7 @@ def create():
     if request.form.get("action") == "add-distribution":
         form.distributions.append(DistributionForm())
         return _render(form)
-    local = form.local_errors(creating=True)
+    local = form.local_errors(creating=True, lang=current())
     if local:
         return _render(form, local=local, status=422)
     record_id = _free_id(form.identifier or slugify(form.title))
@@ -122,7 +122,7 @@ def edit(record_id: str):
     if request.form.get("action") == "add-distribution":
         form.distributions.append(DistributionForm())
         return _render(form, meta=meta)
-    local = form.local_errors(creating=False)
+    local = form.local_errors(creating=False, lang=current())
     if local:
         return _render(form, meta=meta, local=local, status=422)
     graph, rows = form.to_graph(meta.iri, stored)
