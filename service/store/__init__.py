@@ -1,5 +1,6 @@
 """The store: one small interface, several backends. See base.Store."""
 
+import os
 from typing import Any
 
 from service.store.base import DropGraph, PutGraph, PutSubject, Store, StoreLocked
