@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, settings
+from service.cli.options import data_option, guard, open_store, settings
 from service.errors import SocleError
 
 
@@ -16,9 +16,7 @@ from service.errors import SocleError
 @guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    from service.store import open_for
-
-    store = open_for(settings(data=data))
+    store = open_store(data)[0]
     store.dump(sys.stdout.buffer)
     store.close()
 

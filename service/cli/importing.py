@@ -110,6 +110,13 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
     if syntax is None:
         raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
                          f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
+    from service.ingest.not_dcat import refuse_not_dcat
+
+    if path is not None:
+        with path.open("rb") as f:
+            refuse_not_dcat(f.read(4096), source)
+    else:
+        refuse_not_dcat(body, source)
     return StoredDocument(syntax, path=path, data=body,
                           base_iri=source if "://" in source else None, on_disk=on_disk)
 

@@ -102,6 +102,7 @@ def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Se
 
     chosen = settings(data=data, base_url=base_url)
     store = open_for(chosen)
+    _close_at_exit(store.close)
     return store, bind(chosen, store)  # the base URL stored with the data
 
 
@@ -110,4 +111,17 @@ def build(data: str | None, base_url: str | None) -> Services:
     from service.ops.admin import live_services
     from service.services import build_services
 
-    return live_services() or build_services(settings(data=data, base_url=base_url))
+    live = live_services()  # inside the running server (admin forwarding): its own services
+    if live is not None:
+        return live
+    svc = build_services(settings(data=data, base_url=base_url))
+    _close_at_exit(svc.close)
+    return svc
+
+
+def _close_at_exit(close: Callable[[], None]) -> None:
+    """Close what a command opened when it ends, whichever way (closing twice is harmless):
+    a failed command must not keep the data directory's lock in the process."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(close)

@@ -12,6 +12,9 @@ from service.ops.admin import ArgvGroup
 @click.version_option(package_name="socle-dcat")
 def main() -> None:
     """Socle: catalogue DCAT-AP pour les données locales / DCAT-AP catalogue for local data."""
+    from service.files import private_umask
+
+    private_umask()  # store files, keys and backups it writes: owner only
 
 
 def _register(cli: click.Group) -> None:

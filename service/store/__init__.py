@@ -51,9 +51,10 @@ def open_for(settings: Any, *, read_only: bool = False) -> Store:
     if getattr(settings, "store", None) is not None:
         return settings.store
     if getattr(settings, "store_url", ""):
+        from service.files import private_dir
         from service.store.sparql import Remote, SparqlStore
 
-        os.makedirs(settings.data, exist_ok=True)
+        private_dir(settings.data)  # it keeps the token file
         return SparqlStore(Remote(
             settings.store_url, update_url=settings.store_update or None,
             gsp_url=settings.store_gsp or None, user=settings.store_user or None,
