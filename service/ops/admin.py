@@ -154,8 +154,8 @@ class AdminServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 def start(services: Any, group: click.Command) -> AdminServer | None:
     """Listen for admin commands beside the embedded store (an external store needs none:
     commands open it themselves); `group` is the `socle` command that runs them."""
-    path = getattr(services.store, "path", None)
-    if not path or getattr(services.settings, "store_url", ""):
+    path: str | None = getattr(services.store, "path", None)
+    if not path or services.settings.store_url:
         return None
     server = AdminServer(socket_path(path), services, group)
     real_close = services.store.close

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from service.catalog.publishers import Publisher
 from service.errors import SocleError
 from service.ops.logs import event
 from service.services import services
@@ -61,6 +62,15 @@ def _page(message: str | None = None, error: str | None = None, token: str | Non
         message=message, error=error, token=token), status
 
 
+def _publisher(publisher_id: str) -> Publisher:
+    from service.catalog.publishers import get_publisher
+
+    svc = services()
+    pub = get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    assert pub is not None  # required=True raises NotFound instead
+    return pub
+
+
 def _form(name: str) -> str:
     return request.form.get(name, "").strip()
 
@@ -99,11 +109,10 @@ def publisher_add():
 @operator_required
 def token_create():
     from service.auth.tokens import create_token
-    from service.catalog.publishers import get_publisher
 
     svc = services()
     try:
-        pub = get_publisher(svc.store, svc.settings.base_url, _form("publisher"))
+        pub = _publisher(_form("publisher"))
         secret = create_token(svc.store, pub)
     except SocleError as err:
         return _page(error=t(err.detail_fr, err.detail_en), status=err.status)
@@ -117,11 +126,10 @@ def token_create():
 @operator_required
 def curator_add():
     from service.auth.curators import add_curator
-    from service.catalog.publishers import get_publisher
 
     def run() -> str:
         svc = services()
-        pub = get_publisher(svc.store, svc.settings.base_url, _form("publisher"))
+        pub = _publisher(_form("publisher"))
         found = add_curator(svc.store, pub, _form("login"), request.form.get("password", ""),
                             operator=request.form.get("operator") == "on")
         return t(f"Gestionnaire créé : {found.login}", f"Curator created: {found.login}")
@@ -132,12 +140,11 @@ def curator_add():
 @bp.post("/sources")
 @operator_required
 def source_add():
-    from service.catalog.publishers import get_publisher
     from service.ingest.harvest.sources import add_source
 
     def run() -> str:
         svc = services()
-        get_publisher(svc.store, svc.settings.base_url, _form("publisher"))
+        _publisher(_form("publisher"))
         src = add_source(svc.store, _form("url"), _form("publisher"), name=_form("name") or None)
         return t(f"Source ajoutée : {src.id}", f"Source added: {src.id}")
 
