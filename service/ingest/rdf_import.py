@@ -26,6 +26,7 @@ class ItemReport:
     record_id: str | None = None
     warnings: int = 0
     error: dict | None = None
+    dropped: list[dict] | None = None  # statements about shared vocabulary IRIs (ownership)
 
 
 @dataclass
@@ -43,7 +44,9 @@ class ImportReport:
         return {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
 
     def to_dict(self) -> dict:
-        return {"summary": self.summary(), "items": [i.__dict__ for i in self.items]}
+        return {"summary": self.summary(), "items": [
+            {k: v for k, v in i.__dict__.items() if k != "dropped" or v}
+            for i in self.items]}
 
 
 def _label(extracted) -> str:
@@ -78,7 +81,8 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
             item = ItemReport(source, "failed", error=result.to_problem())
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
-                              int(result.report.get("warnings", 0)))
+                              int(result.report.get("warnings", 0)),
+                              dropped=list(result.dropped) or None)
         report.items.append(item)
         if progress:
             progress(item)

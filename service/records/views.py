@@ -52,6 +52,8 @@ def _write_body(result, status: int) -> Response:
         "publisher": meta.publisher, "modified": meta.modified,
         "validation": result.report,
     }
+    if result.dropped:  # statements about shared vocabulary IRIs (catalog/ownership.py)
+        body["dropped"] = list(result.dropped)
     response = jsonify(body)
     response.status_code = status
     return response
