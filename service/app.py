@@ -44,6 +44,9 @@ def build_services(settings: Settings) -> Services:
     records = RecordService(store, validator, settings.base_url)
     feed_index = FeedIndex(store)
     records.observers.append(feed_index)
+    from service.quality.keeper import QualityKeeper
+
+    records.observers.append(QualityKeeper(store))  # MQA score of every write (docs/quality.md)
     return Services(settings, store, validator, records, feed_index)
 
 
@@ -80,4 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.ingest.publisher_http import bp as publisher_import_bp
 
     app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
+    from service.quality.views import init_app as init_quality
+
+    init_quality(app)  # /publishers/{id}/quality, /quality, dataset panels (docs/quality.md)
     return app

@@ -122,6 +122,9 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
                      daemon=True).start()
     threading.Thread(target=app.extensions["socle_web"].search.warm, name="search-index",
                      daemon=True).start()
+    from service.quality.links.job import start as start_link_checks
+
+    start_link_checks(app.extensions["socle"])  # every SOCLE_LINKCHECK_INTERVAL_HOURS
     click.echo(f"Socle sur / on http://{settings.host}:{settings.port} "
                f"(données / data: {settings.data}, base: {settings.base_url})", err=True)
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
@@ -358,12 +361,17 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
                            file=sys.stderr) as bar:
         result = revalidate_all(svc.store, svc.validator, svc.settings.base_url,
                                 lambda _check: bar.update(1))
+    from service.quality.keeper import rescore_all
+
+    quality = rescore_all(svc.store, refresh=True)  # facts re-read: vocabularies may change
     svc.store.close()
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         for line in failure_lines(result):
             click.echo(line)
+    click.echo(f"scores de qualité/quality scores={quality.scored} "
+               f"modifiés/changed={quality.changed}", err=as_json)
     s = result.summary()
     click.echo(f"vérifiés/checked={s['checked']} conformes/conforming={s['conforming']} "
                f"en erreur/violating={s['violating']} "
@@ -438,6 +446,10 @@ def _web_commands() -> None:
 
 
 _web_commands()
+
+from service.quality.cli import register_commands as _quality_commands  # noqa: E402
+
+_quality_commands(main)  # socle quality FILE|URL, socle links check
 
 
 if __name__ == "__main__":
