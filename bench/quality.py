@@ -116,8 +116,8 @@ def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
 
 
 def validation_baseline(store: Any, validate_n: int) -> dict[str, float]:
-    from service.app import load_validator
     from service.config import Settings
+    from service.services import load_validator
 
     settings = Settings()
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)

@@ -8,6 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh "[test]"
 .venv/bin/ruff check service tests bench shapes vocab
+# The import structure (no circles, no import of a higher layer: docs/architecture.md) and
+# mypy (strict on store/rdf/validation/catalog; the rest within scripts/mypy-allowlist.txt).
+.venv/bin/python scripts/check_imports.py
+.venv/bin/python scripts/typecheck.py
 # The real harvesters (udata, CKAN) in their own venvs, for tests/interop.
 bash scripts/interop-setup.sh
 # Debian's Chromium for the browser tests.
@@ -16,6 +20,8 @@ bash scripts/browser-setup.sh
 bash scripts/npm-setup.sh
 # The territories registry's source package in the cache: tests/territories count against it.
 .venv/bin/python scripts/build-territories.py --check
+# The EU vocabulary tables of vocab/ are exactly what their sources build.
+.venv/bin/python scripts/build-vocab.py --check
 
 # On an external store only the tests that open a store and exercise what differs between
 # stores run again (tests/backends.py sends every store they open to the server): records

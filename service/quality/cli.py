@@ -5,27 +5,14 @@ by `register_commands(cli)`."""
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
-from service.config import Settings
+from service.cli.options import guard, open_store, settings
 from service.errors import SocleError
 from service.quality.indicators import MAXIMUM, band_label
 from service.quality.score import Score, aggregate
-
-
-def _guarded(func: Any) -> Any:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SocleError as err:
-            click.echo(f"Erreur : {err.detail_fr}\nError: {err.detail_en}", err=True)
-            sys.exit(2)
-
-    wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
-    return wrapper
 
 
 def _line(name: str, score: Score) -> str:
@@ -42,24 +29,24 @@ def _line(name: str, score: Score) -> str:
               help="Check the distribution URLs now (same rules as `socle links check`).")
 @click.option("--allow-private", is_flag=True,
               help="Allow private addresses (source URL and link checks).")
-@_guarded
+@guard
 def quality(source: str, as_json: bool, publisher: str | None, check_links: bool,
             allow_private: bool) -> None:
     """Score a DCAT file or feed URL by the data.europa.eu MQA method, storing nothing
     (docs/quality.md). Without --check-links the 80 link points count as not checked."""
-    from service.app import load_validator
-    from service.cli import _read_document
+    from service.cli.validating import _read_document
     from service.quality.facts import extract
     from service.quality.keeper import link_state
     from service.quality.score import score
     from service.rdf.records import split_catalogue
+    from service.services import load_validator
 
-    settings = Settings.from_env()
+    chosen = settings()
     graph = _read_document(source, allow_private=allow_private)
     records = split_catalogue(graph)
     if not records:
         raise SocleError("Aucun jeu de données dans le document.", "No dataset in the document.")
-    validator = load_validator(settings.shapes_dir, settings.vocab_dir)
+    validator = load_validator(chosen.shapes_dir, chosen.vocab_dir)
     facts = [extract(r.graph, str(r.root)) for r in records]
     if publisher:
         facts = [type(f)(**{**f.__dict__, "publisher": True}) for f in facts]
@@ -69,8 +56,8 @@ def quality(source: str, as_json: bool, publisher: str | None, check_links: bool
         from service.quality.links.checker import LinkChecker
         from service.quality.links.run import settings_from
 
-        checker = LinkChecker(policy_from_settings(settings, allow_private=allow_private),
-                              settings_from(settings))
+        checker = LinkChecker(policy_from_settings(chosen, allow_private=allow_private),
+                              settings_from(chosen))
         links = {r.url: r for r in checker.check_all({u for f in facts for u in f.urls()})}
     scores = [score(f, validator.validate(r.graph).conforms, link_state(links))
               for f, r in zip(facts, records, strict=True)]
@@ -107,7 +94,7 @@ def links() -> None:
               help="Allow private and loopback addresses (else SOCLE_HARVEST_ALLOW rules).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--data", envvar="SOCLE_DATA", default=None, help="Data directory.")
-@_guarded
+@guard
 def links_check(publisher: str | None, allow_private: bool, as_json: bool,
                 data: str | None) -> None:
     """Check every dcat:accessURL and dcat:downloadURL (HEAD, else a one-byte GET), keep the
@@ -115,18 +102,12 @@ def links_check(publisher: str | None, allow_private: bool, as_json: bool,
     from service.catalog.publishers import get_publisher
     from service.ingest.harvest.setup import policy_from_settings
     from service.quality.links.run import run, settings_from
-    from service.store import open_for
 
-    overrides = {"data": data} if data else {}
-    settings = Settings.from_env(**overrides)
-    store = open_for(settings)
-    try:
-        if publisher:
-            get_publisher(store, settings.base_url, publisher)
-        policy = policy_from_settings(settings, allow_private=allow_private)
-        result = run(store, policy, settings_from(settings), publisher)
-    finally:
-        store.close()
+    store, chosen = open_store(data)  # closed when the command ends
+    if publisher:
+        get_publisher(store, chosen.base_url, publisher)
+    policy = policy_from_settings(chosen, allow_private=allow_private)
+    result = run(store, policy, settings_from(chosen), publisher)
     if as_json:
         click.echo(json.dumps({**result.summary(), "broken_urls": [
             r.to_json() for r in result.broken_urls]}, ensure_ascii=False, indent=2))

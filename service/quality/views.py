@@ -13,7 +13,6 @@ import io
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound
@@ -22,6 +21,7 @@ from service.quality.chart import score_svg
 from service.quality.indicators import DIMENSION_LABELS, DIMENSIONS, INDICATORS, band_label
 from service.quality.links import results as link_results
 from service.quality.score import aggregate
+from service.services import services
 
 bp = Blueprint("quality", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv", "html": "text/html"}

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from service.catalog.bookkeeping import RecordMeta
 from service.rdf.namespaces import ADMS, DCAT, DCATAP, DCTERMS, FOAF, LOCN, SPDX, VCARD
+from service.web import formats
 from service.web.labels import curie, text
+from service.web.links import safe_href
 from service.web.vocabulary import Vocabularies
 
 P = {  # property -> (fr, en); the order is the order of the page
@@ -51,7 +53,24 @@ P = {  # property -> (fr, en); the order is the order of the page
     DCAT.downloadURL: ("Téléchargement", "Download URL"),
     DCTERMS.format: ("Format", "Format"),
     DCAT.mediaType: ("Type de média", "Media type"),
-    DCAT.byteSize: ("Taille (octets)", "Size (bytes)"),
+    DCAT.byteSize: ("Taille", "Size"),
+    DCATAP.availability: ("Disponibilité prévue", "Planned availability"),
+    DCAT.compressFormat: ("Format de compression", "Compression format"),
+    DCAT.packageFormat: ("Format d'archive", "Package format"),
+    DCTERMS.rights: ("Droits", "Rights"),
+    ADMS.status: ("Statut", "Status"),
+    DCAT.accessService: ("Service d'accès", "Access service"),
+    DCAT.endpointURL: ("Adresse du service", "Endpoint URL"),
+    DCTERMS.relation: ("Ressource liée", "Related resource"),
+    DCTERMS.isReferencedBy: ("Cité par", "Referenced by"),
+    DCTERMS.hasVersion: ("Autre version", "Has version"),
+    DCTERMS.isVersionOf: ("Version de", "Is version of"),
+    DCTERMS.rightsHolder: ("Détenteur des droits", "Rights holder"),
+    ADMS.identifier: ("Autre identifiant", "Other identifier"),
+    ADMS.sample: ("Échantillon", "Sample"),
+    SPDX.algorithm: ("Algorithme", "Algorithm"),
+    SPDX.checksumValue: ("Valeur", "Value"),
+    FOAF.homepage: ("Site web", "Home page"),
     SPDX.checksum: ("Somme de contrôle", "Checksum"),
     DCAT.startDate: ("Début", "Start"),
     DCAT.endDate: ("Fin", "End"),
@@ -105,17 +124,48 @@ def _fields(graph: Graph, node: Any, vocab: Vocabularies, lang: str, depth: int 
             continue
         f = out.setdefault(key, Field(_label(key, lang), curie(key)))
         if isinstance(o, Literal):
-            f.values.append(Value(str(o), lang=o.language))
+            f.values.append(Value(literal_text(o, p, lang), lang=o.language))
         elif p == DCTERMS.publisher:  # its IRI is its page on this service
-            f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o), href=str(o)))
+            f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o),
+                                  href=safe_href(o)))
         elif depth < 2 and (o, None, None) in graph and not vocab.label(str(o), lang):
             f.values.append(Value(_node_name(graph, o, lang), node=_fields(
                 graph, o, vocab, lang, depth + 1, {str(RDF.type)})))
         else:
             iri = str(o)
             shown = vocab.label(iri, lang) or iri.removeprefix("mailto:")
-            f.values.append(Value(shown, href=iri))
+            f.values.append(Value(shown, href=safe_href(iri)))
     return sorted(out.values(), key=lambda f: (ORDER.get(_iri_of(f), 999), f.curie))
+
+
+_NUMBERS = {str(XSD[n]) for n in ("integer", "nonNegativeInteger", "positiveInteger", "long",
+                                   "int", "decimal", "double", "float")}
+
+
+def literal_text(value: Literal, p: Any, lang: str) -> str:
+    """Numbers, dates and sizes the reader's way (« 61 440 octets (60 Kio) », « 5 déc. 2026 »);
+    anything that does not parse is shown as written."""
+    datatype = str(value.datatype or "")
+    text = str(value)
+    try:
+        if p == DCAT.byteSize:
+            size = int(float(text))
+            unit = "bytes" if lang == "en" else "octets"
+            shown = f"{formats.number(size, lang)} {unit}"
+            for factor, name in ((1 << 30, "Gio"), (1 << 20, "Mio"), (1 << 10, "Kio")):
+                if size >= factor:
+                    short = formats.number(round(size / factor, 1), lang)
+                    return f"{shown} ({short} {name.replace('io', 'iB') if lang == 'en' else name})"
+            return shown
+        if datatype in _NUMBERS:
+            return formats.number(float(text) if "." in text else int(text), lang)
+    except ValueError:
+        return text
+    if datatype == str(XSD.date):
+        return formats.day(text, lang)
+    if datatype == str(XSD.dateTime):
+        return formats.moment(text, lang)
+    return text
 
 
 def _iri_of(f: Field) -> str:
@@ -141,7 +191,7 @@ def build(meta: RecordMeta, graph: Graph, vocab: Vocabularies, lang: str,
     for d in sorted(graph.objects(node, DCAT.distribution), key=str):
         link = graph.value(d, DCAT.downloadURL) or graph.value(d, DCAT.accessURL)
         dists.append((text(graph, d, DCTERMS.title, lang) or str(link or d),
-                      _fields(graph, d, vocab, lang), str(link) if link else None))
+                      _fields(graph, d, vocab, lang), safe_href(link)))
     title = text(graph, node, DCTERMS.title, lang) or meta.id
     description = text(graph, node, DCTERMS.description, lang)
     return Page(title, description, fields, dists,

@@ -154,12 +154,13 @@ class DatasetForm:
         return out
 
     # -- checks the graph cannot express -------------------------------------------------------
-    def local_errors(self, creating: bool) -> dict[str, list[str]]:
-        """Input that cannot even become RDF (a URL that is not one, a bad e-mail…)."""
+    def local_errors(self, creating: bool, lang: str = "fr") -> dict[str, list[str]]:
+        """Input that cannot even become RDF (a URL that is not one, a bad e-mail…), in the
+        reader's language."""
         errors: dict[str, list[str]] = {}
 
         def add(name: str, fr: str, en: str) -> None:
-            errors.setdefault(name, []).append(f"{fr} — {en}")
+            errors.setdefault(name, []).append(en if lang == "en" else fr)
 
         if creating and self.identifier and not SLUG.match(self.identifier):
             add("identifier", "Lettres, chiffres, « - » et « _ » seulement.",
@@ -235,8 +236,8 @@ class DatasetForm:
         for token in self.spatial_tokens():
             if _is_url(token):
                 graph.add((node, DCTERMS.spatial, URIRef(token)))
-            elif (iri := _place(token)) is not None:
-                graph.add((node, DCTERMS.spatial, URIRef(iri)))
+            elif (place := _place(token)) is not None:
+                graph.add((node, DCTERMS.spatial, URIRef(place)))
         if self.issued:
             graph.add((node, DCTERMS.issued, _date(self.issued)))
         self._contact(graph, node, iri, stored)

@@ -11,14 +11,16 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service.app import services
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
+from service.ingest.harvest import background
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as harvest_sources
 from service.ingest.harvest.setup import harvester
 from service.rdf.formats import syntax_for_filename
-from service.rdf.parse import parse_rdf
+from service.rdf.isolate import isolation_of, parse_untrusted
+from service.rdf.limits import DOCUMENT
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 from service.web.session import current_curator, login_required
@@ -70,7 +72,8 @@ def import_upload(publisher_id: str, filename: str, data: bytes) -> dict[str, An
     from service.ingest.rdf_import import import_graph
 
     return import_graph(svc.records, publisher_id,
-                        parse_rdf(data, syntax, base_iri=svc.settings.base_url)).to_dict()
+                        parse_untrusted(data, syntax, svc.settings.base_url, DOCUMENT,
+                                        isolation_of(svc.settings))).to_dict()
 
 
 @bp.post("/upload")
@@ -107,8 +110,8 @@ def harvest_now(source_id: str):
     if src.publisher != current_curator().publisher:
         raise NotFound(f"Aucune source « {source_id} » pour votre éditeur.",
                        f"No source '{source_id}' for your publisher.")
-    try:
-        run = harvester(svc).run(src)
+    try:  # in the background: the run page shows it running, then its report
+        run = background.start(harvester(svc), [src])[0]
     except SocleError as err:
         return _page(422, source_error=t(err.detail_fr, err.detail_en))
     return redirect(url_for("curator_import.run_page", run=run.run))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
-from service.web import completeness, dataset_page, vocabulary
-from service.web.errors import html_errors
+from service.services import services
+from service.web import completeness, dataset_page, remarks, vocabulary
+from service.web.errors import html_errors, prefers_html
+from service.web.formats import collated
 from service.web.i18n import current, t
 from service.web.search_index import FACETS, SearchIndex
 
@@ -24,7 +25,9 @@ FACET_SHOWN = 12
 
 
 def search_index() -> SearchIndex:
-    return current_app.extensions["socle_web"].search
+    index = services().search
+    assert index is not None, "create_app builds it"
+    return index
 
 
 def _vocab() -> vocabulary.Vocabularies:
@@ -66,6 +69,18 @@ def search():
                            value_label=value_label)
 
 
+@bp.get("/publishers")
+def publishers():
+    """Every publisher, by name (French collation), with its dataset count; JSON for API
+    clients."""
+    counts = search_index().counts("publisher")
+    pubs = collated(list_publishers(services().store), key=lambda p: p.name)
+    if not prefers_html():
+        return jsonify({"items": [{"id": p.id, "name": p.name, "siren": p.siren, "iri": p.iri,
+                                   "datasets": counts.get(p.id, 0)} for p in pubs]})
+    return render_template("public/publishers.html", publishers=pubs, counts=counts)
+
+
 @bp.get("/publishers/<publisher_id>")
 def publisher(publisher_id: str):
     settings = services().settings
@@ -98,8 +113,10 @@ def dataset_html(meta: RecordMeta, graph) -> str:
     url = f"{settings.base_url}/datasets/{meta.id}"
     page = dataset_page.build(meta, graph, _vocab(), current(),
                               pub.name if pub else meta.publisher, url)
+    shown = remarks.for_curators(meta.validation.get("results", []), _vocab(),
+                                 pub.iri if pub else None)
     return render_template("records/dataset.html", meta=meta, page=page, pub=pub,
-                           formats=SYNTAXES, url=url)
+                           formats=SYNTAXES, url=url, results=shown)
 
 
 def home_context() -> dict:

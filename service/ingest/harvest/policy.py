@@ -77,9 +77,7 @@ class Policy:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise Refused(f"URL non prise en charge : {url} (http ou https attendu).",
                           f"Unsupported URL: {url} (http or https expected).")
-        if parts.username or parts.password:
-            raise Refused("URL avec identifiants refusée : ils seraient visibles de tous.",
-                          "URL with credentials refused: they would be visible to everyone.")
+        refuse_credentials(url, Refused)
         host = parts.hostname.lower()
         addresses = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
         nets = self.networks
@@ -89,13 +87,55 @@ class Policy:
                 f"Hôte absent de la liste autorisée : {host} (SOCLE_HARVEST_ALLOW).",
                 f"Host not in the allow-list: {host} (SOCLE_HARVEST_ALLOW).", host=host)
         for address in addresses:
-            if address.is_global or self.allow_private or address in listed:
+            if is_public_address(address) or self.allow_private or address in listed:
                 continue
             raise Refused(
                 f"Adresse privée ou locale refusée ({address}) : l'opérateur doit l'autoriser "
                 "(--allow-private ou SOCLE_HARVEST_ALLOW).",
                 f"Private or local address refused ({address}): the operator must allow it "
                 "(--allow-private or SOCLE_HARVEST_ALLOW).", address=str(address))
+
+
+def has_credentials(url: str) -> bool:
+    """User-info in the authority (``user:pw@``, ``user@``, even an empty ``@``)."""
+    return "@" in urlsplit(url.strip()).netloc
+
+
+def refuse_credentials(url: str, error: type[SocleError] = SocleError) -> None:
+    """Sources, their URLs and run reports are public (GET /publishers/{id}/harvest, /sparql):
+    a URL carrying a user name or password is refused where it is entered, without echoing
+    it back."""
+    if has_credentials(url):
+        raise error(
+            "Adresse refusée : elle contient des identifiants (utilisateur:mot-de-passe@…). "
+            "Les sources de moissonnage sont publiques (API, SPARQL) : donnez l'adresse sans "
+            "identifiants ; les sources protégées par mot de passe ne sont pas prises en "
+            "charge.",
+            "URL refused: it carries credentials (user:password@…). Harvest sources are public "
+            "(API, SPARQL): give the URL without credentials; password-protected sources are "
+            "not supported.")
+
+
+# IPv6 forms that carry an IPv4 address a gateway will reach: NAT64 (RFC 6052, and RFC 8215's
+# local-use prefix) and 6to4 (RFC 3056). Python calls most of them global whatever they embed.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+                  ) -> ipaddress.IPv4Address | None:
+    if address.version != 6:
+        return None
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if any(address in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global, and so is the IPv4 address it embeds (64:ff9b::7f00:1 is loopback via NAT64)."""
+    inner = embedded_ipv4(address)
+    return address.is_global and (inner is None or inner.is_global)
 
 
 def _is_address(text: str) -> bool:
