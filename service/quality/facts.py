@@ -82,7 +82,7 @@ def _term(term: Any) -> tuple[str, bool]:
     return str(term), isinstance(term, URIRef)
 
 
-def extract(triples: Iterable[tuple[Any, Any, Any]], iri: str) -> Facts:
+def extract(triples: Iterable[Any], iri: str) -> Facts:
     """The facts of the dataset `iri` from its record's triples."""
     by_subject: dict[str, dict[str, list[tuple[str, bool]]]] = {}
     for s, p, o in triples:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -30,27 +31,15 @@ def snapshot(store: Store, scores: dict[str, tuple[float, int]], day: str | None
     changes = []
     for pub, (total, count) in sorted(scores.items()):
         node = ox.NamedNode(_node(pub, day))
-        changes.append(PutSubject(HISTORY_GRAPH, node.value, [
+        triples: list[Any] = [
             (node, _PUB, ox.Literal(pub)),
             (node, _DATE, ox.Literal(day, datatype=ox.NamedNode(str(XSD.date)))),
             (node, _SCORE, ox.Literal(f"{total:.2f}", datatype=ox.NamedNode(str(XSD.decimal)))),
             (node, _COUNT, ox.Literal(str(count), datatype=ox.NamedNode(str(XSD.integer)))),
-        ]))
+        ]
+        changes.append(PutSubject(HISTORY_GRAPH, node.value, triples))
     if changes:
         store.apply(changes)
-
-
-def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
-    """Snapshot today's score of every publisher with scored records (or of one)."""
-    from service.quality.keeper import stored
-    from service.quality.score import aggregate
-
-    by_pub: dict[str, list] = {}
-    for row in stored(store, publisher):
-        by_pub.setdefault(row["publisher"], []).append(row["score"])
-    scores = {pub: aggregate(items) for pub, items in by_pub.items()}
-    snapshot(store, {pub: (s.total, s.datasets) for pub, s in scores.items()})
-    return {pub: s.total for pub, s in scores.items()}
 
 
 def series(store: Store, publisher: str) -> list[tuple[str, float, int]]:

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from service.catalog.bookkeeping import RecordMeta
 from service.quality import dqv, history
@@ -78,7 +78,8 @@ def write(store: Store, items: Sequence[Scored], before: dict[str, dict[str, Any
         if old is not None:  # another dataset or publisher under this id: start afresh
             store.apply([DropGraph(name)])
         lines = dqv.measurement_lines(s.record_id, s.publisher, s.iri, s.score, facts)
-        new.append(PutGraph(name, NTriples("\n".join(f"{line} ." for line in lines))))
+        text = NTriples("\n".join(f"{line} ." for line in lines))
+        new.append(PutGraph(name, cast(Any, text)))
     if len(new) < BULK_FROM:  # few graphs: term triples (one bulk load each would cost more)
         new = [PutGraph(c.name, list(c.triples)) for c in new]
     for start in range(0, len(new), BATCH):
@@ -104,7 +105,7 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: record %s not scored", meta.id)
 
-    def records_written(self, written: Sequence[tuple[RecordMeta, Iterable[tuple]]]) -> None:
+    def records_written(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]) -> None:
         """A bulk import's transaction: (meta, the triples written) per record, scored with
         one read of each kind and without reading the records back."""
         try:
@@ -118,7 +119,7 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: score of %s not dropped", record_id)
 
-    def score_records(self, written: Sequence[tuple[RecordMeta, Iterable[tuple]]]
+    def score_records(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]
                       ) -> list[Scored]:
         metas = [meta for meta, _ in written]
         facts = [extract(triples, meta.iri) for meta, triples in written]
@@ -163,8 +164,9 @@ def stored(store: Store, publisher: str | None = None, record_id: str | None = N
     rows = store.select(_DETAILS % (facts[0], values, facts[1]))
     out = []
     for row in rows:
-        item = {"id": str(row["id"]), "publisher": str(row["pub"]), "iri": str(row["iri"]),
-                "score": Score.from_compact(json.loads(str(row["detail"])))}
+        item: dict[str, Any] = {
+            "id": str(row["id"]), "publisher": str(row["pub"]), "iri": str(row["iri"]),
+            "score": Score.from_compact(json.loads(str(row["detail"])))}
         if with_facts:
             item["facts_json"] = str(row["facts"])
             item["facts"] = Facts.from_json(json.loads(item["facts_json"]))
@@ -234,6 +236,16 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
     result.changed = len(changed)
     write(store, changed, before)
     if snapshot:
-        for pub, total in history.snapshot_all(store, publisher).items():
+        for pub, total in snapshot_all(store, publisher).items():
             result.publishers[pub] = total
     return result
+
+
+def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
+    """Record today's score of every publisher with scored records (or of one)."""
+    by_pub: dict[str, list[Score]] = {}
+    for row in stored(store, publisher):
+        by_pub.setdefault(row["publisher"], []).append(row["score"])
+    scores = {pub: aggregate(items) for pub, items in by_pub.items()}
+    history.snapshot(store, {pub: (s.total, s.datasets) for pub, s in scores.items()})
+    return {pub: s.total for pub, s in scores.items()}

@@ -92,6 +92,7 @@ def _answer(body: dict, fmt: str, filename: str, title: str) -> Response:
 def publisher_quality(publisher_id: str, suffix: str | None = None) -> Response:
     svc = services()
     pub = get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    assert pub is not None  # required=True raised NotFound otherwise
     fmt = _format(suffix)
     return _answer(_report(publisher_id), fmt, f"qualite-{publisher_id}", pub.name)
 

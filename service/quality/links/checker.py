@@ -201,7 +201,7 @@ class LinkChecker:
         except (SocleError, OSError, http.client.HTTPException):
             return None
         if status in (401, 403):
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])
             return parser
         if status != 200:
             return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -63,7 +64,7 @@ def change(result: LinkResult) -> PutSubject:
                           if result.content_length is not None else None),
         "error": ox.Literal(result.error) if result.error else None,
     }
-    triples = [(subject, _P[k], v) for k, v in values.items() if v is not None]
+    triples: list[Any] = [(subject, _P[k], v) for k, v in values.items() if v is not None]
     return PutSubject(LINKS_GRAPH, subject.value, triples)
 
 
