@@ -331,9 +331,14 @@ class _Batch:
             changes.append(PutGraph(item.iri, item.prepared.graph))  # type: ignore[union-attr]
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
         self.store.apply(changes)
-        for item, meta, _publisher in self.pending:
-            prepared = item.prepared
-            for observer in self.svc.observers:
+        for observer in self.svc.observers:
+            batch = getattr(observer, "records_written", None)
+            if batch is not None:  # observers that do better per batch (quality scores)
+                batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
+                       for item, meta, _publisher in self.pending])
+                continue
+            for item, meta, _publisher in self.pending:
+                prepared = item.prepared
                 observer.record_written(meta, prepared.themes, prepared.keywords)  # type: ignore
         self.pending = []
 
