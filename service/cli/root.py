@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import click
 
+from service.ops.admin import ArgvGroup
 
-@click.group()
+
+@click.group(cls=ArgvGroup)
 @click.version_option(package_name="socle-dcat")
 def main() -> None:
     """Socle: catalogue DCAT-AP pour les données locales / DCAT-AP catalogue for local data."""

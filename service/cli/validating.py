@@ -29,10 +29,10 @@ def validate(source, as_json, all_records, data, base_url) -> None:
         raise SocleError("Indiquez un fichier à valider, ou --all pour tous les enregistrements.",
                          "Give a file to validate, or --all for every stored record.")
     from service.rdf.records import split_catalogue
-    from service.validation import Validator
+    from service.services import load_validator
 
     chosen = settings()
-    validator = Validator(shapes_dir=chosen.shapes_dir, vocab_dir=chosen.vocab_dir)
+    validator = load_validator(chosen.shapes_dir, chosen.vocab_dir)
     graph = _read_document(source, allow_private=False)
     if not split_catalogue(graph):
         raise SocleError("Aucun jeu de données dans le document.", "No dataset in the document.")

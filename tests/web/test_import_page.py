@@ -45,8 +45,8 @@ def test_upload_rdf_reports_each_record_and_keeps_it(logged_in, svc, valid_ttl):
                                       "catalogue.ttl")})
     html = r.get_data(as_text=True)
     assert r.status_code == 200, html[:400]
-    assert 'id="report-title"' in html and "Créés 1" in html
-    record_id = re.search(r'href="/datasets/([^"]+)">created', html).group(1)
+    assert 'id="report-title"' in html and "Créés : 1" in html
+    record_id = re.search(r'href="/datasets/([^"]+)">créé', html).group(1)
     assert svc.records.meta(record_id).publisher == "montfort"
 
 
@@ -82,7 +82,7 @@ def test_add_a_source_harvest_it_and_read_the_report(logged_in, svc, site, valid
         if 'http-equiv="refresh"' not in report:
             break
         time.sleep(0.05)
-    assert "Rapport de moisson" in report and "créés 1" in report
+    assert "Rapport de moisson" in report and "créés : 1" in report
     # Kept with the others: the API lists the same run.
     runs = logged_in.get("/publishers/montfort/harvest/runs").get_json()["runs"]
     assert len(runs) == 1 and runs[0]["counts"]["created"] == 1
