@@ -26,6 +26,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
         load_demo(svc.store, svc.records)
     register_blueprints(app)
+    from service.ops import http as ops_http
+    from service.ops import logs as ops_logs
+
+    ops_http.init_app(app, svc.settings.base_url, svc.settings.proxy_hops)
+    ops_logs.init_app(app)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.errors import SocleError
@@ -28,28 +28,46 @@ def problem_response(problem: dict, status: int, headers: dict | None = None) ->
     return response
 
 
-def init_app(app: Flask) -> None:
-    @app.errorhandler(SocleError)
-    def _socle(err: SocleError) -> Response:
-        headers = {"WWW-Authenticate": 'Bearer realm="socle"'} if err.status == 401 else {}
-        headers.update(getattr(err, "headers", None) or {})  # e.g. Retry-After on a 503
-        return problem_response(err.to_problem(request.path), err.status, headers or None)
+def _respond(problem: dict, status: int, headers: dict | None = None,
+             pages: bool = True) -> Response:
+    """problem+json, or the HTML error page the web layer registered when the client is a
+    browser (it prefers text/html)."""
+    page = current_app.extensions.get("socle_error_page") if pages else None
+    if page is not None:
+        prefers_html, render = page
+        try:
+            if prefers_html():
+                return render(problem, status, headers)
+        except Exception:  # the page itself failed: the problem still leaves, as JSON
+            log.exception("error page failed on %s", request.path)
+    return problem_response(problem, status, headers)
 
-    @app.errorhandler(HTTPException)
-    def _http(err: HTTPException) -> Response:
-        status = err.code or 500
-        fr, en = _HTTP_TEXTS.get(status, (err.description or "", err.description or ""))
-        limit = app.config.get("MAX_CONTENT_LENGTH")
-        problem = {
-            "type": "about:blank", "title": err.name, "status": status,
-            "detail": f"{fr.format(limit=limit)} — {en.format(limit=limit)}",
-            "detail_fr": fr.format(limit=limit), "detail_en": en.format(limit=limit),
-            "instance": request.path,
-        }
-        response = problem_response(problem, status)
-        if status == 405 and getattr(err, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(err.valid_methods)
-        return response
+
+def socle_error(err: SocleError, pages: bool = True) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="socle"'} if err.status == 401 else {}
+    headers.update(getattr(err, "headers", None) or {})  # e.g. Retry-After on a 503
+    return _respond(err.to_problem(request.path), err.status, headers or None, pages)
+
+
+def http_error(err: HTTPException, pages: bool = True) -> Response:
+    status = err.code or 500
+    fr, en = _HTTP_TEXTS.get(status, (err.description or "", err.description or ""))
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    problem = {
+        "type": "about:blank", "title": err.name, "status": status,
+        "detail": f"{fr.format(limit=limit)} — {en.format(limit=limit)}",
+        "detail_fr": fr.format(limit=limit), "detail_en": en.format(limit=limit),
+        "instance": request.path,
+    }
+    headers = None
+    if status == 405 and getattr(err, "valid_methods", None):
+        headers = {"Allow": ", ".join(err.valid_methods)}
+    return _respond(problem, status, headers, pages)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(SocleError, socle_error)
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:
@@ -60,4 +78,4 @@ def init_app(app: Flask) -> None:
             "detail": f"{fr} — {en}", "detail_fr": fr, "detail_en": en,
             "instance": request.path,
         }
-        return problem_response(problem, 500)
+        return _respond(problem, 500)

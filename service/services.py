@@ -70,9 +70,11 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     the web pages (the app; commands do without it)."""
     from service.auth.tokens import migrate
     from service.feed.index import Filters
+    from service.ops.identity import bind
     from service.web.search_index import SearchIndex
 
     store = settings.store or open_for(settings)
+    settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
     records = RecordService(store, validator, settings.base_url)
     feed_index = FeedIndex(store)

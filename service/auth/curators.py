@@ -53,6 +53,17 @@ def check_password(password: str, entry: dict[str, Any]) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(entry["hash"]))
 
 
+_DECOY: dict[str, Any] = {}
+
+
+def _decoy() -> dict[str, Any]:
+    """A hashed entry no password matches, computed once: unknown logins then cost exactly
+    one scrypt, like known ones."""
+    if not _DECOY:
+        _DECOY.update(hash_password(secrets.token_urlsafe(16)))
+    return _DECOY
+
+
 def _accounts(store: Store) -> JsonFile:
     return file_of(store, CURATORS_FILE)[0]
 
@@ -82,8 +93,8 @@ def authenticate(store: Store, login: str, password: str) -> Curator | None:
     """The curator when login and password match; None otherwise (same cost either way)."""
     with _lock:
         entry = _accounts(store).entries().get(login)
-    if entry is None:
-        check_password(password, hash_password("not-an-account", b"0" * 16))
+    if entry is None:  # one scrypt, as for a known login: logins cannot be told by timing
+        check_password(password, _decoy())
         return None
     return Curator(login, entry["publisher"]) if check_password(password, entry) else None
 

@@ -16,7 +16,7 @@ import os
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -65,19 +65,17 @@ class JsonFile:
             self._seen = stat
         return self._entries
 
-    def put(self, new: dict[str, dict[str, Any]]) -> None:
-        """Add or replace entries, keeping what other processes wrote meanwhile."""
+    def put(self, new: dict[str, dict[str, Any]],
+            drop: Callable[[str, dict[str, Any]], bool] | None = None) -> None:
+        """Add or replace entries, and remove those `drop` selects, keeping what other
+        processes wrote meanwhile."""
         with locked(self.path):
             self._seen = (-1, -1)  # re-read under the lock: another process may have written
             entries = {**self.entries(), **new}
+            if drop is not None:
+                entries = {k: v for k, v in entries.items() if not drop(k, v)}
             if self.path is not None:
-                fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(self.path))
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(entries, f, indent=1, sort_keys=True)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, self.path)
+                write_private(self.path, json.dumps(entries, indent=1, sort_keys=True))
                 self._seen = self._stat()
             self._entries = entries
 
@@ -99,3 +97,14 @@ def file_of(store: Any, name: str) -> tuple[JsonFile, bool]:
         path = store.files_dir
         found = files[name] = JsonFile(os.path.join(path, name) if path else None)
         return found, True
+
+
+def write_private(path: str, text: str) -> None:
+    """Replace `path` by `text` atomically (temporary file, fsync, rename), mode 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(path) or ".")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, open_store
+from service.cli.options import data_option, guard, open_data
 from service.errors import SocleError
 
 
@@ -16,7 +16,7 @@ from service.errors import SocleError
 @guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    store = open_store(data)[0]
+    store = open_data(data)
     store.dump(sys.stdout.buffer)
     store.close()
 
@@ -27,12 +27,15 @@ def export(data) -> None:
 @guard
 def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    from service.ops.identity import adopt_restored
+
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
-    store = open_store(data)[0]
+    store = open_data(data)
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)
+        adopt_restored(store)  # the base URL is the one the restored IRIs were minted under
     except SyntaxError as exc:
         raise SocleError(f"Sauvegarde N-Quads invalide ({dump}, ligne {exc.lineno}) : {exc.msg}"
                          " ; rien n'a été modifié.",

@@ -35,6 +35,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     from service.catalog.publishers import get_publisher
     from service.ingest.rdf_import import import_records
+    from service.ingest.repair import repair_lines
 
     # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
@@ -55,15 +56,20 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         def progress(item) -> None:
             bar.update(1)
+            if item.repairs:  # the repair step's changes (service/ingest/repair)
+                lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
+                lines.extend(repair_lines(item.repairs, "    "))
             if item.outcome == "failed":
                 err = item.error or {}
                 lines.append(f"ÉCHEC / FAILED {item.source}: {err.get('detail', '')}")
                 for result in err.get("results", [])[:10]:
+                    value = f" « {result['value']} »" if result.get("value") else ""
                     lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
-                                 f" [{result.get('path')}]")
+                                 f" [{result.get('path')}]{value}")
 
         report = import_records(svc.records, publisher_id, document.records(), progress,
-                                batch_size=batch_size, workers=workers)
+                                batch_size=batch_size, workers=workers,
+                                base=source if "://" in source else None)
     for line in lines:
         click.echo(line, err=True)
     if as_json:

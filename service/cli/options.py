@@ -82,12 +82,23 @@ def guard(func: F) -> F:
 
 def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Settings]:
     """The store alone, for commands that do not validate (fast start)."""
+    from service.ops.identity import bind
     from service.store import open_for
 
     chosen = settings(data=data, base_url=base_url)
     store = open_for(chosen)
     _close_at_exit(store.close)
-    return store, chosen
+    return store, bind(chosen, store)  # the base URL stored with the data
+
+
+def open_data(data: str | None) -> Store:
+    """The store of a data directory as it is (no base URL resolved nor recorded): export,
+    restore, exemptions."""
+    from service.store import open_for
+
+    store = open_for(settings(data=data))
+    _close_at_exit(store.close)
+    return store
 
 
 def build(data: str | None, base_url: str | None) -> Services:

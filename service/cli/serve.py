@@ -22,8 +22,6 @@ from service.cli.options import base_option, data_option, guard, settings, store
 @guard
 def serve(host, port, data, base_url, demo, threads, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
-    import logging
-
     from waitress import serve as waitress_serve
 
     from service.app import create_app
@@ -31,8 +29,11 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
 
     chosen = settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
                       threads=threads, **store)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from service.ops.logs import configure as json_logs
+
+    json_logs()  # JSON lines on stdout (docs/operations.md, "Logs")
     app = create_app(chosen)
+    chosen = services_of(app).settings  # with the stored base URL
     threading.Thread(target=services_of(app).warm, name="warm", daemon=True).start()
     click.echo(f"Socle sur / on http://{chosen.host}:{chosen.port} "
                f"(données / data: {chosen.data}, base: {chosen.base_url})", err=True)

@@ -52,6 +52,7 @@ def validate(source, as_json, all_records, data, base_url) -> None:
 def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None:
     """`socle validate --all`: every stored record against the current shapes."""
     from service.catalog.bookkeeping import count_records
+    from service.catalog.invariants import shared_node_lines, shared_nodes
     from service.catalog.revalidate import failure_lines, revalidate_all
 
     svc = build(data, base_url)
@@ -59,23 +60,26 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
                            file=sys.stderr) as bar:
         result = revalidate_all(svc.store, svc.validator, svc.settings.base_url,
                                 lambda _check: bar.update(1))
+    shared = shared_nodes(svc.store)
     svc.store.close()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out = result.to_dict() | {"shared_nodes": [vars(s) for s in shared]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        for line in failure_lines(result):
+        for line in [*failure_lines(result), *shared_node_lines(shared)]:
             click.echo(line)
     s = result.summary()
     click.echo(f"vérifiés/checked={s['checked']} conformes/conforming={s['conforming']} "
                f"en erreur/violating={s['violating']} "
                f"avec avertissements/with warnings={s['with_warnings']} "
                f"rapports mis à jour/reports updated={s['reports_changed']}", err=as_json)
-    sys.exit(1 if result.violating else 0)
+    sys.exit(1 if result.violating or shared else 0)
 
 
 def _read_document(source: str, allow_private: bool):
     from service.ingest.fetch import fetch
     from service.rdf.formats import syntax_for_filename, syntax_for_media_type
+    from service.rdf.limits import OPERATOR
     from service.rdf.parse import parse_rdf
 
     if source.startswith(("http://", "https://")):
@@ -89,7 +93,8 @@ def _read_document(source: str, allow_private: bool):
     if syntax is None:
         raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt).",
                          f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt).")
-    return parse_rdf(body, syntax, base_iri=source if "://" in source else None)
+    return parse_rdf(body, syntax, base_iri=source if "://" in source else None,
+                     limits=OPERATOR)
 
 
 def register_commands(cli: click.Group) -> None:

@@ -23,9 +23,11 @@ def blueprints() -> list[Blueprint]:
 
 def init_app(app: Flask) -> None:
     from service.services import services_of
-    from service.web import i18n, session
+    from service.web import errors, headers, i18n, session
 
     svc = services_of(app)
+    headers.init_app(app)
+    errors.init_app(app)
     i18n.init_app(app)
     session.init_app(app)
     if svc.settings.demo:

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 from service.catalog.bookkeeping import RecordMeta
 from service.rdf.namespaces import ADMS, DCAT, DCATAP, DCTERMS, FOAF, LOCN, SPDX, VCARD
 from service.web.labels import curie, text
+from service.web.links import safe_href
 from service.web.vocabulary import Vocabularies
 
 P = {  # property -> (fr, en); the order is the order of the page
@@ -107,14 +108,15 @@ def _fields(graph: Graph, node: Any, vocab: Vocabularies, lang: str, depth: int 
         if isinstance(o, Literal):
             f.values.append(Value(str(o), lang=o.language))
         elif p == DCTERMS.publisher:  # its IRI is its page on this service
-            f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o), href=str(o)))
+            f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o),
+                                  href=safe_href(o)))
         elif depth < 2 and (o, None, None) in graph and not vocab.label(str(o), lang):
             f.values.append(Value(_node_name(graph, o, lang), node=_fields(
                 graph, o, vocab, lang, depth + 1, {str(RDF.type)})))
         else:
             iri = str(o)
             shown = vocab.label(iri, lang) or iri.removeprefix("mailto:")
-            f.values.append(Value(shown, href=iri))
+            f.values.append(Value(shown, href=safe_href(iri)))
     return sorted(out.values(), key=lambda f: (ORDER.get(_iri_of(f), 999), f.curie))
 
 
@@ -141,7 +143,7 @@ def build(meta: RecordMeta, graph: Graph, vocab: Vocabularies, lang: str,
     for d in sorted(graph.objects(node, DCAT.distribution), key=str):
         link = graph.value(d, DCAT.downloadURL) or graph.value(d, DCAT.accessURL)
         dists.append((text(graph, d, DCTERMS.title, lang) or str(link or d),
-                      _fields(graph, d, vocab, lang), str(link) if link else None))
+                      _fields(graph, d, vocab, lang), safe_href(link)))
     title = text(graph, node, DCTERMS.title, lang) or meta.id
     description = text(graph, node, DCTERMS.description, lang)
     return Page(title, description, fields, dists,

@@ -235,8 +235,8 @@ class DatasetForm:
         for token in self.spatial_tokens():
             if _is_url(token):
                 graph.add((node, DCTERMS.spatial, URIRef(token)))
-            elif (iri := _place(token)) is not None:
-                graph.add((node, DCTERMS.spatial, URIRef(iri)))
+            elif (place := _place(token)) is not None:
+                graph.add((node, DCTERMS.spatial, URIRef(place)))
         if self.issued:
             graph.add((node, DCTERMS.issued, _date(self.issued)))
         self._contact(graph, node, iri, stored)

@@ -36,10 +36,22 @@ def switch_url(lang: str) -> str:
     return f"{request.path}?{query}"
 
 
+def plural(n: int, fr_one: str, fr_many: str, en_one: str, en_many: str) -> str:
+    from service.web import formats
+
+    return formats.plural(n, current(), (fr_one, fr_many), (en_one, en_many))
+
+
 def init_app(app: Flask) -> None:
+    from service.web import formats
+
     @app.context_processor
     def _inject() -> dict:
-        return {"t": t, "lang": current(), "switch_url": switch_url}
+        return {"t": t, "lang": current(), "switch_url": switch_url, "plural": plural}
+
+    app.add_template_filter(lambda v: formats.number(v, current()), "number")
+    app.add_template_filter(lambda v: formats.day(v, current()), "day")
+    app.add_template_filter(lambda v: formats.moment(v, current()), "moment")
 
     @app.after_request
     def _remember(response: Response) -> Response:

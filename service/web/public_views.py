@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
@@ -10,7 +10,8 @@ from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
 from service.services import services
 from service.web import completeness, dataset_page, vocabulary
-from service.web.errors import html_errors
+from service.web.errors import html_errors, prefers_html
+from service.web.formats import collated
 from service.web.i18n import current, t
 from service.web.search_index import FACETS, SearchIndex
 
@@ -66,6 +67,18 @@ def search():
     return render_template("public/search.html", query=query, filters=filters, result=result,
                            page=page, pages=pages, facets=facets, link=link, names=names,
                            value_label=value_label)
+
+
+@bp.get("/publishers")
+def publishers():
+    """Every publisher, by name (French collation), with its dataset count; JSON for API
+    clients."""
+    counts = search_index().counts("publisher")
+    pubs = collated(list_publishers(services().store), key=lambda p: p.name)
+    if not prefers_html():
+        return jsonify({"items": [{"id": p.id, "name": p.name, "siren": p.siren, "iri": p.iri,
+                                   "datasets": counts.get(p.id, 0)} for p in pubs]})
+    return render_template("public/publishers.html", publishers=pubs, counts=counts)
 
 
 @bp.get("/publishers/<publisher_id>")

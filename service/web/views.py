@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template
 from service.catalog import bookkeeping
 from service.services import services
 
-bp = Blueprint("web", __name__)
+bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
 
 
 @bp.get("/")

@@ -27,12 +27,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+HOSTILE_ID = "liens-hostiles"
+
+
+def seed_hostile_record(data: Path, base: str) -> None:
+    """A record whose landing page, download URL and e-mail are `javascript:` IRIs, written
+    into the store before the server starts (straight into its graph: whatever the write path
+    accepts, the pages must never make them links)."""
+    from rdflib import Graph
+
+    from service.app import build_services
+    from service.catalog.publishers import add_publisher
+    from service.config import Settings
+    from tests.conftest import VALID_TTL
+
+    svc = build_services(Settings(data=str(data), base_url=base))
+    try:
+        add_publisher(svc.store, base, "hostile", "Éditeur de test")
+        ttl = VALID_TTL.replace('"deliberations-montfort"', f'"{HOSTILE_ID}"')
+        meta = svc.records.create("hostile", Graph().parse(data=ttl, format="turtle")).meta
+        graph = svc.records.graph(meta)
+        dcat = "http://www.w3.org/ns/dcat#"
+        from rdflib import URIRef
+
+        dist = graph.value(URIRef(meta.iri), URIRef(f"{dcat}distribution"))
+        contact = graph.value(URIRef(meta.iri), URIRef(f"{dcat}contactPoint"))
+        svc.store.update(f"""INSERT DATA {{ GRAPH <{meta.iri}> {{
+            <{meta.iri}> <{dcat}landingPage> <javascript:alert(1)> .
+            <{dist}> <{dcat}downloadURL> <javascript:alert(2)> .
+            <{contact}> <http://www.w3.org/2006/vcard/ns#hasEmail> <javascript:alert(3)> }} }}""")
+    finally:
+        svc.store.close()
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_data(tmp_path_factory) -> Path:
+    """The data directory of `live_server` (open it read-only beside the server)."""
+    return tmp_path_factory.mktemp("web") / "data"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data) -> str:
     """The demo catalogue served on 127.0.0.1, stopped at the end of the session."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    data = tmp_path_factory.mktemp("web") / "data"
+    data = live_data
+    seed_hostile_record(data, base)
     log = (data.parent / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--demo", "--data", str(data),

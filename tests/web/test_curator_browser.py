@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from service.catalog.invariants import shared_nodes
+from service.store import open_store
 from service.web.demo import DEMO_LOGIN, DEMO_PASSWORD, DEMO_PUBLISHER
 from tests.conftest import REPO
 
@@ -42,7 +44,7 @@ def wide(browser):
     assert outside == [], f"pages fetched outside resources: {outside}"
 
 
-def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server):
+def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server, live_data):
     page = wide
     page.goto(f"{live_server}/")
     assert page.locator("h1").inner_text().startswith("Catalogue")
@@ -121,6 +123,34 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server):
     assert page.locator("svg[role=img]").count() == 1
     assert TITLE in page.inner_text("main")
     shot(page, "publisher")
+
+    # A second dataset of the same place, by name, with two distributions: its contact,
+    # period and distributions are its own (they were once minted under the INSEE IRI and
+    # shared with the first).
+    page.goto(f"{live_server}/curator/datasets/new")
+    page.fill("#title", "Stationnement vélo")
+    page.fill("#description", "Arceaux et abris vélo de la commune.")
+    page.select_option("#licence", LICENCE)
+    page.fill("#spatial", "Montfort-sur-Meu")
+    page.fill("#temporal_start", "2024-01-01")
+    page.fill("#contact_name", "Services techniques")
+    for i, ext in enumerate(("csv", "geojson")):
+        if i:
+            page.click("#add-distribution")
+        page.fill(f"#dist-{i}-title", f"Arceaux ({ext})")
+        page.fill(f"#dist-{i}-url", f"https://data.montfort.example/velo.{ext}")
+    page.click("#save")
+    page.wait_for_url("**/edit?saved=1*")
+    store = open_store(str(live_data), read_only=True)
+    try:
+        assert shared_nodes(store) == []
+        iri = f"{live_server}/datasets/stationnement-velo"
+        rows = store.select(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        parts = {str(r["s"]) for r in rows} - {iri, f"{live_server}/publishers/{DEMO_PUBLISHER}"}
+        assert len(parts) == 4, parts  # contact, period, two distributions
+        assert all(p.startswith(f"{iri}#") for p in parts)
+    finally:
+        store.close()
 
 
 def test_keyboard_reaches_the_content_first(page, live_server):

@@ -13,11 +13,20 @@ from service.cli.options import base_option, build, data_option, guard
 from service.errors import SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.policy import refuse_credentials
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.runner import Progress
 from service.ingest.harvest.setup import harvester
 
 BAR = 30
+
+def _services(data: str | None, base_url: str | None):
+    from service.ingest.harvest.credentials import scrub
+
+    svc = build(data, base_url)
+    scrub(svc.store)  # sources stored with credentials before they were refused
+    return svc
+
 
 def _progress() -> Progress:
     def page(report: RunReport, page) -> None:
@@ -81,7 +90,9 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
     if url and not publisher_id:
         raise SocleError("--publisher est obligatoire avec une URL.",
                          "--publisher is required with a URL.")
-    svc = build(data, base_url)
+    if url:
+        refuse_credentials(url)
+    svc = _services(data, base_url)
     store = svc.store
     try:
         if show_report:
@@ -99,7 +110,8 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
             get_publisher(store, svc.settings.base_url, publisher_id)
             src = store_sources.find_source(store, publisher_id, url) or \
                 store_sources.add_source(store, url, publisher_id,
-                                         accept_invalid=accept_invalid)
+                                         accept_invalid=accept_invalid,
+                                         allow_private=allow_private)  # kept for --all
             targets = [src]
         elif source_id:
             targets = [store_sources.get_source(store, source_id)]
@@ -146,7 +158,7 @@ def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid
     """Add a harvest source for a publisher (harvested by `socle harvest --all`)."""
     from service.catalog.publishers import get_publisher
 
-    svc = build(data, base_url)
+    svc = _services(data, base_url)
     try:
         get_publisher(svc.store, svc.settings.base_url, publisher_id)
         src = store_sources.add_source(svc.store, url, publisher_id, name=name,
@@ -164,7 +176,7 @@ def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid
 @guard
 def source_list(publisher_id, data, base_url) -> None:
     """List sources: id, publisher, URL, name, last run status and counts."""
-    svc = build(data, base_url)
+    svc = _services(data, base_url)
     try:
         for src in store_sources.list_sources(svc.store, publisher_id):
             last = reports.runs(svc.store, source=src.id, limit=1)
@@ -182,7 +194,7 @@ def source_list(publisher_id, data, base_url) -> None:
 @guard
 def source_show(source_id, as_json, data, base_url) -> None:
     """A source and its last run report."""
-    svc = build(data, base_url)
+    svc = _services(data, base_url)
     try:
         src = store_sources.get_source(svc.store, source_id)
         last = reports.runs(svc.store, source=src.id, limit=1)
@@ -212,7 +224,7 @@ def _grace(days: float | None) -> str:
 @guard
 def source_remove(source_id, data, base_url) -> None:
     """Forget a source (its harvested records stay, no longer synchronised)."""
-    svc = build(data, base_url)
+    svc = _services(data, base_url)
     try:
         src = store_sources.remove_source(svc.store, source_id)
     finally:
