@@ -183,9 +183,8 @@ def run_backend(name: str, overrides: dict[str, str], n: int, tmp: str) -> dict[
     stored = int(counts["results"]["bindings"][0]["n"]["value"])
     if stored != n:
         raise RuntimeError(f"{name}: {stored} datasets stored, {n} written")
-    sparql_ext = app.extensions.get("socle_sparql")
-    if sparql_ext is not None and hasattr(sparql_ext, "close"):
-        sparql_ext.close()
+    if svc.sparql is not None:
+        svc.sparql.close()
     svc.store.close()
     return {k: summary(v) for k, v in ops.items() if v}
 

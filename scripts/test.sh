@@ -16,6 +16,8 @@ bash scripts/browser-setup.sh
 bash scripts/npm-setup.sh
 # The territories registry's source package in the cache: tests/territories count against it.
 .venv/bin/python scripts/build-territories.py --check
+# The EU vocabulary tables of vocab/ are exactly what their sources build.
+.venv/bin/python scripts/build-vocab.py --check
 
 # On an external store only the tests that open a store and exercise what differs between
 # stores run again (tests/backends.py sends every store they open to the server): records

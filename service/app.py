@@ -1,50 +1,16 @@
-"""create_app: the Flask application factory. It only wires modules together."""
+"""create_app: the Flask application factory. It only wires modules together: the services
+come from the composition root (service/services.py), the blueprints from `register_blueprints`."""
 
 from __future__ import annotations
 
 import atexit
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from service.catalog.records import RecordService
 from service.config import Settings
-from service.feed.index import FeedIndex
-from service.store import Store, open_for
+from service.services import EXTENSION, Services, build_services, load_validator, services
 
-
-@dataclass
-class Services:
-    """What the blueprints use; one per process, handed out through the app."""
-
-    settings: Settings
-    store: Store
-    validator: Any
-    records: RecordService
-    feed_index: FeedIndex
-
-
-def services() -> Services:
-    return current_app.extensions["socle"]
-
-
-@lru_cache(maxsize=4)
-def load_validator(shapes_dir: str, vocab_dir: str) -> Any:
-    """Shapes are compiled once per process: validators are immutable and thread-safe."""
-    from service.validation import Validator
-
-    return Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir)
-
-
-def build_services(settings: Settings) -> Services:
-    store = settings.store or open_for(settings)
-    validator = load_validator(settings.shapes_dir, settings.vocab_dir)
-    records = RecordService(store, validator, settings.base_url)
-    feed_index = FeedIndex(store)
-    records.observers.append(feed_index)
-    return Services(settings, store, validator, records, feed_index)
+__all__ = ["Services", "build_services", "create_app", "load_validator", "services"]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -52,17 +18,28 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, template_folder="web/templates")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    svc = build_services(settings)
-    app.extensions["socle"] = svc
-    if settings.store is None:
-        atexit.register(svc.store.close)
+    svc = build_services(settings, search=True)
+    app.extensions[EXTENSION] = svc
+    atexit.register(svc.close)
     if settings.demo:
         from service.ingest.demo import load_demo
 
         load_demo(svc.store, svc.records)
+    register_blueprints(app)
+    from service.ops import http as ops_http
+    from service.ops import logs as ops_logs
 
+    ops_http.init_app(app, svc.settings.base_url, svc.settings.proxy_hops)
+    ops_logs.init_app(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """The one place that lists the HTTP areas."""
     from service import problems
     from service.feed.views import bp as feed_bp
+    from service.ingest.harvest.views import bp as harvest_bp
+    from service.ingest.publisher_http import bp as publisher_import_bp
     from service.records.views import bp as records_bp
     from service.sparql import init_app as init_sparql
     from service.territories.views import bp as territories_bp
@@ -72,12 +49,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(records_bp)
     app.register_blueprint(feed_bp)
     init_web(app)
+    from service.sparql.views import bp as sparql_bp
+    from service.web import blueprints as web_blueprints
+
+    for bp in web_blueprints():
+        app.register_blueprint(bp)
     app.register_blueprint(territories_bp)
     init_sparql(app)
-    from service.ingest.harvest.views import bp as harvest_bp
-
+    app.register_blueprint(sparql_bp)
     app.register_blueprint(harvest_bp)
-    from service.ingest.publisher_http import bp as publisher_import_bp
-
     app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
-    return app

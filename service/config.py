@@ -35,6 +35,14 @@ class Settings:
     sparql_cache_max_age: int = 60
     sparql_worker_nice: int = 5
     sparql_allow_service: bool = False
+    # Untrusted RDF bodies are parsed in worker processes (service/rdf/isolate.py): how many,
+    # address-space cap of each (MB), wall clock per document (s); 0 workers = in-process.
+    parse_workers: int = 2
+    parse_memory_mb: int = 1024
+    parse_seconds: float = 10.0
+    # Anonymous POST /validate and validation page: requests a minute per client, burst.
+    validate_per_minute: float = 30.0
+    validate_burst: int = 10
     # Harvester (docs/harvest.md): allow-list (hosts, *.domains, IPs, CIDR networks; empty =
     # any public host), withdrawal grace, and per-run limits.
     harvest_allow: str = ""
@@ -59,6 +67,11 @@ class Settings:
     store_password: str = ""
     store_auth: str = "basic"
     store_timeout: float = 30.0
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* values to trust (0: ignore them).
+    proxy_hops: int = 0
+    # Whether base_url was given (option, SOCLE_BASE_URL, caller) or is the default: a default
+    # gives way to the base stored in the data directory (service/ops/identity.py).
+    base_url_given: bool = field(default=True, compare=False)
     # Test hook: a ready Store instance instead of opening `data` (never set from the env).
     store: Any = field(default=None, compare=False)
 
@@ -71,11 +84,13 @@ class Settings:
             raw = env.get(f"SOCLE_{f.name.upper()}")
             if f.name == "store_url":  # DESIGN §6 names it SOCLE_STORE
                 raw = env.get("SOCLE_STORE", raw)
-            if raw is None or f.name == "store":
+            if raw is None or f.name in ("store", "base_url_given"):
                 continue
             values[f.name] = _coerce(f.type, raw)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.setdefault("base_url_given", "base_url" in values or "base_url" in given)
         settings = cls(**values)
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        return replace(settings, **given)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))

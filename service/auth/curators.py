@@ -12,18 +12,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from service.auth.jsonfile import JsonFile
+from service.auth.jsonfile import JsonFile, file_of
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
-from service.store import Store, files_dir
+from service.store import Store
 
 CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -54,13 +53,19 @@ def check_password(password: str, entry: dict[str, Any]) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(entry["hash"]))
 
 
+_DECOY: dict[str, Any] = {}
+
+
+def _decoy() -> dict[str, Any]:
+    """A hashed entry no password matches, computed once: unknown logins then cost exactly
+    one scrypt, like known ones."""
+    if not _DECOY:
+        _DECOY.update(hash_password(secrets.token_urlsafe(16)))
+    return _DECOY
+
+
 def _accounts(store: Store) -> JsonFile:
-    registry: Any = store.__dict__.get("_socle_curators")
-    if registry is None:
-        path = files_dir(store)
-        registry = JsonFile(os.path.join(path, CURATORS_FILE) if path else None)
-        store.__dict__["_socle_curators"] = registry
-    return registry
+    return file_of(store, CURATORS_FILE)[0]
 
 
 def add_curator(store: Store, publisher: Publisher, login: str, password: str, *,
@@ -88,8 +93,8 @@ def authenticate(store: Store, login: str, password: str) -> Curator | None:
     """The curator when login and password match; None otherwise (same cost either way)."""
     with _lock:
         entry = _accounts(store).entries().get(login)
-    if entry is None:
-        check_password(password, hash_password("not-an-account", b"0" * 16))
+    if entry is None:  # one scrypt, as for a known login: logins cannot be told by timing
+        check_password(password, _decoy())
         return None
     return Curator(login, entry["publisher"]) if check_password(password, entry) else None
 

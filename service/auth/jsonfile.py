@@ -14,7 +14,9 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,18 +65,46 @@ class JsonFile:
             self._seen = stat
         return self._entries
 
-    def put(self, new: dict[str, dict[str, Any]]) -> None:
-        """Add or replace entries, keeping what other processes wrote meanwhile."""
+    def put(self, new: dict[str, dict[str, Any]],
+            drop: Callable[[str, dict[str, Any]], bool] | None = None) -> None:
+        """Add or replace entries, and remove those `drop` selects, keeping what other
+        processes wrote meanwhile."""
         with locked(self.path):
             self._seen = (-1, -1)  # re-read under the lock: another process may have written
             entries = {**self.entries(), **new}
+            if drop is not None:
+                entries = {k: v for k, v in entries.items() if not drop(k, v)}
             if self.path is not None:
-                fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(self.path))
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(entries, f, indent=1, sort_keys=True)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, self.path)
+                write_private(self.path, json.dumps(entries, indent=1, sort_keys=True))
                 self._seen = self._stat()
             self._entries = entries
+
+
+_by_store: weakref.WeakKeyDictionary[Any, dict[str, JsonFile]] = weakref.WeakKeyDictionary()
+_by_store_lock = threading.Lock()
+
+
+def file_of(store: Any, name: str) -> tuple[JsonFile, bool]:
+    """The JsonFile `name` beside this store (in memory when the store has no directory),
+    one per store and name for the process; the flag says it was just opened. Kept in a map
+    keyed weakly by the store (never in the store object itself): an in-memory store keeps
+    its entries for as long as it lives."""
+    with _by_store_lock:
+        files = _by_store.setdefault(store, {})
+        found = files.get(name)
+        if found is not None:
+            return found, False
+        path = store.files_dir
+        found = files[name] = JsonFile(os.path.join(path, name) if path else None)
+        return found, True
+
+
+def write_private(path: str, text: str) -> None:
+    """Replace `path` by `text` atomically (temporary file, fsync, rename), mode 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=".socle-", dir=os.path.dirname(path) or ".")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

@@ -13,17 +13,15 @@ in memory. Stores written before this change had them in the graph `urn:socle:gr
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
-from typing import Any
 
-from service.auth.jsonfile import JsonFile
+from service.auth.jsonfile import JsonFile, file_of
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
 from service.rdf.namespaces import AUTH_GRAPH, SOCLE
-from service.store import DropGraph, Store, files_dir
+from service.store import DropGraph, Store
 
 PREFIX = "socle_"
 TOKENS_FILE = "socle-tokens.json"
@@ -35,11 +33,8 @@ def _digest(token: str) -> str:
 
 
 def _tokens(store: Store) -> JsonFile:
-    registry: Any = store.__dict__.get("_socle_tokens")
-    if registry is None:
-        path = files_dir(store)
-        registry = JsonFile(os.path.join(path, TOKENS_FILE) if path else None)
-        store.__dict__["_socle_tokens"] = registry
+    registry, opened = file_of(store, TOKENS_FILE)
+    if opened:
         migrate(store)
     return registry
 
@@ -47,7 +42,7 @@ def _tokens(store: Store) -> JsonFile:
 def migrate(store: Store) -> int:
     """Move token digests left in the legacy graph `urn:socle:graph:auth` into the token file
     and drop that graph; returns how many were moved (0 on a read-only store)."""
-    if getattr(store, "read_only", False):
+    if store.read_only:
         return 0
     rows = store.select(f"""SELECT ?node ?pub ?created WHERE {{ GRAPH <{AUTH_GRAPH}> {{
         ?node <{SOCLE.publisherId}> ?pub OPTIONAL {{ ?node <http://purl.org/dc/terms/created>

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -93,7 +93,7 @@ class FeedIndex:
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
         # External store: other processes write too; follow their writes (feed/follow.py).
         self._follower = None
-        if getattr(store, "remote", False):
+        if store.remote:
             from service.feed.follow import Follower
 
             self._follower = Follower(store)
@@ -123,31 +123,16 @@ class FeedIndex:
                     Entry(r["issued"], r["id"], r["iri"], one(r["pub"]), r["modified"],
                           one(frozenset(themes.get(r["iri"], empty))),
                           one(frozenset(keywords.get(r["iri"], empty))))
-                    for r in self._rows(_FACTS)
+                    for r in self._store.rows(_FACTS)
                 ]
                 del themes, keywords, shared
                 entries.sort(key=lambda e: e.key)
                 self._set(entries)
             return self._entries  # type: ignore[return-value]
 
-    def _rows(self, query: str) -> Iterator[dict[str, str]]:
-        """Solutions as plain strings (the same strings ``str()`` gives of the rdflib terms),
-        streamed from pyoxigraph when the store has it: converting ~700k terms to rdflib cost
-        seconds and a few hundred MB at 100k records."""
-        native = getattr(self._store, "native", None)
-        if native is None:
-            for row in self._store.select(query):
-                yield {name: str(value) for name, value in row.items()}
-            return
-        result = native.query(query, use_default_graph_as_union=True)
-        names = [v.value for v in result.variables]
-        for solution in result:
-            yield {name: term.value for name in names
-                   if (term := solution[name]) is not None}
-
     def _values(self, predicate: str, convert: Callable[[str], str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for row in self._rows(_VALUES % (DCAT, predicate)):
+        for row in self._store.rows(_VALUES % (DCAT, predicate)):
             out.setdefault(row["iri"], set()).add(convert(row["v"]))
         return out
 

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from service.app import services
 from service.catalog.publishers import get_publisher, list_publishers
 from service.errors import NotFound, SocleError
 from service.feed.index import Filters, Snapshot
@@ -27,6 +26,7 @@ from service.rdf.namespaces import PREFIXES
 from service.rdf.negotiate import choose
 from service.rdf.profiles import DEFAULT as DEFAULT_PROFILE
 from service.rdf.profiles import get_profile
+from service.services import services
 
 bp = Blueprint("feed", __name__)
 

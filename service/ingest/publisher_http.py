@@ -13,13 +13,14 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from service.app import services
 from service.errors import SocleError, UnsupportedMediaType
 from service.ingest.rdf_import import import_graph
 from service.ingest.scdl import import_csv
 from service.ingest.scdl.export import export_csv
 from service.rdf.formats import SYNTAXES, syntax_for_filename, syntax_for_media_type
-from service.rdf.parse import parse_rdf
+from service.rdf.isolate import isolation_of, parse_untrusted
+from service.rdf.limits import DOCUMENT
+from service.services import services
 from service.territories.delegation import require_writer
 
 bp = Blueprint("publisher_import", __name__)
@@ -77,7 +78,8 @@ def import_catalogue(publisher_id: str) -> Response:
     if kind == "csv":
         report = import_csv(svc.records, publisher_id, data)
     else:
-        graph = parse_rdf(data, syntax, base_iri=f"{svc.settings.base_url}/datasets/")
+        graph = parse_untrusted(data, syntax, f"{svc.settings.base_url}/datasets/", DOCUMENT,
+                                isolation_of(svc.settings))
         report = import_graph(svc.records, publisher_id, graph).to_dict()
     response = jsonify(report)
     response.status_code = 207 if report["summary"]["failed"] else 200

@@ -15,6 +15,8 @@ from rdflib import Graph, URIRef
 
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest.bounds import ItemList, cap_details
+from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
 
@@ -26,6 +28,7 @@ class ItemReport:
     record_id: str | None = None
     warnings: int = 0
     error: dict | None = None
+    repairs: list[dict] | None = None  # what the repair step changed before validation
 
 
 @dataclass
@@ -43,7 +46,13 @@ class ImportReport:
         return {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
 
     def to_dict(self) -> dict:
-        return {"summary": self.summary(), "items": [i.__dict__ for i in self.items]}
+        """Counts exact; items listed up to bounds.MAX_ITEMS per outcome, each failed one
+        with its first bounds.MAX_DETAILS results (`unlisted` counts the others)."""
+        listed = ItemList()
+        for item in self.items:
+            listed.add(item.outcome, {**item.__dict__, "error": cap_details(item.error)})
+        return {"summary": self.summary(), "items": listed.items,
+                "unlisted": listed.unlisted}
 
 
 def _label(extracted) -> str:
@@ -54,31 +63,38 @@ def _label(extracted) -> str:
 
 
 def import_graph(records: RecordService, publisher_id: str, graph: Graph,
-                 progress: Callable[[ItemReport], None] | None = None) -> ImportReport:
+                 progress: Callable[[ItemReport], None] | None = None,
+                 base: str | None = None) -> ImportReport:
     """Import every cataloged resource of an rdflib graph (see import_records)."""
-    return import_records(records, publisher_id, split_catalogue(graph), progress)
+    return import_records(records, publisher_id, split_catalogue(graph), progress, base=base,
+                          language=declared_language(graph))
 
 
 def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
                    progress: Callable[[ItemReport], None] | None = None,
-                   batch_size: int = BATCH_SIZE, workers: int = 1) -> ImportReport:
+                   batch_size: int = BATCH_SIZE, workers: int = 1, base: str | None = None,
+                   language: str | None = None) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
-    and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream."""
+    and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
+    record is repaired first (service/ingest/repair; ``base``: the document's URL,
+    ``language``: the catalogue's declared dct:language), its repairs reported."""
     report = ImportReport()
-    pending: deque[str] = deque()
+    pending: deque[tuple[str, list[dict]]] = deque()
 
     def labelled() -> Iterator[Extracted]:
         for record in extracted:
-            pending.append(_label(record))
-            yield record
+            repaired, repairs = repair_extracted(record, base, language)
+            pending.append((_label(record), repairs))
+            yield repaired
 
     for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
-        source = pending.popleft()
+        source, repairs = pending.popleft()
         if isinstance(result, SocleError):
-            item = ItemReport(source, "failed", error=result.to_problem())
+            item = ItemReport(source, "failed", error=result.to_problem(),
+                              repairs=repairs or None)
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
-                              int(result.report.get("warnings", 0)))
+                              int(result.report.get("warnings", 0)), repairs=repairs or None)
         report.items.append(item)
         if progress:
             progress(item)

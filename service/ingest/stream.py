@@ -25,6 +25,7 @@ from rdflib.term import Node
 
 from service.errors import ParseError
 from service.rdf.formats import RdfSyntax, syntax_for_filename
+from service.rdf.limits import OPERATOR
 from service.rdf.namespaces import RDF, RECORD_TYPES
 from service.rdf.parse import (
     TermCache,
@@ -133,7 +134,7 @@ class StoredDocument:
                 # Small by nature (one JSON or XML tree): the checked parser as for requests.
                 self.store.extend(_keep_lexical(q if q.graph_name == ox.DefaultGraph() else
                                                 ox.Quad(q.subject, q.predicate, q.object))
-                                  for q in parse_quads(data, syntax, base_iri))
+                                  for q in parse_quads(data, syntax, base_iri, OPERATOR))
                 return
             if data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -17,24 +18,38 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from service.errors import ParseError, UnsafeInputError
 from service.rdf.formats import RdfSyntax
+from service.rdf.limits import DOCUMENT, ParseLimits, check_json, check_turtle, check_xml, too_many
 from service.rdf.namespaces import OWL
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def parse_rdf(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> Graph:
-    """Parse a document into an rdflib graph, refusing unsafe constructs with a 400."""
-    return to_rdflib(parse_quads(data, syntax, base_iri))
+def parse_rdf(data: bytes, syntax: RdfSyntax, base_iri: str | None = None,
+              limits: ParseLimits = DOCUMENT) -> Graph:
+    """Parse a document into an rdflib graph, refusing unsafe constructs with a 400 and
+    documents over `limits` with a 413/422 (limits.py)."""
+    return to_rdflib(parse_quads(data, syntax, base_iri, limits))
 
 
-def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[ox.Quad]:
+def parse_quads(data: bytes, syntax: RdfSyntax, base_iri: str | None = None,
+                limits: ParseLimits = DOCUMENT) -> list[ox.Quad]:
     if data.startswith(b"\xef\xbb\xbf"):  # UTF-8 byte order mark, as Windows editors write
         data = data[3:]
     text = _decode(data)
+    if syntax.name == "jsonld":  # before check_safe's json.loads
+        check_json(text, limits)
     check_safe(text, syntax)
+    if syntax.name == "turtle":
+        check_turtle(text, limits)
+    elif syntax.name == "rdfxml":  # after check_safe: expat would expand internal entities
+        check_xml(data, limits)
+    del text
     try:
-        quads = list(ox.parse(data, format=syntax.oxigraph, base_iri=base_iri))
+        quads = list(islice(ox.parse(data, format=syntax.oxigraph, base_iri=base_iri),
+                            limits.max_triples + 1))
+        if len(quads) > limits.max_triples:
+            raise too_many(syntax.label, "triplets", "triples", limits.max_triples)
     except SyntaxError as exc:
         line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
         if line is None and syntax.name == "rdfxml":

@@ -9,16 +9,19 @@ from email.utils import format_datetime
 from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import Graph
 
-from service.app import services
 from service.auth.tokens import require_publisher
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.errors import SocleError, UnsupportedMediaType
+from service.ratelimit import limit_anonymous
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
+from service.rdf.isolate import isolation_of, parse_untrusted
+from service.rdf.limits import RECORD
 from service.rdf.negotiate import HTML, choose, split_suffix
-from service.rdf.parse import parse_rdf, to_oxigraph_triples, to_rdflib
+from service.rdf.parse import to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.serialize import serialize
+from service.services import services
 from service.territories.delegation import acting_publisher, writer_for_record
 
 bp = Blueprint("records", __name__)
@@ -37,7 +40,9 @@ def _body_graph() -> Graph:
     data = request.get_data(cache=False)
     if not data.strip():
         raise SocleError("Corps de requête vide.", "Empty request body.")
-    return parse_rdf(data, syntax, base_iri=f"{services().settings.base_url}/datasets/")
+    settings = services().settings
+    return parse_untrusted(data, syntax, f"{settings.base_url}/datasets/", RECORD,
+                           isolation_of(settings))
 
 
 def _writer() -> str:
@@ -142,5 +147,10 @@ def index():
 @bp.post("/validate")
 def validate():
     publisher = request.args.get("publisher")
+    settings = services().settings
+    if not request.headers.get("Authorization"):
+        limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
+    else:  # a token skips the anonymous limit only if it is a valid one
+        _writer()
     report = services().records.check(_body_graph(), publisher)
     return jsonify(report)

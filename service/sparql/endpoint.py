@@ -98,7 +98,7 @@ class Executor:
             raise _busy(self.limits)
         try:
             out: list[tuple] = []
-            if getattr(self.store, "remote", False):
+            if self.store.remote:
                 from service.sparql.remote import RemoteRunner, RemoteTimeout
 
                 try:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from service.errors import NotAcceptable, SocleError, UnsupportedMediaType
 from service.problems import problem_response
+from service.services import services
 from service.sparql import formats, lexer
 from service.sparql.errors import MissingQuery, QuerySyntaxError, ReadOnly, ServiceRefused
 
@@ -24,7 +25,9 @@ UPDATE = "application/sparql-update"
 
 
 def executor():
-    return current_app.extensions["socle_sparql"]
+    executor = services().sparql
+    assert executor is not None, "service.sparql.init_app sets it"
+    return executor
 
 
 @bp.after_request
@@ -56,7 +59,7 @@ def endpoint() -> Response:
     shape = lexer.shape(query)
     if shape.form == "UPDATE":
         raise _read_only()
-    if shape.uses_service and not current_app.extensions["socle"].settings.sparql_allow_service:
+    if shape.uses_service and not services().settings.sparql_allow_service:
         raise ServiceRefused(
             "SERVICE (requête fédérée) est refusé : ce serveur n'interroge pas d'autres serveurs.",
             "SERVICE (federated query) is refused: this server does not query other servers.")
@@ -71,7 +74,7 @@ def endpoint() -> Response:
         cache = f"public, max-age={executor().limits.cache_max_age}"
     # Relative IRIs in the query resolve against the endpoint's URL (the service-defined base
     # IRI of the SPARQL 1.1 Protocol; without one, `<s>` is a syntax error).
-    base_iri = current_app.extensions["socle"].settings.base_url.rstrip("/") + "/sparql"
+    base_iri = services().settings.base_url.rstrip("/") + "/sparql"
     response = executor().run(
         query, fmt, base_iri=base_iri, union=not shape.has_dataset_clause,
         default_graph=default_graph if explicit else None,

@@ -9,11 +9,11 @@ __all__ = ["DropGraph", "PutGraph", "PutSubject", "Store", "StoreLocked", "files
            "open_store"]
 
 
-def files_dir(store: Any) -> str | None:
+def files_dir(store: Store) -> str | None:
     """The directory of the files kept beside the store and not in it (token digests, curator
     accounts, the session key): the embedded store's own directory, or the data directory of
     an external store (shared by every app process: docs/scaling.md). None: in memory."""
-    return getattr(store, "tokens_dir", None) or getattr(store, "path", None)
+    return store.files_dir
 
 
 def open_store(data_dir: str, *, read_only: bool = False) -> Store:

@@ -77,10 +77,34 @@ class NTriples:
 
 
 class Store(ABC):
-    """Named graphs in, SPARQL out. Queries see the union of all graphs as default graph."""
+    """Named graphs in, SPARQL out. Queries see the union of all graphs as default graph.
+
+    What a backend can do is declared here, not probed by callers:
+    - `remote`: other processes write to the same store (an external SPARQL server), so read
+      models follow their writes (feed/follow.py);
+    - `read_only`: opened for reading only (no migration, no writes);
+    - `path`: the directory of an embedded on-disk store (query workers open it read-only);
+    - `files_dir`: where the files kept beside the store live (token digests, curator
+      accounts, the session key); None for an in-memory store.
+    """
+
+    remote: bool = False
+    read_only: bool = False
+    path: str | None = None
+
+    @property
+    def files_dir(self) -> str | None:
+        return self.path
 
     @abstractmethod
     def select(self, sparql: str) -> list[dict[str, Node]]: ...
+
+    def rows(self, sparql: str) -> Iterator[dict[str, str]]:
+        """SELECT solutions as plain strings (`str()` of each term, the lexical form of a
+        literal), unbound variables left out. Backends stream them when they can: read models
+        built from 100k records (feed order, search, harvest tracking) never see rdflib terms."""
+        for row in self.select(sparql):
+            yield {name: str(value) for name, value in row.items()}
 
     @abstractmethod
     def ask(self, sparql: str) -> bool: ...

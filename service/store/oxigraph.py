@@ -64,6 +64,13 @@ class OxigraphStore(Store):
         """The pyoxigraph store, for code that streams results (SPARQL endpoint, feed)."""
         return self._store
 
+    def rows(self, sparql: str) -> Iterator[dict[str, str]]:
+        result = self._store.query(sparql, use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        for solution in result:  # type: ignore[union-attr]
+            yield {name: term.value for name in names
+                   if (term := solution[name]) is not None}
+
     def _query(self, sparql: str):
         return self._store.query(sparql, use_default_graph_as_union=True)
 

@@ -156,6 +156,10 @@ class SparqlStore(Store):
         self.tokens_dir = tokens_dir
         self.foreign_prefixes = tuple(foreign_prefixes)
 
+    @property
+    def files_dir(self) -> str | None:
+        return self.tokens_dir
+
     # -- transport -----------------------------------------------------------------------------
     def _wrapper(self, url: str, text: str, *, timeout: float | None = None) -> SPARQLWrapper:
         sw = SPARQLWrapper(url, agent="socle")

@@ -1,8 +1,5 @@
-"""CLI commands of the territories area, wired into `socle` by service/cli.py:
-`socle territory show|exempt|unexempt` and `socle publisher delegate`.
-
-service/cli.py imports this module at its end, once its helpers exist (and registers itself
-as `service.cli` first when run as `python -m service.cli`)."""
+"""CLI commands of the territories area, wired into `socle` by service/cli/root.py:
+`socle territory show|exempt|unexempt` and `socle publisher delegate`."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ from typing import Any
 
 import click
 
-from service.cli import _guard, _settings, _store, base_option, data_option
+from service.cli.options import base_option, data_option, guard, open_store, settings
 
 
 @click.group("territory")
@@ -22,7 +19,7 @@ def territory() -> None:
 @territory.command("show")
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@_guard
+@guard
 def territory_show(text, as_json) -> None:
     """Resolve a name or code (commune, EPCI, département, région) to its INSEE IRI."""
     from service.territories.registry import registry
@@ -48,13 +45,13 @@ def territory_show(text, as_json) -> None:
 @click.argument("siren")
 @click.option("--reason", required=True, help="Why the obligation does not apply.")
 @data_option
-@_guard
+@guard
 def territory_exempt(siren, reason, data) -> None:
     """Mark a commune or EPCI as exempt from the obligation (e.g. fewer than 50 agents)."""
     from service.store import open_for
     from service.territories.exemptions import exempt
 
-    store = open_for(_settings(data=data))
+    store = open_for(settings(data=data))
     item = exempt(store, siren, reason)
     store.close()
     click.echo(f"Exemptée / exempt: {item.siren} ({item.reason})")
@@ -63,13 +60,13 @@ def territory_exempt(siren, reason, data) -> None:
 @territory.command("unexempt")
 @click.argument("siren")
 @data_option
-@_guard
+@guard
 def territory_unexempt(siren, data) -> None:
     """Remove an exemption."""
     from service.store import open_for
     from service.territories.exemptions import unexempt
 
-    store = open_for(_settings(data=data))
+    store = open_for(settings(data=data))
     unexempt(store, siren)
     store.close()
     click.echo(f"Exemption retirée / removed: {siren}")
@@ -83,18 +80,18 @@ def territory_unexempt(siren, data) -> None:
               help="Skip the registry membership check (groupings it does not list).")
 @data_option
 @base_option
-@_guard
+@guard
 def publisher_delegate(epci_id, commune_id, revoke, force, data, base_url) -> None:
     """Let EPCI_ID's tokens write records for a member commune's publisher."""
     from service.territories.delegation import delegate
     from service.territories.delegation import revoke as revoke_delegation
 
-    store, settings = _store(data, base_url)
+    store, chosen = open_store(data, base_url)
     if revoke:
-        revoke_delegation(store, settings.base_url, epci_id, commune_id)
+        revoke_delegation(store, chosen.base_url, epci_id, commune_id)
         click.echo(f"Délégation retirée / delegation revoked: {epci_id} → {commune_id}")
     else:
-        delegate(store, settings.base_url, epci_id, commune_id, force=force)
+        delegate(store, chosen.base_url, epci_id, commune_id, force=force)
         click.echo(f"Délégation / delegation: les jetons de {epci_id} écrivent pour "
                    f"{commune_id} / {epci_id}'s tokens write for {commune_id}")
     store.close()
@@ -126,3 +123,11 @@ def add_publisher_command(store: Any, settings: Any, publisher_id: str | None,
         pub = add_publisher(store, settings.base_url, publisher_id, name)
     store.close()
     click.echo(f"Éditeur créé / publisher created: {pub.id} <{pub.iri}>")
+
+
+def register_commands(cli: click.Group) -> None:
+    """`territory` at the top, `delegate` under the `publisher` group (registered before)."""
+    cli.add_command(territory)
+    publisher = cli.commands["publisher"]
+    assert isinstance(publisher, click.Group)
+    publisher.add_command(publisher_delegate)

@@ -15,11 +15,11 @@ import io
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from service.app import services
 from service.errors import NotFound, SocleError
 from service.rdf.formats import BY_MEDIA_TYPE, BY_SUFFIX
 from service.rdf.parse import to_rdflib
 from service.rdf.serialize import serialize
+from service.services import services
 from service.territories.chart import coverage_svg
 from service.territories.obligation import Dashboard, dashboard
 from service.territories.rdf import dump, territory_triples

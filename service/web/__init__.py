@@ -1,46 +1,35 @@
 """HTML pages for the public and for curators (server-rendered Jinja, no front-end build).
 
-`init_app` wires the page blueprints, the language switch, the curator sessions and the
-search index (an observer of the records service, like the feed's order index).
+`init_app` sets up the language switch and the curator sessions; `blueprints()` lists the
+pages, which service/app.py registers. The search index the pages read is built by the
+composition root (service/services.py), as an observer of the records service.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Flask
-
-from service.web.search_index import SearchIndex
+from flask import Blueprint, Flask
 
 
-@dataclass
-class WebState:
-    search: SearchIndex
-
-
-def init_app(app: Flask) -> None:
-    from service.web import errors, headers, i18n, session
+def blueprints() -> list[Blueprint]:
+    from service.web import session
     from service.web.curator_views import bp as curator_bp
     from service.web.import_views import bp as import_bp
     from service.web.public_views import bp as public_bp
     from service.web.validate_views import bp as validate_bp
     from service.web.views import bp as web_bp
 
-    svc = app.extensions["socle"]
-    from service.feed.index import Filters
+    return [web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp]
 
-    # The feed's order index already holds each record's id, publisher, dates and themes.
-    index = SearchIndex(svc.store, lambda: svc.feed_index.page(Filters(), 0, 10**9).entries)
-    svc.records.observers.append(index)
-    svc.feed_index.followers.append(index)  # other processes' writes (external store)
-    index.before_read = svc.feed_index.follow
-    app.extensions["socle_web"] = WebState(index)
+
+def init_app(app: Flask) -> None:
+    from service.services import services_of
+    from service.web import errors, headers, i18n, session
+
+    svc = services_of(app)
     headers.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     session.init_app(app)
-    for bp in (web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp):
-        app.register_blueprint(bp)
     if svc.settings.demo:
         from service.web.demo import ensure_demo_curator
 

@@ -1,4 +1,4 @@
-"""CLI commands of the web area, wired into `socle` by service/cli.py: `socle curator add|list`
+"""CLI commands of the web area, wired into `socle` by service/cli/root.py: `socle curator add|list`
 (accounts of the curator pages)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from service.cli import _guard, _store, base_option, data_option
+from service.cli.options import base_option, data_option, guard, open_store
 
 
 @click.group("curator")
@@ -21,14 +21,14 @@ def curator() -> None:
 @click.option("--reset", is_flag=True, help="Replace the password of an existing account.")
 @data_option
 @base_option
-@_guard
+@guard
 def curator_add(login, publisher_id, reset, data, base_url) -> None:
     """Create a curator account for a publisher; the password is read from a prompt (or the
     first line of standard input), never from the command line, and stored hashed (scrypt)."""
     from service.auth.curators import add_curator
     from service.catalog.publishers import get_publisher
 
-    store, settings = _store(data, base_url)
+    store, settings = open_store(data, base_url)
     pub = get_publisher(store, settings.base_url, publisher_id)
     if sys.stdin.isatty():
         password = click.prompt("Mot de passe / password", hide_input=True,
@@ -42,10 +42,14 @@ def curator_add(login, publisher_id, reset, data, base_url) -> None:
 @curator.command("list")
 @data_option
 @base_option
-@_guard
+@guard
 def curator_list(data, base_url) -> None:
     """List curator accounts and their publisher."""
     from service.auth.curators import list_curators
 
-    for found in list_curators(_store(data, base_url)[0]):
+    for found in list_curators(open_store(data, base_url)[0]):
         click.echo(f"{found.login}\t{found.publisher}")
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(curator)

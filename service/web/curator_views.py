@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.publishers import get_publisher
 from service.catalog.records import check_owner
 from service.errors import InvalidRecord, SocleError
+from service.services import services
 from service.web import remarks, vocabulary
 from service.web.errors import html_errors
 from service.web.form import DatasetForm, DistributionForm, place_results, slugify

@@ -11,14 +11,15 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service.app import services
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as harvest_sources
 from service.ingest.harvest.setup import harvester
 from service.rdf.formats import syntax_for_filename
-from service.rdf.parse import parse_rdf
+from service.rdf.isolate import isolation_of, parse_untrusted
+from service.rdf.limits import DOCUMENT
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 from service.web.session import current_curator, login_required
@@ -70,7 +71,8 @@ def import_upload(publisher_id: str, filename: str, data: bytes) -> dict[str, An
     from service.ingest.rdf_import import import_graph
 
     return import_graph(svc.records, publisher_id,
-                        parse_rdf(data, syntax, base_iri=svc.settings.base_url)).to_dict()
+                        parse_untrusted(data, syntax, svc.settings.base_url, DOCUMENT,
+                                        isolation_of(svc.settings))).to_dict()
 
 
 @bp.post("/upload")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
-from service.app import services
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
+from service.services import services
 from service.web import completeness, dataset_page, remarks, vocabulary
 from service.web.errors import html_errors, prefers_html
 from service.web.formats import collated
@@ -25,7 +25,9 @@ FACET_SHOWN = 12
 
 
 def search_index() -> SearchIndex:
-    return current_app.extensions["socle_web"].search
+    index = services().search
+    assert index is not None, "create_app builds it"
+    return index
 
 
 def _vocab() -> vocabulary.Vocabularies:

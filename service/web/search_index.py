@@ -139,15 +139,9 @@ class SearchIndex:
                 self.version += 1
 
     def _rows(self, query: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        """Solutions as tuples of plain strings in `names` order ("" when unbound), streamed
-        from pyoxigraph when the store has it (no rdflib terms: seconds saved at 100k)."""
-        native = getattr(self._store, "native", None)
-        if native is None:
-            for row in self._store.select(query):
-                yield tuple(str(row.get(n, "")) for n in names)
-            return
-        for solution in native.query(query, use_default_graph_as_union=True):
-            yield tuple(t.value if t is not None else "" for t in solution)
+        """Solutions as tuples of plain strings in `names` order ("" when unbound)."""
+        for row in self._store.rows(query):
+            yield tuple(row.get(n, "") for n in names)
 
     def _fact_rows(self) -> Iterator[tuple[str, str, str, str, frozenset[str] | None]]:
         if self._facts is not None:

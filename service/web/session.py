@@ -10,19 +10,34 @@ from another site has the cookie but not the token, and is refused with 400.
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
 import tempfile
 from collections.abc import Callable
 from functools import wraps
+from math import ceil
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
-from service.app import services
 from service.auth.curators import Curator, authenticate, get_curator
+from service.auth.sessions import close_session, open_session, session_login
 from service.errors import SocleError
+from service.ops.logs import event
+from service.ops.throttle import LoginThrottle
+from service.services import services, services_of
 from service.store import files_dir
 from service.web.errors import html_errors
 from service.web.i18n import t
@@ -78,10 +93,6 @@ def init_app(app: Flask) -> None:
         return {"csrf_token": csrf_token, "curator": current_curator}
 
 
-def services_of(app: Flask) -> Any:
-    return app.extensions["socle"]
-
-
 def csrf_token() -> str:
     token = session.get("csrf")
     if not token:
@@ -102,6 +113,8 @@ def check_csrf() -> None:
 def current_curator() -> Curator | None:
     if "curator" not in g:
         login = session.get("login")
+        if login and session_login(services().store, session.get("sid")) != login:
+            login = None  # logged out (or expired) on the server: the cookie is not enough
         g.curator = get_curator(services().store, login) if login else None
     return g.curator
 
@@ -126,26 +139,46 @@ def _safe_next(target: str | None) -> str:
     return url_for("curator.dashboard")
 
 
+def _throttle() -> LoginThrottle:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.extensions.setdefault("socle_login_throttle", LoginThrottle())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         check_csrf()
-        found = authenticate(services().store, request.form.get("login", "").strip(),
-                             request.form.get("password", ""))
-        if found is not None:
-            token = session.get("csrf")
-            session.clear()
-            session["login"] = found.login
-            session["csrf"] = token or secrets.token_urlsafe(32)
-            return redirect(_safe_next(request.form.get("next")))
-        error = t("Identifiant ou mot de passe incorrect.", "Wrong login or password.")
+        name, address = request.form.get("login", "").strip(), request.remote_addr or ""
+        wait = _throttle().retry_after(name, address)
+        if wait > 0:
+            event("login_throttled", logging.WARNING, login=name, client=address,
+                  retry_after=round(wait))
+            error = t(f"Trop d'essais : réessayez dans {ceil(wait / 60)} min.",
+                      f"Too many attempts: try again in {ceil(wait / 60)} min.")
+            status, headers = 429, {"Retry-After": str(ceil(wait))}
+        else:
+            found = authenticate(services().store, name, request.form.get("password", ""))
+            if found is not None:
+                _throttle().succeeded(name)
+                event("login_succeeded", login=found.login, client=address)
+                token = session.get("csrf")
+                session.clear()
+                session["login"] = found.login
+                session["sid"] = open_session(services().store, found.login)
+                session["csrf"] = token or secrets.token_urlsafe(32)
+                return redirect(_safe_next(request.form.get("next")))
+            _throttle().failed(name, address)
+            event("login_failed", logging.WARNING, login=name, client=address)
+            error = t("Identifiant ou mot de passe incorrect.", "Wrong login or password.")
+            status = 401
     return render_template("curator/login.html", error=error,
-                           next=request.values.get("next", "")), 401 if error else 200
+                           next=request.values.get("next", "")), status, headers
 
 
 @bp.post("/logout")
 def logout():
     check_csrf()
+    close_session(services().store, session.get("sid"))
     session.clear()
     return redirect(url_for("web.home"))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from service.app import services
 from service.catalog.publishers import list_publishers
 from service.errors import SocleError
+from service.ratelimit import limit_anonymous
 from service.rdf.formats import BY_NAME, SYNTAXES, syntax_for_filename
-from service.rdf.parse import parse_rdf
+from service.rdf.isolate import isolation_of, parse_untrusted
+from service.rdf.limits import RECORD
+from service.services import services
 from service.web.errors import html_errors
 from service.web.i18n import t
 
@@ -37,10 +39,13 @@ def validation():
         syntax = syntax_for_filename(upload.filename) or syntax
     status = 200
     try:
+        settings = services().settings
+        limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
         if not body.strip():
             raise SocleError("Collez un document RDF ou choisissez un fichier.",
                              "Paste an RDF document or choose a file.")
-        graph = parse_rdf(body, syntax, base_iri=f"{services().settings.base_url}/datasets/")
+        graph = parse_untrusted(body, syntax, f"{settings.base_url}/datasets/", RECORD,
+                                isolation_of(settings))
         context["report"] = services().records.check(graph, publisher)
     except SocleError as err:
         context["problem"] = err

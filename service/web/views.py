@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from service.app import services
 from service.catalog import bookkeeping
+from service.services import services
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
 

@@ -195,7 +195,7 @@ def record_ids(data: Path) -> set[str]:
 
 
 def test_auto_workers_only_for_large_documents(monkeypatch: pytest.MonkeyPatch):
-    from service.cli import auto_workers
+    from service.cli.importing import auto_workers
 
     monkeypatch.setattr("os.cpu_count", lambda: 8)
     assert auto_workers(False) == 1

@@ -32,6 +32,11 @@ class Route:
     fail_status: int = 503
     delay: float = 0.0
     location: str | None = None  # answer 302 to this URL
+    # Misbehaving servers: stop after `cut_at` body bytes (the Content-Length still announces
+    # the whole body), send the body one byte every `drip` seconds, or send it chunked.
+    cut_at: int | None = None
+    drip: float = 0.0
+    chunked: bool = False
 
 
 @dataclass
@@ -64,10 +69,31 @@ class Site:
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
+                if route.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 if with_body:
-                    self.wfile.write(route.body)
+                    self._body(route)
+
+            def _body(self, route: Route) -> None:
+                body = route.body if route.cut_at is None else route.body[:route.cut_at]
+                if route.chunked:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(body), body))
+                    if route.cut_at is None:
+                        self.wfile.write(b"0\r\n\r\n")
+                elif route.drip:
+                    for i in range(len(body)):
+                        try:
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                        except OSError:  # the client gave up: what the test expects
+                            return
+                        time.sleep(route.drip)
+                else:
+                    self.wfile.write(body)
+                self.close_connection = True
 
             def do_GET(self) -> None:  # noqa: N802
                 self._answer(True)

@@ -65,6 +65,18 @@ def test_loopback_source_refused_without_allow_list(data, site):
     assert allowed.returncode == 0 and "créés/created=1" in allowed.stdout
 
 
+def test_allow_private_is_kept_on_the_source_for_harvest_all(data, site):
+    """Issue 17 defect 8: the flag given with the URL is stored, so the cron job's
+    `harvest --all` is not refused afterwards."""
+    url = serve(site, [0])
+    first = socle("harvest", url, "--publisher", "montfort", "--allow-private", data=data,
+                  allow=None)
+    assert first.returncode == 0, first.stdout + first.stderr
+    again = socle("harvest", "--all", data=data, allow=None)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Adresse privée ou locale refusée" not in again.stdout
+
+
 def test_stored_sources_and_harvest_all(data, site):
     url = serve(site, list(range(3)))
     added = socle("source", "add", url, "--publisher", "montfort", "--name", "Portail",

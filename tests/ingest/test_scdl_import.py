@@ -171,7 +171,7 @@ def test_two_publishers_may_use_the_same_id(hsvc):
 def test_notice_when_coll_siret_is_not_the_publishers(hsvc):
     report = import_csv(hsvc.records, "montfort", EXAMPLE.read_bytes())
     assert report["notices"] == [{
-        "lines": [2, 3, 4], "column": "COLL_SIRET",
+        "lines": [2, 3, 4], "lines_total": 3, "column": "COLL_SIRET",
         "message_fr": "COLL_SIRET 24350013900189 (SIREN 243500139) n'est pas celui de "
                       "l'éditeur (SIREN 213501882) : ces lignes sont importées pour votre "
                       "éditeur ; vérifiez qu'il s'agit bien de votre catalogue.",

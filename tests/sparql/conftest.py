@@ -19,7 +19,7 @@ def make_app(tmp_path, **overrides):
 
 
 def close_app(app) -> None:
-    app.extensions["socle_sparql"].close()
+    app.extensions["socle"].sparql.close()
     app.extensions["socle"].store.close()
 
 

@@ -106,7 +106,7 @@ def _cpu_seconds(pid: int) -> float:
 @pytest.mark.embedded_only("kills the query worker process; an external store has its own timeout")
 def test_timeout_kills_the_query_and_frees_the_core(tight):
     app, c = tight
-    executor = app.extensions["socle_sparql"]
+    executor = app.extensions["socle"].sparql
     c.get("/sparql", query_string={"query": "ASK {}"})  # workers up
     pids = {w.proc.pid for w in executor.pool().workers}
     started = time.monotonic()

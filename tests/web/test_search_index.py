@@ -19,7 +19,7 @@ def test_words_fold_case_and_accents():
 
 
 def test_index_follows_writes(app, svc, publisher, other_publisher, valid_ttl):
-    index = app.extensions["socle_web"].search
+    index = app.extensions["socle"].search
     a = _create(svc, "montfort", valid_ttl, 1, "Budget primitif")
     assert index.search("budget").total == 1  # built from the store on first use
     b = _create(svc, "iffendic", valid_ttl, 2, "Budget annexe de l'eau")

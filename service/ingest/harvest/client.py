@@ -1,8 +1,21 @@
-"""One page over HTTP under a Policy: timeout, size bound, retries with backoff, and redirects
-only to URLs the policy also accepts (each hop checked, at most MAX_REDIRECTS)."""
+"""One page over HTTP under a Policy: wall-clock bounds, size bound, complete bodies only,
+retries with backoff, and redirects only to URLs the policy also accepts (each hop checked, at
+most MAX_REDIRECTS).
+
+Socket timeouts alone do not bound a request: a server dripping one byte per second never
+lets a read time out. Each attempt therefore has a wall-clock deadline (the per-request
+`timeout`, and never later than the run's own deadline); a watchdog shuts the attempt's
+sockets down when it passes, whatever phase the request is in (connect, headers, body). A body
+shorter than its Content-Length, or a chunked body cut before its last chunk, is a failed
+page: the run then stops as partial and withdraws nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +30,7 @@ ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
           "application/n-triples;q=0.7, */*;q=0.1")
 USER_AGENT = "Socle-harvester (+https://socle.opendata.fr)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CHUNK = 64 * 1024
 
 
 class FetchError(SocleError):
@@ -25,6 +39,10 @@ class FetchError(SocleError):
     status = 502
     title = "Harvest source unavailable"
     type_slug = "harvest-fetch-failed"
+
+
+class _Transient(Exception):
+    """One attempt failed in a way a retry may cure (reset, truncated body, timeout)."""
 
 
 @dataclass(frozen=True)
@@ -46,34 +64,148 @@ class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def get(url: str, policy: Policy, sleep: Callable[[float], None] = time.sleep) -> Response:
-    """GET url; transient failures (timeouts, resets, 429, 5xx) are retried with backoff."""
+class _Watchdog:
+    """Shuts down every socket of one attempt once its deadline (time.monotonic) passes."""
+
+    def __init__(self, deadline: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+    def connection(self, base: type[http.client.HTTPConnection]):
+        """A connection class for urllib whose sockets this watchdog can cut."""
+        dog = self
+
+        class Watched(base):  # type: ignore[misc, valid-type]
+            def connect(self) -> None:
+                super().connect()
+                dog.watch(self.sock)
+
+        return Watched
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, dog: _Watchdog) -> None:
+        super().__init__()
+        self.dog = dog
+
+    def http_open(self, req):  # noqa: ANN001
+        return self.do_open(self.dog.connection(http.client.HTTPConnection), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, dog: _Watchdog) -> None:
+        super().__init__()
+        self.dog = dog
+
+    def https_open(self, req):  # noqa: ANN001
+        return self.do_open(self.dog.connection(http.client.HTTPSConnection), req,
+                            context=self._context)
+
+
+def _read_all(answer, url: str, limit: int) -> bytes:  # noqa: ANN001
+    """The whole body, one system call per chunk (a drip cannot pin a buffered read)."""
+    parts, size = [], 0
+    while True:
+        chunk = answer.read1(CHUNK)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"Page trop volumineuse (> {limit} octets) : {url}.",
+                             f"Page too large (> {limit} bytes): {url}.", url=url)
+    return b"".join(parts)
+
+
+def _complete(answer, body: bytes) -> bytes:  # noqa: ANN001
+    declared = answer.headers.get("Content-Length")
+    if declared is not None and declared.strip().isdigit() and int(declared) != len(body):
+        raise _Transient(f"incomplete body: {len(body)} of {int(declared)} bytes")
+    return body
+
+
+def _timed_out(policy: Policy) -> str:
+    return f"timed out: no complete answer within {policy.limits.timeout:g} s"
+
+
+def _attempt(url: str, policy: Policy, deadline: float) -> Response:
+    dog = _Watchdog(deadline)
+    opener = urllib.request.build_opener(_CheckedRedirect(policy), _HTTP(dog), _HTTPS(dog))
+    request = urllib.request.Request(url, headers={"Accept": ACCEPT, "User-Agent": USER_AGENT})
+    timeout = max(min(policy.limits.timeout, deadline - time.monotonic()), 0.001)
+    try:
+        with opener.open(request, timeout=timeout) as answer:
+            body = _read_all(answer, url, policy.limits.max_page_bytes)
+            if dog.expired:  # shut down mid-body: what was read is not the page
+                raise _Transient(_timed_out(policy))
+            return Response(answer.geturl(), _complete(answer, body),
+                            answer.headers.get("Content-Type"), 0)
+    except (http.client.HTTPException, urllib.error.URLError, OSError) as exc:
+        if isinstance(exc, urllib.error.HTTPError):
+            raise
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, SocleError):  # a redirect the policy refused
+            raise reason from None
+        if dog.expired:
+            raise _Transient(_timed_out(policy)) from None
+        if isinstance(exc, http.client.IncompleteRead):
+            raise _Transient(f"incomplete body: {len(exc.partial)} bytes, then cut") from None
+        raise _Transient(str(reason) or type(reason).__name__) from None
+    finally:
+        dog.stop()
+
+
+def get(url: str, policy: Policy, sleep: Callable[[float], None] = time.sleep,
+        deadline: float | None = None) -> Response:
+    """GET url; transient failures (timeouts, resets, truncated bodies, 429, 5xx) are retried
+    with backoff. `deadline` (time.monotonic) is the run's end: no attempt, retry or wait
+    goes past it."""
     limits = policy.limits
-    opener = urllib.request.build_opener(_CheckedRedirect(policy))
     last = ""
     for attempt in range(1, limits.retries + 2):
         policy.check(url)
-        request = urllib.request.Request(url, headers={"Accept": ACCEPT,
-                                                       "User-Agent": USER_AGENT})
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            last = last or "time limit of the run reached"
+            break
+        ends = now + limits.timeout if deadline is None else min(now + limits.timeout, deadline)
         try:
-            with opener.open(request, timeout=limits.timeout) as answer:
-                body = answer.read(limits.max_page_bytes + 1)
-                if len(body) > limits.max_page_bytes:
-                    raise FetchError(
-                        f"Page trop volumineuse (> {limits.max_page_bytes} octets) : {url}.",
-                        f"Page too large (> {limits.max_page_bytes} bytes): {url}.", url=url)
-                return Response(answer.geturl(), body, answer.headers.get("Content-Type"),
-                                attempt)
+            answer = _attempt(url, policy, ends)
+            return Response(answer.url, answer.body, answer.content_type, attempt)
         except urllib.error.HTTPError as exc:
             last = f"HTTP {exc.code}"
             if exc.code not in RETRY_STATUSES:
                 break
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
-            last = str(reason) or type(reason).__name__
-            if isinstance(reason, SocleError):  # a redirect the policy refused
-                raise reason from None
+        except _Transient as exc:
+            last = str(exc)
         if attempt <= limits.retries:
-            sleep(limits.backoff * 2 ** (attempt - 1))
+            wait = limits.backoff * 2 ** (attempt - 1)
+            if deadline is not None and time.monotonic() + wait >= deadline:
+                break
+            sleep(wait)
     raise FetchError(f"Téléchargement impossible : {url} ({last}).",
                      f"Download failed: {url} ({last}).", url=url)

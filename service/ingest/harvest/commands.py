@@ -1,5 +1,5 @@
 """`socle harvest` and `socle source …`: the harvester's command line (registered by
-service/cli.py). Progress goes to stderr, the report to stdout; exit 1 when a run did not
+service/cli/root.py). Progress goes to stderr, the report to stdout; exit 1 when a run did not
 finish or a dataset failed, so cron mails the operator."""
 
 from __future__ import annotations
@@ -9,51 +9,23 @@ import sys
 
 import click
 
-from service.config import Settings
+from service.cli.options import base_option, build, data_option, guard
 from service.errors import SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.policy import refuse_credentials
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.runner import Progress
 from service.ingest.harvest.setup import harvester
 
 BAR = 30
 
-# The same options as service/cli.py (not imported from there: `python -m service.cli` runs
-# that module as __main__, and importing it back from here would be circular).
-data_option = click.option("--data", envvar="SOCLE_DATA", default=None,
-                           help="Data directory of the embedded store [./socle-data].")
-base_option = click.option("--base-url", envvar="SOCLE_BASE_URL", default=None,
-                           help="Public base URL used to mint IRIs [http://localhost:8000].")
-
-
 def _services(data: str | None, base_url: str | None):
-    from service.app import build_services
+    from service.ingest.harvest.credentials import scrub
 
-    return build_services(Settings.from_env(data=data, base_url=base_url))
-
-
-def _guard(func):
-    """Expected errors become a bilingual message and exit 2, never a traceback."""
-    from functools import wraps
-
-    from service.store import StoreLocked
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except SocleError as err:
-            click.echo(f"Erreur : {err.detail_fr}\nError: {err.detail_en}", err=True)
-        except StoreLocked as err:
-            click.echo(str(err), err=True)
-        except OSError as err:
-            where, why = err.filename or "", err.strerror or str(err)
-            click.echo(f"Erreur : accès impossible à {where} ({why}).\n"
-                       f"Error: cannot use {where} ({why}).", err=True)
-        sys.exit(2)
-
-    return wrapper
+    svc = build(data, base_url)
+    scrub(svc.store)  # sources stored with credentials before they were refused
+    return svc
 
 
 def _progress() -> Progress:
@@ -104,7 +76,7 @@ def _emit(runs: list[RunReport], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report(s) as JSON.")
 @data_option
 @base_option
-@_guard
+@guard
 def harvest(url, publisher_id, source_id, all_sources, show_report, allow_private,
             accept_invalid, grace_days, max_pages, max_seconds, timeout, retries, as_json,
             data, base_url) -> None:
@@ -118,6 +90,8 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
     if url and not publisher_id:
         raise SocleError("--publisher est obligatoire avec une URL.",
                          "--publisher is required with a URL.")
+    if url:
+        refuse_credentials(url)
     svc = _services(data, base_url)
     store = svc.store
     try:
@@ -136,7 +110,8 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
             get_publisher(store, svc.settings.base_url, publisher_id)
             src = store_sources.find_source(store, publisher_id, url) or \
                 store_sources.add_source(store, url, publisher_id,
-                                         accept_invalid=accept_invalid)
+                                         accept_invalid=accept_invalid,
+                                         allow_private=allow_private)  # kept for --all
             targets = [src]
         elif source_id:
             targets = [store_sources.get_source(store, source_id)]
@@ -177,7 +152,7 @@ def source() -> None:
 @click.option("--grace-days", type=float, default=None, help="Withdrawal grace for this source.")
 @data_option
 @base_option
-@_guard
+@guard
 def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid, grace_days,
                data, base_url) -> None:
     """Add a harvest source for a publisher (harvested by `socle harvest --all`)."""
@@ -198,7 +173,7 @@ def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid
 @click.option("--publisher", "publisher_id", default=None)
 @data_option
 @base_option
-@_guard
+@guard
 def source_list(publisher_id, data, base_url) -> None:
     """List sources: id, publisher, URL, name, last run status and counts."""
     svc = _services(data, base_url)
@@ -216,7 +191,7 @@ def source_list(publisher_id, data, base_url) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @data_option
 @base_option
-@_guard
+@guard
 def source_show(source_id, as_json, data, base_url) -> None:
     """A source and its last run report."""
     svc = _services(data, base_url)
@@ -246,7 +221,7 @@ def _grace(days: float | None) -> str:
 @click.argument("source_id")
 @data_option
 @base_option
-@_guard
+@guard
 def source_remove(source_id, data, base_url) -> None:
     """Forget a source (its harvested records stay, no longer synchronised)."""
     svc = _services(data, base_url)
@@ -255,3 +230,8 @@ def source_remove(source_id, data, base_url) -> None:
     finally:
         svc.store.close()
     click.echo(f"Source supprimée / source removed: {src.id}")
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(harvest)
+    cli.add_command(source)

@@ -19,6 +19,7 @@ from service.errors import SocleError
 from service.ingest.harvest import client
 from service.ingest.harvest.policy import Policy
 from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media_type
+from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
 from service.rdf.parse import parse_quads
 
@@ -80,10 +81,16 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
+def _over_time(seconds: float, url: str) -> PagingStop:
+    return PagingStop(f"Durée maximale de {seconds:g} s dépassée (page {url}).",
+                      f"Time limit of {seconds:g} s exceeded (page {url}).", url=url)
+
+
 def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
     """The pages of a source in order. Raises FetchError / ParseError / PagingStop."""
     limits = policy.limits
     began = clock()
+    deadline = time.monotonic() + limits.max_seconds  # also cuts a page being fetched
     seen: set[str] = set()
     url: str | None = start
     number = 0
@@ -95,18 +102,22 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
             raise PagingStop(f"Limite de {limits.max_pages} pages atteinte.",
                              f"Limit of {limits.max_pages} pages reached.", url=url)
         if clock() - began > limits.max_seconds:
-            raise PagingStop(f"Durée maximale de {limits.max_seconds:.0f} s dépassée.",
-                             f"Time limit of {limits.max_seconds:.0f} s exceeded.", url=url)
+            raise _over_time(limits.max_seconds, url)
         seen.add(url)
         number += 1
-        answer = client.get(url, policy)
+        try:
+            answer = client.get(url, policy, deadline=deadline)
+        except client.FetchError:
+            if time.monotonic() >= deadline:
+                raise _over_time(limits.max_seconds, url) from None
+            raise
         syntax = syntax_of(answer.url, answer.content_type)
         if syntax is None:
             raise PagingStop(
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         try:
-            quads = parse_quads(answer.body, syntax, base_iri=answer.url)
+            quads = parse_quads(answer.body, syntax, answer.url, HARVEST_PAGE)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise

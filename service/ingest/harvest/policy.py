@@ -77,9 +77,7 @@ class Policy:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise Refused(f"URL non prise en charge : {url} (http ou https attendu).",
                           f"Unsupported URL: {url} (http or https expected).")
-        if parts.username or parts.password:
-            raise Refused("URL avec identifiants refusée : ils seraient visibles de tous.",
-                          "URL with credentials refused: they would be visible to everyone.")
+        refuse_credentials(url, Refused)
         host = parts.hostname.lower()
         addresses = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
         nets = self.networks
@@ -96,6 +94,26 @@ class Policy:
                 "(--allow-private ou SOCLE_HARVEST_ALLOW).",
                 f"Private or local address refused ({address}): the operator must allow it "
                 "(--allow-private or SOCLE_HARVEST_ALLOW).", address=str(address))
+
+
+def has_credentials(url: str) -> bool:
+    """User-info in the authority (``user:pw@``, ``user@``, even an empty ``@``)."""
+    return "@" in urlsplit(url.strip()).netloc
+
+
+def refuse_credentials(url: str, error: type[SocleError] = SocleError) -> None:
+    """Sources, their URLs and run reports are public (GET /publishers/{id}/harvest, /sparql):
+    a URL carrying a user name or password is refused where it is entered, without echoing
+    it back."""
+    if has_credentials(url):
+        raise error(
+            "Adresse refusée : elle contient des identifiants (utilisateur:mot-de-passe@…). "
+            "Les sources de moissonnage sont publiques (API, SPARQL) : donnez l'adresse sans "
+            "identifiants ; les sources protégées par mot de passe ne sont pas prises en "
+            "charge.",
+            "URL refused: it carries credentials (user:password@…). Harvest sources are public "
+            "(API, SPARQL): give the URL without credentials; password-protected sources are "
+            "not supported.")
 
 
 def _is_address(text: str) -> bool:

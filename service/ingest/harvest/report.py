@@ -11,16 +11,18 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from service.catalog.bookkeeping import RDF_JSON, now
+from service.ingest.bounds import MAX_ITEMS
 from service.ingest.harvest.sources import SOURCE_PREFIX
+from service.ingest.repair import repair_lines
 from service.rdf.namespaces import HARVEST_GRAPH, PROV, RDF, SOCLE, XSD
 from service.store import PutSubject, Store
 
 RUN_PREFIX = "urn:socle:harvest:run:"
 OUTCOMES = ("created", "updated", "unchanged", "withdrawn", "missing", "failed")
 KEEP_RUNS = 20  # per source
-# Created/updated items listed per report (counts stay exact): a first harvest of 100k datasets
-# must not store a 15 MB report. Failed, missing and withdrawn items are always all listed.
-MAX_LISTED = 1000
+# Items listed per outcome in a report (counts stay exact): a first harvest of 100k datasets,
+# or a source of 100k broken ones, must not store a report of hundreds of MB.
+MAX_LISTED = MAX_ITEMS
 # Status of a run: what a curator reads first.
 STATUS_LABELS = {
     "running": ("en cours", "running"),
@@ -40,6 +42,7 @@ class Item:
     detail_en: str | None = None
     results: list[dict] | None = None  # validation results (first ones) of a failed record
     violations: int = 0  # taken despite SHACL violations (source with accept_invalid)
+    repairs: list[dict] | None = None  # what the repair step changed (service/ingest/repair)
 
 
 @dataclass
@@ -55,15 +58,14 @@ class RunReport:
     total_items: int | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     items: list[Item] = field(default_factory=list)  # every outcome but "unchanged"
-    unlisted: int = 0  # created/updated items beyond MAX_LISTED (counted, not listed)
+    unlisted: int = 0  # items beyond MAX_LISTED of their outcome (counted, not listed)
     errors: list[dict[str, Any]] = field(default_factory=list)  # run-level (pages)
 
     def add(self, item: Item) -> None:
         self.counts[item.outcome] += 1
         if item.outcome == "unchanged":
             return
-        if item.outcome in ("created", "updated") and not item.violations and \
-                self.counts["created"] + self.counts["updated"] > MAX_LISTED:
+        if self.counts[item.outcome] > MAX_LISTED:
             self.unlisted += 1
             return
         self.items.append(item)
@@ -92,8 +94,7 @@ class RunReport:
         for err in self.errors:
             lines.append(f"  ! {err.get('detail_fr')}\n    {err.get('detail_en')}")
         if self.unlisted:
-            lines.append(f"  (+ {self.unlisted} créés ou mis à jour non listés / created or "
-                         "updated not listed)")
+            lines.append(f"  (+ {self.unlisted} non listés / not listed)")
         for item in self.items:
             line = f"  [{item.outcome}] {item.key}"
             if item.record_id:
@@ -105,8 +106,12 @@ class RunReport:
                 lines.append(f"      fr: {item.detail_fr}\n      en: {item.detail_en}")
             for result in (item.results or [])[:10]:
                 message = result.get("message", {})
+                value = f" « {result['value']} »" if result.get("value") else ""
                 lines.append(f"      - {message.get('fr')} / {message.get('en')} "
-                             f"[{result.get('path')}]")
+                             f"[{result.get('path')}]{value}")
+            if item.repairs:
+                lines.append(f"      réparations / repairs: {len(item.repairs)}")
+                lines.extend(repair_lines(item.repairs))
         return "\n".join(lines)
 
 

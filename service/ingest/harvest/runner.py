@@ -28,10 +28,15 @@ from service.ingest.harvest.sources import Source
 from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
+from service.ingest.repair import declared_language, repair_extracted
+from service.rdf.parse import term_to_rdflib
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
 MAX_RESULTS = 10  # validation results kept per failed dataset in the report
+# What declared_language reads of a page (the catalogue's type and language).
+_CATALOG_PREDICATES = frozenset({"http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                                 "http://purl.org/dc/terms/language"})
 
 
 @dataclass
@@ -42,11 +47,14 @@ class Progress:
     item: Callable[[RunReport, Item], None] | None = None
 
 
-def _problem_item(key: str, err: SocleError, record_id: str | None = None) -> Item:
+def _problem_item(key: str, err: SocleError, record_id: str | None = None,
+                  repairs: list[dict] | None = None) -> Item:
     problem = err.to_problem()
     results = [{"message": r.get("message"), "path": r.get("path"), "focus": r.get("focus"),
-                "severity": r.get("severity")} for r in problem.get("results", [])[:MAX_RESULTS]]
-    return Item(key, "failed", record_id, err.detail_fr, err.detail_en, results or None)
+                "value": r.get("value"), "severity": r.get("severity")}
+               for r in problem.get("results", [])[:MAX_RESULTS]]
+    return Item(key, "failed", record_id, err.detail_fr, err.detail_en, results or None,
+                repairs=repairs or None)
 
 
 class Harvester:
@@ -59,20 +67,27 @@ class Harvester:
         self.policy = policy
         self.grace_days = grace_days
 
+    def claim(self, source: Source) -> str:
+        """Take the source's run lock (the owner to pass to run); Conflict if it is taken."""
+        owner = uuid.uuid4().hex
+        if not tracking.claim(self.store, source.node, owner,
+                              self.policy.limits.max_seconds + 300):
+            raise Conflict(f"Une moisson de la source « {source.id} » est déjà en cours.",
+                           f"A harvest of source '{source.id}' is already running.",
+                           source=source.id)
+        return owner
+
     def run(self, source: Source, progress: Progress | None = None,
-            grace_days: float | None = None, report: RunReport | None = None) -> RunReport:
-        """Harvest one source now; raises Conflict if a run of it is already going on."""
+            grace_days: float | None = None, report: RunReport | None = None,
+            owner: str | None = None) -> RunReport:
+        """Harvest one source now; raises Conflict if a run of it is already going on.
+        `owner`: the lock was already taken by `claim` (a run started in the background)."""
         progress = progress or Progress()
         grace = grace_days if grace_days is not None else (
             source.grace_days if source.grace_days is not None else self.grace_days)
         policy = replace(self.policy, allow_private=self.policy.allow_private
                          or source.allow_private)
-        owner = uuid.uuid4().hex
-        if not tracking.claim(self.store, source.node, owner,
-                              policy.limits.max_seconds + 300):
-            raise Conflict(f"Une moisson de la source « {source.id} » est déjà en cours.",
-                           f"A harvest of source '{source.id}' is already running.",
-                           source=source.id)
+        owner = owner or self.claim(source)
         report = report or RunReport(source.id, source.url, source.publisher)
         records = lenient_records(self.records) if source.accept_invalid else self.records
         try:
@@ -127,6 +142,9 @@ class _Run:
 
     def page(self, page: Page) -> list[Change]:
         changes: list[Change] = []
+        self.language = declared_language(
+            (term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object))
+            for q in page.quads if q.predicate.value in _CATALOG_PREDICATES)
         for part in cut(page.quads):
             if part.key is None:
                 item = Item(f"_:{part.root.value}", "failed", None,
@@ -149,16 +167,18 @@ class _Run:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
+        # Repaired before validation (service/ingest/repair), every change reported.
+        extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
+                                              self.language)
         try:
-            result = self.records.upsert(self.source.publisher,
-                                         strip_enrichment(part.extracted()))
+            result = self.records.upsert(self.source.publisher, extracted)
         except SocleError as err:
-            return _problem_item(key, err, before.record_id if before else None)
+            return _problem_item(key, err, before.record_id if before else None, repairs)
         meta = result.meta
         changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri,
                                             part.digest, now(), page.url)))
         return Item(key, result.outcome, meta.id,
-                    violations=int(result.report.get("violations", 0)))
+                    violations=int(result.report.get("violations", 0)), repairs=repairs or None)
 
     def withdraw(self) -> None:
         """Datasets of earlier runs that this complete run did not see."""

@@ -1,7 +1,8 @@
 """Stored harvest sources: one subject each in the harvest system graph.
 
 Kept in the store (not a file beside it) so that several app processes sharing one SPARQL
-store see the same sources. Nothing secret is kept: URLs with credentials are refused.
+store see the same sources. Nothing secret is kept: URLs with credentials are refused
+(credentials.py scrubs older ones).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rdflib import Literal, URIRef
 
 from service.catalog.bookkeeping import now
 from service.errors import Conflict, NotFound, SocleError
+from service.ingest.harvest.policy import refuse_credentials
 from service.rdf.namespaces import DCTERMS, HARVEST_GRAPH, RDF, SOCLE, XSD
 from service.store import PutSubject, Store
 from service.store.base import Triple
@@ -100,7 +102,9 @@ def default_id(publisher: str, url: str) -> str:
 def add_source(store: Store, url: str, publisher: str, *, name: str | None = None,
                source_id: str | None = None, allow_private: bool = False,
                grace_days: float | None = None, accept_invalid: bool = False) -> Source:
-    """A new source; the same URL twice for one publisher is refused (409)."""
+    """A new source; the same URL twice for one publisher is refused (409), a URL with
+    credentials too (400: sources are public)."""
+    refuse_credentials(url)
     if not url.startswith(("http://", "https://")):
         raise SocleError(f"URL non prise en charge : {url} (http ou https attendu).",
                          f"Unsupported URL: {url} (http or https expected).")
@@ -119,8 +123,13 @@ def add_source(store: Store, url: str, publisher: str, *, name: str | None = Non
                        f"Source '{source_id}' already exists.", source=source_id)
     src = Source(source_id, url, publisher, name or url, now(), allow_private, grace_days,
                  accept_invalid)
+    return put_source(store, src)
+
+
+def put_source(store: Store, src: Source) -> Source:
+    """Store (or replace) one source; returned as stored (Oxigraph normalises the dateTime)."""
     store.apply([PutSubject(HARVEST_GRAPH, src.node, _triples(src))])
-    return get_source(store, source_id)  # as stored (Oxigraph normalises the dateTime)
+    return get_source(store, src.id)
 
 
 def remove_source(store: Store, source_id: str) -> Source:

@@ -89,29 +89,10 @@ def tracked(store: Store, source_node: str) -> dict[str, Tracked]:
       OPTIONAL {{ GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:localId ?id ; foaf:primaryTopic ?iri }} }}
     }}"""
     out = {}
-    for r in _rows(store, query):
+    for r in store.rows(query):
         out[r["key"]] = Tracked(source_node, r["key"], r["id"], r["iri"], r["hash"], r["at"],
                                 r["page"], r.get("missing"), "rec" in r)
     return out
-
-
-def _rows(store: Store, query: str) -> list[dict[str, str]]:
-    """Solutions as plain strings; on Oxigraph straight from its terms (no rdflib objects:
-    10,000 tracked datasets are read at every run)."""
-    native = getattr(store, "native", None)
-    if native is None:
-        return [{k: str(v) for k, v in row.items()} for row in store.select(query)]
-    result = native.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            value = solution[name]
-            if value is not None:
-                row[name] = value.value
-        rows.append(row)
-    return rows
 
 
 def provenance(store: Store, record_iri: str) -> list[dict[str, str]]:

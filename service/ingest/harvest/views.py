@@ -4,20 +4,33 @@ publicly (like records). With an embedded store the CLI cannot open the store wh
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import Blueprint, jsonify, request, url_for
 
-from service.app import services
+from service.catalog.bookkeeping import now
 from service.catalog.publishers import get_publisher
-from service.errors import NotFound, SocleError
+from service.errors import Conflict, NotFound, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
+from service.ingest.harvest.credentials import scrub
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
+from service.services import services
 from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.record_once
+def _scrub_credentials(state) -> None:  # noqa: ANN001
+    """Sources stored with credentials before they were refused lose them at start."""
+    try:
+        scrub(state.app.extensions["socle"].store)
+    except Exception:  # noqa: BLE001 - a store not reachable yet must not stop the app
+        log.exception("could not check harvest sources for credentials")
 
 
 def _sources_of(publisher_id: str, source_id: str | None) -> list[store_sources.Source]:
@@ -42,8 +55,9 @@ def _run_url(publisher_id: str, run: str) -> str:
 
 @bp.post("/publishers/<publisher_id>/harvest")
 def trigger(publisher_id: str):
-    """Harvest the publisher's sources now (all, or ?source=ID). Waits for the reports, or
-    with ?async=1 answers 202 at once with where each report will be."""
+    """Harvest the publisher's sources (all, or ?source=ID) in the background: answers 202 at
+    once with each run's id and where its report will be. A request never waits for a
+    source (a slow one would hold a server thread for as long as it likes)."""
     svc = services()
     # The publisher's token, or a delegate's (an EPCI for a member commune).
     require_writer(svc.store, svc.settings.base_url, request.headers.get("Authorization"),
@@ -51,38 +65,42 @@ def trigger(publisher_id: str):
     body = request.get_json(silent=True) or {}
     targets = _sources_of(publisher_id, request.args.get("source") or body.get("source"))
     engine = harvester(svc)
-    if request.args.get("async") in ("1", "true"):
-        pending = [RunReport(s.id, s.url, s.publisher) for s in targets]
-        for report in pending:
-            reports.save(svc.store, report)
-        threading.Thread(target=_background, args=(engine, targets, pending),
-                         name="harvest", daemon=True).start()
-        response = jsonify({"runs": [{"run": r.run, "source": r.source, "status": "running",
-                                      "url": _run_url(publisher_id, r.run)} for r in pending]})
-        response.status_code = 202
-        response.headers["Location"] = _run_url(publisher_id, pending[0].run)
-        return response
-    runs = [engine.run(src) for src in targets] if len(targets) == 1 else \
-        [_run_or_error(engine, src) for src in targets]
-    return jsonify({"runs": [r.to_dict() for r in runs]})
-
-
-def _run_or_error(engine, src) -> RunReport:
-    try:
-        return engine.run(src)
-    except SocleError as err:  # one source already running: report it, go on with the others
-        report = RunReport(src.id, src.url, src.publisher, status="failed")
-        report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
-        return report
-
-
-def _background(engine, targets, pending) -> None:
-    for src, report in zip(targets, pending, strict=True):
+    started, busy = [], []
+    for src in targets:
         try:
-            engine.run(src, report=report)
-        except SocleError as err:
+            started.append((src, engine.claim(src)))
+        except Conflict as err:
+            if len(targets) == 1:
+                raise
+            busy.append(_busy(src, err))
+    pending = [RunReport(s.id, s.url, s.publisher) for s, _ in started]
+    for report in pending + busy:
+        reports.save(svc.store, report)
+    threading.Thread(target=_background, args=(engine, started, pending),
+                     name="harvest", daemon=True).start()
+    response = jsonify({"runs": [{"run": r.run, "source": r.source, "status": r.status,
+                                  "url": _run_url(publisher_id, r.run)}
+                                 for r in pending + busy]})
+    response.status_code = 202
+    response.headers["Location"] = _run_url(publisher_id, (pending + busy)[0].run)
+    return response
+
+
+def _busy(src, err: SocleError) -> RunReport:
+    """One source already running: reported as a failed run, the others go on."""
+    report = RunReport(src.id, src.url, src.publisher, status="failed", ended=now())
+    report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
+    return report
+
+
+def _background(engine, started, pending) -> None:
+    for (src, owner), report in zip(started, pending, strict=True):
+        try:
+            engine.run(src, report=report, owner=owner)
+        except Exception as err:  # noqa: BLE001 - a thread's error would be lost otherwise
             report.status = "failed"
-            report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
+            report.errors.append({"detail_fr": f"Erreur interne : {err}",
+                                  "detail_en": f"Internal error: {err}"})
             reports.save(engine.store, report)
 
 

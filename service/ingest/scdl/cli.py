@@ -52,12 +52,15 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         if item.get("warnings"):
             head += f", {item['warnings']} avertissement(s) / warning(s)"
         lines.append(head)
-        line = (item.get("error") or {}).get("line")
-        for err in by_line.get(line, []) if line else []:
+        error = item.get("error") or {}
+        line = error.get("line")
+        for err in error.get("errors") or (by_line.get(line, []) if line else []):
             fr = f"colonne {err['column']} : " if err["column"] else ""
             en = f"column {err['column']}: " if err["column"] else ""
             lines.append(f"    - {fr}{err['message_fr']}")
             lines.append(f"      {en}{err['message_en']}")
+    for outcome, count in (report.get("unlisted") or {}).items():
+        lines.append(f"(+ {count} {OUTCOMES[outcome]} non listés / {outcome} not listed)")
     return lines
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from service.catalog.publishers import get_publisher
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest.bounds import MAX_DETAILS, MAX_LINES, ErrorsByKind, cap_details
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
 from service.ingest.scdl.export import unguard
@@ -32,13 +33,15 @@ class UnreadableCsv(SocleError):
     title = "Unreadable SCDL catalogue"
 
 
-def read_catalogue(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and rows; UnreadableCsv when it is empty, not CSV, or lacks SCDL columns."""
+def read_catalogue(data: bytes
+                   ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[int]]:
+    """Header, rows and lines whose NUL characters were removed; UnreadableCsv when it is
+    empty, not CSV, or lacks SCDL columns; 413 past decode.MAX_ROWS rows."""
     if not data.strip():
         raise UnreadableCsv("Le fichier est vide.", "The file is empty.", line=1)
     try:
-        header, rows = read_rows(data)
-    except (csv.Error, UnicodeDecodeError) as err:
+        header, rows, nul_lines = read_rows(data)
+    except (csv.Error, UnicodeDecodeError) as err:  # BadCsv / TooManyRows pass through
         raise UnreadableCsv(f"Fichier CSV illisible : {err}.", f"Unreadable CSV file: {err}.",
                             line=1) from None
     missing = [c for c in COLUMN_ORDER if c not in header]
@@ -52,7 +55,7 @@ def read_catalogue(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, st
     if not rows:
         raise UnreadableCsv("Le fichier n'a aucune ligne de données après l'en-tête.",
                             "The file has no data row after the header.", line=2)
-    return header, rows
+    return header, rows, nul_lines
 
 
 def _cell(err: CellError) -> dict[str, Any]:
@@ -61,6 +64,7 @@ def _cell(err: CellError) -> dict[str, Any]:
 
 
 def _failed(source: str, line: int, errors: list[dict[str, Any]]) -> ItemReport:
+    """The row's item; its error keeps the first errors (bounds.MAX_DETAILS)."""
     first = errors[0]
     more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
     where = f"colonne {first['column']} : " if first["column"] else ""
@@ -70,7 +74,7 @@ def _failed(source: str, line: int, errors: list[dict[str, Any]]) -> ItemReport:
         "detail": f"{where}{first['message_fr']}{more} — {where_en}{first['message_en']}{more}",
         "detail_fr": f"Ligne {line}, {where}{first['message_fr']}{more}",
         "detail_en": f"Line {line}, {where_en}{first['message_en']}{more}",
-        "errors": errors})
+        "errors": errors[:MAX_DETAILS], "errors_total": len(errors)})
 
 
 def _source(line: int, row: dict[str, str]) -> str:
@@ -89,6 +93,19 @@ def _validation_errors(line: int, problem: dict[str, Any]) -> list[dict[str, Any
             for r in results]
 
 
+def _keep(row_errors: ErrorsByKind, errors: list[dict[str, Any]]) -> None:
+    for err in errors:
+        row_errors.add(err.get("column") or "record", err)
+
+
+def _nul_notice(lines: list[int]) -> list[dict[str, Any]]:
+    if not lines:
+        return []
+    return [{"lines": lines[:MAX_LINES], "lines_total": len(lines), "column": "",
+             "message_fr": "Caractères NUL (octet 0) retirés des cellules de ces lignes.",
+             "message_en": "NUL characters (byte 0) removed from the cells of these lines."}]
+
+
 def notices(publisher_siren: str | None, rows: list[tuple[int, dict[str, str]]]
             ) -> list[dict[str, Any]]:
     """Non-blocking remarks on the file as a whole: a COLL_SIRET whose SIREN (its first nine
@@ -101,7 +118,7 @@ def notices(publisher_siren: str | None, rows: list[tuple[int, dict[str, str]]]
         siret = (row.get("COLL_SIRET") or "").strip()
         if len(siret) == 14 and siret.isdigit() and siret[:9] != publisher_siren:
             foreign.setdefault(siret, []).append(line)
-    return [{"lines": lines, "column": "COLL_SIRET",
+    return [{"lines": lines[:MAX_LINES], "lines_total": len(lines), "column": "COLL_SIRET",
              "message_fr": f"COLL_SIRET {siret} (SIREN {siret[:9]}) n'est pas celui de "
                            f"l'éditeur (SIREN {publisher_siren}) : ces lignes sont importées "
                            "pour votre éditeur ; vérifiez qu'il s'agit bien de votre catalogue.",
@@ -125,9 +142,9 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
                          f"Unknown schema version '{version}' ({', '.join(versions())}).",
                          parameter="version")
     publisher = get_publisher(records.store, records.base_url, publisher_id)
-    _header, rows = read_catalogue(data)
+    _header, rows, nul_lines = read_catalogue(data)
     schema = load_schema(schema_path(version))
-    row_errors: list[dict[str, Any]] = []
+    row_errors = ErrorsByKind()
     items: dict[int, ItemReport] = {}
     good: list[tuple[int, dict[str, str], Extracted]] = []
     first_line: dict[str, int] = {}
@@ -149,21 +166,22 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
                 errors.append({"line": line, "column": err.column,
                                "message_fr": err.detail_fr, "message_en": err.detail_en})
         if errors:
-            row_errors.extend(errors)
+            _keep(row_errors, errors)
             items[line] = _failed(_source(line, row), line, errors)
     results = records.upsert_many(publisher_id, (extracted for _l, _r, extracted in good),
                                   batch_size, workers)
     for (line, row, _extracted), result in zip(good, results, strict=True):
         if isinstance(result, SocleError):
             problem = result.to_problem()
-            errors = _validation_errors(line, problem)
-            row_errors.extend(errors)
-            item = ItemReport(_source(line, row), "failed", error={**problem, "line": line})
+            _keep(row_errors, _validation_errors(line, problem))
+            item = ItemReport(_source(line, row), "failed",
+                              error=cap_details({**problem, "line": line}))
         else:
             item = ItemReport(_source(line, row), result.outcome, result.meta.id,
                               int(result.report.get("warnings", 0)))
         items[line] = item
     report = ImportReport([items[line] for line in sorted(items)])
-    return {**report.to_dict(), "row_errors": row_errors,
-            "notices": notices(publisher.siren, rows),
+    return {**report.to_dict(), "row_errors": row_errors.kept,
+            "row_errors_total": row_errors.total, "row_error_counts": row_errors.counts,
+            "notices": _nul_notice(nul_lines) + notices(publisher.siren, rows),
             "schema": f"scdl/catalogue {version}", "rows": len(rows)}

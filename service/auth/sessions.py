@@ -1,0 +1,61 @@
+"""Server-side curator sessions: the signed cookie names a session that must still exist.
+
+Flask's cookie is signed but stateless: a copy of it would stay valid after logout. Each login
+therefore opens a session (a random id) kept in `<data>/socle-sessions.json` (mode 600, beside
+the curator accounts, shared by every app process); the cookie carries its id, logout deletes
+it, and sessions older than `MAX_AGE` are refused and pruned. A store without a directory keeps
+them in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from typing import Any
+
+from service.auth.jsonfile import JsonFile
+from service.store import Store, files_dir
+
+SESSIONS_FILE = "socle-sessions.json"
+MAX_AGE = 7 * 24 * 3600.0
+
+
+def _sessions(store: Store) -> JsonFile:
+    registry: Any = store.__dict__.get("_socle_sessions")
+    if registry is None:
+        path = files_dir(store)
+        registry = JsonFile(os.path.join(path, SESSIONS_FILE) if path else None)
+        store.__dict__["_socle_sessions"] = registry
+    return registry
+
+
+def _expired(_: str, entry: dict[str, Any]) -> bool:
+    return time.time() - float(entry.get("created", 0)) > MAX_AGE
+
+
+def open_session(store: Store, login: str) -> str:
+    """A new session id for `login` (expired sessions are pruned on the way)."""
+    sid = secrets.token_urlsafe(32)
+    _sessions(store).put({sid: {"login": login, "created": time.time()}}, drop=_expired)
+    return sid
+
+
+def session_login(store: Store, sid: str | None) -> str | None:
+    """The login of a live session; None when it was closed, expired or never existed."""
+    if not sid:
+        return None
+    entry = _sessions(store).entries().get(sid)
+    if entry is None or _expired(sid, entry):
+        return None
+    return str(entry["login"])
+
+
+def close_session(store: Store, sid: str | None) -> None:
+    if sid:
+        _sessions(store).put({}, drop=lambda key, entry: key == sid or _expired(key, entry))
+
+
+def close_sessions_of(store: Store, login: str) -> None:
+    """Log a curator out everywhere (password reset, account removed)."""
+    _sessions(store).put({}, drop=lambda _, entry: entry.get("login") == login)

@@ -1,0 +1,115 @@
+"""`socle import`: an RDF catalogue or an SCDL catalogue .csv, reported record by record."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from service.cli.options import base_option, build, data_option, guard
+from service.errors import SocleError
+
+
+@click.command("import")
+@click.argument("source")
+@click.option("--publisher", "publisher_id", required=True)
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
+              default=1024, show_default=True,
+              help="Records written per transaction (each record stays whole or absent).")
+@click.option("--workers", envvar="SOCLE_WORKERS", type=click.IntRange(0, 64), default=0,
+              show_default=True,
+              help="Worker processes preparing and validating records in parallel; 0: one "
+                   "per CPU (at most 4) for documents over 8 MB, else none.")
+@data_option
+@base_option
+@guard
+def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
+            base_url) -> None:
+    """Import an RDF catalogue or an SCDL catalogue .csv (file or URL), reported one by one."""
+    import signal
+
+    from service.catalog.publishers import get_publisher
+    from service.ingest.rdf_import import import_records
+    from service.ingest.repair import repair_lines
+
+    # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
+    # closed (committed batches stay; kill -9 is covered by the transactions themselves).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    svc = build(data, base_url)
+    from service.ingest.scdl import cli as scdl_cli
+
+    if scdl_cli.is_csv(source):  # SCDL catalogue CSV (docs/scdl.md)
+        code = scdl_cli.run_import(svc, publisher_id, source, allow_private, as_json,
+                                   batch_size, workers or 1)
+        svc.store.close()
+        sys.exit(code)
+    get_publisher(svc.store, svc.settings.base_url, publisher_id)
+    lines: list[str] = []
+    with (_stored_document(source, allow_private, on_disk=workers > 1 or None) as document,
+          click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
+        workers = workers or auto_workers(document.on_disk)
+
+        def progress(item) -> None:
+            bar.update(1)
+            if item.repairs:  # the repair step's changes (service/ingest/repair)
+                lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
+                lines.extend(repair_lines(item.repairs, "    "))
+            if item.outcome == "failed":
+                err = item.error or {}
+                lines.append(f"ÉCHEC / FAILED {item.source}: {err.get('detail', '')}")
+                for result in err.get("results", [])[:10]:
+                    value = f" « {result['value']} »" if result.get("value") else ""
+                    lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
+                                 f" [{result.get('path')}]{value}")
+
+        report = import_records(svc.records, publisher_id, document.records(), progress,
+                                batch_size=batch_size, workers=workers,
+                                base=source if "://" in source else None)
+    for line in lines:
+        click.echo(line, err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    summary = report.summary()
+    click.echo("créés/created={created} mis à jour/updated={updated} "
+               "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary))
+    svc.store.close()
+    if report.failed:
+        sys.exit(1)
+
+
+def auto_workers(large: bool) -> int:
+    """``--workers 0``: a worker process per CPU for a large document (spawning one and
+    loading its shapes costs ~1 s, repaid after a few hundred records), at most 4."""
+    return min(os.cpu_count() or 1, 4) if large else 1
+
+
+def _stored_document(source: str, allow_private: bool, on_disk: bool | None = None):
+    """The document in a scratch store (streamed from files: bounded memory at any size);
+    on disk whatever its size when worker processes will read it."""
+    from service.ingest.fetch import fetch
+    from service.ingest.stream import StoredDocument, syntax_for_path
+    from service.rdf.formats import syntax_for_media_type
+
+    if source.startswith(("http://", "https://")):
+        body, content_type = fetch(source, allow_private=allow_private)
+        syntax = syntax_for_media_type(content_type) or syntax_for_path(source.split("?")[0])
+        path = None
+    else:
+        path, body = Path(source), None
+        if not path.is_file():
+            raise SocleError(f"Fichier introuvable : {source}", f"File not found: {source}")
+        syntax = syntax_for_path(path.name)
+    if syntax is None:
+        raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
+                         f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
+    return StoredDocument(syntax, path=path, data=body,
+                          base_iri=source if "://" in source else None, on_disk=on_disk)
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(import_)

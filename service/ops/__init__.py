@@ -1,0 +1,1 @@
+"""Running an instance: its stored identity, backups, metrics, logs, hardened HTTP."""

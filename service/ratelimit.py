@@ -1,0 +1,66 @@
+"""Per-client rate limits for anonymous endpoints that cost CPU (POST /validate, the validation
+page): a token bucket per client address, in memory, per app process.
+
+Behind a reverse proxy the client address is what the proxy settings make of it
+(docs/operations.md); without them every client shares the proxy's address and its bucket.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app, request
+
+from service.errors import SocleError
+
+MAX_CLIENTS = 10_000  # buckets kept (least recently seen forgotten first)
+
+
+class TooManyRequests(SocleError):
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+
+class RateLimiter:
+    """`per_minute` requests a minute on average, bursts of `burst`."""
+
+    def __init__(self, per_minute: float, burst: int, clock=time.monotonic) -> None:
+        self.rate, self.burst, self.clock = per_minute / 60.0, burst, clock
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """0 when the request may go now (and counts it), else seconds until it may."""
+        now = self.clock()
+        with self.lock:
+            tokens, last = self.buckets.pop(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self.buckets[client] = (tokens - 1 if not wait else tokens, now)
+            while len(self.buckets) > MAX_CLIENTS:
+                self.buckets.popitem(last=False)
+        return wait
+
+
+def limit_anonymous(name: str, per_minute: float, burst: int) -> None:
+    """Raise 429 (with Retry-After) when this client went over the limit `name`."""
+    if per_minute <= 0:
+        return
+    limiters = current_app.extensions.setdefault("socle-ratelimits", {})
+    limiter = limiters.get(name)
+    if limiter is None:
+        limiter = limiters.setdefault(name, RateLimiter(per_minute, burst))
+    wait = limiter.wait(request.remote_addr or "?")
+    if wait:
+        seconds = math.ceil(wait)
+        err = TooManyRequests(
+            f"Trop de validations anonymes depuis votre adresse : réessayez dans {seconds} s "
+            "(ou authentifiez-vous avec le jeton de votre éditeur).",
+            f"Too many anonymous validations from your address: retry in {seconds} s (or "
+            "authenticate with your publisher's token).", retry_after=seconds)
+        err.headers = {"Retry-After": str(seconds)}  # type: ignore[attr-defined]
+        raise err

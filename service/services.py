@@ -1,0 +1,106 @@
+"""The composition root: what one process uses, built once and handed out.
+
+`build_services(settings)` wires the store, the validator, the records service and the read
+models (feed order index, search index) without Flask, so the command line, the benchmarks and
+the tests build exactly what the app serves. `create_app` keeps the result in
+`app.extensions["socle"]` (the only extension key) and the views reach it with `services()`;
+no view imports `service.app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from service.catalog.records import RecordService
+from service.config import Settings
+from service.feed.index import FeedIndex
+from service.store import Store, open_for
+
+if TYPE_CHECKING:
+    from service.sparql.endpoint import Executor
+    from service.validation import Validator
+    from service.web.search_index import SearchIndex
+
+EXTENSION = "socle"
+
+
+@dataclass
+class Services:
+    """What the views and commands use; one per process."""
+
+    settings: Settings
+    store: Store
+    validator: Validator
+    records: RecordService
+    feed_index: FeedIndex
+    search: SearchIndex | None = None
+    sparql: Executor | None = None  # set by service.sparql.init_app (the endpoint needs Flask)
+    _owns_store: bool = field(default=True, repr=False)
+
+    def warm(self) -> None:
+        """Build the in-memory read models now rather than on the first request (`socle serve`
+        runs this in a background thread)."""
+        if self.sparql is not None:  # worker processes first: they start in parallel
+            self.sparql.warm()
+        self.feed_index.warm()
+        if self.search is not None:  # reads the feed index's facts
+            self.search.warm()
+
+    def close(self) -> None:
+        """Stop the query workers and close the store (when this process opened it)."""
+        if self.sparql is not None:
+            self.sparql.close()
+        if self._owns_store:
+            self.store.close()
+
+
+@lru_cache(maxsize=4)
+def load_validator(shapes_dir: str, vocab_dir: str) -> Validator:
+    """Shapes are compiled once per process: validators are immutable and thread-safe."""
+    from service.validation import Validator
+
+    return Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir)
+
+
+def build_services(settings: Settings, *, search: bool = False) -> Services:
+    """Open the store the settings name (or use `settings.store`), move legacy token digests
+    out of it, and wire the records service to its observers. search: also the search index of
+    the web pages (the app; commands do without it)."""
+    from service.auth.tokens import migrate
+    from service.feed.index import Filters
+    from service.ops.identity import bind
+    from service.web.search_index import SearchIndex
+
+    store = settings.store or open_for(settings)
+    settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
+    validator = load_validator(settings.shapes_dir, settings.vocab_dir)
+    records = RecordService(store, validator, settings.base_url)
+    feed_index = FeedIndex(store)
+    records.observers.append(feed_index)
+    svc = Services(settings, store, validator, records, feed_index,
+                   _owns_store=settings.store is None)
+    migrate(store)  # token digests must not stay where SPARQL can read them
+    if search:
+        # The feed's order index already holds each record's id, publisher, dates and themes.
+        index = SearchIndex(store, lambda: feed_index.page(Filters(), 0, 10**9).entries)
+        records.observers.append(index)
+        feed_index.followers.append(index)  # other processes' writes (external store)
+        index.before_read = feed_index.follow
+        svc.search = index
+    return svc
+
+
+def services() -> Services:
+    """The services of the current Flask app (views only)."""
+    from flask import current_app
+
+    svc: Services = current_app.extensions[EXTENSION]
+    return svc
+
+
+def services_of(app: Any) -> Services:
+    """The services of an app outside a request (init_app functions, tests)."""
+    svc: Services = app.extensions[EXTENSION]
+    return svc
