@@ -69,3 +69,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(harvest_bp)
     app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
+    from service.quality.views import init_app as init_quality
+
+    init_quality(app)  # /publishers/{id}/quality, /quality, dataset panels (docs/quality.md)

@@ -44,6 +44,9 @@ def serve(host, port, data, base_url, demo, threads, proxy_hops, **store) -> Non
     if channel is not None:
         atexit.register(channel.stop)  # before the services close (atexit runs backwards)
     threading.Thread(target=services_of(app).warm, name="warm", daemon=True).start()
+    from service.quality.links.job import start as start_link_checks
+
+    start_link_checks(services_of(app))  # every SOCLE_LINKCHECK_INTERVAL_HOURS (0: never)
     click.echo(f"Socle sur / on http://{chosen.host}:{chosen.port} "
                f"(données / data: {chosen.data}, base: {chosen.base_url})", err=True)
     # SIGTERM (docker stop, systemd, PID 1 in a container) ends like Ctrl-C: waitress stops
