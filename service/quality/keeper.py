@@ -161,14 +161,14 @@ def stored(store: Store, publisher: str | None = None, record_id: str | None = N
     if publisher is not None:
         values += f"VALUES ?pub {{ {json.dumps(publisher)} }}"
     facts = ("?facts", "; s:qualityFacts ?facts") if with_facts else ("", "")
-    rows = store.select(_DETAILS % (facts[0], values, facts[1]))
+    rows = store.rows(_DETAILS % (facts[0], values, facts[1]))  # plain strings: fast
     out = []
     for row in rows:
         item: dict[str, Any] = {
-            "id": str(row["id"]), "publisher": str(row["pub"]), "iri": str(row["iri"]),
-            "score": Score.from_compact(json.loads(str(row["detail"])))}
+            "id": row["id"], "publisher": row["pub"], "iri": row["iri"],
+            "score": Score.from_compact(json.loads(row["detail"]))}
         if with_facts:
-            item["facts_json"] = str(row["facts"])
+            item["facts_json"] = row["facts"]
             item["facts"] = Facts.from_json(json.loads(item["facts_json"]))
         out.append(item)
     return sorted(out, key=lambda r: r["id"])
@@ -200,13 +200,13 @@ class Rescore:
 def _records(store: Store, publisher: str | None) -> list[tuple[str, str, str, bool]]:
     """(id, iri, publisher, conforms) of every record, from the bookkeeping."""
     where = f"VALUES ?pub {{ {json.dumps(publisher)} }}" if publisher else ""
-    rows = store.select(f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
+    rows = store.rows(f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
         SELECT ?id ?iri ?pub ?validation WHERE {{ {where} GRAPH <{RECORDS_GRAPH}> {{
           ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
                socle:validation ?validation }} }}""")
-    return sorted((str(r["id"]), str(r["iri"]), str(r["pub"]),
-                   '"conforms": true' in str(r["validation"])
-                   or bool(json.loads(str(r["validation"])).get("conforms")))
+    return sorted((r["id"], r["iri"], r["pub"],
+                   '"conforms": true' in r["validation"]
+                   or bool(json.loads(r["validation"]).get("conforms")))
                   for r in rows)
 
 
