@@ -148,9 +148,11 @@ SELECT ?id ?pub ?iri ?detail %s WHERE {{ %s GRAPH ?g {{
 
 
 def stored(store: Store, publisher: str | None = None, record_id: str | None = None,
-           with_facts: bool = False, record_ids: Sequence[str] | None = None
-           ) -> list[dict[str, Any]]:
-    """Stored scores: id, publisher, iri, score (Score) and, when asked, facts (Facts)."""
+           with_facts: bool = False, record_ids: Sequence[str] | None = None,
+           raw: bool = False) -> list[dict[str, Any]]:
+    """Stored scores: id, publisher, iri, score (Score) and, when asked, facts (Facts).
+    raw: the counts as their stored JSON text instead of a Score (a rescore compares texts
+    and builds the old Score only for records that changed)."""
     values = ""
     if record_id is not None:
         record_ids = [record_id]
@@ -165,8 +167,11 @@ def stored(store: Store, publisher: str | None = None, record_id: str | None = N
     out = []
     for row in rows:
         item: dict[str, Any] = {
-            "id": row["id"], "publisher": row["pub"], "iri": row["iri"],
-            "score": Score.from_compact(json.loads(row["detail"]))}
+            "id": row["id"], "publisher": row["pub"], "iri": row["iri"]}
+        if raw:
+            item["detail_json"] = row["detail"]
+        else:
+            item["score"] = Score.from_compact(json.loads(row["detail"]))
         if with_facts:
             item["facts_json"] = row["facts"]
             item["facts"] = Facts.from_json(json.loads(item["facts_json"]))
@@ -217,7 +222,7 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
     graphs (vocabulary or rule changes). Only scores that changed are written."""
     result = Rescore()
     ensure_metrics(store)
-    before = {r["id"]: r for r in stored(store, publisher, with_facts=True)}
+    before = {r["id"]: r for r in stored(store, publisher, with_facts=True, raw=True)}
     links = link_results.load(store)
     state = link_state(links)
     changed: list[Scored] = []
@@ -230,8 +235,9 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
             facts = old["facts"]
         new = score(facts, conforms, state)
         result.scored += 1
-        if (old is None or old["score"].counts != new.counts
-                or old["facts"] != facts):
+        if old is None or old["detail_json"] != dqv.detail_json(new) or old["facts"] != facts:
+            if old is not None:
+                old["score"] = Score.from_compact(json.loads(old["detail_json"]))
             changed.append(Scored(record_id, pub, iri, facts, new))
     result.changed = len(changed)
     write(store, changed, before)
