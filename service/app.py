@@ -35,6 +35,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ops_metrics.init_app(app)
     ops_metrics.init_health(app)
+    from service.ops.admin_views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)  # the operator area (/admin/)
+    from service.ops import openapi
+
+    openapi.init_app(app)
     return app
 
 
