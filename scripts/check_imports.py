@@ -58,10 +58,7 @@ LAYERS: list[tuple[str, int]] = [
 ]
 
 # Known problems being removed by open work; each must still occur (the list only shrinks).
-ALLOWED = {
-    # issue 16 item 1 (one write pipeline) removes it
-    "circle: service.catalog.bulk ↔ service.catalog.records",
-}
+ALLOWED: set[str] = set()
 
 
 def layer(module: str) -> int:
