@@ -1,6 +1,12 @@
 """Bulk import and bulk validation throughput, and memory of a streamed import.
 
     python -m bench.ingest --n 10000 --big 100000 --out bench/results/ingest.json
+    python -m bench.ingest --n 20000 --workers 2 --big 0 --sequential-n 0 --profile-n 0
+
+The catalogue comes from ``../shared/generators/dcat_catalogue.py`` (``--generator shared``,
+the default: realistic exports with shared vocabulary nodes); ``--generator socle`` uses
+``bench.gen_catalogue`` (no shared nodes). The import includes the repair step and full
+validation.
 
 What one run does (fresh temporary directories; see docs/benchmarks.md, "Bulk import"):
 
@@ -43,10 +49,27 @@ CLI = [sys.executable, "-m", "service.cli"]
 PACKAGES = ("rdflib", "pyoxigraph", "pyshacl", "click", "pyinstrument")
 
 
+SHARED_GENERATOR = REPO.parent / "shared" / "generators" / "dcat_catalogue.py"
+GENERATOR = "socle"  # set by main's --generator (default: shared)
+
+
 def write_catalogue(path: Path, n: int, seed: int = 20240115) -> dict[str, Any]:
-    """n datasets as N-Triples, each with its own blank nodes; returns the publisher."""
+    """n datasets as N-Triples; returns the publisher they are imported for.
+
+    ``shared`` (default): ``../shared/generators/dcat_catalogue.py``, realistic exports that
+    describe each shared vocabulary node once (themes, licences, formats, places); ``socle``:
+    bench.gen_catalogue, each record with its own blank nodes and no shared nodes."""
     rng = random.Random(seed)
     pubs = gen.publishers(1)
+    if GENERATOR == "shared":
+        with path.open("w", encoding="utf-8") as out:
+            subprocess.run([sys.executable, str(SHARED_GENERATOR), "--n", str(n), "--seed",
+                            "42", "--format", "nt"], stdout=out, check=True)
+        with path.open("rb") as f:
+            lines = sum(1 for _ in f)
+        pub = pubs[0]
+        return {"id": pub.id, "name": pub.name, "siren": pub.siren, "triples": lines,
+                "bytes": path.stat().st_size, "generator": "shared/dcat_catalogue.py"}
     lines = 0
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
@@ -59,7 +82,12 @@ def write_catalogue(path: Path, n: int, seed: int = 20240115) -> dict[str, Any]:
 
 
 def head(path: Path, n: int, dest: Path) -> Path:
-    """The first n datasets of a catalogue written by write_catalogue (records are contiguous)."""
+    """The first n datasets of a catalogue written by write_catalogue (records are contiguous);
+    for the shared generator (shared nodes first, records not contiguous), a catalogue of n
+    datasets of its own."""
+    if GENERATOR == "shared":
+        write_catalogue(dest, n)
+        return dest
     stop = f"_:r{n} "
     with path.open(encoding="utf-8") as src, dest.open("w", encoding="utf-8") as out:
         for line in src:
@@ -269,8 +297,13 @@ def main(argv: list[str] | None = None) -> int:
                              "(1: skip)")
     parser.add_argument("--big-workers", type=int, default=1,
                         help="worker processes of the streamed import")
+    parser.add_argument("--generator", choices=("shared", "socle"), default="shared",
+                        help="shared: ../shared/generators/dcat_catalogue.py (shared vocabulary "
+                             "nodes, as real exports); socle: bench.gen_catalogue (none)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ingest.json")
     args = parser.parse_args(argv)
+    global GENERATOR
+    GENERATOR = args.generator
     result: dict[str, Any] = {"machine": machine(PACKAGES), "args": vars(args) | {
         "out": str(args.out)}}
     with tempfile.TemporaryDirectory(prefix="socle-bench-ingest-") as tmp:

@@ -31,6 +31,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ops_http.init_app(app, svc.settings.base_url, svc.settings.proxy_hops)
     ops_logs.init_app(app)
+    from service.ops import metrics as ops_metrics
+
+    ops_metrics.init_app(app)
+    ops_metrics.init_health(app)
     return app
 
 

@@ -13,9 +13,12 @@ Same semantics as calling ``RecordService.upsert`` once per record, in order:
   the same checks in the same order as ``RecordService._write``;
 - every record gets its own graph, bookkeeping, validation report and observer notification;
 - a batch is one transaction (``Store.apply``): after kill -9 each record is whole or absent;
-- when a record's keys (IRI, local id, identifiers, described subjects) meet a record written
-  earlier in the same batch, the batch so far is committed and that record goes through
-  ``RecordService.upsert`` itself, so lookups always see what sequential writes would.
+- when a record's keys (IRI, local id, identifiers) meet a record written earlier in the same
+  batch, or a subject it describes is such a record's IRI, the batch so far is committed and
+  that record goes through ``RecordService.upsert`` itself, so lookups always see what
+  sequential writes would. Two records describing the same shared node (a theme, a licence, a
+  place: real exports describe them once and every record carries a copy) do not meet: that
+  node is no record, and sequential writes would accept both alike.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class _Item:
     job: Job | None = None
     prepared: Prepared | None = None
     keys: set[tuple[str, str]] = field(default_factory=set)
+    foreign: set[tuple[str, str]] = field(default_factory=set)  # subjects it describes
     result: Any = None  # WriteResult or SocleError once decided
 
     @property
@@ -170,7 +174,7 @@ class _Batch:
                 continue
             item.keys.add(("iri", prepared.iri))
             item.keys.add(("id", item.job.record_id))  # type: ignore[union-attr]
-            item.keys.update(("iri", s) for s in prepared.foreign)
+            item.foreign = {("iri", s) for s in prepared.foreign}
             foreign.update(prepared.foreign)
         known = set(metas(self.store, "iri", foreign)) if foreign else set()
         for item in self.items:
@@ -245,7 +249,7 @@ class _Batch:
                 item.job = Job(root, record_id)
 
     def _decide(self, item: _Item, publisher: Publisher, known: set[str]) -> None:
-        if item.keys & self.touched:
+        if item.keys & self.touched or item.foreign & self.touched:
             self._flush()
             self._sequential(item)
             return

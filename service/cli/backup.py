@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, open_data
+from service.cli.options import data_option, guard, open_data, settings
 from service.errors import SocleError
 
 
@@ -26,11 +26,16 @@ def export(data) -> None:
 @data_option
 @guard
 def restore(dump, data) -> None:
-    """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    """Replace the whole store content by an N-Quads dump made by `socle export`, or the whole
+    instance by an archive made by `socle backup`."""
     from service.ops.identity import adopt_restored
 
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
+    from service.ops.backup import is_archive
+
+    if is_archive(dump):  # a whole-instance archive of `socle backup`
+        return _restore_archive(dump, data)
     store = open_data(data)
     try:
         with open(dump, "rb") as source:
@@ -44,6 +49,22 @@ def restore(dump, data) -> None:
     finally:
         store.close()
     click.echo(f"{count} quads restaurés / restored.")
+
+
+def _restore_archive(archive: str, data: str | None) -> None:
+    from service.ops.backup import read_backup, restore_backup
+    from service.store import open_for
+
+    with open(archive, "rb") as source:  # checked whole before the store is even opened
+        read_backup(source)
+    store = open_for(settings(data=data))
+    try:
+        with open(archive, "rb") as source:
+            summary = restore_backup(store, source)
+    finally:
+        store.close()
+    click.echo(f"{summary.quads} quads et / and {', '.join(summary.files) or 'no files'} "
+               f"restaurés / restored (base: {summary.base_url}).")
 
 
 def register_commands(cli: click.Group) -> None:

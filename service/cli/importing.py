@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -39,7 +40,9 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Not when the running server runs this command for a client (service/ops/admin.py).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = build(data, base_url)
     from service.ingest.scdl import cli as scdl_cli
 
@@ -107,6 +110,13 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
     if syntax is None:
         raise SocleError(f"Format RDF inconnu pour {source} (.ttl, .rdf, .jsonld, .nt, .nq).",
                          f"Unknown RDF format for {source} (.ttl, .rdf, .jsonld, .nt, .nq).")
+    from service.ingest.not_dcat import refuse_not_dcat
+
+    if path is not None:
+        with path.open("rb") as f:
+            refuse_not_dcat(f.read(4096), source)
+    else:
+        refuse_not_dcat(body, source)
     return StoredDocument(syntax, path=path, data=body,
                           base_iri=source if "://" in source else None, on_disk=on_disk)
 

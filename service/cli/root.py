@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import click
 
+from service.ops.admin import ArgvGroup
 
-@click.group()
+
+@click.group(cls=ArgvGroup)
 @click.version_option(package_name="socle-dcat")
 def main() -> None:
     """Socle: catalogue DCAT-AP pour les données locales / DCAT-AP catalogue for local data."""
+    from service.files import private_umask
+
+    private_umask()  # store files, keys and backups it writes: owner only
 
 
 def _register(cli: click.Group) -> None:

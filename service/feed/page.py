@@ -54,8 +54,10 @@ class Paging:
     page_size: int
 
 
-def catalog_triples(info: CatalogInfo, modified: str,
-                    datasets: Iterable[str]) -> Iterator[ox.Triple]:
+def catalog_triples(info: CatalogInfo, modified: str, datasets: Iterable[str],
+                    services: frozenset[str] = frozenset()) -> Iterator[ox.Triple]:
+    """The catalogue node; records listed under dcat:service when they are data services
+    (``services``), else dcat:dataset (DCAT-AP: dcat:dataset ranges over datasets)."""
     cat = _T(info.iri)
     pub = _T(info.publisher_iri)
     yield ox.Triple(cat, A, _n(DCAT, "Catalog"))
@@ -73,7 +75,7 @@ def catalog_triples(info: CatalogInfo, modified: str,
     stamp = ox.Literal(modified, datatype=_n(XSD, "dateTime"))
     yield ox.Triple(cat, _n(DCTERMS, "modified"), stamp)
     for iri in datasets:
-        yield ox.Triple(cat, _n(DCAT, "dataset"), _T(iri))
+        yield ox.Triple(cat, _n(DCAT, "service" if iri in services else "dataset"), _T(iri))
     for part in info.parts:
         # Described enough to conform on their own (DCAT-AP Catalog: title, description,
         # publisher with a name): harvesters merge pages and validate every Catalog node.

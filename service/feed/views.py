@@ -131,16 +131,27 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     paging = _paging(suffix_path, page, last, size, snap.total)
     # One value for every page: harvesters merge pages, and dct:modified is at most one.
     modified = snap.last_modified or _stamp(snap.changed_at)
-    head = [*catalog_triples(info, modified, (e.iri for e in snap.entries)),
+    records = list(profile(svc.store.triples([e.iri for e in snap.entries])))
+    head = [*catalog_triples(info, modified, (e.iri for e in snap.entries),
+                             data_services(records)),
              *hydra_triples(info.iri, paging)]
     # Group by subject, catalogue first, so that Turtle reads as one block per node.
     head.sort(key=lambda t: (t.subject.value != info.iri, t.subject.value))
-    triples = head
-    triples += profile(svc.store.triples([e.iri for e in snap.entries]))
+    triples = head + records
     # HEAD answers the same headers as GET, Content-Length included (udata sends HEAD to
     # detect the format); Werkzeug drops the body.
     response.set_data(_serialize(triples, syntax))
     return response
+
+
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DATA_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#DataService")
+
+
+def data_services(triples: list[ox.Triple]) -> frozenset[str]:
+    """The IRIs typed dcat:DataService among a page's records (listed under dcat:service)."""
+    return frozenset(t.subject.value for t in triples
+                     if t.predicate == _TYPE and t.object == _DATA_SERVICE)
 
 
 def _stamp(moment: datetime) -> str:

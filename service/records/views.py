@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.utils import format_datetime
 
@@ -13,6 +15,7 @@ from service.auth.tokens import require_publisher
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.errors import SocleError, UnsupportedMediaType
+from service.ingest.repair import declared_language, repair_triples
 from service.ratelimit import limit_anonymous
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
@@ -20,6 +23,7 @@ from service.rdf.limits import RECORD
 from service.rdf.negotiate import HTML, choose, split_suffix
 from service.rdf.parse import to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
+from service.rdf.records import find_roots
 from service.rdf.serialize import serialize
 from service.services import services
 from service.territories.delegation import acting_publisher, writer_for_record
@@ -45,11 +49,37 @@ def _body_graph() -> Graph:
                            isolation_of(settings))
 
 
+def _repaired_body() -> tuple[Graph, list[dict]]:
+    """The request body, run through the repair step when asked (``?repair=1``; harvest and
+    import always repair): the repairs go back in the answer, or in the problem."""
+    graph = _body_graph()
+    if request.args.get("repair") not in ("1", "true", "yes"):
+        return graph, []
+    roots = find_roots(graph)
+    triples, repairs = repair_triples(graph, roots[0] if len(roots) == 1 else None,
+                                      language=declared_language(graph))
+    repaired = Graph()
+    for triple in triples:
+        repaired.add(triple)
+    return repaired, [r.to_dict() for r in repairs]
+
+
+@contextmanager
+def _reporting(repairs: list[dict]) -> Iterator[None]:
+    """A refused write still says what the repair step changed."""
+    try:
+        yield
+    except SocleError as err:
+        if repairs:
+            err.extra.setdefault("repairs", repairs)
+        raise
+
+
 def _writer() -> str:
     return require_publisher(services().store, request.headers.get("Authorization"))
 
 
-def _write_body(result, status: int) -> Response:
+def _write_body(result, status: int, repairs: list[dict] | None = None) -> Response:
     meta = result.meta
     body = {
         "id": meta.id, "iri": meta.iri, "outcome": result.outcome,
@@ -57,6 +87,8 @@ def _write_body(result, status: int) -> Response:
         "publisher": meta.publisher, "modified": meta.modified,
         "validation": result.report,
     }
+    if repairs:
+        body["repairs"] = repairs
     response = jsonify(body)
     response.status_code = status
     return response
@@ -66,8 +98,10 @@ def _write_body(result, status: int) -> Response:
 def create():
     # ?publisher=: an EPCI token writing for a member commune (docs/territories.md).
     writer = acting_publisher(services().store, _writer(), request.args.get("publisher"))
-    result = services().records.create(writer, _body_graph())
-    response = _write_body(result, 201)
+    graph, repairs = _repaired_body()
+    with _reporting(repairs):
+        result = services().records.create(writer, graph)
+    response = _write_body(result, 201, repairs)
     response.headers["Location"] = f"{services().settings.base_url}/datasets/{result.meta.id}"
     return response
 
@@ -116,8 +150,10 @@ def replace(name: str):
     record_id, _ = split_suffix(name)
     owner = services().records.meta(record_id).publisher  # a delegate writes as the owner
     writer = writer_for_record(services().store, writer, owner)
-    result = services().records.replace(writer, record_id, _body_graph())
-    return _write_body(result, 200)
+    graph, repairs = _repaired_body()
+    with _reporting(repairs):
+        result = services().records.replace(writer, record_id, graph)
+    return _write_body(result, 200, repairs)
 
 
 @bp.delete("/datasets/<name>")
@@ -152,5 +188,8 @@ def validate():
         limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
     else:  # a token skips the anonymous limit only if it is a valid one
         _writer()
-    report = services().records.check(_body_graph(), publisher)
+    graph, repairs = _repaired_body()
+    report = services().records.check(graph, publisher)
+    if repairs:
+        report["repairs"] = repairs
     return jsonify(report)

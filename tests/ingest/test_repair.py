@@ -112,3 +112,22 @@ def test_harvest_reports_each_repair(site):
     repairs = [r for item in report["items"] for r in item["repairs"] or ()]
     assert {"dct:format", "dcat:accessURL"} <= {r["property"] for r in repairs}
     assert all(r["detail_fr"] for r in repairs)
+
+
+@pytest.mark.parametrize("name", ["geonetwork-iso19139-page-1.xml",
+                                  "geoide-iso19139-single-dataset.xml",
+                                  "geonetwork-dcat-page-1.xml"])
+def test_csw_and_iso19139_are_refused_with_a_clear_message(site, name):
+    """Issue 17 defect 9: CSW answers (ISO 19139 or DCAT in a CSW envelope) were refused with
+    the RDF/XML parser's "XML namespaces are required"; now the run says what they are and
+    what to use instead, in French and English."""
+    from tests.ingest.test_harvest_catalogues import _socle_taken
+
+    path = f"/csw/{name}"
+    site.add_file(path, FIXTURES / "udata-dcat" / "csw_dcat" / name,
+                  content_type="application/rdf+xml")
+    taken, report = _socle_taken(site.url(path), False)
+    (error,) = report["errors"]
+    assert taken == 0 and report["status"] == "failed"
+    assert "ISO 19139/CSW n'est pas pris en charge" in error["detail_fr"]
+    assert "Use the portal's DCAT endpoint" in error["detail_en"]

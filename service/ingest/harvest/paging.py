@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from service.errors import SocleError
 from service.ingest.harvest import client
 from service.ingest.harvest.policy import Policy
+from service.ingest.not_dcat import refuse_not_dcat
 from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media_type
 from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
@@ -116,6 +117,7 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
             raise PagingStop(
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
+        refuse_not_dcat(answer.body, url)  # CSW / ISO 19139: say so, not a parser error
         try:
             quads = parse_quads(answer.body, syntax, answer.url, HARVEST_PAGE)
         except SocleError as err:

@@ -37,6 +37,7 @@ _MEDIA_TYPE_OR_EXTENT = URIRef(f"{DCT}MediaTypeOrExtent")
 _KEYWORD = URIRef(f"{DCAT}keyword")
 _ACCESS_URL, _DOWNLOAD_URL = URIRef(f"{DCAT}accessURL"), URIRef(f"{DCAT}downloadURL")
 _LANGUAGE = URIRef(f"{DCT}language")
+_VCARD_KIND = URIRef(f"{VCARD}Kind")
 # Text where DCAT-AP wants a described resource: (class, property naming it) of the node made.
 STATEMENTS: dict[str, tuple[str, str]] = {
     f"{DCT}rights": (f"{DCT}RightsStatement", str(RDFS.label)),
@@ -120,7 +121,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "statement": ("texte décrit comme une ressource de la classe attendue (le texte en est "
                   "le nom)", "text described as a resource of the expected class (the text is "
                   "its name)"),
-    "contact": ("point de contact déclaré vcard:Kind", "contact point declared vcard:Kind"),
+    "contact": ("point de contact déclaré vcard:Kind (classe que DCAT-AP demande)",
+                "contact point declared vcard:Kind (the class DCAT-AP asks for)"),
     "integer": ("taille en octets remise en nombre entier (xsd:nonNegativeInteger)",
                 "byte size put as a whole number (xsd:nonNegativeInteger)"),
     "literal": ("identifiant donné en lien remis en texte", "identifier given as a link made text"),
@@ -164,9 +166,12 @@ class _Context:
         self.added: list[Triple] = []
         self.names: dict[Node, str] = {}
         self.typed: set[Node] = set()
+        self.kinds: set[Node] = set()  # typed vcard:Kind itself (not only a subclass)
         for s, p, o in triples:
             if p == RDF.type:
                 self.typed.add(s)
+                if o == _VCARD_KIND:
+                    self.kinds.add(s)
             elif p in _NAMES and isinstance(o, Literal) and s not in self.names:
                 self.names[s] = str(o)
         self.property: str = ""
@@ -244,9 +249,11 @@ def _theme(term: Node, ctx: _Context) -> tuple[Node | None, str]:
 
 
 def _contact(term: Node, ctx: _Context) -> tuple[Node | None, str]:
-    if not isinstance(term, Literal) and term not in ctx.typed:
-        ctx.added.append((term, RDF.type, URIRef(f"{VCARD}Kind")))
-        ctx.typed.add(term)
+    """Untyped, or typed only vcard:Organization/Individual (subclasses of vcard:Kind that
+    a harvester validating without the vCard ontology does not recognise): add vcard:Kind."""
+    if not isinstance(term, Literal) and term not in ctx.kinds:
+        ctx.added.append((term, RDF.type, _VCARD_KIND))
+        ctx.kinds.add(term)
     return term, "contact"
 
 

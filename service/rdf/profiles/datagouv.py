@@ -11,6 +11,9 @@ on the feed (``tests/interop/``) and reading ``udata/core/dataset/rdf.py``:
 - ``dct:temporal`` as a blank node: udata *dereferences* an IRI period (one HTTP request per
   dataset, and the date range is lost when it fails); the record's skolem IRI ``…#hex`` is
   turned into a blank node;
+- a ``dct:conformsTo`` the source gave as a blank node, as a blank node again (the record's
+  skolem IRI ``…/datasets/<id>#<hex>`` otherwise becomes the schema URL on data.gouv.fr, where
+  udata on the source takes the standard's ``dct:type`` IRI, e.g. the INSPIRE glossary's);
 - WKT geometries: only polygons and multipolygons served (udata stores nothing else and logs
   "Unsupported GeoJSON type" for each point, e.g. every ``dcat:centroid``; the bounding box
   next to it is what it stores), without the CRS84 IRI prefix (CRS84 is WKT's default; udata's
@@ -30,6 +33,7 @@ takes.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -97,6 +101,9 @@ MEDIA_TYPES: dict[str, str] = {
 WKT_KEPT = frozenset({"POLYGON", "MULTIPOLYGON"})
 
 TEMPORAL = N(f"{DCT}temporal")
+CONFORMS_TO = N(f"{DCT}conformsTo")
+# A record's skolem IRI (service.rdf.records.skolemise_triples): a blank node of the source.
+SKOLEM_IRI = re.compile(r"/datasets/[^/#]+#[0-9a-f]{16}(-[0-9]+)?$")
 LICENSE = N(f"{DCT}license")
 FORMAT = N(f"{DCT}format")
 MEDIA_TYPE = N(f"{DCAT}mediaType")
@@ -156,8 +163,9 @@ def _wkt(lit: ox.Literal) -> ox.Literal | None:
 
 
 # What each predicate needs (everything else is served as it is): one dict look-up per triple.
-_PERIOD, _LICENCE, _MEDIA, _FORMAT, _CHECKSUM, _GEOMETRY = range(6)
+_PERIOD, _LICENCE, _MEDIA, _FORMAT, _CHECKSUM, _GEOMETRY, _SKOLEM = range(7)
 _KIND = {TEMPORAL: _PERIOD, LICENSE: _LICENCE, MEDIA_TYPE: _MEDIA, FORMAT: _FORMAT,
+         CONFORMS_TO: _SKOLEM,
          N(f"{SPDX}checksumValue"): _CHECKSUM, N(f"{DCAT}bbox"): _GEOMETRY,
          N(f"{DCAT}centroid"): _GEOMETRY, N(f"{LOCN}geometry"): _GEOMETRY}
 
@@ -179,11 +187,11 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
             append(t)
             continue
         o = t.object
-        if kind == _PERIOD:
-            if isinstance(o, ox.NamedNode):
+        if kind in (_PERIOD, _SKOLEM):
+            if isinstance(o, ox.NamedNode) and (kind == _PERIOD or SKOLEM_IRI.search(o.value)):
                 blank = periods.get(o) or periods.setdefault(o, _blank(o))
                 temporal_at.append((len(out), t))
-                t = ox.Triple(t.subject, TEMPORAL, blank)
+                t = ox.Triple(t.subject, t.predicate, blank)
         elif kind == _LICENCE:
             mapped = LICENCES.get(o)
             if mapped is not None and mapped != o:
