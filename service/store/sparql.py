@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import socket
 import time
@@ -449,10 +448,6 @@ def _ox_blank(label: str) -> ox.BlankNode:
         return ox.BlankNode(label)
     except ValueError:
         return ox.BlankNode("v" + hashlib.sha1(label.encode()).hexdigest()[:16])
-
-
-def parse_results_json(body: bytes) -> dict:
-    return json.loads(body)
 
 
 __all__ = ["Remote", "SparqlStore", "StoreUnavailable", "nt"]
