@@ -49,7 +49,8 @@ def open_for(settings: Any, *, read_only: bool = False) -> Store:
     directory then only keeps the token file), else the embedded store in `data`; a ready
     store in `settings.store` as it is (a command run by the server: service/ops/admin.py)."""
     if getattr(settings, "store", None) is not None:
-        return settings.store
+        ready: Store = settings.store
+        return ready
     if getattr(settings, "store_url", ""):
         from service.files import private_dir
         from service.store.sparql import Remote, SparqlStore
