@@ -39,7 +39,8 @@ def serve(host, port, data, base_url, demo, threads, proxy_hops, **store) -> Non
     chosen = services_of(app).settings  # with the stored base URL
     from service.ops import admin
 
-    root = click.get_current_context().find_root().command  # the `socle` group
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
     channel = admin.start(services_of(app), root)  # other `socle` commands run in this process
     if channel is not None:
         atexit.register(channel.stop)  # before the services close (atexit runs backwards)
