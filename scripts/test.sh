@@ -24,6 +24,7 @@ bash scripts/axe-setup.sh
 .venv/bin/python scripts/build-territories.py --check
 # The EU vocabulary tables of vocab/ are exactly what their sources build.
 .venv/bin/python scripts/build-vocab.py --check
+.venv/bin/python scripts/build-mqa-formats.py --check  # MQA format flags (docs/quality.md)
 
 # On an external store only the tests that open a store and exercise what differs between
 # stores run again (tests/backends.py sends every store they open to the server): records
