@@ -1,4 +1,5 @@
-"""The records service: every write goes through here, validated, bookkept, atomic.
+"""The records service: reads, and the entry points of every write (validated, bookkept,
+atomic), each a batch of the one batch writer (``writer.py``) under the rules of ``rules.py``.
 
 A record is one named graph named by the dataset IRI, holding the dataset and the nodes hanging
 off it, plus the publisher's Agent description so that each record stands alone (validates,
@@ -7,86 +8,68 @@ exports and harvests without joins).
 
 from __future__ import annotations
 
-import re
-import threading
-import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
-from typing import Literal as Lit
+from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, Literal
 
-from service.catalog import bookkeeping
+from service.catalog import bookkeeping, rules
 from service.catalog.bookkeeping import RecordMeta
-from service.catalog.publishers import Publisher, get_publisher, publisher_triples
-from service.errors import (
-    Conflict,
-    Forbidden,
-    InvalidRecord,
-    NotFound,
-    RecordShapeError,
-    SocleError,
+from service.catalog.prepare import Job, record_graph, validate_triples
+from service.catalog.publishers import get_publisher
+from service.catalog.rules import (
+    BATCH_SIZE,
+    SLUG,
+    Policy,
+    Result,
+    Write,
+    WriteResult,
+    check_owner,
+    invalid_record,
 )
+from service.catalog.writer import BatchWriter, RecordObserver
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
-from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
-from service.store import DropGraph, PutGraph, Store
+from service.rdf.records import Extracted, single_record
+from service.store import DropGraph, Store
 
-SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
+__all__ = ["BATCH_SIZE", "SLUG", "RecordObserver", "RecordService", "WriteResult",
+           "check_owner", "invalid_record"]
+
 # Oxigraph stores every integer type as xsd:integer (same value, other datatype). Validation
 # admits only these datatypes for these properties, so the stored value had exactly this one;
 # without it, a record read back and PUT unchanged would fail its own validation.
 STORED_DATATYPES = {DCAT.byteSize: XSD.nonNegativeInteger}
-
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
-
-Outcome = Lit["created", "updated", "unchanged"]
-# Records per transaction of a bulk import. Measured (docs/benchmarks.md, "Bulk import"): each
-# batch is one bulk load, i.e. a set of new SST files RocksDB later compacts; 256-record
-# batches cost ~25 % more CPU than 1,024 for 10,000 datasets, 2,048 gained nothing more.
-BATCH_SIZE = 1024
-
-
-class RecordObserver(Protocol):
-    def record_written(self, meta: RecordMeta, themes: Iterable[str],
-                       keywords: Iterable[str]) -> None: ...
-
-    def record_deleted(self, record_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    outcome: Outcome
-    meta: RecordMeta
-    report: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    record_id: str
-    iri: str
-    graph: Graph
 
 
 class RecordService:
     """Create, replace, delete and read records for publishers."""
 
     def __init__(self, store: Store, validator: Any, base_url: str) -> None:
-        self.store = store
-        self.validator = validator
-        self.base_url = base_url.rstrip("/")
         # Told of every committed write (the feed's order index keeps itself current).
         self.observers: list[RecordObserver] = []
-        # Check-then-write sections (id allocation, ownership) must not interleave.
-        self._lock = threading.RLock()
+        self.writer = BatchWriter(store, validator, base_url, self.observers)
+
+    @property
+    def store(self) -> Store:
+        return self.writer.store
+
+    @property
+    def base_url(self) -> str:
+        return self.writer.base_url
+
+    @property
+    def validator(self) -> Any:
+        return self.writer.validator
+
+    @validator.setter
+    def validator(self, validator: Any) -> None:
+        self.writer.validator = validator
 
     # -- reads ---------------------------------------------------------------------------------
     def meta(self, record_id: str) -> RecordMeta:
         meta = bookkeeping.by_id(self.store, record_id)
         if meta is None:
-            raise NotFound(f"Aucun jeu de données « {record_id} ».",
-                           f"No dataset '{record_id}'.")
+            raise rules.not_found(record_id)
         return meta
 
     def graph(self, meta: RecordMeta) -> Graph:
@@ -99,58 +82,31 @@ class RecordService:
                     graph.add((s, predicate, Literal(str(o), datatype=datatype)))
         return graph
 
-    # -- writes --------------------------------------------------------------------------------
+    # -- writes: each a batch of the writer ------------------------------------------------------
     def create(self, publisher_id: str, document: Graph) -> WriteResult:
         """POST: a new record; 409 when its dataset IRI or identifier is already recorded."""
-        extracted = single_record(document)
-        with self._lock:
-            existing = self._existing(publisher_id, extracted)
-            if existing is not None:
-                check_owner(publisher_id, existing.publisher)
-                raise Conflict(
-                    f"Ce jeu de données existe déjà ({existing.id}) : utilisez PUT "
-                    f"/datasets/{existing.id} pour le remplacer.",
-                    f"This dataset already exists ({existing.id}): use PUT "
-                    f"/datasets/{existing.id} to replace it.",
-                    record=existing.id,
-                )
-            return self._write(publisher_id, extracted, None)
+        return self.writer.one(publisher_id, Write(single_record(document), "create"))
 
     def replace(self, publisher_id: str, record_id: str, document: Graph) -> WriteResult:
         """PUT: replace a record as a whole; the dataset IRI and dct:identifier never change."""
-        extracted = single_record(document)
-        with self._lock:
-            current = self.meta(record_id)
-            check_owner(publisher_id, current.publisher)
-            if isinstance(extracted.root, URIRef) and str(extracted.root) != current.iri:
-                raise Conflict(
-                    f"L'IRI du jeu de données ne peut pas changer ({current.iri}).",
-                    f"The dataset IRI cannot change ({current.iri}).",
-                )
-            return self._write(publisher_id, extracted, current)
+        return self.writer.one(publisher_id,
+                               Write(single_record(document), "replace", record_id))
 
-    def upsert(self, publisher_id: str, extracted: Extracted) -> WriteResult:
+    def upsert(self, publisher_id: str, extracted: Extracted,
+               policy: Policy = "strict") -> WriteResult:
         """Import: create, or replace the record with the same IRI / identifier."""
-        with self._lock:
-            existing = self._existing(publisher_id, extracted)
-            if existing is not None:
-                check_owner(publisher_id, existing.publisher)
-            return self._write(publisher_id, extracted, existing)
+        return self.writer.one(publisher_id, Write(extracted), policy)
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
-                    batch_size: int = BATCH_SIZE,
-                    workers: int = 1) -> Iterator[WriteResult | SocleError]:
-        """Bulk import: ``upsert`` for each record, in order, many records per transaction.
-
-        Yields a WriteResult, or the SocleError ``upsert`` would have raised, per record
-        (see service/catalog/bulk.py for why and how it stays equivalent).
-        """
-        from service.catalog.bulk import upsert_many
-
-        return upsert_many(self, publisher_id, records, batch_size, workers)
+                    batch_size: int = BATCH_SIZE, workers: int = 1,
+                    policy: Policy = "strict") -> Iterator[Result]:
+        """Bulk import: ``upsert`` for each record, in order, many records per transaction;
+        a WriteResult, or the SocleError ``upsert`` would have raised, per record."""
+        return self.writer.write(publisher_id, (Write(e) for e in records), policy,
+                                 batch_size, workers)
 
     def delete(self, publisher_id: str, record_id: str) -> None:
-        with self._lock:
+        with self.writer.lock:
             current = self.meta(record_id)
             check_owner(publisher_id, current.publisher)
             self.store.apply([DropGraph(current.iri),
@@ -161,166 +117,13 @@ class RecordService:
     def check(self, document: Graph, publisher_id: str | None = None) -> dict[str, Any]:
         """POST /validate: the report a write would get, storing nothing."""
         extracted = single_record(document)
-        publisher = self._publisher(publisher_id) if publisher_id else None
-        record_id = self._identifier_slug(extracted) or "validation"
-        prepared = self._prepare(extracted, record_id, None, publisher)
-        return self.validator.validate(prepared.graph).to_dict()
-
-    # -- internals -----------------------------------------------------------------------------
-    def _publisher(self, publisher_id: str) -> Publisher:
-        return get_publisher(self.store, self.base_url, publisher_id)
-
-    def _existing(self, publisher_id: str, extracted: Extracted) -> RecordMeta | None:
-        if isinstance(extracted.root, URIRef):
-            return bookkeeping.by_iri(self.store, str(extracted.root))
-        for identifier in extracted.graph.objects(extracted.root, DCTERMS.identifier):
-            found = bookkeeping.by_identifier(self.store, publisher_id, str(identifier))
-            if found:
-                return found
-        return None
-
-    def _identifier_slug(self, extracted: Extracted) -> str | None:
-        for identifier in sorted(extracted.graph.objects(extracted.root, DCTERMS.identifier)):
-            if SLUG.match(str(identifier)):
-                return str(identifier)
-        return None
-
-    def _new_id(self, extracted: Extracted) -> str:
-        slug = self._identifier_slug(extracted)
-        if slug and bookkeeping.by_id(self.store, slug) is None:
-            return slug
-        return uuid.uuid4().hex[:12]
-
-    def _prepare(self, extracted: Extracted, record_id: str, current: RecordMeta | None,
-                 publisher: Publisher | None) -> Prepared:
-        root = extracted.root
-        iri = record_iri(self.base_url, root, record_id, current)
-        node = URIRef(iri)
-        graph = extracted.graph
-        if isinstance(root, BNode):
-            graph = rename(graph, root, node)
-        # The publisher is the writer's: drop whatever the document said, and what hung off it.
-        graph.remove((node, DCTERMS.publisher, None))
-        graph = closure(graph, node, set())
-        graph = skolemise(graph, f"{self.base_url}/datasets/{record_id}#")
-        self._keep_identifier(graph, node, current)
-        if publisher is not None:
-            graph.add((node, DCTERMS.publisher, URIRef(publisher.iri)))
-            for triple in publisher_triples(publisher):
-                graph.add(triple)
-        return Prepared(record_id, iri, graph)
-
-    def _keep_identifier(self, graph: Graph, node: URIRef, current: RecordMeta | None) -> None:
-        given = sorted(str(o) for o in graph.objects(node, DCTERMS.identifier))
-        if current is None:
-            if not given:
-                graph.add((node, DCTERMS.identifier, Literal(str(node))))
-            return
-        stored = sorted(str(o) for o in self.store.graph(current.iri)
-                        .objects(URIRef(current.iri), DCTERMS.identifier))
-        if not given:
-            for value in stored:
-                graph.add((node, DCTERMS.identifier, Literal(value)))
-        elif given != stored:
-            raise Conflict(
-                f"dct:identifier ne peut pas changer (actuel : {', '.join(stored)}).",
-                f"dct:identifier cannot change (current: {', '.join(stored)}).",
-                current=stored, given=given,
-            )
-
-    def _write(self, publisher_id: str, extracted: Extracted,
-               current: RecordMeta | None) -> WriteResult:
-        publisher = self._publisher(publisher_id)
-        record_id = current.id if current else self._new_id(extracted)
-        prepared = self._prepare(extracted, record_id, current, publisher)
-        if current is None and bookkeeping.by_iri(self.store, prepared.iri):
-            raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
-        check_record_iri(prepared.iri)
-        self._refuse_foreign_subjects(prepared, publisher)
-        digest = content_hash(prepared.graph)
-        if current is not None and current.content_hash == digest:
-            return WriteResult("unchanged", current, current.validation)
-        report = self.validator.validate(prepared.graph)
-        report_dict = report.to_dict()
-        if not report.conforms:  # the report object decides (harvest's lenient validator)
-            raise invalid_record(report_dict)
-        stamp = bookkeeping.now()
-        meta = RecordMeta(
-            id=record_id, iri=prepared.iri, publisher=publisher_id,
-            issued=current.issued if current else stamp, modified=stamp,
-            content_hash=digest, validation=report_dict,
-        )
-        self.store.apply([
-            PutGraph(prepared.iri, prepared.graph),
-            bookkeeping.bookkeeping_change(self.base_url, meta, publisher.iri),
-        ])
-        node = URIRef(prepared.iri)
-        themes = [str(t) for t in prepared.graph.objects(node, DCAT.theme)]
-        keywords = [str(k) for k in prepared.graph.objects(node, DCAT.keyword)]
-        for observer in self.observers:
-            observer.record_written(meta, themes, keywords)
-        return WriteResult("updated" if current else "created", meta, report_dict)
-
-    def _refuse_foreign_subjects(self, prepared: Prepared, publisher: Publisher) -> None:
-        """A record describes only itself: no triples about another record or publisher.
-
-        Queries see the union of record graphs, so such triples would change what others see
-        of someone else's dataset (title, publisher...).
-        """
-        own = (prepared.iri, publisher.iri)
-        for subject in {str(s) for s in prepared.graph.subjects() if isinstance(s, URIRef)}:
-            if subject in own or subject.startswith(
-                    (f"{prepared.iri}#", f"{self.base_url}/datasets/{prepared.record_id}#")):
-                continue
-            if (subject.startswith(tuple(f"{self.base_url}/{area}/" for area in
-                                         ("datasets", "publishers", "records")))
-                    or bookkeeping.by_iri(self.store, subject) is not None):
-                raise RecordShapeError(
-                    f"Le document décrit <{subject}>, qui appartient à un autre "
-                    "enregistrement ou éditeur : retirez ces triplets.",
-                    f"The document describes <{subject}>, which belongs to another record or "
-                    "publisher: remove those triples.",
-                    nodes=[f"<{subject}>"],
-                )
-
-
-def check_owner(writer: str, owner: str) -> None:
-    """Tokens write only their own publisher's records."""
-    if writer != owner:
-        raise Forbidden(
-            f"Cet enregistrement appartient à l'éditeur « {owner} » : votre jeton ne permet "
-            f"d'écrire que pour « {writer} ».",
-            f"This record belongs to publisher '{owner}': your token only writes for "
-            f"'{writer}'.",
-        )
-
-
-def check_record_iri(iri: str) -> None:
-    """The dataset IRI names the record graph: http(s) or urn, never a system graph name
-    (that graph would be dropped and overwritten: publishers, bookkeeping)."""
-    if not iri.startswith(("http://", "https://", "urn:")):
-        raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
-                               "The dataset IRI must be http(s) or urn.")
-    if iri.startswith(SYSTEM_IRI_PREFIX):
-        raise RecordShapeError(f"IRI réservée au service : {iri}.",
-                               f"IRI reserved for the service: {iri}.")
-
-
-def invalid_record(report: dict) -> InvalidRecord:
-    """The 422 of a record SHACL found violations in, with its report."""
-    count = report["violations"]
-    return InvalidRecord(
-        f"Le jeu de données a {count} erreur(s) bloquante(s) : corrigez-les (voir "
-        "« results »).",
-        f"The dataset has {count} violation(s): fix them (see 'results').",
-        validation=report, results=report["results"],
-    )
-
-
-def record_iri(base_url: str, root: Node, record_id: str, current: RecordMeta | None) -> str:
-    """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
-    if current is not None:
-        return current.iri
-    if isinstance(root, URIRef):
-        return str(root)
-    return f"{base_url}/datasets/{record_id}"
+        publisher = (get_publisher(self.store, self.base_url, publisher_id)
+                     if publisher_id else None)
+        idents = list(extracted.graph.objects(extracted.root, DCTERMS.identifier))
+        record_id = rules.asked_id(self.base_url, extracted, idents) or "validation"
+        _iri, triples, dropped = record_graph(self.base_url, publisher,
+                                              Job(extracted.root, record_id), extracted.graph)
+        report = validate_triples(self.validator, triples).to_dict()
+        if dropped:
+            report["dropped"] = [d.to_dict() for d in dropped]
+        return report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, open_data, settings
+from service.cli.options import data_option, guard, open_data
 from service.errors import SocleError
 
 
@@ -53,11 +53,10 @@ def restore(dump, data) -> None:
 
 def _restore_archive(archive: str, data: str | None) -> None:
     from service.ops.backup import read_backup, restore_backup
-    from service.store import open_for
 
     with open(archive, "rb") as source:  # checked whole before the store is even opened
         read_backup(source)
-    store = open_for(settings(data=data))
+    store = open_data(data)
     try:
         with open(archive, "rb") as source:
             summary = restore_backup(store, source)

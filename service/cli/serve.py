@@ -20,16 +20,18 @@ from service.cli.options import base_option, data_option, guard, settings, store
               help="Load the demo catalogue at start (idempotent).")
 @click.option("--threads", envvar="SOCLE_THREADS", type=int, default=None,
               help="Worker threads [8].")
+@click.option("--proxy-hops", envvar="SOCLE_PROXY_HOPS", type=int, default=None,
+              help="Proxies in front whose X-Forwarded-* values to trust [0: none].")
 @store_options
 @guard
-def serve(host, port, data, base_url, demo, threads, **store) -> None:
+def serve(host, port, data, base_url, demo, threads, proxy_hops, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
     from service.app import create_app
     from service.http_server import serve as waitress_serve  # problem+json errors too
     from service.services import services_of
 
     chosen = settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
-                      threads=threads, **store)
+                      threads=threads, proxy_hops=proxy_hops, **store)
     from service.ops.logs import configure as json_logs
 
     json_logs()  # JSON lines on stdout (docs/operations.md, "Logs")
@@ -43,6 +45,9 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
     if channel is not None:
         atexit.register(channel.stop)  # before the services close (atexit runs backwards)
     threading.Thread(target=services_of(app).warm, name="warm", daemon=True).start()
+    from service.quality.links.job import start as start_link_checks
+
+    start_link_checks(services_of(app))  # every SOCLE_LINKCHECK_INTERVAL_HOURS (0: never)
     click.echo(f"Socle sur / on http://{chosen.host}:{chosen.port} "
                f"(données / data: {chosen.data}, base: {chosen.base_url})", err=True)
     # SIGTERM (docker stop, systemd, PID 1 in a container) ends like Ctrl-C: waitress stops

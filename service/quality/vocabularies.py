@@ -31,7 +31,10 @@ class FormatTable:
 
 @lru_cache(maxsize=2)
 def formats(vocab_dir: str = str(VOCAB_DIR)) -> FormatTable:
-    codes, nonprop, machine, by_mime = set(), set(), set(), {}
+    codes: set[str] = set()
+    nonprop: set[str] = set()
+    machine: set[str] = set()
+    by_mime: dict[str, str] = {}
     for line in (Path(vocab_dir) / "mqa-formats.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith(("#", "code\t")) or not line:
             continue
@@ -49,7 +52,7 @@ def formats(vocab_dir: str = str(VOCAB_DIR)) -> FormatTable:
 @lru_cache(maxsize=2)
 def known_licences(vocab_dir: str = str(VOCAB_DIR)) -> frozenset[str]:
     """Licence IRIs in the EU licence table or equivalent to one by skos:exactMatch in
-    vocab/licences.ttl (followed both ways, transitively)."""
+    vocab/licences.ttl or by vocab/mqa-licences.tsv (followed both ways, transitively)."""
     import pyoxigraph as ox
 
     links: dict[str, set[str]] = {}
@@ -57,6 +60,11 @@ def known_licences(vocab_dir: str = str(VOCAB_DIR)) -> frozenset[str]:
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if quad.predicate.value == SKOS_EXACT:
             a, b = quad.subject.value, quad.object.value
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+    for line in (Path(vocab_dir) / "mqa-licences.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", "iri\t")):
+            a, b = line.split("\t")[:2]
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)
     known: set[str] = set()

@@ -20,7 +20,6 @@ from service.catalog.records import RecordService
 from service.errors import Conflict, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import tracking
-from service.ingest.harvest.lenient import lenient_records
 from service.ingest.harvest.paging import Page, pages
 from service.ingest.harvest.policy import Policy
 from service.ingest.harvest.report import Item, RunReport
@@ -29,6 +28,7 @@ from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
 from service.ingest.repair import declared_language, repair_extracted
+from service.rdf.limits import check_record_size
 from service.rdf.parse import term_to_rdflib
 from service.store.base import Change
 
@@ -89,10 +89,9 @@ class Harvester:
                          or source.allow_private)
         owner = owner or self.claim(source)
         report = report or RunReport(source.id, source.url, source.publisher)
-        records = lenient_records(self.records) if source.accept_invalid else self.records
         try:
             reports.save(self.store, report)
-            _Run(records, source, policy, grace, report, progress).walk()
+            _Run(self.records, source, policy, grace, report, progress).walk()
         finally:
             report.ended = now()
             if report.status == "running":
@@ -167,11 +166,17 @@ class _Run:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
+        try:
+            check_record_size(len(part.triples))
+        except SocleError as err:
+            return _problem_item(key, err, before.record_id if before else None)
         # Repaired before validation (service/ingest/repair), every change reported.
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)
         try:
-            result = self.records.upsert(self.source.publisher, extracted)
+            # Sources marked accept_invalid store records with violations, with their report.
+            result = self.records.upsert(self.source.publisher, extracted,
+                                         "publish" if self.source.accept_invalid else "strict")
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None, repairs)
         meta = result.meta

@@ -1,13 +1,15 @@
-"""One record of a bulk import, from its cut triples to what the store will hold: the record
-graph (renamed root, closure, skolemised, identifiers kept, publisher attached), its foreign
-subjects, its content hash and its validation report.
+"""One record of a write, from its cut triples to what the store will hold, in steps:
+
+1. **record graph** (``record_graph``): renamed root, closure scoped by the ownership rules,
+   skolemised, identifiers kept, publisher attached;
+2. **repair** (``repaired``): the place for fixes applied before validation (the intake's
+   repair step, issue 17); today the identity;
+3. its foreign subjects, its **content hash** and its **validation report**.
 
 Why a module of pure functions: this is ~80 % of an import's work and depends on nothing but
-the record and what the main process decided from the bookkeeping (record id, current IRI,
-hash and identifiers). So it runs the same in the importing process or, with
-``--workers N``, in worker processes (``bulk_pool``), while the main process only looks up,
-checks and writes. The checks that need the store (IRI already used, foreign subjects) stay
-in ``bulk._Batch``, in the same order as ``RecordService._write``.
+the record and what the writer decided from the bookkeeping (record id, current IRI, hash and
+identifiers). So it runs the same in the writing process or, with ``--workers N``, in worker
+processes (``pool``), while the writer (``writer.py``) only looks up, checks and writes.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from service.catalog.ownership import Dropped, foreign_subjects, own_prefixes, scope
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
-from service.rdf.records import closure_triples, content_hash, skolemise_triples
+from service.rdf.records import content_hash, skolemise_triples
 from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
@@ -59,23 +62,22 @@ class Prepared:
     themes: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     error: SocleError | None = None
+    dropped: list[Dropped] = field(default_factory=list)  # ownership.scope's report lines
 
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
             validator: Any) -> Prepared:
     """The record graph, hash and report; a prepare error (identifier changed) as ``error``."""
     try:
-        iri, graph = record_graph(base, publisher, job, triples)
+        iri, graph, dropped = record_graph(base, publisher, job, triples)
     except SocleError as err:
         return Prepared(error=err)
-    record_id = job.record_id
-    own = (iri, publisher.iri)
-    own_prefixes = (f"{iri}#", f"{base}/datasets/{record_id}#")
-    foreign = sorted({str(s) for s, _p, _o in graph if type(s) is URIRef
-                      and str(s) not in own and not str(s).startswith(own_prefixes)})
+    graph = repaired(graph)
+    foreign = foreign_subjects(graph, iri, own_prefixes(base, iri, job.record_id),
+                               publisher.iri)
     digest = content_hash(graph)
     native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph]
-    out = Prepared(iri, NTriples.of(native), foreign, digest)
+    out = Prepared(iri, NTriples.of(native), foreign, digest, dropped=dropped)
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
@@ -85,15 +87,18 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     return out
 
 
-def record_graph(base: str, publisher: Publisher, job: Job,
-                 triples: Iterable[Triple]) -> tuple[str, list[Triple]]:
-    """RecordService._prepare and _keep_identifier over a set of triples."""
-    from service.catalog.records import record_iri
-
+def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iterable[Triple]
+                 ) -> tuple[str, list[Triple], list[Dropped]]:
+    """What a record stores, from the triples cut for it: its dataset node named (kept IRI,
+    incoming IRI or minted), its closure scoped by the ownership rules (``ownership.scope``),
+    blank nodes skolemised under it, dct:identifier kept, the writer's publisher attached.
+    Raises Conflict when the dct:identifier of an existing record would change."""
     root, record_id = job.root, job.record_id
     iri = job.current_iri or record_iri(base, root, record_id, None)
     node = URIRef(iri)
     renamed = root if isinstance(root, BNode) else None
+    # The publisher is the writer's: drop what the document said of it and about its node.
+    publisher_node = URIRef(publisher.iri) if publisher is not None else None
     seen: set[Triple] = set()
     index: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in triples:
@@ -105,9 +110,9 @@ def record_graph(base: str, publisher: Publisher, job: Job,
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
-        if not (p == _PUBLISHER and s == node):
+        if not (p == _PUBLISHER and s == node) and s != publisher_node:
             index.setdefault(s, []).append((p, o))
-    graph = closure_triples(lambda n: index.get(n, ()), node, set())
+    graph, dropped = scope(index, node, own_prefixes(base, iri, record_id))
     graph = skolemise_triples(graph, f"{base}/datasets/{record_id}#") or graph
     given = sorted(str(o) for s, p, o in graph if p == _IDENTIFIER and s == node)
     if job.current_iri is None:
@@ -123,9 +128,25 @@ def record_graph(base: str, publisher: Publisher, job: Job,
                 f"dct:identifier cannot change (current: {', '.join(had)}).",
                 current=had, given=given,
             )
-    graph.append((node, _PUBLISHER, URIRef(publisher.iri)))
-    graph.extend(_publisher_triples(publisher.iri, publisher.name, publisher.siren))
-    return iri, list(dict.fromkeys(graph))
+    if publisher is not None:
+        graph.append((node, _PUBLISHER, URIRef(publisher.iri)))
+        graph.extend(_publisher_triples(publisher.iri, publisher.name, publisher.siren))
+    return iri, list(dict.fromkeys(graph)), dropped
+
+
+def repaired(graph: list[Triple]) -> list[Triple]:
+    """Step 2, between the record graph and its hash and validation: where a repair step
+    (pure, worker-safe: it runs in ``pool`` workers too) plugs in. Nothing yet."""
+    return graph
+
+
+def record_iri(base_url: str, root: Node, record_id: str, current_iri: str | None) -> str:
+    """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
+    if current_iri is not None:
+        return current_iri
+    if isinstance(root, URIRef):
+        return str(root)
+    return f"{base_url}/datasets/{record_id}"
 
 
 @lru_cache(maxsize=64)
@@ -134,7 +155,7 @@ def _publisher_triples(iri: str, name: str, siren: str | None) -> tuple[Triple, 
     return tuple(publisher_triples(Publisher("", name, siren, iri)))
 
 
-def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
+def validate_triples(validator: Any, graph: list[Triple], native: list[Any] | None = None) -> Any:
     """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
     if getattr(validator, "engine_name", None) == "fast":
         return validator.validate(TripleIndex(graph, native))
