@@ -18,6 +18,8 @@ bash scripts/interop-setup.sh
 bash scripts/browser-setup.sh
 # A JavaScript SPARQL client (npm) for tests/sparql/test_js_client.py.
 bash scripts/npm-setup.sh
+# axe-core (npm) for the accessibility checks of tests/web/test_accessibility.py.
+bash scripts/axe-setup.sh
 # The territories registry's source package in the cache: tests/territories count against it.
 .venv/bin/python scripts/build-territories.py --check
 # The EU vocabulary tables of vocab/ are exactly what their sources build.

@@ -1,6 +1,6 @@
 """Import an RDF catalogue: each cataloged resource becomes a record, reported one by one.
 
-Records are written in batches, one transaction per batch (service/catalog/bulk.py), so an
+Records are written in batches, one transaction per batch (service/catalog/writer.py), so an
 interrupted import (even kill -9) leaves every record whole or absent; good records are kept
 when others fail.
 """

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-VOCAB_DIR = Path(__file__).resolve().parents[2] / "vocab"
+from service.resources import VOCAB_DIR
+
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 LICENCE = "http://publications.europa.eu/resource/authority/licence/"
 ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"

@@ -91,3 +91,15 @@ def test_a_script_landing_page_is_text(watched, live_server):
     page.wait_for_timeout(200)
     assert page.title() != "pwned"
     assert any("Content Security Policy" in p for p in problems)
+
+
+def test_sparql_results_make_no_script_link(watched, live_server):
+    """The query page's table: the hostile record's javascript: IRIs stay text."""
+    page, problems = watched
+    page.goto(f"{live_server}/sparql")
+    page.fill("#query", "SELECT ?page WHERE { ?d <http://www.w3.org/ns/dcat#landingPage> ?page }")
+    page.click("#sparql-form button[type=submit]")
+    page.wait_for_selector("table tbody tr", timeout=15000)
+    assert "javascript:alert(1)" in page.inner_text("table")
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert problems == []

@@ -1,13 +1,15 @@
-"""One record of a bulk import, from its cut triples to what the store will hold: the record
-graph (renamed root, closure, skolemised, identifiers kept, publisher attached), its foreign
-subjects, its content hash and its validation report.
+"""One record of a write, from its cut triples to what the store will hold, in steps:
+
+1. **record graph** (``record_graph``): renamed root, closure scoped by the ownership rules,
+   skolemised, identifiers kept, publisher attached;
+2. **repair** (``repaired``): the place for fixes applied before validation (the intake's
+   repair step, issue 17); today the identity;
+3. its foreign subjects, its **content hash** and its **validation report**.
 
 Why a module of pure functions: this is ~80 % of an import's work and depends on nothing but
-the record and what the main process decided from the bookkeeping (record id, current IRI,
-hash and identifiers). So it runs the same in the importing process or, with
-``--workers N``, in worker processes (``bulk_pool``), while the main process only looks up,
-checks and writes. The checks that need the store (IRI already used, foreign subjects) stay
-in ``bulk._Batch``, in the same order as ``RecordService._write``.
+the record and what the writer decided from the bookkeeping (record id, current IRI, hash and
+identifiers). So it runs the same in the writing process or, with ``--workers N``, in worker
+processes (``pool``), while the writer (``writer.py``) only looks up, checks and writes.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
         iri, graph, dropped = record_graph(base, publisher, job, triples)
     except SocleError as err:
         return Prepared(error=err)
+    graph = repaired(graph)
     foreign = foreign_subjects(graph, iri, own_prefixes(base, iri, job.record_id),
                                publisher.iri)
     digest = content_hash(graph)
@@ -131,6 +134,12 @@ def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iter
     return iri, list(dict.fromkeys(graph)), dropped
 
 
+def repaired(graph: list[Triple]) -> list[Triple]:
+    """Step 2, between the record graph and its hash and validation: where a repair step
+    (pure, worker-safe: it runs in ``pool`` workers too) plugs in. Nothing yet."""
+    return graph
+
+
 def record_iri(base_url: str, root: Node, record_id: str, current_iri: str | None) -> str:
     """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
     if current_iri is not None:
@@ -146,7 +155,7 @@ def _publisher_triples(iri: str, name: str, siren: str | None) -> tuple[Triple, 
     return tuple(publisher_triples(Publisher("", name, siren, iri)))
 
 
-def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
+def validate_triples(validator: Any, graph: list[Triple], native: list[Any] | None = None) -> Any:
     """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
     if getattr(validator, "engine_name", None) == "fast":
         return validator.validate(TripleIndex(graph, native))
