@@ -22,7 +22,7 @@ RUN pip install --no-cache-dir --no-index --find-links /wheels -c /tmp/requireme
 # where the code looks for them (service/config.py REPO_ROOT), and in /opt/socle.
 COPY shapes /opt/socle/shapes
 COPY vocab /opt/socle/vocab
-RUN site=$(python -c "import service, os; print(os.path.dirname(os.path.dirname(service.__file__)))") \
+RUN cd / && site=$(python -c "import service, os; print(os.path.dirname(os.path.dirname(service.__file__)))") \
  && ln -s /opt/socle/shapes "$site/shapes" && ln -s /opt/socle/vocab "$site/vocab"
 COPY scripts/docker-entrypoint.sh /usr/local/bin/socle-entrypoint
 RUN useradd --create-home --uid 10001 socle && mkdir -p /data && chown socle /data \

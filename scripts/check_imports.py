@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, int]] = [
     ("service.app", 8), ("service.cli", 8), ("service.territories.cli", 8),
     ("service.web.commands", 8), ("service.ingest.harvest.commands", 8),
     ("service.ingest.scdl.cli", 8), ("service.quality.commands", 8), ("service.quality.cli", 8),
+    ("service.ops.commands", 8),
     # views: HTTP blueprints and the pages (the only Flask users besides the factory)
     ("service.web.search_index", 5),  # a read model the pages use; Flask-free
     ("service.web", 7), ("service.sparql", 7), ("service.problems", 7),
@@ -34,10 +35,17 @@ LAYERS: list[tuple[str, int]] = [
     ("service.territories.chart", 7), ("service.ingest.harvest.views", 7),
     ("service.ingest.publisher_http", 7), ("service.quality.views", 7),
     ("service.records", 7), ("service.admin", 7),
+    ("service.ops.commands", 8),
+    ("service.ops.admin_views", 7), ("service.ops.http", 7), ("service.ops.logs", 7),
+    ("service.ops.metrics", 7), ("service.ops.openapi", 7),
+    ("service.ops.admin", 6),  # runs commands on the live services; Flask-free
+    ("service.ops.identity", 4), ("service.ops.rebase", 4), ("service.ops.backup", 4),
+    ("service.ops.throttle", 0),
     # the composition root: builds what the views and commands use
     ("service.services", 6),
     # domain services and read models
     ("service.ingest", 5), ("service.feed", 5), ("service.quality", 5), ("service.demo", 5),
+    ("service.ops", 5),
     ("service.territories.registry", 1), ("service.territories.rdf", 1),
     ("service.territories.resolve", 1), ("service.territories", 5),
     # the records and their rules

@@ -35,6 +35,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ops_metrics.init_app(app)
     ops_metrics.init_health(app)
+    from service.ops.admin_views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)  # the operator area (/admin/)
+    from service.ops import openapi
+
+    openapi.init_app(app)
     return app
 
 
@@ -63,3 +69,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(harvest_bp)
     app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
+    from service.quality.views import init_app as init_quality
+
+    init_quality(app)  # /publishers/{id}/quality, /quality, dataset panels (docs/quality.md)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, open_store, settings
+from service.cli.options import data_option, guard, open_data
 from service.errors import SocleError
 
 
@@ -16,7 +16,7 @@ from service.errors import SocleError
 @guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    store = open_store(data)[0]
+    store = open_data(data)
     store.dump(sys.stdout.buffer)
     store.close()
 
@@ -29,7 +29,6 @@ def restore(dump, data) -> None:
     """Replace the whole store content by an N-Quads dump made by `socle export`, or the whole
     instance by an archive made by `socle backup`."""
     from service.ops.identity import adopt_restored
-    from service.store import open_for
 
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
@@ -37,7 +36,7 @@ def restore(dump, data) -> None:
 
     if is_archive(dump):  # a whole-instance archive of `socle backup`
         return _restore_archive(dump, data)
-    store = open_for(settings(data=data))
+    store = open_data(data)
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)
@@ -54,11 +53,10 @@ def restore(dump, data) -> None:
 
 def _restore_archive(archive: str, data: str | None) -> None:
     from service.ops.backup import read_backup, restore_backup
-    from service.store import open_for
 
     with open(archive, "rb") as source:  # checked whole before the store is even opened
         read_backup(source)
-    store = open_for(settings(data=data))
+    store = open_data(data)
     try:
         with open(archive, "rb") as source:
             summary = restore_backup(store, source)

@@ -26,11 +26,14 @@ from service.errors import SocleError
               show_default=True,
               help="Worker processes preparing and validating records in parallel; 0: one "
                    "per CPU (at most 4) for documents over 8 MB, else none.")
+@click.option("--base", "document_base", default=None,
+              help="IRI that the document's relative IRIs are resolved against (default: "
+                   "the URL of a URL source; a file has none).")
 @data_option
 @base_option
 @guard
-def import_(source, publisher_id, allow_private, as_json, batch_size, workers, data,
-            base_url) -> None:
+def import_(source, publisher_id, allow_private, as_json, batch_size, workers, document_base,
+            data, base_url) -> None:
     """Import an RDF catalogue or an SCDL catalogue .csv (file or URL), reported one by one."""
     import signal
 
@@ -53,7 +56,9 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         sys.exit(code)
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
-    with (_stored_document(source, allow_private, on_disk=workers > 1 or None) as document,
+    document_base = document_base or (source if "://" in source else None)
+    with (_stored_document(source, allow_private, on_disk=workers > 1 or None,
+                           base=document_base) as document,
           click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
         workers = workers or auto_workers(document.on_disk)
 
@@ -72,7 +77,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         report = import_records(svc.records, publisher_id, document.records(), progress,
                                 batch_size=batch_size, workers=workers,
-                                base=source if "://" in source else None)
+                                base=document_base)
     for line in lines:
         click.echo(line, err=True)
     if as_json:
@@ -91,7 +96,8 @@ def auto_workers(large: bool) -> int:
     return min(os.cpu_count() or 1, 4) if large else 1
 
 
-def _stored_document(source: str, allow_private: bool, on_disk: bool | None = None):
+def _stored_document(source: str, allow_private: bool, on_disk: bool | None = None,
+                     base: str | None = None):
     """The document in a scratch store (streamed from files: bounded memory at any size);
     on disk whatever its size when worker processes will read it."""
     from service.ingest.fetch import fetch
@@ -117,8 +123,16 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
             refuse_not_dcat(f.read(4096), source)
     else:
         refuse_not_dcat(body, source)
-    return StoredDocument(syntax, path=path, data=body,
-                          base_iri=source if "://" in source else None, on_disk=on_disk)
+    try:
+        return StoredDocument(syntax, path=path, data=body,
+                              base_iri=base or (source if "://" in source else None),
+                              on_disk=on_disk)
+    except SocleError as err:
+        if base is None and "No scheme found" in err.detail_en:  # relative IRIs, no base
+            err.detail_fr += (" Le document contient des IRI relatives : donnez l'adresse "
+                              "d'origine avec --base URL.")
+            err.detail_en += " The document has relative IRIs: give its address with --base URL."
+        raise
 
 
 def register_commands(cli: click.Group) -> None:

@@ -106,6 +106,16 @@ def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Se
     return store, bind(chosen, store)  # the base URL stored with the data
 
 
+def open_data(data: str | None) -> Store:
+    """The store of a data directory as it is (no base URL resolved nor recorded): export,
+    restore, exemptions."""
+    from service.store import open_for
+
+    store = open_for(settings(data=data))
+    _close_at_exit(store.close)
+    return store
+
+
 def build(data: str | None, base_url: str | None) -> Services:
     """The whole services (validator included), for commands that write records."""
     from service.ops.admin import live_services

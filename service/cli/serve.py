@@ -37,10 +37,14 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
     chosen = services_of(app).settings  # with the stored base URL
     from service.ops import admin
 
-    channel = admin.start(services_of(app))  # other `socle` commands run in this process
+    root = click.get_current_context().find_root().command  # the `socle` group
+    channel = admin.start(services_of(app), root)  # other `socle` commands run in this process
     if channel is not None:
         atexit.register(channel.stop)  # before the services close (atexit runs backwards)
     threading.Thread(target=services_of(app).warm, name="warm", daemon=True).start()
+    from service.quality.links.job import start as start_link_checks
+
+    start_link_checks(services_of(app))  # every SOCLE_LINKCHECK_INTERVAL_HOURS (0: never)
     click.echo(f"Socle sur / on http://{chosen.host}:{chosen.port} "
                f"(données / data: {chosen.data}, base: {chosen.base_url})", err=True)
     # SIGTERM (docker stop, systemd, PID 1 in a container) ends like Ctrl-C: waitress stops

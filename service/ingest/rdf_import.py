@@ -1,6 +1,6 @@
 """Import an RDF catalogue: each cataloged resource becomes a record, reported one by one.
 
-Records are written in batches, one transaction per batch (service/catalog/bulk.py), so an
+Records are written in batches, one transaction per batch (service/catalog/writer.py), so an
 interrupted import (even kill -9) leaves every record whole or absent; good records are kept
 when others fail.
 """
@@ -17,6 +17,7 @@ from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.ingest.bounds import ItemList, cap_details
 from service.ingest.repair import declared_language, repair_extracted
+from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
 
@@ -82,9 +83,15 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
     ``language``: the catalogue's declared dct:language), its repairs reported."""
     report = ImportReport()
     pending: deque[tuple[str, list[dict]]] = deque()
+    oversized: list[ItemReport] = []
 
     def labelled() -> Iterator[Extracted]:
         for record in extracted:
+            try:
+                check_record_size(len(record.graph))
+            except SocleError as err:  # reported after the others, never written
+                oversized.append(ItemReport(_label(record), "failed", error=err.to_problem()))
+                continue
             repaired, repairs = repair_extracted(record, base, language)
             pending.append((_label(record), repairs))
             yield repaired
@@ -98,6 +105,10 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
             item = ItemReport(source, result.outcome, result.meta.id,
                               int(result.report.get("warnings", 0)), repairs=repairs or None,
                               dropped=list(result.dropped) or None)
+        report.items.append(item)
+        if progress:
+            progress(item)
+    for item in oversized:
         report.items.append(item)
         if progress:
             progress(item)

@@ -259,9 +259,19 @@ def _exact(o: Any) -> Any:
 
 
 def _native_roots(store: ox.Store) -> set[Any]:
+    """The records of the document, as service.rdf.records.find_roots decides: not a
+    type-only reference (described elsewhere), not a blank-node data service nested in a
+    distribution (dcat:accessService [ a dcat:DataService … ]: part of its dataset)."""
     rdf_type = ox.NamedNode(str(RDF.type))
-    return {q.subject for t in RECORD_TYPES
-            for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), None)}
+    typed = {q.subject for t in RECORD_TYPES
+             for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), None)}
+    nested = {q.object for q in store.quads_for_pattern(None, _ACCESS_SERVICE, None, None)
+              if isinstance(q.object, ox.BlankNode)}
+    return {r for r in typed - nested
+            if any(q.predicate != rdf_type for q in store.quads_for_pattern(r, None, None, None))}
+
+
+_ACCESS_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#accessService")
 
 
 def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:

@@ -84,15 +84,16 @@ def write_backup(store: Store, out: BinaryIO) -> Summary:
             data = _read_file(directory, name)
             if data is not None:
                 members[f"files/{name}"] = data
+    base = stored_base(store)
     manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                "base_url": stored_base(store), "quads": quads, "derived": "rebuild",
+                "base_url": base, "quads": quads, "derived": "rebuild",
                 "sha256": {name: _sha256(data) for name, data in members.items()}}
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         _add(tar, "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
         for name, data in members.items():
             _add(tar, name, data)
     return Summary(quads, tuple(n.removeprefix("files/") for n in members if n != "store.nq"),
-                   manifest["base_url"])
+                   base)
 
 
 def _damaged(why_fr: str, why_en: str) -> DamagedBackup:

@@ -35,9 +35,15 @@ class Extracted:
 
 
 def find_roots(graph: Graph) -> list[URIRef | BNode]:
-    """Every node typed dcat:Dataset, dcat:DatasetSeries or dcat:DataService, in stable order."""
+    """Every node typed dcat:Dataset, dcat:DatasetSeries or dcat:DataService, in stable order,
+    but not a type-only reference (a resource described elsewhere, e.g. a service's
+    dcat:servesDataset) nor a blank-node data service nested in a distribution
+    (``dcat:accessService [ a dcat:DataService … ]``, as GeoNetwork writes: part of its
+    dataset, which would otherwise point to an empty node)."""
     roots = {s for t in RECORD_TYPES for s in graph.subjects(RDF.type, t)}
-    return sorted((r for r in roots if isinstance(r, URIRef | BNode)), key=_sort_key)
+    nested = {o for o in graph.objects(None, DCAT.accessService) if isinstance(o, BNode)}
+    return sorted((r for r in roots - nested if isinstance(r, URIRef | BNode)
+                   and any(p != RDF.type for p in graph.predicates(r))), key=_sort_key)
 
 
 def _sort_key(node: Node) -> tuple[int, str]:

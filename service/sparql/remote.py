@@ -58,6 +58,9 @@ class RemoteRunner:
             except SyntaxError as err:
                 send(("error", "syntax", str(err)))
                 return
+            except RuntimeError as err:  # parsed, but pyoxigraph cannot evaluate it
+                send(("error", "evaluation", str(err)))
+                return
         query = f"BASE <{base}>\n{req['query']}" if base else req["query"]
         default_graph, named_graphs = req.get("default_graph"), req.get("named_graphs")
         found = shape(req["query"], base)

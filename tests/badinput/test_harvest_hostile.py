@@ -89,3 +89,21 @@ def test_nat64_and_6to4_loopback_forms(monkeypatch, address):
         Policy().check("http://sneaky.example/catalog.ttl")
     SUMMARY.add(Row(f"harvest-address-{address}", 403, err.value.status))
     assert err.value.status == 403
+
+
+def test_a_giant_record_on_a_page_is_a_failed_item(harvest_app):
+    from service.rdf.limits import RECORD
+
+    app, site, client, auth, body = harvest_app
+    words = " , ".join(f'"m{i}"' for i in range(RECORD.max_triples + 10))
+    giant = (f'\n<{site.base}/geant> a <http://www.w3.org/ns/dcat#Dataset> ;\n'
+             f'  <http://purl.org/dc/terms/identifier> "geant" ;\n'
+             f'  <http://www.w3.org/ns/dcat#keyword> {words} .\n')
+    site.add(f"{PATH}?page=1", body + giant)
+    report = finished(client, client.post("/publishers/montfort/harvest", headers=auth)
+                      .headers["Location"])
+    failed = [i for i in report["items"] if i["outcome"] == "failed"]
+    SUMMARY.add(Row("harvest-record-over-record-budget", "done+1 failed",
+                    f"{report['status']}+{len(failed)} failed"))
+    assert report["status"] == "done" and report["counts"]["unchanged"] == 3
+    assert len(failed) == 1 and "Record too large" in failed[0]["detail_en"]

@@ -12,7 +12,13 @@ from service.rdf.formats import BY_NAME
 from service.rdf.isolate import Isolation, ParsePool, parse_untrusted_quads
 from service.rdf.limits import OPERATOR, RECORD, ParseLimits, TooDeep, TooLarge
 from service.rdf.parse import parse_quads
-from tests.badinput.hostile import TURTLE, many_triples, nested_rdfxml, nested_turtle
+from tests.badinput.hostile import (
+    TURTLE,
+    many_keywords,
+    many_triples,
+    nested_rdfxml,
+    nested_turtle,
+)
 from tests.badinput.summary import SUMMARY, Row
 from tests.conftest import BASE, VALID_TTL
 
@@ -99,3 +105,18 @@ def test_anonymous_validate_is_rate_limited_per_client(tmp_path):
         SUMMARY.add(Row("validate-anonymous-flood", 429, statuses[3]))
     finally:
         app.extensions["socle"].store.close()
+
+
+def test_a_giant_record_in_an_imported_catalogue_is_a_failed_item(client, auth, svc):
+    giant = many_keywords(RECORD.max_triples + 10).decode().replace(
+        '"deliberations-montfort"', '"geant"')
+    body = (VALID_TTL + giant[giant.index("[] a dcat:Dataset"):]).encode()  # two records
+    r = client.post("/publishers/montfort/import", data=body,
+                    headers={"Content-Type": TURTLE, **auth})
+    assert r.status_code == 207, r.get_data(as_text=True)[:500]
+    report = r.get_json()
+    assert report["summary"] == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
+    failed = next(i for i in report["items"] if i["outcome"] == "failed")
+    assert failed["error"]["status"] == 413 and failed["error"]["limit"] == RECORD.max_triples
+    assert client.get("/datasets/geant.ttl").status_code == 404
+    SUMMARY.add(Row("import-record-over-record-budget", 413, failed["error"]["status"]))

@@ -1,7 +1,7 @@
 """kill -9 in the middle of `socle import`: every record is whole or absent, and re-importing
 finishes the job, reporting what was already there as unchanged.
 
-The import writes records in batches (one transaction each, service/catalog/bulk.py): a kill
+The import writes records in batches (one transaction each, service/catalog/writer.py): a kill
 between or during batch commits must leave no partial record and no graph without
 bookkeeping."""
 

@@ -5,7 +5,7 @@ is not a known form is left for validation to report."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, XSD
 
 from service.ingest.repair import repair_extracted
@@ -131,3 +131,38 @@ def test_csw_and_iso19139_are_refused_with_a_clear_message(site, name):
     assert taken == 0 and report["status"] == "failed"
     assert "ISO 19139/CSW n'est pas pris en charge" in error["detail_fr"]
     assert "Use the portal's DCAT endpoint" in error["detail_en"]
+
+
+def test_nested_blank_node_data_services_stay_in_their_dataset(site):
+    """Issue 17 defect 1: ``dcat:accessService [ a dcat:DataService … ]`` inside a
+    distribution (udata's series.xml, GeoNetwork style) is part of its dataset, for import
+    and harvest alike: no "dataset without IRI nor identifier" failure, the endpoint kept."""
+    from tests.ingest.test_harvest_catalogues import CATALOGUES, _socle_taken
+
+    source = FIXTURES / "udata-dcat" / "dcat" / "series.xml"
+    graph = Graph().parse(source, format="xml", publicID="http://data.test.org/")
+    records = split_catalogue(graph)
+    endpoints = [o for r in records for o in r.graph.objects(None, DCAT.endpointURL)]
+    assert not any((r.root, None, DCAT.DataService) in r.graph for r in records
+                   if isinstance(r.root, BNode))
+    assert endpoints, "the nested services' endpoints are in their datasets' closures"
+    _taken, report = _socle_taken(CATALOGUES["udata-series-xml"].serve(site), True)
+    assert report["counts"]["failed"] == 0, report["items"]
+
+
+def test_harvest_keeps_the_source_typing_of_values_outside_the_vocabularies():
+    """Issue 17 defect 3: the harvest's un-enrichment removed ``<…> a dct:Frequency`` from
+    the source, so a value only the source's typing made acceptable failed by harvest and
+    passed by import. Only values of Socle's vocabularies lose the typing Socle would add."""
+    from service.ingest.harvest.unenrich import strip_enrichment
+
+    custom = "http://example.org/frequences/a-la-demande"
+    text = RECORD.replace('"R/P1M"', f"<{custom}>") + (
+        f"<{custom}> a <http://purl.org/dc/terms/Frequency> .\n"
+        f"<{EU}data-theme/TRAN> a <http://www.w3.org/2004/02/skos/core#Concept> .\n")
+    text = text.replace('"Transports", ', f"<{EU}data-theme/TRAN>, ")
+    (record,) = split_catalogue(Graph().parse(data=text, format="turtle"))
+    kept = strip_enrichment(record).graph
+    frequency = URIRef("http://purl.org/dc/terms/Frequency")
+    assert (URIRef(custom), None, frequency) in kept
+    assert not list(kept.predicate_objects(URIRef(f"{EU}data-theme/TRAN")))

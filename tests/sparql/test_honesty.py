@@ -123,3 +123,45 @@ def test_crashed_worker_is_replaced_and_a_crash_loop_is_throttled(sparql_app, sc
     r = sc.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
     assert r.status_code == 200
     executor.crashes.crashes.clear()
+
+
+@embedded_only
+def test_worker_opens_the_store_through_rocksdb_runtime_errors(tmp_path, monkeypatch):
+    """pyoxigraph raises RocksDB's "Corruption … .sst" (writer compacting) as RuntimeError:
+    opening retries instead of killing the worker."""
+    import pyoxigraph as ox
+
+    from service.sparql import worker
+
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    store.flush()
+    del store
+    failures = [RuntimeError("Corruption: Can't access /000123.sst"), OSError("IO error")]
+
+    class Store:
+        @staticmethod
+        def read_only(where: str):
+            if failures:
+                raise failures.pop(0)
+            return ox.Store.read_only(where)
+
+    class Shim:
+        def __getattr__(self, name):
+            return Store if name == "Store" else getattr(ox, name)
+
+    monkeypatch.setattr(worker, "ox", Shim())
+    monkeypatch.setattr(worker.time, "sleep", lambda s: None)
+    runner = worker.Runner(str(path))
+    assert failures == [] and len(runner.store) == 1
+
+
+@embedded_only
+def test_worker_that_cannot_open_the_store_says_so(tmp_path):
+    from service.sparql.pool import Worker, WorkerFailed
+
+    one = Worker(str(tmp_path / "no-store-here"), 0)
+    with pytest.raises(WorkerFailed, match="failed to start"):
+        one.wait_ready(60)
+    assert not one.alive

@@ -67,6 +67,7 @@ def test_every_iri_shown_has_a_label_and_values_are_formatted(demo):
     main = _main(demo.get("/datasets/breteil-prenoms-nouveaux-nes?lang=fr",
                           headers=HTML).get_data(as_text=True))
     assert "Disponibilité prévue" in main and ">stable<" in main and ">text/csv<" in main
+    assert ">français<" in main  # vocab/languages.ttl
     assert re.search(rf"\d{NNBSP}\d{{3}} octets", main)  # 7 841 octets
     english = _main(demo.get("/datasets/breteil-prenoms-nouveaux-nes?lang=en",
                              headers=HTML).get_data(as_text=True))

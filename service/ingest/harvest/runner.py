@@ -28,6 +28,7 @@ from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
 from service.ingest.repair import declared_language, repair_extracted
+from service.rdf.limits import check_record_size
 from service.rdf.parse import term_to_rdflib
 from service.store.base import Change
 
@@ -165,6 +166,10 @@ class _Run:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
+        try:
+            check_record_size(len(part.triples))
+        except SocleError as err:
+            return _problem_item(key, err, before.record_id if before else None)
         # Repaired before validation (service/ingest/repair), every change reported.
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)

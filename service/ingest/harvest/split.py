@@ -22,6 +22,7 @@ from service.rdf.records import Extracted
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
+_ACCESS_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#accessService")
 _RECORD_TYPES = frozenset(ox.NamedNode(str(t)) for t in RECORD_TYPES)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -49,8 +50,12 @@ def index(triples: Iterable[ox.Triple | ox.Quad]) -> dict[Term, list[tuple[Term,
 
 
 def roots(by_subject: dict[Term, list[tuple[Term, Term]]]) -> list[ox.NamedNode | ox.BlankNode]:
-    found = [s for s, edges in by_subject.items()
-             if any(p == _TYPE and o in _RECORD_TYPES for p, o in edges)]
+    """Typed resources, but not a blank-node data service nested in a distribution
+    (``dcat:accessService [ a dcat:DataService … ]``): that one is part of its dataset."""
+    nested = {o for edges in by_subject.values() for p, o in edges
+              if p == _ACCESS_SERVICE and isinstance(o, ox.BlankNode)}
+    found = [s for s, edges in by_subject.items() if s not in nested
+             and any(p == _TYPE and o in _RECORD_TYPES for p, o in edges)]
     return sorted(found, key=lambda n: (isinstance(n, ox.BlankNode), n.value))
 
 
