@@ -42,25 +42,25 @@ def _violations(page, url: str) -> list[str]:
     return [f"{url}: {v}" for v in found]
 
 
-def test_public_pages_have_no_serious_violation(axe_page, live_server):
+def test_public_pages_have_no_serious_violation(axe_page, hostile_server):
     found = []
     for path in [*PUBLIC, *ERRORS, *SITE]:
-        found += _violations(axe_page, f"{live_server}{path}")
+        found += _violations(axe_page, f"{hostile_server}{path}")
     assert found == []
 
 
-def test_curator_pages_have_no_serious_violation(axe_page, live_server):
+def test_curator_pages_have_no_serious_violation(axe_page, hostile_server):
     page = axe_page
-    page.goto(f"{live_server}/login")
+    page.goto(f"{hostile_server}/login")
     page.fill("#login", DEMO_LOGIN)
     page.fill("#password", DEMO_PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_url("**/curator/")
     found = []
     for path in CURATOR:
-        found += _violations(page, f"{live_server}{path}")
+        found += _violations(page, f"{hostile_server}{path}")
     # The form sent back with errors.
-    page.goto(f"{live_server}/curator/datasets/new")
+    page.goto(f"{hostile_server}/curator/datasets/new")
     page.click("#save")
     page.wait_for_selector("#summary")
     page.add_script_tag(path=str(AXE))
