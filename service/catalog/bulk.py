@@ -41,6 +41,7 @@ from service.catalog.records import BATCH_SIZE, SLUG
 from service.errors import Conflict, RecordShapeError, SocleError
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted
+from service.rdf.repair import repair_extracted
 from service.store import PutGraph, Store
 
 Triple = tuple[Node, Node, Node]
@@ -71,7 +72,8 @@ def _item(extracted: Extracted) -> _Item:
 
 
 def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
-                batch_size: int = BATCH_SIZE, workers: int = 1) -> Iterator[Any]:
+                batch_size: int = BATCH_SIZE, workers: int = 1,
+                repair: tuple[str | None, str | None] | None = None) -> Iterator[Any]:
     """WriteResult or SocleError per record, in input order (see the module docstring).
 
     ``workers`` > 1 prepares, hashes and validates records in that many worker processes
@@ -79,17 +81,21 @@ def upsert_many(service: Any, publisher_id: str, records: Iterable[Extracted],
     k's records come back, are checked and written. Batch k+1's lookups predate batch k's
     writes, so every key batch k touched counts as touched for batch k+1 (those records take
     the one-record path): same results.
+
+    ``repair`` (document URL, catalogue language): each record goes through the repair step
+    (service/rdf/repair) before it is prepared, where it is prepared (in the workers too);
+    the repairs are in its report under ``repairs``.
     """
     pool = PreparePool.start(service.validator, workers) if workers > 1 else None
     try:
         if pool is None:
             for batch in _chunks(records, batch_size):
-                yield from _Batch(service, publisher_id, batch).run()
+                yield from _Batch(service, publisher_id, batch, None, repair).run()
             return
         with service._lock:
             previous: _Batch | None = None
             for batch in _chunks(records, batch_size):
-                current = _Batch(service, publisher_id, batch, pool)
+                current = _Batch(service, publisher_id, batch, pool, repair)
                 current.stage_a()
                 if previous is not None:
                     yield from previous.stage_b()
@@ -115,8 +121,10 @@ def _chunks(records: Iterable[Extracted], size: int) -> Iterator[list[Extracted]
 
 class _Batch:
     def __init__(self, service: Any, publisher_id: str, records: list[Extracted],
-                 pool: PreparePool | None = None) -> None:
+                 pool: PreparePool | None = None,
+                 repair: tuple[str | None, str | None] | None = None) -> None:
         self.svc = service
+        self.repair = repair
         self.store: Store = service.store
         self.base = service.base_url
         self.publisher_id = publisher_id
@@ -241,12 +249,12 @@ class _Batch:
             current, root = item.current, item.extracted.root
             if current is not None:
                 item.job = Job(root, current.id, current.iri, current.content_hash,
-                               tuple(stored.get(current.iri, [])))
+                               tuple(stored.get(current.iri, [])), self.repair)
             else:
                 slug = item.slug
                 record_id = (slug if slug and slug not in self.by_id
                              else uuid.uuid4().hex[:12])
-                item.job = Job(root, record_id)
+                item.job = Job(root, record_id, repair=self.repair)
 
     def _decide(self, item: _Item, publisher: Publisher, known: set[str]) -> None:
         if item.keys & self.touched or item.foreign & self.touched:
@@ -306,9 +314,16 @@ class _Batch:
             for triple in extracted.graph:
                 graph.add(triple)
             extracted = Extracted(extracted.root, graph)
+        repairs: list[dict] = []
+        if self.repair is not None:
+            extracted, repairs = repair_extracted(extracted, *self.repair)
         try:
             item.result = self.svc.upsert(self.publisher_id, extracted)
+            if repairs:
+                item.result.report["repairs"] = repairs
         except SocleError as err:
+            if repairs:
+                err.extra.setdefault("repairs", repairs)
             item.result = err
         self._touch(item)
         if not isinstance(item.result, SocleError):

@@ -26,6 +26,7 @@ from service.errors import Conflict, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import closure_triples, content_hash, skolemise_triples
+from service.rdf.repair import repair_triples
 from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
@@ -44,6 +45,8 @@ class Job:
     current_iri: str | None = None  # the record's IRI when it exists already
     current_hash: str | None = None
     had: tuple[str, ...] = ()  # its stored dct:identifier values
+    # Run the repair step first (service/rdf/repair): (document URL, catalogue language).
+    repair: tuple[str | None, str | None] | None = None
 
 
 @dataclass
@@ -63,7 +66,12 @@ class Prepared:
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
             validator: Any) -> Prepared:
-    """The record graph, hash and report; a prepare error (identifier changed) as ``error``."""
+    """The record graph, hash and report; a prepare error (identifier changed) as ``error``.
+    With ``job.repair``, the record is repaired first and the repairs go in the report."""
+    repairs: list[dict] = []
+    if job.repair is not None:
+        triples, found = repair_triples(triples, job.root, *job.repair)
+        repairs = [r.to_dict() for r in found]
     try:
         iri, graph = record_graph(base, publisher, job, triples)
     except SocleError as err:
@@ -79,6 +87,8 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
+    if repairs:
+        out.report["repairs"] = repairs
     node = ox.NamedNode(iri)  # pyoxigraph terms compare natively
     out.themes = [o.value for s, p, o in native if p == _THEME and s == node]
     out.keywords = [o.value for s, p, o in native if p == _KEYWORD and s == node]

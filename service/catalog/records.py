@@ -138,8 +138,9 @@ class RecordService:
             return self._write(publisher_id, extracted, existing)
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
-                    batch_size: int = BATCH_SIZE,
-                    workers: int = 1) -> Iterator[WriteResult | SocleError]:
+                    batch_size: int = BATCH_SIZE, workers: int = 1,
+                    repair: tuple[str | None, str | None] | None = None,
+                    ) -> Iterator[WriteResult | SocleError]:
         """Bulk import: ``upsert`` for each record, in order, many records per transaction.
 
         Yields a WriteResult, or the SocleError ``upsert`` would have raised, per record
@@ -147,7 +148,7 @@ class RecordService:
         """
         from service.catalog.bulk import upsert_many
 
-        return upsert_many(self, publisher_id, records, batch_size, workers)
+        return upsert_many(self, publisher_id, records, batch_size, workers, repair)
 
     def delete(self, publisher_id: str, record_id: str) -> None:
         with self._lock:

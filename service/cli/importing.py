@@ -38,7 +38,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     from service.catalog.publishers import get_publisher
     from service.ingest.rdf_import import import_records
-    from service.ingest.repair import repair_lines
+    from service.rdf.repair import repair_lines
 
     # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
@@ -61,7 +61,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         def progress(item) -> None:
             bar.update(1)
-            if item.repairs:  # the repair step's changes (service/ingest/repair)
+            if item.repairs:  # the repair step's changes (service/rdf/repair)
                 lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
                 lines.extend(repair_lines(item.repairs, "    "))
             if item.outcome == "failed":

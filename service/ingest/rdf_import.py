@@ -16,9 +16,9 @@ from rdflib import Graph, URIRef
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.ingest.bounds import ItemList, cap_details
-from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
+from service.rdf.repair import declared_language
 
 
 @dataclass
@@ -76,25 +76,28 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
                    language: str | None = None) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
-    record is repaired first (service/ingest/repair; ``base``: the document's URL,
-    ``language``: the catalogue's declared dct:language), its repairs reported."""
+    record is repaired first (service/rdf/repair, where the bulk path prepares it: in the
+    worker processes too; ``base``: the document's URL, ``language``: the catalogue's declared
+    dct:language), its repairs reported."""
     report = ImportReport()
-    pending: deque[tuple[str, list[dict]]] = deque()
+    pending: deque[str] = deque()
 
     def labelled() -> Iterator[Extracted]:
         for record in extracted:
-            repaired, repairs = repair_extracted(record, base, language)
-            pending.append((_label(record), repairs))
-            yield repaired
+            pending.append(_label(record))
+            yield record
 
-    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
-        source, repairs = pending.popleft()
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers,
+                                      repair=(base, language)):
+        source = pending.popleft()
         if isinstance(result, SocleError):
-            item = ItemReport(source, "failed", error=result.to_problem(),
-                              repairs=repairs or None)
+            problem = result.to_problem()
+            repairs = problem.get("repairs") or (problem.get("validation") or {}).get("repairs")
+            item = ItemReport(source, "failed", error=problem, repairs=repairs or None)
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
-                              int(result.report.get("warnings", 0)), repairs=repairs or None)
+                              int(result.report.get("warnings", 0)),
+                              repairs=result.report.get("repairs") or None)
         report.items.append(item)
         if progress:
             progress(item)

@@ -28,8 +28,8 @@ from service.ingest.harvest.sources import Source
 from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
-from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.parse import term_to_rdflib
+from service.rdf.repair import declared_language, repair_extracted
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
@@ -167,7 +167,7 @@ class _Run:
             if before.missing_since:  # back in the source
                 changes.append(tracking.put(replace(before, missing_since=None)))
             return Item(key, "unchanged", before.record_id)
-        # Repaired before validation (service/ingest/repair), every change reported.
+        # Repaired before validation (service/rdf/repair), every change reported.
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)
         try:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from service.ingest.repair.engine import repair_triples
 from service.rdf.records import Extracted
+from service.rdf.repair.engine import repair_triples
 
 DCAT_CATALOG = URIRef("http://www.w3.org/ns/dcat#Catalog")
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
