@@ -1,19 +1,38 @@
 # Socle on the embedded Oxigraph store: one process, threads, data on a volume.
-FROM python:3.11-slim
+#   docker build -t socle .
+#   docker run -p 8000:8000 -v socle-data:/data socle --demo
+#   docker exec CONTAINER socle publisher add montfort --name "Commune de Montfort-sur-Meu"
+# Dependencies are installed at the versions of requirements.lock (the same pins CI uses).
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    SOCLE_DATA=/data SOCLE_HOST=0.0.0.0 SOCLE_PORT=8000
-
-RUN useradd --create-home --uid 10001 socle && mkdir -p /data && chown socle /data
-WORKDIR /app
-COPY pyproject.toml README.md ./
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md requirements.lock ./
 COPY service ./service
-COPY shapes ./shapes
-COPY vocab ./vocab
-RUN pip install --no-cache-dir -e .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c requirements.lock .
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    SOCLE_DATA=/data SOCLE_HOST=0.0.0.0 SOCLE_PORT=8000 \
+    SOCLE_SHAPES_DIR=/opt/socle/shapes SOCLE_VOCAB_DIR=/opt/socle/vocab
+COPY --from=build /wheels /wheels
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --no-cache-dir --no-index --find-links /wheels -c /tmp/requirements.lock \
+      socle-dcat && rm -rf /wheels /tmp/requirements.lock
+# Shapes and vocabularies are not in the wheel yet: they go beside the installed package,
+# where the code looks for them (service/config.py REPO_ROOT), and in /opt/socle.
+COPY shapes /opt/socle/shapes
+COPY vocab /opt/socle/vocab
+RUN cd / && site=$(python -c "import service, os; print(os.path.dirname(os.path.dirname(service.__file__)))") \
+ && ln -s /opt/socle/shapes "$site/shapes" && ln -s /opt/socle/vocab "$site/vocab"
+COPY scripts/docker-entrypoint.sh /usr/local/bin/socle-entrypoint
+RUN useradd --create-home --uid 10001 socle && mkdir -p /data && chown socle /data \
+ && chmod 755 /usr/local/bin/socle-entrypoint
 
 USER socle
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')"
-CMD ["socle", "serve", "--host", "0.0.0.0", "--port", "8000"]
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=4)"
+ENTRYPOINT ["socle-entrypoint"]
+CMD []

@@ -10,7 +10,8 @@ One run:
    the environment (``SOCLE_SPARQL_TIMEOUT`` = ``--timeout``, queue wait ``--queue-wait`` so that
    8 clients queue instead of getting 503; the rest are the service's defaults). Always stopped.
 2. Latency, four catalogue queries (union default graph, records as named graphs), p50/p95 over
-   ``--repeats``, interleaved: (a) direct ``pyoxigraph.Store.read_only(STORE).query(...,
+   ``--repeats`` (and the endpoint's query-shape check on each, timed in this process, as a
+   share of the direct p50), interleaved: (a) direct ``pyoxigraph.Store.read_only(STORE).query(...,
    use_default_graph_as_union=True)`` in this process, every solution read; (b) the endpoint
    over HTTP (POST ``application/sparql-query``, JSON results, body fully read, one keep-alive
    session). Row counts must match and the answer must not be truncated. Ratio endpoint/direct.
@@ -215,10 +216,26 @@ def latency(server: Server, store: ox.Store, repeats: int, warmup: int) -> dict[
         out[name]["ratio_p95"] = round(out[name]["endpoint"]["p95_ms"]
                                        / max(out[name]["direct"]["p95_ms"], 1e-6), 2)
         out[name]["meets_1_2"] = ratio <= TARGET_RATIO
+        out[name]["shape_check"] = shape_cost(query, out[name]["direct"]["p50_ms"])
         say(f"{name}: rows {d_rows}, direct p50 {out[name]['direct']['p50_ms']} ms, "
             f"endpoint p50 {out[name]['endpoint']['p50_ms']} ms, ratio {ratio:.2f}")
     session.close()
     return out
+
+
+def shape_cost(query: str, direct_p50_ms: float, repeats: int = 300) -> dict[str, Any]:
+    """What the endpoint's shape check (update? SERVICE? FROM?) costs on this query: p50 over
+    `repeats` calls in this process, and its share of the same run's direct pyoxigraph p50."""
+    from service.sparql.shape import shape
+
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        shape(query, BASE + "/sparql")
+        times.append((time.perf_counter() - t0) * 1000)
+    p50 = statistics_median(times)
+    return {"p50_us": round(p50 * 1000, 1),
+            "over_direct": round(p50 / max(direct_p50_ms, 1e-6), 6)}
 
 
 def rdflib_compare(n: int, repeats: int, max_query_s: float,
@@ -390,12 +407,13 @@ def runaway(server: Server, timeout: float) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     lines = [f"n={result['n']}  ({result['store']['quads']:,} quads)",
              f"{'query':<20}{'rows':>7}{'direct p50':>12}{'p95':>9}{'endpoint p50':>14}"
-             f"{'p95':>9}{'ratio':>7}  ≤1.2×"]
+             f"{'p95':>9}{'ratio':>7}  ≤1.2×  shape check"]
     for name, q in result["latency"].items():
         lines.append(f"{name:<20}{q['rows']:>7}{q['direct']['p50_ms']:>12}"
                      f"{q['direct']['p95_ms']:>9}{q['endpoint']['p50_ms']:>14}"
                      f"{q['endpoint']['p95_ms']:>9}{q['ratio_p50']:>7}  "
-                     f"{'yes' if q['meets_1_2'] else 'no'}")
+                     f"{'yes' if q['meets_1_2'] else 'no':<5} {q['shape_check']['p50_us']} µs "
+                     f"({q['shape_check']['over_direct']:.2%} of direct)")
     rl = result.get("rdflib")
     if rl:
         lines.append(f"rdflib vs pyoxigraph at n={rl['n']} (load {rl['load_s']} s, "

@@ -8,6 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh "[test]"
 .venv/bin/ruff check service tests bench shapes vocab
+# The import structure (no circles, no import of a higher layer: docs/architecture.md) and
+# mypy (strict on store/rdf/validation/catalog; the rest within scripts/mypy-allowlist.txt).
+.venv/bin/python scripts/check_imports.py
+.venv/bin/python scripts/typecheck.py
 # The real harvesters (udata, CKAN) in their own venvs, for tests/interop.
 bash scripts/interop-setup.sh
 # Debian's Chromium for the browser tests.

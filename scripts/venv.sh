@@ -5,4 +5,5 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".${1:-}"
+# requirements.lock pins every dependency (constraints: versions only, nothing extra installed).
+.venv/bin/python -m pip install --quiet -c requirements.lock -e ".${1:-}"

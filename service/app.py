@@ -31,6 +31,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ops_http.init_app(app, svc.settings.base_url, svc.settings.proxy_hops)
     ops_logs.init_app(app)
+    from service.ops import metrics as ops_metrics
+
+    ops_metrics.init_app(app)
+    ops_metrics.init_health(app)
+    from service.ops.admin_views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)  # the operator area (/admin/)
+    from service.ops import openapi
+
+    openapi.init_app(app)
     return app
 
 
@@ -59,3 +69,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(harvest_bp)
     app.register_blueprint(publisher_import_bp)  # SCDL CSV / RDF import, catalogue.csv
+    from service.quality.views import init_app as init_quality
+
+    init_quality(app)  # /publishers/{id}/quality, /quality, dataset panels (docs/quality.md)

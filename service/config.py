@@ -54,6 +54,15 @@ class Settings:
     harvest_timeout: float = 30.0
     harvest_retries: int = 3
     harvest_backoff: float = 1.0
+    # Link checker (docs/quality.md): hours between two runs in the server (0: none), request
+    # timeout, requests at once and seconds between two request starts per host, threads,
+    # whether robots.txt is obeyed.
+    linkcheck_interval_hours: float = 24.0
+    linkcheck_timeout: float = 10.0
+    linkcheck_per_host: int = 2
+    linkcheck_min_interval: float = 0.5
+    linkcheck_workers: int = 16
+    linkcheck_robots: bool = True
     # Territories dashboard: communes above this population are "likely obliged" to open data.
     obligation_threshold: int = 3500
     # Signs the curator session cookies (web pages); empty: generated into <data>/socle-secret.key.

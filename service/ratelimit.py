@@ -11,12 +11,16 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import current_app, request
 
 from service.errors import SocleError
 
 MAX_CLIENTS = 10_000  # buckets kept (least recently seen forgotten first)
+_LIMITERS: WeakKeyDictionary[Any, dict[str, RateLimiter]] = WeakKeyDictionary()  # per app
+_LOCK = threading.Lock()
 
 
 class TooManyRequests(SocleError):
@@ -50,10 +54,12 @@ def limit_anonymous(name: str, per_minute: float, burst: int) -> None:
     """Raise 429 (with Retry-After) when this client went over the limit `name`."""
     if per_minute <= 0:
         return
-    limiters = current_app.extensions.setdefault("socle-ratelimits", {})
-    limiter = limiters.get(name)
-    if limiter is None:
-        limiter = limiters.setdefault(name, RateLimiter(per_minute, burst))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _LOCK:
+        limiters = _LIMITERS.setdefault(app, {})
+        limiter = limiters.get(name)
+        if limiter is None:
+            limiter = limiters[name] = RateLimiter(per_minute, burst)
     wait = limiter.wait(request.remote_addr or "?")
     if wait:
         seconds = math.ceil(wait)

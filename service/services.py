@@ -79,6 +79,9 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     records = RecordService(store, validator, settings.base_url)
     feed_index = FeedIndex(store)
     records.observers.append(feed_index)
+    from service.quality.keeper import QualityKeeper
+
+    records.observers.append(QualityKeeper(store))  # MQA score of every write (docs/quality.md)
     svc = Services(settings, store, validator, records, feed_index,
                    _owns_store=settings.store is None)
     migrate(store)  # token digests must not stay where SPARQL can read them

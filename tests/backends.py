@@ -175,7 +175,7 @@ class TestStore(SparqlStore):
 
 def install() -> None:
     """Route every store opening to the shared server (called once, before collection)."""
-    import service.app
+    import service.services
     import service.store
 
     ensure_server()
@@ -196,7 +196,7 @@ def install() -> None:
 
     service.store.open_store = open_store
     service.store.open_for = open_for
-    service.app.open_for = open_for
+    service.services.open_for = open_for
 
 
 # -- what a backend does to data, for the tests that compare stored data with its source ------

@@ -35,6 +35,7 @@ _lock = threading.RLock()
 class Curator:
     login: str
     publisher: str
+    operator: bool = False  # the platform's operators: the /admin pages (service/ops/admin_views)
 
 
 def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def _accounts(store: Store) -> JsonFile:
 
 
 def add_curator(store: Store, publisher: Publisher, login: str, password: str, *,
-                replace: bool = False) -> Curator:
+                replace: bool = False, operator: bool = False) -> Curator:
     """Create (or, with replace, reset the password of) a curator of this publisher."""
     if not LOGIN.match(login):
         raise SocleError(
@@ -84,9 +85,11 @@ def add_curator(store: Store, publisher: Publisher, login: str, password: str, *
         if login in accounts.entries() and not replace:
             raise Conflict(f"Le compte « {login} » existe déjà.",
                            f"Account '{login}' already exists.")
-        accounts.put({login: {"publisher": publisher.id, "created": now(),
-                              **hash_password(password)}})
-    return Curator(login, publisher.id)
+        entry = {"publisher": publisher.id, "created": now(), **hash_password(password)}
+        if operator:
+            entry["operator"] = True
+        accounts.put({login: entry})
+    return Curator(login, publisher.id, operator)
 
 
 def authenticate(store: Store, login: str, password: str) -> Curator | None:
@@ -96,15 +99,19 @@ def authenticate(store: Store, login: str, password: str) -> Curator | None:
     if entry is None:  # one scrypt, as for a known login: logins cannot be told by timing
         check_password(password, _decoy())
         return None
-    return Curator(login, entry["publisher"]) if check_password(password, entry) else None
+    return _curator(login, entry) if check_password(password, entry) else None
 
 
 def get_curator(store: Store, login: str) -> Curator | None:
     with _lock:
         entry = _accounts(store).entries().get(login)
-    return Curator(login, entry["publisher"]) if entry else None
+    return _curator(login, entry) if entry else None
 
 
 def list_curators(store: Store) -> list[Curator]:
     with _lock:
-        return [Curator(k, v["publisher"]) for k, v in sorted(_accounts(store).entries().items())]
+        return [_curator(k, v) for k, v in sorted(_accounts(store).entries().items())]
+
+
+def _curator(login: str, entry: dict[str, Any]) -> Curator:
+    return Curator(login, entry["publisher"], bool(entry.get("operator", False)))

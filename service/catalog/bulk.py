@@ -33,12 +33,19 @@ from rdflib.term import Node
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
-from service.catalog.bulk_lookups import identifier_ids, metas, stored_identifiers
+from service.catalog.bulk_lookups import described_by, identifier_ids, metas, stored_identifiers
 from service.catalog.bulk_pool import PreparePool, record_payload
 from service.catalog.bulk_prepare import Job, Prepared, prepare
+from service.catalog.ownership import (
+    check_foreign,
+    check_record_iri,
+    lookup_iris,
+    under_base,
+    wanted_id,
+)
 from service.catalog.publishers import Publisher
 from service.catalog.records import BATCH_SIZE, SLUG
-from service.errors import Conflict, RecordShapeError, SocleError
+from service.errors import Conflict, SocleError
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted
 from service.rdf.repair import repair_extracted
@@ -64,10 +71,10 @@ class _Item:
         return self.prepared.iri if self.prepared else ""
 
 
-def _item(extracted: Extracted) -> _Item:
+def _item(base: str, extracted: Extracted) -> _Item:
     """The item with its root's identifiers and slug read once (each read is a scan)."""
     idents = list(extracted.graph.objects(extracted.root, DCTERMS.identifier))
-    slug = next((str(i) for i in sorted(idents) if SLUG.match(str(i))), None)
+    slug = wanted_id(base, extracted.root, idents, lambda v: bool(SLUG.match(v)))
     return _Item(extracted, idents, slug)
 
 
@@ -128,12 +135,13 @@ class _Batch:
         self.store: Store = service.store
         self.base = service.base_url
         self.publisher_id = publisher_id
-        self.items = [_item(e) for e in records]
+        self.items = [_item(self.base, e) for e in records]
         self.pending: list[tuple[_Item, RecordMeta, Any]] = []
         self.touched: set[tuple[str, str]] = set()
         self.pool = pool
         self.publisher: Publisher | None = None
         self.future: Any = None
+        self.described: dict[str, set[str]] = {}
 
     def run(self) -> list[Any]:
         with self.svc._lock:
@@ -172,7 +180,7 @@ class _Batch:
             todo, future = self.future
             for item, prepared in zip(todo, future.get(), strict=True):
                 item.prepared = prepared
-        foreign = set()
+        looked: set[str] = set()
         for item in self.items:
             prepared = item.prepared
             if prepared is None:
@@ -180,11 +188,17 @@ class _Batch:
             if prepared.error is not None:
                 item.result = prepared.error
                 continue
-            item.keys.add(("iri", prepared.iri))
             item.keys.add(("id", item.job.record_id))  # type: ignore[union-attr]
-            item.foreign = {("iri", s) for s in prepared.foreign}
-            foreign.update(prepared.foreign)
-        known = set(metas(self.store, "iri", foreign)) if foreign else set()
+            item.keys.add(("iri", prepared.iri))
+            iris = lookup_iris(prepared.iri, prepared.foreign)
+            item.foreign = {("iri", s) for s in iris - {prepared.iri}}
+            if prepared.foreign:
+                looked |= iris
+            elif not under_base(self.base, prepared.iri):
+                looked.add(prepared.iri)
+        known = set(metas(self.store, "iri", looked)) if looked else set()
+        outside = {i for i in looked if not under_base(self.base, i)}
+        self.described = described_by(self.store, outside) if outside else {}
         for item in self.items:
             self._decide(item, self.publisher, known)
         self._flush()
@@ -270,26 +284,19 @@ class _Batch:
 
     def _check(self, item: _Item, known: set[str]) -> Any:
         """The rest of RecordService._write, same checks in the same order."""
-        from service.catalog.records import WriteResult, check_record_iri, invalid_record
+        from service.catalog.records import WriteResult, invalid_record
 
         current, prepared = item.current, item.prepared
         assert prepared is not None and item.job is not None
         iri = prepared.iri
         if current is None and iri in self.by_iri:
             raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
-        check_record_iri(iri)
-        areas = tuple(f"{self.base}/{area}/" for area in ("datasets", "publishers", "records"))
-        for subject in prepared.foreign:
-            if subject.startswith(areas) or subject in known:
-                raise RecordShapeError(
-                    f"Le document décrit <{subject}>, qui appartient à un autre "
-                    "enregistrement ou éditeur : retirez ces triplets.",
-                    f"The document describes <{subject}>, which belongs to another record or "
-                    "publisher: remove those triples.",
-                    nodes=[f"<{subject}>"],
-                )
+        check_record_iri(self.base, iri, item.job.record_id, current is None)
+        check_foreign(self.base, iri, self.publisher_id, prepared.foreign, known,
+                      self.described)
+        dropped = tuple(d.to_dict() for d in prepared.dropped)
         if current is not None and current.content_hash == prepared.digest:
-            return WriteResult("unchanged", current, current.validation)
+            return WriteResult("unchanged", current, current.validation, dropped)
         report_dict = prepared.report
         assert report_dict is not None
         if not report_dict["conforms"]:
@@ -301,7 +308,7 @@ class _Batch:
             content_hash=prepared.digest, validation=report_dict,
         )
         self.pending.append((item, meta, self.publisher))
-        return WriteResult("updated" if current else "created", meta, report_dict)
+        return WriteResult("updated" if current else "created", meta, report_dict, dropped)
 
     def _touch(self, item: _Item) -> None:
         """What later records of the batch must not look up in the (stale) preloaded maps."""
@@ -339,9 +346,14 @@ class _Batch:
             changes.append(PutGraph(item.iri, item.prepared.graph))  # type: ignore[union-attr]
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, publisher.iri))
         self.store.apply(changes)
-        for item, meta, _publisher in self.pending:
-            prepared = item.prepared
-            for observer in self.svc.observers:
+        for observer in self.svc.observers:
+            batch = getattr(observer, "records_written", None)
+            if batch is not None:  # observers that do better per batch (quality scores)
+                batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
+                       for item, meta, _publisher in self.pending])
+                continue
+            for item, meta, _publisher in self.pending:
+                prepared = item.prepared
                 observer.record_written(meta, prepared.themes, prepared.keywords)  # type: ignore
         self.pending = []
 

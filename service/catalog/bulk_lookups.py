@@ -51,3 +51,21 @@ def identifier_ids(store: Store, publisher_id: str, idents: set[str]) -> dict[st
     for row in rows:
         by_ident.setdefault(str(row["ident"]), str(row["id"]))
     return by_ident
+
+
+def described_by(store: Store, iris: set[str]) -> dict[str, set[str]]:
+    """Publisher ids of the records whose graphs have each IRI as a subject (ownership)."""
+    out: dict[str, set[str]] = {}
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), 500):
+        values = " ".join(f"<{i}>" for i in ordered[start:start + 500])
+        rows = store.select(f"""
+        PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
+        SELECT DISTINCT ?s ?pub WHERE {{
+          VALUES ?s {{ {values} }}
+          GRAPH ?g {{ ?s ?p ?o }}
+          GRAPH <{RECORDS_GRAPH}> {{ ?rec foaf:primaryTopic ?g ; socle:publisherId ?pub }}
+        }}""")
+        for row in rows:
+            out.setdefault(str(row["s"]), set()).add(str(row["pub"]))
+    return out

@@ -24,7 +24,7 @@ from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.store.base import NTriples
 
 CHUNK = 16  # records per task sent to a worker
-Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any]
+Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any, list[Any]]
 
 
 class PreparePool:
@@ -98,8 +98,9 @@ _to_ox = TermCache(term_to_oxigraph)
 
 
 def _unwire(w: Wire) -> Prepared:
-    iri, text, foreign, digest, report, themes, keywords, error = w
-    return Prepared(iri, NTriples(text), foreign, digest, report, themes, keywords, error)
+    iri, text, foreign, digest, report, themes, keywords, error, dropped = w
+    return Prepared(iri, NTriples(text), foreign, digest, report, themes, keywords, error,
+                    dropped)
 
 
 _WORKER: dict[str, Any] = {}
@@ -126,5 +127,5 @@ def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]]]) -> list[
         triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
         p = prepare(base, publisher, job, triples, validator)
         out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
-                    p.error))
+                    p.error, p.dropped))
     return out

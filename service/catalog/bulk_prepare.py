@@ -21,11 +21,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from service.catalog.ownership import Dropped, foreign_subjects, own_prefixes, scope
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
-from service.rdf.records import closure_triples, content_hash, skolemise_triples
+from service.rdf.records import content_hash, skolemise_triples
 from service.rdf.repair import repair_triples
 from service.store.base import NTriples
 from service.validation.index import TripleIndex
@@ -62,28 +63,26 @@ class Prepared:
     themes: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     error: SocleError | None = None
+    dropped: list[Dropped] = field(default_factory=list)  # ownership.scope's report lines
 
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
             validator: Any) -> Prepared:
     """The record graph, hash and report; a prepare error (identifier changed) as ``error``.
     With ``job.repair``, the record is repaired first and the repairs go in the report."""
-    repairs: list[dict] = []
+    repairs: list[dict[str, str | None]] = []
     if job.repair is not None:
         triples, found = repair_triples(triples, job.root, *job.repair)
         repairs = [r.to_dict() for r in found]
     try:
-        iri, graph = record_graph(base, publisher, job, triples)
+        iri, graph, dropped = record_graph(base, publisher, job, triples)
     except SocleError as err:
         return Prepared(error=err)
-    record_id = job.record_id
-    own = (iri, publisher.iri)
-    own_prefixes = (f"{iri}#", f"{base}/datasets/{record_id}#")
-    foreign = sorted({str(s) for s, _p, _o in graph if type(s) is URIRef
-                      and str(s) not in own and not str(s).startswith(own_prefixes)})
+    foreign = foreign_subjects(graph, iri, own_prefixes(base, iri, job.record_id),
+                               publisher.iri)
     digest = content_hash(graph)
     native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph]
-    out = Prepared(iri, NTriples.of(native), foreign, digest)
+    out = Prepared(iri, NTriples.of(native), foreign, digest, dropped=dropped)
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
@@ -95,15 +94,18 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     return out
 
 
-def record_graph(base: str, publisher: Publisher, job: Job,
-                 triples: Iterable[Triple]) -> tuple[str, list[Triple]]:
-    """RecordService._prepare and _keep_identifier over a set of triples."""
-    from service.catalog.records import record_iri
-
+def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iterable[Triple]
+                 ) -> tuple[str, list[Triple], list[Dropped]]:
+    """What a record stores, from the triples cut for it: its dataset node named (kept IRI,
+    incoming IRI or minted), its closure scoped by the ownership rules (``ownership.scope``),
+    blank nodes skolemised under it, dct:identifier kept, the writer's publisher attached.
+    Raises Conflict when the dct:identifier of an existing record would change."""
     root, record_id = job.root, job.record_id
     iri = job.current_iri or record_iri(base, root, record_id, None)
     node = URIRef(iri)
     renamed = root if isinstance(root, BNode) else None
+    # The publisher is the writer's: drop what the document said of it and about its node.
+    publisher_node = URIRef(publisher.iri) if publisher is not None else None
     seen: set[Triple] = set()
     index: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in triples:
@@ -115,9 +117,9 @@ def record_graph(base: str, publisher: Publisher, job: Job,
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
-        if not (p == _PUBLISHER and s == node):
+        if not (p == _PUBLISHER and s == node) and s != publisher_node:
             index.setdefault(s, []).append((p, o))
-    graph = closure_triples(lambda n: index.get(n, ()), node, set())
+    graph, dropped = scope(index, node, own_prefixes(base, iri, record_id))
     graph = skolemise_triples(graph, f"{base}/datasets/{record_id}#") or graph
     given = sorted(str(o) for s, p, o in graph if p == _IDENTIFIER and s == node)
     if job.current_iri is None:
@@ -133,9 +135,19 @@ def record_graph(base: str, publisher: Publisher, job: Job,
                 f"dct:identifier cannot change (current: {', '.join(had)}).",
                 current=had, given=given,
             )
-    graph.append((node, _PUBLISHER, URIRef(publisher.iri)))
-    graph.extend(_publisher_triples(publisher.iri, publisher.name, publisher.siren))
-    return iri, list(dict.fromkeys(graph))
+    if publisher is not None:
+        graph.append((node, _PUBLISHER, URIRef(publisher.iri)))
+        graph.extend(_publisher_triples(publisher.iri, publisher.name, publisher.siren))
+    return iri, list(dict.fromkeys(graph)), dropped
+
+
+def record_iri(base_url: str, root: Node, record_id: str, current_iri: str | None) -> str:
+    """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
+    if current_iri is not None:
+        return current_iri
+    if isinstance(root, URIRef):
+        return str(root)
+    return f"{base_url}/datasets/{record_id}"
 
 
 @lru_cache(maxsize=64)

@@ -15,25 +15,28 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from typing import Literal as Lit
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, Literal, URIRef
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
-from service.catalog.publishers import Publisher, get_publisher, publisher_triples
-from service.errors import (
-    Conflict,
-    Forbidden,
-    InvalidRecord,
-    NotFound,
-    RecordShapeError,
-    SocleError,
+from service.catalog.bulk_lookups import described_by, metas
+from service.catalog.bulk_prepare import Job, record_graph
+from service.catalog.ownership import (
+    Dropped,
+    check_foreign,
+    check_record_iri,
+    foreign_subjects,
+    lookup_iris,
+    own_prefixes,
+    under_base,
+    wanted_id,
 )
+from service.catalog.publishers import Publisher, get_publisher
+from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
-from service.rdf.records import Extracted, closure, content_hash, rename, single_record, skolemise
+from service.rdf.records import Extracted, content_hash, single_record
 from service.store import DropGraph, PutGraph, Store
 
-SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
 # Oxigraph stores every integer type as xsd:integer (same value, other datatype). Validation
 # admits only these datatypes for these properties, so the stored value had exactly this one;
 # without it, a record read back and PUT unchanged would fail its own validation.
@@ -60,6 +63,7 @@ class WriteResult:
     outcome: Outcome
     meta: RecordMeta
     report: dict[str, Any]
+    dropped: tuple[dict[str, Any], ...] = ()  # ownership.Dropped report lines
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Prepared:
     record_id: str
     iri: str
     graph: Graph
+    dropped: list[Dropped]
 
 
 class RecordService:
@@ -165,7 +170,10 @@ class RecordService:
         publisher = self._publisher(publisher_id) if publisher_id else None
         record_id = self._identifier_slug(extracted) or "validation"
         prepared = self._prepare(extracted, record_id, None, publisher)
-        return self.validator.validate(prepared.graph).to_dict()
+        report = self.validator.validate(prepared.graph).to_dict()
+        if prepared.dropped:
+            report["dropped"] = [d.to_dict() for d in prepared.dropped]
+        return report
 
     # -- internals -----------------------------------------------------------------------------
     def _publisher(self, publisher_id: str) -> Publisher:
@@ -181,10 +189,10 @@ class RecordService:
         return None
 
     def _identifier_slug(self, extracted: Extracted) -> str | None:
-        for identifier in sorted(extracted.graph.objects(extracted.root, DCTERMS.identifier)):
-            if SLUG.match(str(identifier)):
-                return str(identifier)
-        return None
+        """The local id the record asks for (``ownership.wanted_id``)."""
+        return wanted_id(self.base_url, extracted.root,
+                         extracted.graph.objects(extracted.root, DCTERMS.identifier),
+                         lambda v: bool(SLUG.match(v)))
 
     def _new_id(self, extracted: Extracted) -> str:
         slug = self._identifier_slug(extracted)
@@ -194,40 +202,16 @@ class RecordService:
 
     def _prepare(self, extracted: Extracted, record_id: str, current: RecordMeta | None,
                  publisher: Publisher | None) -> Prepared:
-        root = extracted.root
-        iri = record_iri(self.base_url, root, record_id, current)
-        node = URIRef(iri)
-        graph = extracted.graph
-        if isinstance(root, BNode):
-            graph = rename(graph, root, node)
-        # The publisher is the writer's: drop whatever the document said, and what hung off it.
-        graph.remove((node, DCTERMS.publisher, None))
-        graph = closure(graph, node, set())
-        graph = skolemise(graph, f"{self.base_url}/datasets/{record_id}#")
-        self._keep_identifier(graph, node, current)
-        if publisher is not None:
-            graph.add((node, DCTERMS.publisher, URIRef(publisher.iri)))
-            for triple in publisher_triples(publisher):
-                graph.add(triple)
-        return Prepared(record_id, iri, graph)
-
-    def _keep_identifier(self, graph: Graph, node: URIRef, current: RecordMeta | None) -> None:
-        given = sorted(str(o) for o in graph.objects(node, DCTERMS.identifier))
-        if current is None:
-            if not given:
-                graph.add((node, DCTERMS.identifier, Literal(str(node))))
-            return
-        stored = sorted(str(o) for o in self.store.graph(current.iri)
+        had: tuple[str, ...] = ()
+        if current is not None:
+            had = tuple(str(o) for o in self.store.graph(current.iri)
                         .objects(URIRef(current.iri), DCTERMS.identifier))
-        if not given:
-            for value in stored:
-                graph.add((node, DCTERMS.identifier, Literal(value)))
-        elif given != stored:
-            raise Conflict(
-                f"dct:identifier ne peut pas changer (actuel : {', '.join(stored)}).",
-                f"dct:identifier cannot change (current: {', '.join(stored)}).",
-                current=stored, given=given,
-            )
+        job = Job(extracted.root, record_id, current.iri if current else None, None, had)
+        iri, triples, dropped = record_graph(self.base_url, publisher, job, extracted.graph)
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        return Prepared(record_id, iri, graph, dropped)
 
     def _write(self, publisher_id: str, extracted: Extracted,
                current: RecordMeta | None) -> WriteResult:
@@ -236,11 +220,12 @@ class RecordService:
         prepared = self._prepare(extracted, record_id, current, publisher)
         if current is None and bookkeeping.by_iri(self.store, prepared.iri):
             raise Conflict("Cette IRI est déjà utilisée.", "This IRI is already used.")
-        check_record_iri(prepared.iri)
+        check_record_iri(self.base_url, prepared.iri, record_id, current is None)
         self._refuse_foreign_subjects(prepared, publisher)
+        dropped = tuple(d.to_dict() for d in prepared.dropped)
         digest = content_hash(prepared.graph)
         if current is not None and current.content_hash == digest:
-            return WriteResult("unchanged", current, current.validation)
+            return WriteResult("unchanged", current, current.validation, dropped)
         report = self.validator.validate(prepared.graph)
         report_dict = report.to_dict()
         if not report.conforms:  # the report object decides (harvest's lenient validator)
@@ -260,29 +245,20 @@ class RecordService:
         keywords = [str(k) for k in prepared.graph.objects(node, DCAT.keyword)]
         for observer in self.observers:
             observer.record_written(meta, themes, keywords)
-        return WriteResult("updated" if current else "created", meta, report_dict)
+        return WriteResult("updated" if current else "created", meta, report_dict, dropped)
 
     def _refuse_foreign_subjects(self, prepared: Prepared, publisher: Publisher) -> None:
-        """A record describes only itself: no triples about another record or publisher.
-
-        Queries see the union of record graphs, so such triples would change what others see
-        of someone else's dataset (title, publisher...).
-        """
-        own = (prepared.iri, publisher.iri)
-        for subject in {str(s) for s in prepared.graph.subjects() if isinstance(s, URIRef)}:
-            if subject in own or subject.startswith(
-                    (f"{prepared.iri}#", f"{self.base_url}/datasets/{prepared.record_id}#")):
-                continue
-            if (subject.startswith(tuple(f"{self.base_url}/{area}/" for area in
-                                         ("datasets", "publishers", "records")))
-                    or bookkeeping.by_iri(self.store, subject) is not None):
-                raise RecordShapeError(
-                    f"Le document décrit <{subject}>, qui appartient à un autre "
-                    "enregistrement ou éditeur : retirez ces triplets.",
-                    f"The document describes <{subject}>, which belongs to another record or "
-                    "publisher: remove those triples.",
-                    nodes=[f"<{subject}>"],
-                )
+        """A record describes only itself (``ownership``: no other record's, publisher's or
+        service's node, no IRI another publisher's record describes)."""
+        foreign = foreign_subjects(prepared.graph, prepared.iri,
+                                   own_prefixes(self.base_url, prepared.iri,
+                                                prepared.record_id), publisher.iri)
+        looked = lookup_iris(prepared.iri, foreign)
+        record_iris = set(metas(self.store, "iri", looked))
+        described = described_by(self.store, {i for i in looked
+                                              if not under_base(self.base_url, i)})
+        check_foreign(self.base_url, prepared.iri, publisher.id, foreign, record_iris,
+                      described)
 
 
 def check_owner(writer: str, owner: str) -> None:
@@ -296,17 +272,6 @@ def check_owner(writer: str, owner: str) -> None:
         )
 
 
-def check_record_iri(iri: str) -> None:
-    """The dataset IRI names the record graph: http(s) or urn, never a system graph name
-    (that graph would be dropped and overwritten: publishers, bookkeeping)."""
-    if not iri.startswith(("http://", "https://", "urn:")):
-        raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
-                               "The dataset IRI must be http(s) or urn.")
-    if iri.startswith(SYSTEM_IRI_PREFIX):
-        raise RecordShapeError(f"IRI réservée au service : {iri}.",
-                               f"IRI reserved for the service: {iri}.")
-
-
 def invalid_record(report: dict) -> InvalidRecord:
     """The 422 of a record SHACL found violations in, with its report."""
     count = report["violations"]
@@ -316,12 +281,3 @@ def invalid_record(report: dict) -> InvalidRecord:
         f"The dataset has {count} violation(s): fix them (see 'results').",
         validation=report, results=report["results"],
     )
-
-
-def record_iri(base_url: str, root: Node, record_id: str, current: RecordMeta | None) -> str:
-    """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
-    if current is not None:
-        return current.iri
-    if isinstance(root, URIRef):
-        return str(root)
-    return f"{base_url}/datasets/{record_id}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, guard, settings
+from service.cli.options import data_option, guard, open_data
 from service.errors import SocleError
 
 
@@ -16,9 +16,7 @@ from service.errors import SocleError
 @guard
 def export(data) -> None:
     """Write the whole store as N-Quads on standard output (a backup)."""
-    from service.store import open_for
-
-    store = open_for(settings(data=data))
+    store = open_data(data)
     store.dump(sys.stdout.buffer)
     store.close()
 
@@ -28,13 +26,17 @@ def export(data) -> None:
 @data_option
 @guard
 def restore(dump, data) -> None:
-    """Replace the whole store content by an N-Quads dump made by `socle export`."""
+    """Replace the whole store content by an N-Quads dump made by `socle export`, or the whole
+    instance by an archive made by `socle backup`."""
     from service.ops.identity import adopt_restored
-    from service.store import open_for
 
     if not Path(dump).is_file():
         raise SocleError(f"Fichier introuvable : {dump}", f"File not found: {dump}")
-    store = open_for(settings(data=data))
+    from service.ops.backup import is_archive
+
+    if is_archive(dump):  # a whole-instance archive of `socle backup`
+        return _restore_archive(dump, data)
+    store = open_data(data)
     try:
         with open(dump, "rb") as source:
             count = store.restore(source)
@@ -47,6 +49,21 @@ def restore(dump, data) -> None:
     finally:
         store.close()
     click.echo(f"{count} quads restaurés / restored.")
+
+
+def _restore_archive(archive: str, data: str | None) -> None:
+    from service.ops.backup import read_backup, restore_backup
+
+    with open(archive, "rb") as source:  # checked whole before the store is even opened
+        read_backup(source)
+    store = open_data(data)
+    try:
+        with open(archive, "rb") as source:
+            summary = restore_backup(store, source)
+    finally:
+        store.close()
+    click.echo(f"{summary.quads} quads et / and {', '.join(summary.files) or 'no files'} "
+               f"restaurés / restored (base: {summary.base_url}).")
 
 
 def register_commands(cli: click.Group) -> None:

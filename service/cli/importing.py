@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -42,7 +43,9 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Not when the running server runs this command for a client (service/ops/admin.py).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     svc = build(data, base_url)
     from service.ingest.scdl import cli as scdl_cli
 
@@ -119,7 +122,7 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
         with path.open("rb") as f:
             refuse_not_dcat(f.read(4096), source)
     else:
-        refuse_not_dcat(body, source)
+        refuse_not_dcat(body or b"", source)
     try:
         return StoredDocument(syntax, path=path, data=body,
                               base_iri=base or (source if "://" in source else None),

@@ -53,7 +53,9 @@ def store_options(func: F) -> F:
 
 
 def settings(**overrides: Any) -> Settings:
-    return Settings.from_env(**overrides)
+    from service.ops.admin import live_settings
+
+    return live_settings(Settings.from_env(**overrides))  # inside the server: its store
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -71,13 +73,26 @@ def guard(func: F) -> F:
         except SocleError as err:
             fail(f"Erreur : {err.detail_fr}\nError: {err.detail_en}")
         except StoreLocked as err:
-            fail(str(err))
+            code = _through_server(kwargs.get("data"))
+            if code is None:
+                fail(str(err))
+            sys.exit(code)
         except OSError as err:  # unusable data directory or file: no traceback either
             where, why = err.filename or "", err.strerror or str(err)
             fail(f"Erreur : accès impossible à {where} ({why}).\n"
                  f"Error: cannot use {where} ({why}).")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _through_server(data: str | None) -> int | None:
+    """The store is locked by a running `socle serve`: run this very command in it, over
+    its admin socket (service/ops/admin.py); None when no server answers there."""
+    from service.ops import admin
+
+    argv = admin.given_argv()
+    return admin.forward(settings(data=data).data, admin.client_argv(argv),
+                         admin.client_stdin(argv))
 
 
 def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Settings]:
@@ -87,11 +102,36 @@ def open_store(data: str | None, base_url: str | None = None) -> tuple[Store, Se
 
     chosen = settings(data=data, base_url=base_url)
     store = open_for(chosen)
+    _close_at_exit(store.close)
     return store, bind(chosen, store)  # the base URL stored with the data
+
+
+def open_data(data: str | None) -> Store:
+    """The store of a data directory as it is (no base URL resolved nor recorded): export,
+    restore, exemptions."""
+    from service.store import open_for
+
+    store = open_for(settings(data=data))
+    _close_at_exit(store.close)
+    return store
 
 
 def build(data: str | None, base_url: str | None) -> Services:
     """The whole services (validator included), for commands that write records."""
+    from service.ops.admin import live_services
     from service.services import build_services
 
-    return build_services(settings(data=data, base_url=base_url))
+    live = live_services()  # inside the running server (admin forwarding): its own services
+    if live is not None:
+        return live
+    svc = build_services(settings(data=data, base_url=base_url))
+    _close_at_exit(svc.close)
+    return svc
+
+
+def _close_at_exit(close: Callable[[], None]) -> None:
+    """Close what a command opened when it ends, whichever way (closing twice is harmless):
+    a failed command must not keep the data directory's lock in the process."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(close)

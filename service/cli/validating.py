@@ -29,10 +29,10 @@ def validate(source, as_json, all_records, data, base_url) -> None:
         raise SocleError("Indiquez un fichier à valider, ou --all pour tous les enregistrements.",
                          "Give a file to validate, or --all for every stored record.")
     from service.rdf.records import split_catalogue
-    from service.validation import Validator
+    from service.services import load_validator
 
     chosen = settings()
-    validator = Validator(shapes_dir=chosen.shapes_dir, vocab_dir=chosen.vocab_dir)
+    validator = load_validator(chosen.shapes_dir, chosen.vocab_dir)
     graph = _read_document(source, allow_private=False)
     if not split_catalogue(graph):
         raise SocleError("Aucun jeu de données dans le document.", "No dataset in the document.")
@@ -61,6 +61,9 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
         result = revalidate_all(svc.store, svc.validator, svc.settings.base_url,
                                 lambda _check: bar.update(1))
     shared = shared_nodes(svc.store)
+    from service.quality.keeper import rescore_all
+
+    quality = rescore_all(svc.store, refresh=True)  # facts re-read: vocabularies may change
     svc.store.close()
     if as_json:
         out = result.to_dict() | {"shared_nodes": [vars(s) for s in shared]}
@@ -68,6 +71,8 @@ def _validate_all(as_json: bool, data: str | None, base_url: str | None) -> None
     else:
         for line in [*failure_lines(result), *shared_node_lines(shared)]:
             click.echo(line)
+    click.echo(f"scores de qualité/quality scores={quality.scored} "
+               f"modifiés/changed={quality.changed}", err=as_json)
     s = result.summary()
     click.echo(f"vérifiés/checked={s['checked']} conformes/conforming={s['conforming']} "
                f"en erreur/violating={s['violating']} "

@@ -10,6 +10,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from service.errors import SocleError
+from service.ingest.harvest.policy import is_public_address
 
 MAX_BYTES = 50 * 1024 * 1024
 TIMEOUT = 30
@@ -37,8 +38,8 @@ def check_url(url: str, *, allow_private: bool) -> None:
         raise SocleError(f"Hôte introuvable : {parts.hostname}.",
                          f"Unknown host: {parts.hostname} ({exc}).") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not is_public_address(address):  # NAT64/6to4 forms of private ones too
             raise SocleError(
                 f"Adresse privée ou locale refusée ({address}) : l'opérateur doit l'autoriser "
                 "(--allow-private).",

@@ -3,7 +3,8 @@ docs/scdl.md).
 
 The import takes an SCDL catalogue CSV (`text/csv`, or `multipart/form-data` with a `file`
 field) or any RDF syntax (delegated to the RDF import); the answer is the per-item report,
-200 when every item went in, 207 when some failed (the others are kept). Unreadable input is a
+200 when every item went in, 207 when some failed (the others are kept), 422 (problem+json
+with the same report) when every item failed. Unreadable input is a
 problem+json 400/415/422 saying what and where, and writes nothing.
 """
 
@@ -81,8 +82,20 @@ def import_catalogue(publisher_id: str) -> Response:
         graph = parse_untrusted(data, syntax, f"{svc.settings.base_url}/datasets/", DOCUMENT,
                                 isolation_of(svc.settings))
         report = import_graph(svc.records, publisher_id, graph).to_dict()
+    summary = report["summary"]
+    if summary["failed"] and not any(summary[k] for k in ("created", "updated", "unchanged")):
+        # Nothing went in: a client error, as a problem carrying the whole report.
+        problem = {"type": "https://socle.opendata.fr/problems/nothing-imported",
+                   "title": "Nothing imported", "status": 422,
+                   "detail_fr": f"Aucun élément importé : les {summary['failed']} ont échoué.",
+                   "detail_en": f"Nothing imported: all {summary['failed']} items failed."}
+        problem["detail"] = f"{problem['detail_fr']} — {problem['detail_en']}"
+        response = jsonify({**problem, **report})
+        response.status_code = 422
+        response.mimetype = "application/problem+json"
+        return response
     response = jsonify(report)
-    response.status_code = 207 if report["summary"]["failed"] else 200
+    response.status_code = 207 if summary["failed"] else 200
     return response
 
 

@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.ingest.bounds import ItemList, cap_details
+from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
 from service.rdf.repair import declared_language
@@ -29,6 +30,7 @@ class ItemReport:
     warnings: int = 0
     error: dict | None = None
     repairs: list[dict] | None = None  # what the repair step changed before validation
+    dropped: list[dict] | None = None  # statements about shared vocabulary IRIs (ownership)
 
 
 @dataclass
@@ -50,7 +52,8 @@ class ImportReport:
         with its first bounds.MAX_DETAILS results (`unlisted` counts the others)."""
         listed = ItemList()
         for item in self.items:
-            listed.add(item.outcome, {**item.__dict__, "error": cap_details(item.error)})
+            fields = {k: v for k, v in item.__dict__.items() if k != "dropped" or v}
+            listed.add(item.outcome, {**fields, "error": cap_details(item.error)})
         return {"summary": self.summary(), "items": listed.items,
                 "unlisted": listed.unlisted}
 
@@ -81,9 +84,15 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
     dct:language), its repairs reported."""
     report = ImportReport()
     pending: deque[str] = deque()
+    oversized: list[ItemReport] = []
 
     def labelled() -> Iterator[Extracted]:
         for record in extracted:
+            try:
+                check_record_size(len(record.graph))
+            except SocleError as err:  # reported after the others, never written
+                oversized.append(ItemReport(_label(record), "failed", error=err.to_problem()))
+                continue
             pending.append(_label(record))
             yield record
 
@@ -97,7 +106,12 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
                               int(result.report.get("warnings", 0)),
-                              repairs=result.report.get("repairs") or None)
+                              repairs=result.report.get("repairs") or None,
+                              dropped=list(result.dropped) or None)
+        report.items.append(item)
+        if progress:
+            progress(item)
+    for item in oversized:
         report.items.append(item)
         if progress:
             progress(item)

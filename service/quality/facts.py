@@ -8,7 +8,7 @@ Terms may be rdflib or pyoxigraph terms (the write path has the former, bulk rea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -58,7 +58,9 @@ class Facts:
     distributions: tuple[Distribution, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """As plain data (dataclasses.asdict deep-copies: 10x slower at 10^5 records)."""
+        return {**self.__dict__, "distributions": [dict(d.__dict__)
+                                                   for d in self.distributions]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Facts:
@@ -80,7 +82,7 @@ def _term(term: Any) -> tuple[str, bool]:
     return str(term), isinstance(term, URIRef)
 
 
-def extract(triples: Iterable[tuple[Any, Any, Any]], iri: str) -> Facts:
+def extract(triples: Iterable[Any], iri: str) -> Facts:
     """The facts of the dataset `iri` from its record's triples."""
     by_subject: dict[str, dict[str, list[tuple[str, bool]]]] = {}
     for s, p, o in triples:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from service.quality.facts import Distribution, Facts
 from service.quality.indicators import (
@@ -56,7 +57,7 @@ class Score:
     datasets: int = 1
     extra: dict = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(r.points for r in self.results)
 
@@ -80,6 +81,11 @@ class Score:
     def compact(self) -> dict[str, list[int]]:
         """{indicator: [passed, population, unchecked]}: what is stored."""
         return {r.indicator.id: [r.passed, r.population, r.unchecked] for r in self.results}
+
+    @cached_property
+    def counts(self) -> tuple[tuple[int, int, int], ...]:
+        """The counts alone, in table order: what a rescore compares."""
+        return tuple((r.passed, r.population, r.unchecked) for r in self.results)
 
     @classmethod
     def from_compact(cls, data: dict[str, list[int]], datasets: int = 1) -> Score:

@@ -30,7 +30,10 @@ class FormatTable:
 
 @lru_cache(maxsize=2)
 def formats(vocab_dir: str = str(VOCAB_DIR)) -> FormatTable:
-    codes, nonprop, machine, by_mime = set(), set(), set(), {}
+    codes: set[str] = set()
+    nonprop: set[str] = set()
+    machine: set[str] = set()
+    by_mime: dict[str, str] = {}
     for line in (Path(vocab_dir) / "mqa-formats.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith(("#", "code\t")) or not line:
             continue

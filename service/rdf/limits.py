@@ -27,8 +27,10 @@ class ParseLimits:
     max_nodes: int = 400_000
 
 
-# One record (POST/PUT /datasets, POST /validate, the validation page).
-RECORD = ParseLimits(max_triples=10_000, max_nodes=20_000)
+# One record (POST/PUT /datasets, POST /validate, the validation page, and each record cut
+# from an import or a harvested page). Room for about a thousand distributions, as some
+# portals' daily-file datasets have; not for 100,000 keywords.
+RECORD = ParseLimits(max_triples=20_000, max_nodes=40_000)
 # A document of several records (imports over HTTP, curator upload).
 DOCUMENT = ParseLimits()
 # One page of a harvested catalogue (pages may be large, the source is the operator's choice).
@@ -62,6 +64,16 @@ def too_many(label: str, what_fr: str, what_en: str, limit: int) -> TooLarge:
         f"Document {label} trop volumineux : plus de {limit} {what_fr}. Découpez-le.",
         f"{label} document too large: more than {limit} {what_en}. Split it.",
         limit=limit)
+
+
+def check_record_size(triples: int, limits: ParseLimits = RECORD) -> None:
+    """One record cut from a catalogue (import, harvest) has the budget of a record sent alone:
+    a record with 100,000 keywords would make every view of it slow."""
+    if triples > limits.max_triples:
+        raise TooLarge(
+            f"Enregistrement trop volumineux : {triples} triplets (limite {limits.max_triples}).",
+            f"Record too large: {triples} triples (limit {limits.max_triples}).",
+            limit=limits.max_triples, triples=triples)
 
 
 # Turtle: strings, IRIs and comments hold brackets that do not nest.

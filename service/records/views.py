@@ -87,6 +87,8 @@ def _write_body(result, status: int, repairs: list[dict] | None = None) -> Respo
         "publisher": meta.publisher, "modified": meta.modified,
         "validation": result.report,
     }
+    if result.dropped:  # statements about shared vocabulary IRIs (catalog/ownership.py)
+        body["dropped"] = list(result.dropped)
     if repairs:
         body["repairs"] = repairs
     response = jsonify(body)

@@ -26,4 +26,5 @@ def init_app(app: Flask) -> None:
     path = svc.store.path
     # The Socle store, not its pyoxigraph handle: holding that would keep RocksDB's lock after
     # store.close() (another process could not open the directory).
-    svc.sparql = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES))
+    svc.sparql = Executor(path, limits, store=svc.store, prefixes=dict(PREFIXES),
+                          allow_service=bool(settings.sparql_allow_service))

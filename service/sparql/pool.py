@@ -34,12 +34,13 @@ class WorkerFailed(Exception):
 
 
 class Worker:
-    def __init__(self, path: str, nice: int) -> None:
+    def __init__(self, path: str, nice: int, allow_service: bool = False) -> None:
         parent, child = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.sparql.worker", str(child.fileno()), path, str(nice)],
+            [sys.executable, "-m", "service.sparql.worker", str(child.fileno()), path, str(nice),
+             "1" if allow_service else "0"],
             pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, cwd=ROOT)
         child.close()
         self.sock = parent
@@ -58,7 +59,9 @@ class Worker:
         except (EOFError, OSError) as err:
             self.kill()
             raise WorkerFailed(f"query worker failed to start (exit {self.proc.poll()})") from err
-        assert message[0] == "ready", message
+        if message[0] != "ready":  # ("failed", why): the store could not be opened
+            self.kill()
+            raise WorkerFailed(f"query worker failed to start: {message[1:]}")
 
     def kill(self) -> None:
         """Idempotent: the pool's close and a starting thread may both kill a worker, and a
@@ -83,8 +86,9 @@ class Pool:
     runaway query does not leave the endpoint short of a worker while the next one starts."""
 
     def __init__(self, path: str, size: int, *, nice: int = 5, start_timeout: float = 120.0,
-                 spare: int = 1):
+                 spare: int = 1, allow_service: bool = False):
         self.path, self.size, self.nice, self.start_timeout = path, size, nice, start_timeout
+        self.allow_service = allow_service
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.slots = threading.BoundedSemaphore(size)
         self.closed = False
@@ -99,15 +103,26 @@ class Pool:
             t.join()
 
     def _spawn(self) -> None:
-        try:
-            worker = Worker(self.path, self.nice)
-            with self.lock:
-                self.workers.add(worker)
-            worker.wait_ready(self.start_timeout)
-        except Exception:  # noqa: BLE001 - retried on the next kill; logged
-            if not self.closed:  # killed by close() while starting: nothing went wrong
-                log.exception("SPARQL worker failed to start")
-            return
+        """Start one worker; a failed start (the store unreadable for a moment while the writer
+        compacts) is retried with a growing pause, so the pool never stays a worker short."""
+        for attempt in range(1_000_000):
+            if self.closed:
+                return
+            worker = None
+            try:
+                worker = Worker(self.path, self.nice, self.allow_service)
+                with self.lock:
+                    self.workers.add(worker)
+                worker.wait_ready(self.start_timeout)
+                break
+            except Exception:  # noqa: BLE001 - logged, retried
+                if worker is not None:
+                    with self.lock:
+                        self.workers.discard(worker)
+                if self.closed:  # killed by close() while starting: nothing went wrong
+                    return
+                log.exception("SPARQL worker failed to start (attempt %d)", attempt + 1)
+                time.sleep(min(0.2 * 2 ** attempt, 5.0))
         if self.closed:
             worker.kill()
             return

@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from service.sparql import lexer, serialize
+from service.sparql.shape import QUERY_FORMS, shape, without_dataset_clause
 from service.sparql.worker import _Sender
 from service.store.sparql import (
     QueryDeadline,
@@ -57,24 +58,29 @@ class RemoteRunner:
             except SyntaxError as err:
                 send(("error", "syntax", str(err)))
                 return
+            except RuntimeError as err:  # parsed, but pyoxigraph cannot evaluate it
+                send(("error", "evaluation", str(err)))
+                return
         query = f"BASE <{base}>\n{req['query']}" if base else req["query"]
         default_graph, named_graphs = req.get("default_graph"), req.get("named_graphs")
-        if "FROM" in words and (default_graph is not None or named_graphs is not None):
+        found = shape(req["query"], base)
+        if found.has_dataset_clause and (default_graph is not None or named_graphs is not None):
             # The protocol's dataset replaces the query's: said by removing FROM (Virtuoso
             # would otherwise keep it).
-            query = lexer.without_dataset_clause(query)
-        elif "FROM" in words:
+            query = without_dataset_clause(req["query"], found)
+            query = f"BASE <{base}>\n{query}" if base else query
+        elif found.has_dataset_clause:
             # The query's own FROM / FROM NAMED, restated as protocol parameters (same dataset):
             # a server whose default graph is the union (Oxigraph --union-default-graph)
             # ignores FROM but honours default-graph-uri.
-            default_graph, named_graphs = lexer.dataset_clause(req["query"], base)
+            default_graph, named_graphs = list(found.default_graphs), list(found.named_graphs)
         if default_graph is not None or named_graphs is not None:
             # A protocol dataset with no default (or no named) graph means an empty one;
             # Virtuoso takes "none given" as "all": name a graph that does not exist instead.
             default_graph = default_graph or [EMPTY_GRAPH]
             named_graphs = named_graphs or [EMPTY_GRAPH]
         try:
-            form = next((w for w in words if w in lexer.QUERY_FORMS), "SELECT")
+            form = found.form if found.form in QUERY_FORMS else "SELECT"
             accept = ACCEPT_RDF if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT
             ctype, body = self.store.forward(
                 query, accept=accept, default_graph=default_graph,
@@ -88,10 +94,15 @@ class RemoteRunner:
             send(("error", "refused", str(err)))
             return
         fmt, max_rows = req["format"], req.get("max_rows") or 0
-        if "json" in ctype:
-            self._results(json.loads(body), fmt, max_rows, send)
-        else:
-            self._graph(body, ctype, fmt, max_rows, req, send)
+        try:
+            if "json" in ctype:
+                self._results(json.loads(body), fmt, max_rows, send)
+            else:
+                self._graph(body, ctype, fmt, max_rows, req, send)
+        except serialize.Unwritable as err:
+            send(("error", "unwritable", str(err)))
+        except OSError as err:  # a writer's refusal (JSON-LD and triple terms)
+            send(("error", "format", str(err)))
 
     def _results(self, data: dict[str, Any], fmt: str, max_rows: int, send) -> None:
         if "boolean" in data:

@@ -8,6 +8,7 @@ parser in the tests. RDF (CONSTRUCT, DESCRIBE) is written by pyoxigraph itself.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
@@ -16,6 +17,15 @@ import pyoxigraph as ox
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _string = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept as is (C)
 TRUNCATED_LINK = "https://socle.opendata.fr/problems/sparql-truncated"
+
+
+class Unwritable(ValueError):
+    """A value the chosen result format cannot carry (the endpoint answers a problem)."""
+
+
+ITS = "http://www.w3.org/2005/11/its"
+# What XML 1.0 cannot carry at all, not even as a character reference (its Char production).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _json_term(term) -> dict:
@@ -27,6 +37,8 @@ def _json_term(term) -> dict:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
@@ -35,21 +47,60 @@ def _json_term(term) -> dict:
                                         "object": _json_term(term.object)}}
 
 
+def _xml_text(value: str) -> str:
+    """Character data: a CR as `&#13;` (a parser would read a raw CR as a line feed); a
+    character XML 1.0 cannot carry at all refuses the answer (Unwritable) rather than send an
+    ill-formed document."""
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise Unwritable(f"U+{ord(bad.group()):04X} in {value[:40]!r} is not allowed in XML 1.0")
+    return escape(value, {"\r": "&#13;"})
+
+
 def _xml_term(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            direction = ""
+            if term.direction is not None:
+                direction = (f' its:dir="{term.direction}" xmlns:its="{ITS}" '
+                             'its:version="2.0"')
+            return (f"<literal xml:lang={quoteattr(term.language)}{direction}>"
+                    f"{_xml_text(term.value)}</literal>")
         if term.datatype.value != XSD_STRING:
             return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{escape(term.value)}</literal>")
-        return f"<literal>{escape(term.value)}</literal>"
+                    f"{_xml_text(term.value)}</literal>")
+        return f"<literal>{_xml_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
             f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
             "</object></triple>")
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
+                              "\t": "\\t"})
+
+
+def _tsv_term(term) -> str:
+    """A term as in Turtle / N-Triples (SPARQL 1.1 TSV §3.2; triple terms `<<( s p o )>>`),
+    tab, line feed and CR escaped so that rows and columns stay whole."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            text += "@" + term.language
+            if term.direction is not None:
+                text += f"--{term.direction}"
+        elif term.datatype.value != XSD_STRING:
+            text += f"^^<{term.datatype.value}>"
+        return text
+    if isinstance(term, ox.Triple):
+        return (f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} "
+                f"{_tsv_term(term.object)} )>>")
+    return str(term)  # <iri>, _:label
 
 
 def _csv_field(term) -> str:
@@ -99,11 +150,17 @@ def select(fmt: str, variables: list[str], rows: Iterable, truncated: bool) -> I
             yield f"<link href={quoteattr(TRUNCATED_LINK)}/>"
         yield "</head><results>"
         names = [quoteattr(v) for v in variables]
+        cache: dict = {}
         for row in rows:
             parts = ["<result>"]
             for name, term in zip(names, row, strict=True):
                 if term is not None:
-                    parts.append(f"<binding name={name}>{_xml_term(term)}</binding>")
+                    text = cache.get(term)
+                    if text is None:
+                        text = _xml_term(term)
+                        if len(cache) < 50_000:
+                            cache[term] = text
+                    parts.append(f"<binding name={name}>{text}</binding>")
             parts.append("</result>")
             yield "".join(parts)
         yield "</results></sparql>"
@@ -114,7 +171,7 @@ def select(fmt: str, variables: list[str], rows: Iterable, truncated: bool) -> I
     elif fmt == "tsv":
         yield "\t".join("?" + v for v in variables) + "\n"
         for row in rows:
-            yield "\t".join("" if term is None else str(term) for term in row) + "\n"
+            yield "\t".join(_tsv_term(term) for term in row) + "\n"
     else:
         raise ValueError(fmt)
 

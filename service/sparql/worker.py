@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from service.sparql import serialize
+from service.sparql import sandbox, serialize
 
 CHUNK = 64 * 1024
 
@@ -80,7 +80,7 @@ class Runner:
                 self.store = ox.Store.read_only(self.path)
                 self.sig = sig
                 return
-            except OSError:
+            except (OSError, RuntimeError):  # RocksDB "Corruption" while the writer compacts
                 if attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
@@ -91,13 +91,19 @@ class Runner:
 
     def run(self, req: dict, send) -> None:
         self.refresh()
+        sent = []
+
+        def counted(message) -> None:
+            sent.append(message[0])
+            send(message)
+
         try:
-            self._run(req, send, started=[False])
-        except OSError as err:
-            if self.path is None or not _retryable(err):
+            self._run(req, counted)
+        except (OSError, RuntimeError) as err:
+            if self.path is None or not _retryable(err) or sent:
                 raise
             self.reopen()
-            self._run(req, send, started=[False])
+            self._run(req, send)
 
     def _execute(self, req: dict):
         kwargs = {"base_iri": req.get("base_iri")}
@@ -108,58 +114,82 @@ class Runner:
             kwargs["use_default_graph_as_union"] = bool(req.get("union", True))
         return self.store.query(req["query"], **kwargs)
 
-    def _run(self, req: dict, send, started: list) -> None:
+    def _run(self, req: dict, send) -> None:
+        """Evaluation errors (RuntimeError, a non-store OSError) are the query's: reported as
+        ("error", "evaluation"); a serialiser's refusal as ("error", "format"); a socket the
+        sandbox refused (SERVICE) as ("error", "network")."""
+        phase = "evaluation"
         try:
             result = self._execute(req)
+            fmt, max_rows = req["format"], req.get("max_rows") or 0
+            if isinstance(result, ox.QueryBoolean):
+                send(("head", {"kind": "ASK", "truncated": False, "rows": 1}))
+                send(("chunk", serialize.ask(fmt, bool(result)).encode()))
+                send(("end", {"rows": 1}))
+                return
+            rows = list(islice(result, max_rows + 1)) if max_rows else result
+            truncated = bool(max_rows) and len(rows) > max_rows
+            if truncated:
+                rows = rows[:max_rows]
+            out = _Sender(send)
+            if isinstance(result, ox.QuerySolutions):
+                if fmt not in serialize.RESULTS_KEYS:
+                    send(("error", "format", fmt))
+                    return
+                variables = [v.value for v in result.variables]
+                send(("head", {"kind": "SELECT", "truncated": truncated,
+                               "rows": len(rows) if max_rows else None}))
+                phase = "serialize"
+                for piece in serialize.select(fmt, variables, rows, truncated):
+                    out.write(piece.encode("utf-8"))
+            else:
+                if fmt not in serialize.RDF_FORMATS:
+                    send(("error", "format", fmt))
+                    return
+                send(("head", {"kind": "CONSTRUCT", "truncated": truncated,
+                               "rows": len(rows) if max_rows else None}))
+                phase = "serialize-rdf"
+                ox.serialize(rows, out, serialize.RDF_FORMATS[fmt],
+                             prefixes=req.get("prefixes") if fmt in ("turtle", "rdfxml")
+                             else None)
+            out.flush()
+            send(("end", {"truncated": truncated}))
         except SyntaxError as err:
             send(("error", "syntax", str(err)))
-            return
-        fmt, max_rows = req["format"], req.get("max_rows") or 0
-        if isinstance(result, ox.QueryBoolean):
-            send(("head", {"kind": "ASK", "truncated": False, "rows": 1}))
-            send(("chunk", serialize.ask(fmt, bool(result)).encode()))
-            send(("end", {"rows": 1}))
-            return
-        rows = list(islice(result, max_rows + 1)) if max_rows else result
-        truncated = bool(max_rows) and len(rows) > max_rows
-        if truncated:
-            rows = rows[:max_rows]
-        out = _Sender(send)
-        if isinstance(result, ox.QuerySolutions):
-            if fmt not in serialize.RESULTS_KEYS:
-                send(("error", "format", fmt))
-                return
-            variables = [v.value for v in result.variables]
-            send(("head", {"kind": "SELECT", "truncated": truncated,
-                           "rows": len(rows) if max_rows else None}))
-            for piece in serialize.select(fmt, variables, rows, truncated):
-                out.write(piece.encode("utf-8"))
-        else:
-            if fmt not in serialize.RDF_FORMATS:
-                send(("error", "format", fmt))
-                return
-            send(("head", {"kind": "CONSTRUCT", "truncated": truncated,
-                           "rows": len(rows) if max_rows else None}))
-            ox.serialize(rows, out, serialize.RDF_FORMATS[fmt],
-                         prefixes=req.get("prefixes") if fmt in ("turtle", "rdfxml") else None)
-        out.flush()
-        send(("end", {"truncated": truncated}))
+        except serialize.Unwritable as err:
+            send(("error", "unwritable", str(err)))
+        except PermissionError as err:
+            if self.path is not None and _retryable(err):
+                raise
+            send(("error", "network", str(err)))
+        except (RuntimeError, ValueError, TypeError, OSError) as err:
+            if self.path is not None and _retryable(err):
+                raise
+            kind = "format" if phase == "serialize-rdf" else "evaluation"
+            send(("error", kind, str(err)))
 
 
-def _retryable(err: OSError) -> bool:
+def _retryable(err: Exception) -> bool:
     text = str(err)
     return "Corruption" in text or "No such file" in text or "IO error" in text
 
 
-def main(fd: int, path: str, nice: int) -> None:
+def main(fd: int, path: str, nice: int, allow_service: bool = False) -> None:
     if nice:
         os.nice(nice)
+    if not allow_service and not sandbox.deny_network():
+        print("socle sparql worker: no seccomp filter on this architecture; SERVICE is only "
+              "refused by the query check", file=sys.stderr)
     conn = Connection(fd)
-    runner = Runner(path)
+    try:
+        runner = Runner(path)
+    except (OSError, RuntimeError) as err:  # RocksDB corruption while the writer compacts
+        conn.send(("failed", f"{type(err).__name__}: {err}"))
+        return
     conn.send(("ready", os.getpid()))
     while True:
         if not conn.poll(1.0):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, RuntimeError):
                 runner.refresh()
             continue
         try:
@@ -170,9 +200,12 @@ def main(fd: int, path: str, nice: int) -> None:
             runner.run(req, conn.send)
         except (BrokenPipeError, EOFError):
             return
-        except Exception as err:  # noqa: BLE001 - reported to the endpoint, worker lives on
-            conn.send(("error", "internal", f"{type(err).__name__}: {err}"))
+        except Exception as err:  # noqa: BLE001 - reported; the pool replaces this worker
+            with contextlib.suppress(OSError):
+                conn.send(("error", "internal", f"{type(err).__name__}: {err}"))
+            return
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]),
+         len(sys.argv) > 4 and sys.argv[4] == "1")

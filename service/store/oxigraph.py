@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
@@ -10,6 +9,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
+from service.files import private_dir
 from service.rdf.parse import term_to_oxigraph, term_to_rdflib, to_rdflib
 from service.store.base import (
     Change,
@@ -47,7 +47,7 @@ class OxigraphStore(Store):
             elif read_only:
                 self._store = ox.Store.read_only(path)
             else:
-                os.makedirs(path, exist_ok=True)
+                private_dir(path)  # 0700: records, drafts, token hashes (service/files.py)
                 self._store = ox.Store(path)
         except OSError as exc:
             if "lock" in str(exc).lower():

@@ -1,7 +1,7 @@
 """An inline SVG bar chart of coverage: no script, no external file, readable without CSS.
 
 One bar for "likely obliged communes that publish", then one per SCDL base dataset (share of
-the likely obliged communes that publish it). Labels in French then English.
+the likely obliged communes that publish it). Labels in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from service.territories.obligation import Dashboard
 WIDTH, BAR, GAP, LABEL = 640, 18, 8, 250
 
 
-def coverage_svg(board: Dashboard) -> str:
+def coverage_svg(board: Dashboard, lang: str = "fr") -> str:
     summary = board.summary
     obliged = int(summary["likely_obliged"])  # type: ignore[arg-type]
     coverage: dict[str, int] = summary["scdl_coverage"]  # type: ignore[assignment]
-    bars = [("Publient ici / publish here", int(summary["obliged_publishing"]))]  # type: ignore
+    here = "Publish here" if lang == "en" else "Publient ici"
+    bars = [(here, int(summary["obliged_publishing"]))]  # type: ignore
     bars += [(board.scdl_labels.get(n, n), count) for n, count in coverage.items()]
     height = len(bars) * (BAR + GAP) + 30
     span = WIDTH - LABEL - 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
              f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" '
              'font-size="12" aria-labelledby="chart-title">',
-             '<title id="chart-title">Couverture des communes probablement obligées / coverage '
-             f'of the likely obliged communes ({obliged})</title>']
+             f'<title id="chart-title">{_title(lang)} ({obliged})</title>']
     for i, (label, count) in enumerate(bars):
         y = 10 + i * (BAR + GAP)
         share = count / obliged if obliged else 0.0
@@ -39,3 +39,9 @@ def coverage_svg(board: Dashboard) -> str:
         parts.append(f'<text x="{LABEL + span + 6}" y="{y + BAR - 5}">{count}/{obliged}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _title(lang: str) -> str:
+    if lang == "en":
+        return "Coverage of the likely obliged communes"
+    return "Couverture des communes probablement obligées"

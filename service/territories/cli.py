@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from service.cli.options import base_option, data_option, guard, open_store, settings
+from service.cli.options import base_option, data_option, guard, open_data, open_store
 
 
 @click.group("territory")
@@ -48,10 +48,9 @@ def territory_show(text, as_json) -> None:
 @guard
 def territory_exempt(siren, reason, data) -> None:
     """Mark a commune or EPCI as exempt from the obligation (e.g. fewer than 50 agents)."""
-    from service.store import open_for
     from service.territories.exemptions import exempt
 
-    store = open_for(settings(data=data))
+    store = open_data(data)
     item = exempt(store, siren, reason)
     store.close()
     click.echo(f"Exemptée / exempt: {item.siren} ({item.reason})")
@@ -63,10 +62,9 @@ def territory_exempt(siren, reason, data) -> None:
 @guard
 def territory_unexempt(siren, data) -> None:
     """Remove an exemption."""
-    from service.store import open_for
     from service.territories.exemptions import unexempt
 
-    store = open_for(settings(data=data))
+    store = open_data(data)
     unexempt(store, siren)
     store.close()
     click.echo(f"Exemption retirée / removed: {siren}")

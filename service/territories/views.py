@@ -25,6 +25,7 @@ from service.territories.obligation import Dashboard, dashboard
 from service.territories.rdf import dump, territory_triples
 from service.territories.registry import Territory, registry
 from service.territories.resolve import resolve
+from service.web.i18n import current
 
 bp = Blueprint("territories", __name__)
 TABULAR = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
@@ -74,7 +75,8 @@ def _answer(board: Dashboard, fmt: str, filename: str) -> Response:
         return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{filename}.csv"'})
     return Response(render_template("territories/dashboard.html", board=board,
-                                    summary=board.summary, chart=coverage_svg(board)),
+                                    summary=board.summary,
+                                    chart=coverage_svg(board, current())),
                     content_type="text/html; charset=utf-8")
 
 

@@ -19,10 +19,12 @@ def curator() -> None:
 @click.argument("login")
 @click.option("--publisher", "publisher_id", required=True)
 @click.option("--reset", is_flag=True, help="Replace the password of an existing account.")
+@click.option("--operator", is_flag=True,
+              help="An operator of the platform: also the /admin pages (docs/operations.md).")
 @data_option
 @base_option
 @guard
-def curator_add(login, publisher_id, reset, data, base_url) -> None:
+def curator_add(login, publisher_id, reset, operator, data, base_url) -> None:
     """Create a curator account for a publisher; the password is read from a prompt (or the
     first line of standard input), never from the command line, and stored hashed (scrypt)."""
     from service.auth.curators import add_curator
@@ -35,8 +37,13 @@ def curator_add(login, publisher_id, reset, data, base_url) -> None:
                                 confirmation_prompt=True, err=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    found = add_curator(store, pub, login, password, replace=reset)
-    click.echo(f"Gestionnaire créé / curator created: {found.login} ({pub.id})")
+    found = add_curator(store, pub, login, password, replace=reset, operator=operator)
+    if reset:  # a new password logs the account out everywhere
+        from service.auth.sessions import close_sessions_of
+
+        close_sessions_of(store, login)
+    role = ", opérateur / operator" if found.operator else ""
+    click.echo(f"Gestionnaire créé / curator created: {found.login} ({pub.id}{role})")
 
 
 @curator.command("list")
@@ -48,7 +55,7 @@ def curator_list(data, base_url) -> None:
     from service.auth.curators import list_curators
 
     for found in list_curators(open_store(data, base_url)[0]):
-        click.echo(f"{found.login}\t{found.publisher}")
+        click.echo(f"{found.login}\t{found.publisher}" + ("\toperator" if found.operator else ""))
 
 
 def register_commands(cli: click.Group) -> None:

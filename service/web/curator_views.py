@@ -15,10 +15,10 @@ from service.catalog.publishers import get_publisher
 from service.catalog.records import check_owner
 from service.errors import InvalidRecord, SocleError
 from service.services import services
-from service.web import vocabulary
+from service.web import remarks, vocabulary
 from service.web.errors import html_errors
 from service.web.form import DatasetForm, DistributionForm, place_results, slugify
-from service.web.i18n import t
+from service.web.i18n import current, t
 from service.web.session import current_curator, login_required
 
 bp = Blueprint("curator", __name__, url_prefix="/curator")
@@ -57,6 +57,13 @@ def dashboard():
         saved=request.args.get("saved"), deleted=request.args.get("deleted"))
 
 
+def _shown(results: list[dict]) -> list[dict]:
+    """What the curator can act on (service/web/remarks.py)."""
+    pub = get_publisher(services().store, services().settings.base_url,
+                        current_curator().publisher, required=False)
+    return remarks.for_curators(results, _vocab(), pub.iri if pub else None)
+
+
 def _render(form: DatasetForm, *, meta=None, placed=None, local=None, problem=None,
             status: int = 200):
     return render_template("curator/form.html", form=form, meta=meta, placed=placed or {},
@@ -81,7 +88,7 @@ def create():
     if request.form.get("action") == "add-distribution":
         form.distributions.append(DistributionForm())
         return _render(form)
-    local = form.local_errors(creating=True)
+    local = form.local_errors(creating=True, lang=current())
     if local:
         return _render(form, local=local, status=422)
     record_id = _free_id(form.identifier or slugify(form.title))
@@ -92,7 +99,7 @@ def create():
         result = services().records.create(current_curator().publisher, graph)
     except InvalidRecord as err:
         form.identifier = "" if not request.form.get("identifier") else form.identifier
-        placed = place_results(err.extra.get("results", []), graph, iri, rows)
+        placed = place_results(_shown(err.extra.get("results", [])), graph, iri, rows)
         return _render(form, placed=placed, problem=err, status=422)
     except SocleError as err:
         return _render(form, problem=err, status=err.status)
@@ -115,21 +122,21 @@ def edit(record_id: str):
         if not form.distributions:
             form.distributions.append(DistributionForm())
         _, rows = form.to_graph(meta.iri, stored)
-        placed = place_results(meta.validation.get("results", []), stored, meta.iri, rows)
+        placed = place_results(_shown(meta.validation.get("results", [])), stored, meta.iri, rows)
         return _render(form, meta=meta, placed=placed)
     form = DatasetForm.from_request(request.form)
     form.identifier = DatasetForm.from_graph(stored, meta.iri).identifier
     if request.form.get("action") == "add-distribution":
         form.distributions.append(DistributionForm())
         return _render(form, meta=meta)
-    local = form.local_errors(creating=False)
+    local = form.local_errors(creating=False, lang=current())
     if local:
         return _render(form, meta=meta, local=local, status=422)
     graph, rows = form.to_graph(meta.iri, stored)
     try:
         services().records.replace(current_curator().publisher, record_id, graph)
     except InvalidRecord as err:
-        placed = place_results(err.extra.get("results", []), graph, meta.iri, rows)
+        placed = place_results(_shown(err.extra.get("results", [])), graph, meta.iri, rows)
         return _render(form, meta=meta, placed=placed, problem=err, status=422)
     except SocleError as err:
         if err.status == 403:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from service.catalog.bookkeeping import RecordMeta
 from service.rdf.namespaces import ADMS, DCAT, DCATAP, DCTERMS, FOAF, LOCN, SPDX, VCARD
+from service.web import formats
 from service.web.labels import curie, text
 from service.web.links import safe_href
 from service.web.vocabulary import Vocabularies
@@ -52,7 +53,24 @@ P = {  # property -> (fr, en); the order is the order of the page
     DCAT.downloadURL: ("Téléchargement", "Download URL"),
     DCTERMS.format: ("Format", "Format"),
     DCAT.mediaType: ("Type de média", "Media type"),
-    DCAT.byteSize: ("Taille (octets)", "Size (bytes)"),
+    DCAT.byteSize: ("Taille", "Size"),
+    DCATAP.availability: ("Disponibilité prévue", "Planned availability"),
+    DCAT.compressFormat: ("Format de compression", "Compression format"),
+    DCAT.packageFormat: ("Format d'archive", "Package format"),
+    DCTERMS.rights: ("Droits", "Rights"),
+    ADMS.status: ("Statut", "Status"),
+    DCAT.accessService: ("Service d'accès", "Access service"),
+    DCAT.endpointURL: ("Adresse du service", "Endpoint URL"),
+    DCTERMS.relation: ("Ressource liée", "Related resource"),
+    DCTERMS.isReferencedBy: ("Cité par", "Referenced by"),
+    DCTERMS.hasVersion: ("Autre version", "Has version"),
+    DCTERMS.isVersionOf: ("Version de", "Is version of"),
+    DCTERMS.rightsHolder: ("Détenteur des droits", "Rights holder"),
+    ADMS.identifier: ("Autre identifiant", "Other identifier"),
+    ADMS.sample: ("Échantillon", "Sample"),
+    SPDX.algorithm: ("Algorithme", "Algorithm"),
+    SPDX.checksumValue: ("Valeur", "Value"),
+    FOAF.homepage: ("Site web", "Home page"),
     SPDX.checksum: ("Somme de contrôle", "Checksum"),
     DCAT.startDate: ("Début", "Start"),
     DCAT.endDate: ("Fin", "End"),
@@ -106,7 +124,7 @@ def _fields(graph: Graph, node: Any, vocab: Vocabularies, lang: str, depth: int 
             continue
         f = out.setdefault(key, Field(_label(key, lang), curie(key)))
         if isinstance(o, Literal):
-            f.values.append(Value(str(o), lang=o.language))
+            f.values.append(Value(literal_text(o, p, lang), lang=o.language))
         elif p == DCTERMS.publisher:  # its IRI is its page on this service
             f.values.append(Value(text(graph, o, FOAF.name, lang) or str(o),
                                   href=safe_href(o)))
@@ -118,6 +136,36 @@ def _fields(graph: Graph, node: Any, vocab: Vocabularies, lang: str, depth: int 
             shown = vocab.label(iri, lang) or iri.removeprefix("mailto:")
             f.values.append(Value(shown, href=safe_href(iri)))
     return sorted(out.values(), key=lambda f: (ORDER.get(_iri_of(f), 999), f.curie))
+
+
+_NUMBERS = {str(XSD[n]) for n in ("integer", "nonNegativeInteger", "positiveInteger", "long",
+                                   "int", "decimal", "double", "float")}
+
+
+def literal_text(value: Literal, p: Any, lang: str) -> str:
+    """Numbers, dates and sizes the reader's way (« 61 440 octets (60 Kio) », « 5 déc. 2026 »);
+    anything that does not parse is shown as written."""
+    datatype = str(value.datatype or "")
+    text = str(value)
+    try:
+        if p == DCAT.byteSize:
+            size = int(float(text))
+            unit = "bytes" if lang == "en" else "octets"
+            shown = f"{formats.number(size, lang)} {unit}"
+            for factor, name in ((1 << 30, "Gio"), (1 << 20, "Mio"), (1 << 10, "Kio")):
+                if size >= factor:
+                    short = formats.number(round(size / factor, 1), lang)
+                    return f"{shown} ({short} {name.replace('io', 'iB') if lang == 'en' else name})"
+            return shown
+        if datatype in _NUMBERS:
+            return formats.number(float(text) if "." in text else int(text), lang)
+    except ValueError:
+        return text
+    if datatype == str(XSD.date):
+        return formats.day(text, lang)
+    if datatype == str(XSD.dateTime):
+        return formats.moment(text, lang)
+    return text
 
 
 def _iri_of(f: Field) -> str:

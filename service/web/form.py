@@ -154,12 +154,13 @@ class DatasetForm:
         return out
 
     # -- checks the graph cannot express -------------------------------------------------------
-    def local_errors(self, creating: bool) -> dict[str, list[str]]:
-        """Input that cannot even become RDF (a URL that is not one, a bad e-mail…)."""
+    def local_errors(self, creating: bool, lang: str = "fr") -> dict[str, list[str]]:
+        """Input that cannot even become RDF (a URL that is not one, a bad e-mail…), in the
+        reader's language."""
         errors: dict[str, list[str]] = {}
 
         def add(name: str, fr: str, en: str) -> None:
-            errors.setdefault(name, []).append(f"{fr} — {en}")
+            errors.setdefault(name, []).append(en if lang == "en" else fr)
 
         if creating and self.identifier and not SLUG.match(self.identifier):
             add("identifier", "Lettres, chiffres, « - » et « _ » seulement.",

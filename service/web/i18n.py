@@ -36,6 +36,23 @@ def switch_url(lang: str) -> str:
     return f"{request.path}?{query}"
 
 
+# Import and harvest outcomes and run states, as a curator reads them.
+OUTCOMES = {"created": ("créé", "created"), "updated": ("mis à jour", "updated"),
+            "unchanged": ("inchangé", "unchanged"), "withdrawn": ("retiré", "withdrawn"),
+            "missing": ("absent de la source", "missing from the source"),
+            "failed": ("en échec", "failed"), "skipped": ("ignoré", "skipped")}
+
+
+def outcome(value: str) -> str:
+    return t(*OUTCOMES.get(value, (value, value)))
+
+
+def run_status(value: str) -> str:
+    from service.ingest.harvest.report import STATUS_LABELS
+
+    return t(*STATUS_LABELS.get(value, (value, value)))
+
+
 def plural(n: int, fr_one: str, fr_many: str, en_one: str, en_many: str) -> str:
     from service.web import formats
 
@@ -47,7 +64,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict:
-        return {"t": t, "lang": current(), "switch_url": switch_url, "plural": plural}
+        return {"t": t, "lang": current(), "switch_url": switch_url, "plural": plural,
+                "outcome": outcome, "run_status": run_status}
 
     app.add_template_filter(lambda v: formats.number(v, current()), "number")
     app.add_template_filter(lambda v: formats.day(v, current()), "day")

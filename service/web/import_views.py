@@ -13,6 +13,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
+from service.ingest.harvest import background
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as harvest_sources
 from service.ingest.harvest.setup import harvester
@@ -109,8 +110,8 @@ def harvest_now(source_id: str):
     if src.publisher != current_curator().publisher:
         raise NotFound(f"Aucune source « {source_id} » pour votre éditeur.",
                        f"No source '{source_id}' for your publisher.")
-    try:
-        run = harvester(svc).run(src)
+    try:  # in the background: the run page shows it running, then its report
+        run = background.start(harvester(svc), [src])[0]
     except SocleError as err:
         return _page(422, source_error=t(err.detail_fr, err.detail_en))
     return redirect(url_for("curator_import.run_page", run=run.run))

@@ -9,7 +9,7 @@ from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.rdf.formats import SYNTAXES
 from service.services import services
-from service.web import completeness, dataset_page, vocabulary
+from service.web import completeness, dataset_page, remarks, vocabulary
 from service.web.errors import html_errors, prefers_html
 from service.web.formats import collated
 from service.web.i18n import current, t
@@ -113,8 +113,10 @@ def dataset_html(meta: RecordMeta, graph) -> str:
     url = f"{settings.base_url}/datasets/{meta.id}"
     page = dataset_page.build(meta, graph, _vocab(), current(),
                               pub.name if pub else meta.publisher, url)
+    shown = remarks.for_curators(meta.validation.get("results", []), _vocab(),
+                                 pub.iri if pub else None)
     return render_template("records/dataset.html", meta=meta, page=page, pub=pub,
-                           formats=SYNTAXES, url=url)
+                           formats=SYNTAXES, url=url, results=shown)
 
 
 def home_context() -> dict:

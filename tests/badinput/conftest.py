@@ -78,3 +78,13 @@ def no_outside_access(monkeypatch):
         yield _WATCH["events"]
     finally:
         _WATCH["active"] = False
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.badinput.summary import SUMMARY
+
+    lines = SUMMARY.lines()
+    if lines:
+        terminalreporter.section("hostile-input summary (tests/badinput)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.badinput.summary import SUMMARY, Row
 from tests.conftest import BASE, VALID_TTL, post_ttl
 
 PROBLEM = "application/problem+json"
@@ -297,6 +298,8 @@ def test_hostile_request(case: Case, client, existing, token, other_token, snaps
     before = snapshot()
 
     response = client.open(case.path, method=case.method, headers=headers, data=body)
+    SUMMARY.add(Row(case.id, case.status, response.status_code, len(no_outside_access),
+                    snapshot() == before))
 
     assert response.status_code == case.status, response.get_data(as_text=True)[:2000]
     assert response.headers["Content-Type"].startswith(PROBLEM)

@@ -1,4 +1,4 @@
-"""`socle` end to end: real subprocesses over a real data directory."""
+"""`socle` end to end over a real data directory (in process, tests/cli/conftest.py)."""
 
 from __future__ import annotations
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from service.catalog.bookkeeping import by_id
 from service.store import open_store
-from tests.cli.conftest import CLI, catalogue, env, socle
+from tests.cli.conftest import Done, catalogue, socle
 from tests.conftest import REPO
 
 # A shapes change: distribution descriptions become mandatory (a Warning made a Violation).
@@ -29,10 +28,8 @@ def stricter_shapes(tmp_path: Path) -> Path:
     return shapes
 
 
-def run(*args: str, data: Path, shapes: Path | None = None) -> subprocess.CompletedProcess:
-    extra = {"SOCLE_SHAPES_DIR": str(shapes)} if shapes else {}
-    return subprocess.run([*CLI, *args, "--data", str(data)], capture_output=True, text=True,
-                          cwd=REPO, env={**env(), **extra}, timeout=120)
+def run(*args: str, data: Path, shapes: Path | None = None) -> Done:
+    return socle(*args, data=data, environ={"SOCLE_SHAPES_DIR": str(shapes)} if shapes else None)
 
 
 def stored_report(data: Path, record_id: str) -> dict:

@@ -193,3 +193,30 @@ def test_time_limit_stops_the_walk(site):
             seen.append(page.number)
     assert seen == [1] and "Durée maximale de 50 s" in err.value.detail_fr
     assert site.fetched(f"{PATH}?page=2") == 0
+
+
+@pytest.mark.parametrize("address,inner", [
+    ("64:ff9b::7f00:1", "127.0.0.1"), ("64:ff9b::a00:1", "10.0.0.1"),
+    ("64:ff9b:1::c0a8:101", "192.168.1.1"), ("2002:7f00:1::", "127.0.0.1"),
+    ("2002:a9fe:a9fe::", "169.254.169.254"), ("::ffff:127.0.0.1", "127.0.0.1")])
+def test_nat64_and_6to4_forms_of_private_addresses_are_refused(monkeypatch, address, inner):
+    """Resolution is faked (no DNS, no connection): the policy sees what a resolver returned."""
+    from service.ingest.harvest import policy as module
+
+    assert str(module.embedded_ipv4(__import__("ipaddress").ip_address(address))) == inner
+    monkeypatch.setattr(module, "_resolve", lambda host, port: [
+        __import__("ipaddress").ip_address(address)])
+    with pytest.raises(Refused) as err:
+        Policy().check("http://sneaky.example/catalog.ttl")
+    assert err.value.extra["address"] == str(__import__("ipaddress").ip_address(address))
+
+
+def test_nat64_and_6to4_forms_of_public_addresses_pass(monkeypatch):
+    import ipaddress
+
+    from service.ingest.harvest import policy as module
+
+    for address in ("64:ff9b::808:808", "2002:808:808::", "2a01:e0a::1"):
+        monkeypatch.setattr(module, "_resolve",
+                            lambda host, port, a=address: [ipaddress.ip_address(a)])
+        Policy().check("http://public.example/catalog.ttl")

@@ -33,7 +33,7 @@ def test_a_file_of_bad_rows_gives_a_bounded_report(client, auth, snapshot):
     before = snapshot()
     rows = 3 * MAX_ITEMS // 2
     r = client.post(URL, data=_empty_rows(rows), headers={**CSV, **auth})
-    assert r.status_code == 207, r.get_data(as_text=True)[:500]
+    assert r.status_code == 422, r.get_data(as_text=True)[:500]  # every row failed
     report = r.get_json()
     assert len(r.data) < REPORT_BYTES
     assert report["summary"]["failed"] == report["rows"] == rows  # counts stay exact

@@ -9,6 +9,8 @@ FULL_TTL = """\
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<https://data.montfort.fr/publishers/montfort> a foaf:Agent ; foaf:name "Montfort"@fr .
 <https://data.montfort.fr/datasets/full> a dcat:Dataset ;
   dct:title "Délibérations"@fr ;
   dct:description "Délibérations du conseil municipal."@fr ;
@@ -33,3 +35,15 @@ FULL_TTL = """\
   dct:rights [ a dct:RightsStatement ; dct:description "Réutilisation libre."@fr ] ;
   dcat:byteSize "1024"^^xsd:nonNegativeInteger .
 """
+
+
+import pytest  # noqa: E402
+
+from tests.quality.server import Server  # noqa: E402
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()

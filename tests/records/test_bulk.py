@@ -21,6 +21,7 @@ from service.rdf.formats import TURTLE
 from service.rdf.parse import parse_rdf
 from service.rdf.records import split_catalogue
 from tests.conftest import BASE, VALID_TTL
+from tests.records.ownership_cases import P1_ID, catalogue, p1_record
 
 PREFIXES = VALID_TTL.split("[] a dcat:Dataset", 1)[0]
 BODY = "[] a dcat:Dataset" + VALID_TTL.split("[] a dcat:Dataset", 1)[1]
@@ -123,6 +124,9 @@ ROUNDS = [
         named("https://data.example.fr/ds/1", "ds-1-renomme"),
         blank("jeu-c", "Jeu C"),
     ])),
+    # IRI ownership (issue 21): iffendic's takeover attempts after montfort's record.
+    ("montfort", p1_record()),
+    ("iffendic", catalogue(f"{BASE}/datasets/{P1_ID}#x")),
 ]
 
 

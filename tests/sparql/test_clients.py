@@ -137,3 +137,66 @@ def test_service_refused_through_sparqlwrapper(server):
     with pytest.raises(urllib.error.HTTPError) as err:  # SPARQLWrapper passes 403 through
         wrapper(server, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }").query()
     assert err.value.code == 403
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_sparqlwrapper_graph_queries_in_every_format_it_offers(server, form):
+    """SPARQLWrapper's default settings: it sends `format=<name>` (n3, rdf+xml, json-ld…) with
+    its Accept; an unknown name falls back to Accept, so every format converts."""
+    import warnings
+
+    import rdflib
+    from SPARQLWrapper import JSONLD, N3, RDF, RDFXML, TSV
+
+    query = ("CONSTRUCT WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 3"
+             if form == "CONSTRUCT" else
+             "DESCRIBE ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 1")
+    for fmt in (None, XML, RDFXML, RDF, TURTLE, N3, JSONLD, JSON, CSV, TSV):
+        sw = SPARQLWrapper(server + "/sparql")
+        sw.setQuery(query)
+        if fmt is not None:
+            sw.setReturnFormat(fmt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # CSV/TSV: SPARQLWrapper says
+            result = sw.query().convert()                     # it sends */* and gets Turtle
+        if isinstance(result, bytes):
+            graph = rdflib.Graph().parse(data=result, format="turtle")
+        else:
+            graph = result
+        assert isinstance(graph, rdflib.Graph), (fmt, type(result))
+        assert len(graph) > 0, fmt
+
+
+def test_rdflib_sparqlstore_keeps_a_carriage_return(server):
+    """rdflib's SPARQLStore reads XML results by default: a raw CR would come back as LF."""
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = rdflib.Graph(store=SPARQLStore(server + "/sparql"))
+    rows = list(graph.query('SELECT ?x WHERE { BIND("a\\rb\\r\\nc" AS ?x) }'))
+    assert str(rows[0][0]) == "a\rb\r\nc"
+
+
+@pytest.mark.embedded_only("the worker's answer is what the deadline bounds")
+def test_slow_reader_gets_the_complete_answer(server):
+    """A 40 MB answer read slowly past the 2 s deadline (waitress stops pulling the body once
+    its buffer holds 16 MB): the whole answer arrives, never a clean 200 cut short."""
+    import http.client
+    import json
+
+    numbers = " ".join(str(i) for i in range(100))
+    query = (f"SELECT ?x WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} "
+             f'BIND(CONCAT(STR(?a), "-", STR(?b), "-{"p" * 4000}") AS ?x) }}')
+    host, port = server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn.request("POST", "/sparql", body=query.encode(),
+                 headers={"Content-Type": "application/sparql-query",
+                          "Accept": "application/sparql-results+json"})
+    response = conn.getresponse()
+    assert response.status == 200
+    body = response.read(1 << 20)
+    time.sleep(TIMEOUT + 2)  # the reader stalls past the deadline
+    body += response.read()
+    conn.close()
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == 100 * 100

@@ -36,9 +36,9 @@ def seed_hostile_record(data: Path, base: str) -> None:
     accepts, the pages must never make them links)."""
     from rdflib import Graph
 
-    from service.app import build_services
     from service.catalog.publishers import add_publisher
     from service.config import Settings
+    from service.services import build_services
     from tests.conftest import VALID_TTL
 
     svc = build_services(Settings(data=str(data), base_url=base))

@@ -88,7 +88,7 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server, live_data)
     assert page.get_attribute("#description", "aria-invalid") == "true"
     error = page.locator("#err-description").inner_text()
     assert "description" in error.lower() and "Erreur" in error
-    assert page.evaluate("document.activeElement.id") == "summary"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'summary'")
     shot(page, "form-validation-error")
 
     # Fix it from the error summary link, save.

@@ -4,6 +4,7 @@ run reports — through the same importers as the CLI and the API."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,8 @@ def test_upload_rdf_reports_each_record_and_keeps_it(logged_in, svc, valid_ttl):
                                       "catalogue.ttl")})
     html = r.get_data(as_text=True)
     assert r.status_code == 200, html[:400]
-    assert 'id="report-title"' in html and "Créés 1" in html
-    record_id = re.search(r'href="/datasets/([^"]+)">created', html).group(1)
+    assert 'id="report-title"' in html and "Créés : 1" in html
+    record_id = re.search(r'href="/datasets/([^"]+)">créé', html).group(1)
     assert svc.records.meta(record_id).publisher == "montfort"
 
 
@@ -76,8 +77,12 @@ def test_add_a_source_harvest_it_and_read_the_report(logged_in, svc, site, valid
     action = re.search(r'action="(/curator/import/sources/[^"]+/harvest)"', html).group(1)
     r = logged_in.post(action, data={"csrf_token": _token(logged_in)})
     assert r.status_code == 302 and "/curator/import/runs/" in r.headers["Location"]
-    report = logged_in.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Rapport de moisson" in report and "créés 1" in report
+    for _ in range(200):  # the run goes on in the background; the page refreshes itself
+        report = logged_in.get(r.headers["Location"]).get_data(as_text=True)
+        if 'http-equiv="refresh"' not in report:
+            break
+        time.sleep(0.05)
+    assert "Rapport de moisson" in report and "créés : 1" in report
     # Kept with the others: the API lists the same run.
     runs = logged_in.get("/publishers/montfort/harvest/runs").get_json()["runs"]
     assert len(runs) == 1 and runs[0]["counts"]["created"] == 1

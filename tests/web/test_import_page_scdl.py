@@ -18,7 +18,7 @@ def test_upload_example_csv_creates_the_records(logged_in, svc):
     r = _upload(logged_in, EXAMPLE.read_bytes())
     html = r.get_data(as_text=True)
     assert r.status_code == 200, html[:400]
-    assert "Créés 3" in html and 'href="/datasets/budget-primitif-2024"' in html
+    assert "Créés : 3" in html and 'href="/datasets/budget-primitif-2024"' in html
     assert svc.records.meta("budget-primitif-2024").publisher == "montfort"
 
 
@@ -28,7 +28,7 @@ def test_upload_csv_with_a_bad_row_lists_it_in_french(logged_in, svc):
     r = _upload(logged_in, write_csv(header, rows, sep=";", encoding="cp1252"))
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "Ligne 2, colonne LICENCE" in html and "Créés 2" in html
+    assert "Ligne 2, colonne LICENCE" in html and "Créés : 2" in html
 
 
 def test_upload_of_a_csv_that_is_not_scdl_is_refused(logged_in, snapshot):
@@ -45,7 +45,7 @@ def test_the_page_links_to_the_csv_export_that_reimports_unchanged(logged_in):
     assert 'href="/publishers/montfort/catalogue.csv"' in html
     exported = logged_in.get("/publishers/montfort/catalogue.csv").get_data()
     html = _upload(logged_in, exported, "montfort-catalogue.csv").get_data(as_text=True)
-    assert "inchangés 3" in html
+    assert "inchangés : 3" in html
 
 
 def test_a_catalogue_of_another_collectivite_is_flagged(logged_in):

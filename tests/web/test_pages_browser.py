@@ -73,7 +73,7 @@ def test_curator_pages_keep_the_policy(watched, live_server):
     page.click("#add-distribution")
     assert page.locator("#dist-1-url").count() == 1
     page.click("#save")
-    assert page.evaluate("document.activeElement.id") == "summary"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'summary'")
     assert problems == []
 
 

@@ -86,7 +86,7 @@ def test_publisher_page_feeds_and_chart(demo):
 
 def test_english_switch(demo):
     html = demo.get("/search?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in html and "result(s)" in html
+    assert '<html lang="en">' in html and "31 results" in html
     html = demo.get("/").get_data(as_text=True)  # remembered by the cookie
     assert "Latest datasets" in html
     html = demo.get("/?lang=fr").get_data(as_text=True)

@@ -87,7 +87,7 @@ class Policy:
                 f"Hôte absent de la liste autorisée : {host} (SOCLE_HARVEST_ALLOW).",
                 f"Host not in the allow-list: {host} (SOCLE_HARVEST_ALLOW).", host=host)
         for address in addresses:
-            if address.is_global or self.allow_private or address in listed:
+            if is_public_address(address) or self.allow_private or address in listed:
                 continue
             raise Refused(
                 f"Adresse privée ou locale refusée ({address}) : l'opérateur doit l'autoriser "
@@ -114,6 +114,28 @@ def refuse_credentials(url: str, error: type[SocleError] = SocleError) -> None:
             "URL refused: it carries credentials (user:password@…). Harvest sources are public "
             "(API, SPARQL): give the URL without credentials; password-protected sources are "
             "not supported.")
+
+
+# IPv6 forms that carry an IPv4 address a gateway will reach: NAT64 (RFC 6052, and RFC 8215's
+# local-use prefix) and 6to4 (RFC 3056). Python calls most of them global whatever they embed.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+                  ) -> ipaddress.IPv4Address | None:
+    if address.version != 6:
+        return None
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if any(address in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global, and so is the IPv4 address it embeds (64:ff9b::7f00:1 is loopback via NAT64)."""
+    inner = embedded_ipv4(address)
+    return address.is_global and (inner is None or inner.is_global)
 
 
 def _is_address(text: str) -> bool:

@@ -5,19 +5,17 @@ publicly (like records). With an embedded store the CLI cannot open the store wh
 from __future__ import annotations
 
 import logging
-import threading
 
 from flask import Blueprint, jsonify, request, url_for
 
-from service.catalog.bookkeeping import now
 from service.catalog.publishers import get_publisher
-from service.errors import Conflict, NotFound, SocleError
+from service.errors import NotFound
+from service.ingest.harvest import background
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import sources as store_sources
 from service.ingest.harvest.credentials import scrub
-from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.setup import harvester
-from service.services import services
+from service.services import services, services_of
 from service.territories.delegation import require_writer
 
 bp = Blueprint("harvest", __name__)
@@ -28,7 +26,7 @@ log = logging.getLogger(__name__)
 def _scrub_credentials(state) -> None:  # noqa: ANN001
     """Sources stored with credentials before they were refused lose them at start."""
     try:
-        scrub(state.app.extensions["socle"].store)
+        scrub(services_of(state.app).store)
     except Exception:  # noqa: BLE001 - a store not reachable yet must not stop the app
         log.exception("could not check harvest sources for credentials")
 
@@ -64,44 +62,12 @@ def trigger(publisher_id: str):
                    publisher_id)
     body = request.get_json(silent=True) or {}
     targets = _sources_of(publisher_id, request.args.get("source") or body.get("source"))
-    engine = harvester(svc)
-    started, busy = [], []
-    for src in targets:
-        try:
-            started.append((src, engine.claim(src)))
-        except Conflict as err:
-            if len(targets) == 1:
-                raise
-            busy.append(_busy(src, err))
-    pending = [RunReport(s.id, s.url, s.publisher) for s, _ in started]
-    for report in pending + busy:
-        reports.save(svc.store, report)
-    threading.Thread(target=_background, args=(engine, started, pending),
-                     name="harvest", daemon=True).start()
+    runs = background.start(harvester(svc), targets)
     response = jsonify({"runs": [{"run": r.run, "source": r.source, "status": r.status,
-                                  "url": _run_url(publisher_id, r.run)}
-                                 for r in pending + busy]})
+                                  "url": _run_url(publisher_id, r.run)} for r in runs]})
     response.status_code = 202
-    response.headers["Location"] = _run_url(publisher_id, (pending + busy)[0].run)
+    response.headers["Location"] = _run_url(publisher_id, runs[0].run)
     return response
-
-
-def _busy(src, err: SocleError) -> RunReport:
-    """One source already running: reported as a failed run, the others go on."""
-    report = RunReport(src.id, src.url, src.publisher, status="failed", ended=now())
-    report.errors.append({"detail_fr": err.detail_fr, "detail_en": err.detail_en})
-    return report
-
-
-def _background(engine, started, pending) -> None:
-    for (src, owner), report in zip(started, pending, strict=True):
-        try:
-            engine.run(src, report=report, owner=owner)
-        except Exception as err:  # noqa: BLE001 - a thread's error would be lost otherwise
-            report.status = "failed"
-            report.errors.append({"detail_fr": f"Erreur interne : {err}",
-                                  "detail_en": f"Internal error: {err}"})
-            reports.save(engine.store, report)
 
 
 @bp.get("/publishers/<publisher_id>/harvest")

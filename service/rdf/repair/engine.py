@@ -330,7 +330,7 @@ HANDLERS: dict[str, Callable[[Node, _Context], tuple[Node | None, str]]] = {
 }
 
 
-def repair_triples(triples: Iterable[Triple], root: Node, base: str | None = None,
+def repair_triples(triples: Iterable[Triple], root: Node | None, base: str | None = None,
                    language: str | None = None) -> tuple[list[Triple], list[Repair]]:
     """The record's triples with every mechanical defect repaired, and the repairs made.
 
@@ -380,7 +380,7 @@ def repair_triples(triples: Iterable[Triple], root: Node, base: str | None = Non
     return list(dict.fromkeys(out)), repairs
 
 
-def _language_tag(triples: list[Triple], root: Node, declared: str | None) -> str | None:
+def _language_tag(triples: list[Triple], root: Node | None, declared: str | None) -> str | None:
     """The record's one dct:language, else the catalogue's, as an ISO 639-1 tag."""
     own = [o for s, p, o in triples if s == root and p == _LANGUAGE]
     chosen = str(own[0]) if len(own) == 1 else (declared if not own else None)

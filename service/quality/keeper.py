@@ -1,0 +1,251 @@
+"""Scores kept current: computed on every write (an observer of the records service), rescored
+after link checks and by `socle validate --all`, read back per record, publisher, instance.
+
+A record's score is derived data: it is written after the record's own transaction, never
+blocks or fails a write (an error is logged and the next rescore repairs it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from service.catalog.bookkeeping import RecordMeta
+from service.quality import dqv, history
+from service.quality.facts import Facts, extract
+from service.quality.links import results as link_results
+from service.quality.score import Score, aggregate, score
+from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE
+from service.store import DropGraph, PutGraph, Store
+from service.store.base import NTriples
+
+log = logging.getLogger(__name__)
+BATCH = 500
+BULK_FROM = 64  # graphs written at once from which the bulk loader pays
+
+
+@dataclass
+class Scored:
+    record_id: str
+    publisher: str
+    iri: str
+    facts: Facts
+    score: Score
+
+
+def ensure_metrics(store: Store) -> None:
+    """The metric definitions, written once per store."""
+    if not store.ask(f"ASK {{ GRAPH <{dqv.METRICS_GRAPH}> {{ <{dqv.MQA}score> ?p ?o }} }}"):
+        store.apply([PutGraph(dqv.METRICS_GRAPH, dqv.metric_triples())])
+
+
+def link_state(links: dict[str, link_results.LinkResult]) -> Callable[[str], bool | None]:
+    def state(url: str) -> bool | None:
+        found = links.get(url)
+        return None if found is None else found.ok
+    return state
+
+
+def score_triples(triples: Iterable[tuple], iri: str, conforms: bool,
+                  links: dict[str, link_results.LinkResult]) -> tuple[Facts, Score]:
+    facts = extract(triples, iri)
+    return facts, score(facts, conforms, link_state(links))
+
+
+def write(store: Store, items: Sequence[Scored], before: dict[str, dict[str, Any]]) -> None:
+    """Store scores as DQV, many records per transaction. A record without a DQV graph gets
+    one through the add-only path; one that has it gets only the lines that changed (a link
+    check changes a few values, not 100 triples): docs/benchmarks.md, "Quality"."""
+    new: list[PutGraph] = []
+    updates: list[str] = []
+    for s in items:
+        facts = dqv.facts_json(s.facts)
+        old = before.get(s.record_id)
+        name = dqv.graph_name(s.record_id)
+        if old is not None and (old["publisher"], old["iri"]) == (s.publisher, s.iri):
+            was = dqv.changing_lines(s.record_id, old["score"], old["facts_json"])
+            now = dqv.changing_lines(s.record_id, s.score, facts)
+            gone = [line for key, line in was.items() if now[key] != line]
+            added = [line for key, line in now.items() if was[key] != line]
+            if gone:
+                updates.append(f"DELETE DATA {{ GRAPH <{name}> {{ {' . '.join(gone)} }} }}")
+            if added:
+                updates.append(f"INSERT DATA {{ GRAPH <{name}> {{ {' . '.join(added)} }} }}")
+            continue
+        if old is not None:  # another dataset or publisher under this id: start afresh
+            store.apply([DropGraph(name)])
+        lines = dqv.measurement_lines(s.record_id, s.publisher, s.iri, s.score, facts)
+        text = NTriples("\n".join(f"{line} ." for line in lines))
+        new.append(PutGraph(name, cast(Any, text)))
+    if len(new) < BULK_FROM:  # few graphs: term triples (one bulk load each would cost more)
+        new = [PutGraph(c.name, list(c.triples)) for c in new]
+    for start in range(0, len(new), BATCH):
+        store.apply(new[start:start + BATCH])
+    for start in range(0, len(updates), BATCH):
+        store.update(" ;\n".join(updates[start:start + BATCH]))
+
+
+class QualityKeeper:
+    """Records-service observer: score each written record, forget each deleted one."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        try:
+            ensure_metrics(store)
+        except Exception:  # a read-only or unreachable store must not stop the service
+            log.exception("quality: metric definitions not written")
+
+    def record_written(self, meta: RecordMeta, themes: Iterable[str] = (),
+                       keywords: Iterable[str] = ()) -> None:
+        try:
+            self.score_records([(meta, self.store.triples([meta.iri]))])
+        except Exception:
+            log.exception("quality: record %s not scored", meta.id)
+
+    def records_written(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]) -> None:
+        """A bulk import's transaction: (meta, the triples written) per record, scored with
+        one read of each kind and without reading the records back."""
+        try:
+            self.score_records(written)
+        except Exception:
+            log.exception("quality: %d record(s) not scored", len(written))
+
+    def record_deleted(self, record_id: str) -> None:
+        try:
+            self.store.apply([DropGraph(dqv.graph_name(record_id))])
+        except Exception:
+            log.exception("quality: score of %s not dropped", record_id)
+
+    def score_records(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]
+                      ) -> list[Scored]:
+        metas = [meta for meta, _ in written]
+        facts = [extract(triples, meta.iri) for meta, triples in written]
+        links = link_results.load(self.store, {u for f in facts for u in f.urls()})
+        state = link_state(links)
+        scored = [Scored(m.id, m.publisher, m.iri, f,
+                         score(f, bool(m.validation.get("conforms", False)), state))
+                  for m, f in zip(metas, facts, strict=True)]
+        # A record created by this write (issued == modified) has no score stored yet.
+        known = [m.id for m in metas if m.issued != m.modified]
+        before = {r["id"]: r for r in stored(self.store, record_ids=known, with_facts=True)}
+        for s in scored:
+            old = before.get(s.record_id)
+            if old is not None and old["iri"] != s.iri:  # the id names another dataset now
+                self.store.apply([DropGraph(dqv.graph_name(s.record_id))])
+                del before[s.record_id]
+        write(self.store, scored, before)
+        return scored
+
+
+# -- reading ---------------------------------------------------------------------------------
+_DETAILS = f"""PREFIX s: <{SOCLE}> PREFIX dqv: <{dqv.DQV}>
+SELECT ?id ?pub ?iri ?detail %s WHERE {{ %s GRAPH ?g {{
+  ?m s:localId ?id ; s:publisherId ?pub ; s:qualityDetail ?detail ; dqv:computedOn ?iri
+  %s }} }}"""  # VALUES first: Oxigraph then looks the keys up instead of scanning
+
+
+def stored(store: Store, publisher: str | None = None, record_id: str | None = None,
+           with_facts: bool = False, record_ids: Sequence[str] | None = None
+           ) -> list[dict[str, Any]]:
+    """Stored scores: id, publisher, iri, score (Score) and, when asked, facts (Facts)."""
+    values = ""
+    if record_id is not None:
+        record_ids = [record_id]
+    if record_ids is not None:
+        if not record_ids:
+            return []
+        values += "VALUES ?id { " + " ".join(json.dumps(i) for i in record_ids) + " }"
+    if publisher is not None:
+        values += f"VALUES ?pub {{ {json.dumps(publisher)} }}"
+    facts = ("?facts", "; s:qualityFacts ?facts") if with_facts else ("", "")
+    rows = store.select(_DETAILS % (facts[0], values, facts[1]))
+    out = []
+    for row in rows:
+        item: dict[str, Any] = {
+            "id": str(row["id"]), "publisher": str(row["pub"]), "iri": str(row["iri"]),
+            "score": Score.from_compact(json.loads(str(row["detail"])))}
+        if with_facts:
+            item["facts_json"] = str(row["facts"])
+            item["facts"] = Facts.from_json(json.loads(item["facts_json"]))
+        out.append(item)
+    return sorted(out, key=lambda r: r["id"])
+
+
+def record_score(store: Store, record_id: str) -> Score | None:
+    rows = stored(store, record_id=record_id)
+    return rows[0]["score"] if rows else None
+
+
+def publisher_score(store: Store, publisher: str | None = None) -> Score:
+    """A publisher's datasets (or the instance's, publisher None) as one catalogue."""
+    return aggregate(r["score"] for r in stored(store, publisher))
+
+
+# -- rescoring -------------------------------------------------------------------------------
+@dataclass
+class Rescore:
+    scored: int = 0
+    changed: int = 0
+    refreshed: int = 0  # facts re-read from the record graph
+    publishers: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {"scored": self.scored, "changed": self.changed, "refreshed": self.refreshed,
+                "publishers": {k: round(v, 2) for k, v in sorted(self.publishers.items())}}
+
+
+def _records(store: Store, publisher: str | None) -> list[tuple[str, str, str, bool]]:
+    """(id, iri, publisher, conforms) of every record, from the bookkeeping."""
+    where = f"VALUES ?pub {{ {json.dumps(publisher)} }}" if publisher else ""
+    rows = store.select(f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
+        SELECT ?id ?iri ?pub ?validation WHERE {{ {where} GRAPH <{RECORDS_GRAPH}> {{
+          ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
+               socle:validation ?validation }} }}""")
+    return sorted((str(r["id"]), str(r["iri"]), str(r["pub"]),
+                   '"conforms": true' in str(r["validation"])
+                   or bool(json.loads(str(r["validation"])).get("conforms")))
+                  for r in rows)
+
+
+def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = None,
+                snapshot: bool = True) -> Rescore:
+    """Rescore every record (or one publisher's) from its stored facts, the current link
+    results and its stored validation outcome; `refresh` re-reads the facts from the record
+    graphs (vocabulary or rule changes). Only scores that changed are written."""
+    result = Rescore()
+    ensure_metrics(store)
+    before = {r["id"]: r for r in stored(store, publisher, with_facts=True)}
+    links = link_results.load(store)
+    state = link_state(links)
+    changed: list[Scored] = []
+    for record_id, iri, pub, conforms in _records(store, publisher):
+        old = before.get(record_id)
+        if old is None or refresh:
+            facts = extract(store.triples([iri]), iri)
+            result.refreshed += 1
+        else:
+            facts = old["facts"]
+        new = score(facts, conforms, state)
+        result.scored += 1
+        if (old is None or old["score"].counts != new.counts
+                or old["facts"] != facts):
+            changed.append(Scored(record_id, pub, iri, facts, new))
+    result.changed = len(changed)
+    write(store, changed, before)
+    if snapshot:
+        for pub, total in snapshot_all(store, publisher).items():
+            result.publishers[pub] = total
+    return result
+
+
+def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
+    """Record today's score of every publisher with scored records (or of one)."""
+    by_pub: dict[str, list[Score]] = {}
+    for row in stored(store, publisher):
+        by_pub.setdefault(row["publisher"], []).append(row["score"])
+    scores = {pub: aggregate(items) for pub, items in by_pub.items()}
+    history.snapshot(store, {pub: (s.total, s.datasets) for pub, s in scores.items()})
+    return {pub: s.total for pub, s in scores.items()}

@@ -1,0 +1,1 @@
+MOVE SILENT GRAPH <http://www.example.com/g1> TO DEFAULT
