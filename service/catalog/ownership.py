@@ -17,7 +17,8 @@ dcat:Dataset of its own). The rules:
   Another record's dataset IRI, or a node under ``IRI#`` of it, is refused whoever owns it
   (400): a record describes only itself.
 - **Shared vocabulary values** (the IRI values of the properties of DCAT-AP's range table:
-  licences, themes, formats, frequencies, places, standards, landing pages…) belong to nobody:
+  licences, themes, formats, frequencies, places, standards, languages…; not pages) belong to
+  nobody:
   what a record says about them is **dropped** before validation and storage, with a report
   line (``Dropped``), except ``rdf:type`` with the class that range table expects (what the
   feed's enrichment says of them anyway, and what validation needs for an IRI outside
@@ -45,7 +46,12 @@ from service.rdf.records import closure_triples
 Triple = tuple[Node, Node, Node]
 SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
 # Property → the class its IRI values are expected to have: those values are shared vocabulary.
-VOCABULARY_RANGES: dict[Node, URIRef] = {URIRef(p): URIRef(c) for p, c in RANGES.items()}
+# Pages (landing page, foaf:page, homepage) are not: a page is usually one dataset's own (a
+# source catalogue's record page often is its landing page), so it follows the ownership rule.
+PAGE_LINKS = frozenset({"http://www.w3.org/ns/dcat#landingPage",
+                        "http://xmlns.com/foaf/0.1/page", "http://xmlns.com/foaf/0.1/homepage"})
+VOCABULARY_RANGES: dict[Node, URIRef] = {URIRef(p): URIRef(c) for p, c in RANGES.items()
+                                         if p not in PAGE_LINKS}
 
 
 @dataclass(frozen=True)

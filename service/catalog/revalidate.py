@@ -91,7 +91,7 @@ def _graph(store: Store, iri: str) -> list[tuple]:
 
 
 def _validate(validator: Any, triples: list[tuple]) -> Any:
-    from service.catalog.bulk_prepare import validate_triples
+    from service.catalog.prepare import validate_triples
 
     return validate_triples(validator, triples)
 

@@ -1,6 +1,6 @@
 """Import an RDF catalogue: each cataloged resource becomes a record, reported one by one.
 
-Records are written in batches, one transaction per batch (service/catalog/bulk.py), so an
+Records are written in batches, one transaction per batch (service/catalog/writer.py), so an
 interrupted import (even kill -9) leaves every record whole or absent; good records are kept
 when others fail.
 """
@@ -19,7 +19,7 @@ from service.ingest.bounds import ItemList, cap_details
 from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
-from service.rdf.repair import declared_language
+from service.rdf.repair import declared_language, repair_extracted
 
 
 @dataclass
@@ -79,11 +79,10 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
                    language: str | None = None) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
-    record is repaired first (service/rdf/repair, where the bulk path prepares it: in the
-    worker processes too; ``base``: the document's URL, ``language``: the catalogue's declared
-    dct:language), its repairs reported."""
+    record is repaired first (service/rdf/repair; ``base``: the document's URL,
+    ``language``: the catalogue's declared dct:language), its repairs reported."""
     report = ImportReport()
-    pending: deque[str] = deque()
+    pending: deque[tuple[str, list[dict]]] = deque()
     oversized: list[ItemReport] = []
 
     def labelled() -> Iterator[Extracted]:
@@ -93,20 +92,18 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
             except SocleError as err:  # reported after the others, never written
                 oversized.append(ItemReport(_label(record), "failed", error=err.to_problem()))
                 continue
-            pending.append(_label(record))
-            yield record
+            repaired, repairs = repair_extracted(record, base, language)
+            pending.append((_label(record), repairs))
+            yield repaired
 
-    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers,
-                                      repair=(base, language)):
-        source = pending.popleft()
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
+        source, repairs = pending.popleft()
         if isinstance(result, SocleError):
-            problem = result.to_problem()
-            repairs = problem.get("repairs") or (problem.get("validation") or {}).get("repairs")
-            item = ItemReport(source, "failed", error=problem, repairs=repairs or None)
+            item = ItemReport(source, "failed", error=result.to_problem(),
+                              repairs=repairs or None)
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
-                              int(result.report.get("warnings", 0)),
-                              repairs=result.report.get("repairs") or None,
+                              int(result.report.get("warnings", 0)), repairs=repairs or None,
                               dropped=list(result.dropped) or None)
         report.items.append(item)
         if progress:

@@ -1,7 +1,7 @@
 """kill -9 in the middle of `socle import`: every record is whole or absent, and re-importing
 finishes the job, reporting what was already there as unchanged.
 
-The import writes records in batches (one transaction each, service/catalog/bulk.py): a kill
+The import writes records in batches (one transaction each, service/catalog/writer.py): a kill
 between or during batch commits must leave no partial record and no graph without
 bookkeeping."""
 
@@ -19,14 +19,15 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from service.app import load_validator
 from service.catalog.bookkeeping import list_records
-from service.catalog.publishers import add_publisher
 from service.catalog.records import RecordService
 from service.config import Settings
+from service.ingest.rdf_import import import_records
 from service.rdf.formats import TURTLE
 from service.rdf.namespaces import SYSTEM_GRAPHS, VCARD
 from service.rdf.parse import parse_rdf
 from service.rdf.records import content_hash, split_catalogue
 from service.store import open_store
+from service.territories.publishers import add_by_siren
 from tests.cli.conftest import CLI, catalogue, env, socle
 from tests.conftest import REPO
 
@@ -36,16 +37,19 @@ DEFAULT_BASE = Settings().base_url  # what the CLI mints IRIs under (no SOCLE_* 
 
 
 def expected_triples(document: str) -> int:
-    """Triples of one record graph, by importing the first dataset into a scratch store."""
+    """Triples of one record graph, by importing the first dataset into a scratch store the
+    way `socle import` does (repair step included)."""
     store = open_store(None)
-    add_publisher(store, DEFAULT_BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    # as the `data` fixture adds it (`publisher add --siren`: described from the registry)
+    add_by_siren(store, DEFAULT_BASE, "213501882", "montfort", "Commune de Montfort-sur-Meu")
     settings = Settings()
     records = RecordService(store, load_validator(settings.shapes_dir, settings.vocab_dir),
                             DEFAULT_BASE)
     first = split_catalogue(parse_rdf(document.encode(), TURTLE))[0]
-    result = records.upsert("montfort", first)
-    assert result.outcome == "created"
-    return len(store.graph(result.meta.iri))
+    report = import_records(records, "montfort", [first])  # the import's path: repairs too
+    (meta,) = list_records(store, limit=1)
+    assert report.summary()["created"] == 1
+    return len(store.graph(meta.iri))
 
 
 def committed(data: Path) -> int | None:

@@ -150,6 +150,7 @@ def test_accept_invalid_source_takes_them_with_their_report(hsvc, engine, site):
     assert run.counts["created"] == 1 and run.items[0].violations >= 1
     meta = bookkeeping.by_iri(hsvc.store, dataset_iri(0))
     assert meta.validation["conforms"] is False and meta.validation["violations"] >= 1
+    assert meta.validation["accepted_with_violations"] is True  # write policy "publish"
 
 
 def test_report_is_kept_and_listed_newest_first(hsvc, engine, site):

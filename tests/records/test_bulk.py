@@ -200,3 +200,27 @@ def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk
     finally:
         ref.store.close()
         got.store.close()
+
+
+def test_write_policy_is_a_parameter_of_both_paths(tmp_path: Path):
+    """publish: a record with violations is stored with its (truthful) report, by a single
+    write and by a batch alike; strict refuses it; no other policy is accepted yet."""
+    graph = parse_rdf(document([blank("sans-titre", None)]).encode(), TURTLE)
+    seq, _ = services(tmp_path, "seq")
+    blk, _ = services(tmp_path, "bulk")
+    try:
+        [extracted] = split_catalogue(graph)
+        with pytest.raises(SocleError):
+            seq.records.upsert("montfort", extracted)
+        single = seq.records.upsert("montfort", extracted, "publish")
+        [batch] = blk.records.upsert_many("montfort", split_catalogue(graph), policy="publish")
+        assert outcome(single) == outcome(batch) and single.outcome == "created"
+        for report in (single.report, batch.report):
+            assert report["conforms"] is False and report["accepted_with_violations"] is True
+        assert content(seq) == content(blk)
+        with pytest.raises(ValueError, match="quarantine"):
+            list(blk.records.upsert_many("montfort", split_catalogue(graph),
+                                         policy="quarantine"))
+    finally:
+        seq.store.close()
+        blk.store.close()

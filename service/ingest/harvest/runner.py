@@ -22,7 +22,6 @@ from service.catalog.records import RecordService
 from service.errors import Conflict, SocleError
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import tracking
-from service.ingest.harvest.lenient import lenient_records
 from service.ingest.harvest.paging import Page, pages
 from service.ingest.harvest.policy import Policy
 from service.ingest.harvest.report import Item, RunReport
@@ -92,10 +91,9 @@ class Harvester:
                          or source.allow_private)
         owner = owner or self.claim(source)
         report = report or RunReport(source.id, source.url, source.publisher)
-        records = lenient_records(self.records) if source.accept_invalid else self.records
         try:
             reports.save(self.store, report)
-            _Run(records, source, policy, grace, report, progress).walk()
+            _Run(self.records, source, policy, grace, report, progress).walk()
         finally:
             report.ended = now()
             if report.status == "running":
@@ -179,7 +177,9 @@ class _Run:
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)
         try:
-            result = self.records.upsert(self.source.publisher, extracted)
+            # Sources marked accept_invalid store records with violations, with their report.
+            result = self.records.upsert(self.source.publisher, extracted,
+                                         "publish" if self.source.accept_invalid else "strict")
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None, repairs)
         meta = result.meta

@@ -34,7 +34,7 @@ class Source:
     created: str
     allow_private: bool = False
     grace_days: float | None = None  # None: the setting's default
-    accept_invalid: bool = False  # take records with SHACL violations (lenient.py)
+    accept_invalid: bool = False  # take records with SHACL violations (write policy publish)
 
     @property
     def node(self) -> str:

@@ -4,7 +4,7 @@ Same report as the RDF import (``ImportReport.to_dict()``: summary + one item pe
 ``row_errors`` (line, column, French and English message) for the curator. A row that fails the
 Table Schema, repeats an ID, or maps to a dataset the shapes refuse is reported and not
 written; the other rows are. Each record is written whole or not at all (one transaction per
-batch of records, service/catalog/bulk.py), so nothing is ever half-written.
+batch of records, service/catalog/writer.py), so nothing is ever half-written.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
-"""Worker processes for the bulk path (``socle import --workers N``): they prepare, hash and
-validate records (``bulk_prepare.prepare``) while the importing process looks up, checks and
-writes.
+"""Worker processes of the batch writer (``socle import --workers N``): they prepare, hash and
+validate records (``prepare.prepare``) while the writing process looks up, checks and writes.
 
 Why the whole per-record pipeline and not only validation: with validation alone in the
 workers, the main process still spent ~5 ms per record cutting, preparing, hashing and
@@ -18,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode
 
-from service.catalog.bulk_prepare import Job, Prepared, prepare
+from service.catalog.prepare import Job, Prepared, prepare
 from service.catalog.publishers import Publisher
 from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.store.base import NTriples
@@ -64,7 +63,7 @@ class _Results:
         return [_unwire(w) for chunk in self._async.get() for w in chunk]
 
 
-def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple]:
+def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple[Any, ...]]:
     """What a worker needs to rebuild a record's triples, and the root in its terms.
 
     Records of an on-disk ``StoredDocument`` carry a ``loader`` (the worker cuts them from the

@@ -1,13 +1,15 @@
-"""One record of a bulk import, from its cut triples to what the store will hold: the record
-graph (renamed root, closure, skolemised, identifiers kept, publisher attached), its foreign
-subjects, its content hash and its validation report.
+"""One record of a write, from its cut triples to what the store will hold, in steps:
+
+1. **record graph** (``record_graph``): renamed root, closure scoped by the ownership rules,
+   skolemised, identifiers kept, publisher attached;
+2. **repair** (``repaired``): the place for fixes applied before validation (the intake's
+   repair step, issue 17); today the identity;
+3. its foreign subjects, its **content hash** and its **validation report**.
 
 Why a module of pure functions: this is ~80 % of an import's work and depends on nothing but
-the record and what the main process decided from the bookkeeping (record id, current IRI,
-hash and identifiers). So it runs the same in the importing process or, with
-``--workers N``, in worker processes (``bulk_pool``), while the main process only looks up,
-checks and writes. The checks that need the store (IRI already used, foreign subjects) stay
-in ``bulk._Batch``, in the same order as ``RecordService._write``.
+the record and what the writer decided from the bookkeeping (record id, current IRI, hash and
+identifiers). So it runs the same in the writing process or, with ``--workers N``, in worker
+processes (``pool``), while the writer (``writer.py``) only looks up, checks and writes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from service.errors import Conflict, SocleError
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import content_hash, skolemise_triples
-from service.rdf.repair import repair_triples
 from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
@@ -46,8 +47,6 @@ class Job:
     current_iri: str | None = None  # the record's IRI when it exists already
     current_hash: str | None = None
     had: tuple[str, ...] = ()  # its stored dct:identifier values
-    # Run the repair step first (service/rdf/repair): (document URL, catalogue language).
-    repair: tuple[str | None, str | None] | None = None
 
 
 @dataclass
@@ -68,16 +67,12 @@ class Prepared:
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
             validator: Any) -> Prepared:
-    """The record graph, hash and report; a prepare error (identifier changed) as ``error``.
-    With ``job.repair``, the record is repaired first and the repairs go in the report."""
-    repairs: list[dict[str, str | None]] = []
-    if job.repair is not None:
-        triples, found = repair_triples(triples, job.root, *job.repair)
-        repairs = [r.to_dict() for r in found]
+    """The record graph, hash and report; a prepare error (identifier changed) as ``error``."""
     try:
         iri, graph, dropped = record_graph(base, publisher, job, triples)
     except SocleError as err:
         return Prepared(error=err)
+    graph = repaired(graph)
     foreign = foreign_subjects(graph, iri, own_prefixes(base, iri, job.record_id),
                                publisher.iri)
     digest = content_hash(graph)
@@ -86,8 +81,6 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
-    if repairs:
-        out.report["repairs"] = repairs
     node = ox.NamedNode(iri)  # pyoxigraph terms compare natively
     out.themes = [o.value for s, p, o in native if p == _THEME and s == node]
     out.keywords = [o.value for s, p, o in native if p == _KEYWORD and s == node]
@@ -141,6 +134,12 @@ def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iter
     return iri, list(dict.fromkeys(graph)), dropped
 
 
+def repaired(graph: list[Triple]) -> list[Triple]:
+    """Step 2, between the record graph and its hash and validation: where a repair step
+    (pure, worker-safe: it runs in ``pool`` workers too) plugs in. Nothing yet."""
+    return graph
+
+
 def record_iri(base_url: str, root: Node, record_id: str, current_iri: str | None) -> str:
     """A record keeps its IRI; a new one keeps an incoming dataset IRI, else gets a minted one."""
     if current_iri is not None:
@@ -156,7 +155,7 @@ def _publisher_triples(iri: str, name: str, siren: str | None) -> tuple[Triple, 
     return tuple(publisher_triples(Publisher("", name, siren, iri)))
 
 
-def validate_triples(validator: Any, graph: list[Triple], native: list | None = None) -> Any:
+def validate_triples(validator: Any, graph: list[Triple], native: list[Any] | None = None) -> Any:
     """The fast engine takes the triples as they are; any other engine gets an rdflib graph."""
     if getattr(validator, "engine_name", None) == "fast":
         return validator.validate(TripleIndex(graph, native))

@@ -1,4 +1,4 @@
-"""Bookkeeping lookups of the bulk path (``service.catalog.bulk``): one query per kind of key
+"""Bookkeeping lookups of the batch writer (``writer.py``): one query per kind of key
 per batch, in chunks of 500 values, instead of 3-4 queries per record."""
 
 from __future__ import annotations
