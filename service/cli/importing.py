@@ -40,7 +40,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
     from service.catalog.publishers import get_publisher
     from service.ingest.rdf_import import import_records
-    from service.ingest.repair import repair_lines
+    from service.rdf.repair import repair_lines
 
     # SIGTERM unwinds like Ctrl-C: the scratch store of the document is removed and the store
     # closed (committed batches stay; kill -9 is covered by the transactions themselves).
@@ -68,7 +68,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         def progress(item) -> None:
             meter.advance()
-            if item.repairs:  # the repair step's changes (service/ingest/repair)
+            if item.repairs:  # the repair step's changes (service/rdf/repair)
                 lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
                 lines.extend(repair_lines(item.repairs, "    "))
             if item.outcome == "failed":
@@ -127,7 +127,7 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
         with path.open("rb") as f:
             refuse_not_dcat(f.read(4096), source)
     else:
-        refuse_not_dcat(body, source)
+        refuse_not_dcat(body or b"", source)
     try:
         return StoredDocument(syntax, path=path, data=body,
                               base_iri=base or (source if "://" in source else None),

@@ -151,7 +151,8 @@ _DATA_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#DataService")
 def data_services(triples: list[ox.Triple]) -> frozenset[str]:
     """The IRIs typed dcat:DataService among a page's records (listed under dcat:service)."""
     return frozenset(t.subject.value for t in triples
-                     if t.predicate == _TYPE and t.object == _DATA_SERVICE)
+                     if isinstance(t.subject, ox.NamedNode) and t.predicate == _TYPE
+                     and t.object == _DATA_SERVICE)
 
 
 def _stamp(moment: datetime) -> str:

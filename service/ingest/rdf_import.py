@@ -16,10 +16,10 @@ from rdflib import Graph, URIRef
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
 from service.ingest.bounds import ItemList, cap_details
-from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
+from service.rdf.repair import declared_language, repair_extracted
 
 
 @dataclass
@@ -79,7 +79,7 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
                    language: str | None = None) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
-    record is repaired first (service/ingest/repair; ``base``: the document's URL,
+    record is repaired first (service/rdf/repair; ``base``: the document's URL,
     ``language``: the catalogue's declared dct:language), its repairs reported."""
     report = ImportReport()
     pending: deque[tuple[str, list[dict]]] = deque()

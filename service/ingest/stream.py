@@ -209,7 +209,7 @@ class StoredDocument:
         pyoxigraph terms (``RecordTriples``) with typed literals as written."""
         to_ox = TermCache(term_to_oxigraph)
         self.to_rdflib = TermCache(term_to_rdflib)
-        self.stop = {to_ox(r) for r in self.roots}  # the root itself is never re-entered
+        self.stop = _native_stops(self.store)  # the root itself is never re-entered
         for root in self.roots:
             native = to_ox(root)
             loader = (cut_on_disk, (self._dir, str(native))) if self._dir else None
@@ -258,16 +258,23 @@ def _exact(o: Any) -> Any:
     return o
 
 
-def _native_roots(store: ox.Store) -> set[Any]:
-    """The records of the document, as service.rdf.records.find_roots decides: not a
-    type-only reference (described elsewhere), not a blank-node data service nested in a
-    distribution (dcat:accessService [ a dcat:DataService … ]: part of its dataset)."""
+def _native_stops(store: ox.Store) -> set[Any]:
+    """Records and type-only references (service.rdf.records.typed_resources): where a
+    record's closure stops. Not a blank-node data service nested in a distribution
+    (dcat:accessService [ a dcat:DataService … ]: part of its dataset)."""
     rdf_type = ox.NamedNode(str(RDF.type))
     typed = {q.subject for t in RECORD_TYPES
              for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), None)}
     nested = {q.object for q in store.quads_for_pattern(None, _ACCESS_SERVICE, None, None)
               if isinstance(q.object, ox.BlankNode)}
-    return {r for r in typed - nested
+    return typed - nested
+
+
+def _native_roots(store: ox.Store) -> set[Any]:
+    """The records of the document, as service.rdf.records.find_roots decides (not a
+    type-only reference: described elsewhere)."""
+    rdf_type = ox.NamedNode(str(RDF.type))
+    return {r for r in _native_stops(store)
             if any(q.predicate != rdf_type for q in store.quads_for_pattern(r, None, None, None))}
 
 
@@ -304,7 +311,7 @@ def cut_on_disk(directory: str, root: str) -> list[tuple]:
     if opened is None:
         _OPENED.clear()  # one document at a time
         store = ox.Store.read_only(directory)
-        opened = _OPENED[directory] = (store, _native_roots(store))
+        opened = _OPENED[directory] = (store, _native_stops(store))
     store, stop = opened
     node = ox.BlankNode(root[2:]) if root.startswith("_:") else ox.NamedNode(root[1:-1])
     return cut(store, node, stop)

@@ -37,13 +37,19 @@ class Extracted:
 def find_roots(graph: Graph) -> list[URIRef | BNode]:
     """Every node typed dcat:Dataset, dcat:DatasetSeries or dcat:DataService, in stable order,
     but not a type-only reference (a resource described elsewhere, e.g. a service's
-    dcat:servesDataset) nor a blank-node data service nested in a distribution
-    (``dcat:accessService [ a dcat:DataService … ]``, as GeoNetwork writes: part of its
-    dataset, which would otherwise point to an empty node)."""
+    dcat:servesDataset: it stops the other records' closures, see typed_resources) nor a
+    blank-node data service nested in a distribution (``dcat:accessService [ a
+    dcat:DataService … ]``, as GeoNetwork writes: part of its dataset, which would otherwise
+    point to an empty node)."""
+    return sorted((r for r in typed_resources(graph)
+                   if any(p != RDF.type for p in graph.predicates(r))), key=_sort_key)
+
+
+def typed_resources(graph: Graph) -> set[URIRef | BNode]:
+    """The records and the type-only references: where a record's closure stops."""
     roots = {s for t in RECORD_TYPES for s in graph.subjects(RDF.type, t)}
     nested = {o for o in graph.objects(None, DCAT.accessService) if isinstance(o, BNode)}
-    return sorted((r for r in roots - nested if isinstance(r, URIRef | BNode)
-                   and any(p != RDF.type for p in graph.predicates(r))), key=_sort_key)
+    return {r for r in roots - nested if isinstance(r, URIRef | BNode)}
 
 
 def _sort_key(node: Node) -> tuple[int, str]:
@@ -82,7 +88,7 @@ def split_catalogue(graph: Graph) -> list[Extracted]:
     that references them, so that each record stands alone.
     """
     roots = find_roots(graph)
-    stop = set(roots)
+    stop = typed_resources(graph)
     return [Extracted(r, closure(graph, r, stop - {r})) for r in roots]
 
 

@@ -15,7 +15,6 @@ from service.auth.tokens import require_publisher
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.errors import SocleError, UnsupportedMediaType
-from service.ingest.repair import declared_language, repair_triples
 from service.ratelimit import limit_anonymous
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
@@ -24,6 +23,7 @@ from service.rdf.negotiate import HTML, choose, split_suffix
 from service.rdf.parse import to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.records import find_roots
+from service.rdf.repair import declared_language, repair_triples
 from service.rdf.serialize import serialize
 from service.services import services
 from service.territories.delegation import acting_publisher, writer_for_record

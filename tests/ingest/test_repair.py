@@ -1,4 +1,4 @@
-"""The repair step (service/ingest/repair): each mechanical defect found in the real fixture
+"""The repair step (service/rdf/repair): each mechanical defect found in the real fixture
 catalogues is repaired and reported (property, before, after, French and English), and what
 is not a known form is left for validation to report."""
 
@@ -8,8 +8,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, XSD
 
-from service.ingest.repair import repair_extracted
 from service.rdf.records import split_catalogue
+from service.rdf.repair import repair_extracted
 from service.validation import Validator
 from tests.conftest import FIXTURES
 from tests.validation.conftest import CORPUS

@@ -115,3 +115,16 @@ def test_csv_upload_is_answered_with_a_report_or_a_clear_refusal(logged_in, snap
     assert r.status_code in (200, 422)
     html = r.get_data(as_text=True)
     assert 'id="report-title"' in html or "pas encore disponible" in html
+
+
+def test_upload_lists_the_repairs_in_french(logged_in, valid_ttl):
+    """Issue 17: every repair of the import is on the page (property, before, after)."""
+    broken = valid_ttl.replace(
+        "<http://publications.europa.eu/resource/authority/file-type/CSV>", '"CSV"')
+    r = logged_in.post("/curator/import/upload", content_type="multipart/form-data", data={
+        "csrf_token": _token(logged_in), "file": (__import__("io").BytesIO(broken.encode()),
+                                                  "catalogue.ttl")})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Créés : 1" in html, html[:400]
+    assert "Réparé <code>dct:format</code>" in html
+    assert "format remplacé par le type de fichier du vocabulaire européen" in html

@@ -13,8 +13,8 @@ from rdflib import Literal, URIRef
 from service.catalog.bookkeeping import RDF_JSON, now
 from service.ingest.bounds import MAX_ITEMS
 from service.ingest.harvest.sources import SOURCE_PREFIX
-from service.ingest.repair import repair_lines
 from service.rdf.namespaces import HARVEST_GRAPH, PROV, RDF, SOCLE, XSD
+from service.rdf.repair import repair_lines
 from service.store import PutSubject, Store
 
 RUN_PREFIX = "urn:socle:harvest:run:"
@@ -42,7 +42,7 @@ class Item:
     detail_en: str | None = None
     results: list[dict] | None = None  # validation results (first ones) of a failed record
     violations: int = 0  # taken despite SHACL violations (source with accept_invalid)
-    repairs: list[dict] | None = None  # what the repair step changed (service/ingest/repair)
+    repairs: list[dict] | None = None  # what the repair step changed (service/rdf/repair)
 
 
 @dataclass

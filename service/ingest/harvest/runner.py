@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import pyoxigraph as ox
+
 from service.catalog.bookkeeping import now
 from service.catalog.records import RecordService
 from service.errors import Conflict, SocleError
@@ -27,9 +29,9 @@ from service.ingest.harvest.sources import Source
 from service.ingest.harvest.split import Cut, cut
 from service.ingest.harvest.tracking import Tracked
 from service.ingest.harvest.unenrich import strip_enrichment
-from service.ingest.repair import declared_language, repair_extracted
 from service.rdf.limits import check_record_size
 from service.rdf.parse import term_to_rdflib
+from service.rdf.repair import declared_language, repair_extracted
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
@@ -143,7 +145,8 @@ class _Run:
         changes: list[Change] = []
         self.language = declared_language(
             (term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object))
-            for q in page.quads if q.predicate.value in _CATALOG_PREDICATES)
+            for q in page.quads if q.predicate.value in _CATALOG_PREDICATES
+            and not isinstance(q.subject, ox.Triple) and not isinstance(q.object, ox.Triple))
         for part in cut(page.quads):
             if part.key is None:
                 item = Item(f"_:{part.root.value}", "failed", None,
@@ -170,7 +173,7 @@ class _Run:
             check_record_size(len(part.triples))
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None)
-        # Repaired before validation (service/ingest/repair), every change reported.
+        # Repaired before validation (service/rdf/repair), every change reported.
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)
         try:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from service.ingest.repair.engine import repair_triples
 from service.rdf.records import Extracted
+from service.rdf.repair.engine import repair_triples
 
 DCAT_CATALOG = URIRef("http://www.w3.org/ns/dcat#Catalog")
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -16,7 +16,7 @@ DCT_LANGUAGE = URIRef("http://purl.org/dc/terms/language")
 
 
 def repair_extracted(extracted: Extracted, base: str | None = None,
-                     language: str | None = None) -> tuple[Extracted, list[dict]]:
+                     language: str | None = None) -> tuple[Extracted, list[dict[str, str | None]]]:
     """The record repaired (a new graph; the input is untouched) and its repairs as dicts."""
     triples, repairs = repair_triples(extracted.graph, extracted.root, base, language)
     if not repairs:
@@ -35,7 +35,7 @@ def declared_language(triples: Iterable[tuple[Node, Node, Node]]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def repair_lines(repairs: list[dict] | None, indent: str = "      ") -> list[str]:
+def repair_lines(repairs: list[dict[str, str | None]] | None, indent: str = "      ") -> list[str]:
     """Each repair as a curator reads it on a terminal (French first, then English)."""
     return [f"{indent}~ {r['property']} : {r['before'] or '(absent)'} → "
             f"{r['after'] or '(retiré / removed)'} — {r['detail_fr']} / {r['detail_en']}"

@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 # Lexical forms → (datatype, function giving the canonical lexical form); first match wins.
-_DATE_FORMS: tuple[tuple[re.Pattern, URIRef, object], ...] = (
+_DATE_FORMS: tuple[tuple[re.Pattern[str], URIRef, object], ...] = (
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), XSD.date, lambda m: _ymd(*m.groups())),
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
                 r"(Z|[+-]\d{2}:?\d{2})?$"), XSD.dateTime, lambda m: _datetime(m)),
@@ -36,7 +36,7 @@ def _ymd(y: str, m: str, d: str) -> str | None:
         return None
 
 
-def _datetime(m: re.Match) -> str | None:
+def _datetime(m: re.Match[str]) -> str | None:
     y, mo, d, hh, mm, ss, frac, tz = m.groups()
     try:
         datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))

@@ -20,8 +20,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from service.ingest.repair import values
-from service.ingest.repair.tables import iso639_1, tables
+from service.rdf.repair import values
+from service.rdf.repair.tables import iso639_1, tables
 
 Triple = tuple[Node, Node, Node]
 DCT = "http://purl.org/dc/terms/"
@@ -79,6 +79,7 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     f"{DCAT}byteSize": ("integer", "dcat:byteSize"),
     f"{DCT}identifier": ("literal", "dct:identifier"),
     f"{DCAT}contactPoint": ("contact", "dcat:contactPoint"),
+    f"{ADMS}sample": ("sample", "adms:sample"),
     f"{DCT}rights": ("statement", "dct:rights"),
     f"{DCT}provenance": ("statement", "dct:provenance"),
     f"{DCT}spatial": ("statement", "dct:spatial"),
@@ -121,6 +122,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "statement": ("texte décrit comme une ressource de la classe attendue (le texte en est "
                   "le nom)", "text described as a resource of the expected class (the text is "
                   "its name)"),
+    "sample": ("échantillon non typé déclaré distribution (dcat:Distribution)",
+               "untyped sample declared a distribution (dcat:Distribution)"),
     "contact": ("point de contact déclaré vcard:Kind (classe que DCAT-AP demande)",
                 "contact point declared vcard:Kind (the class DCAT-AP asks for)"),
     "integer": ("taille en octets remise en nombre entier (xsd:nonNegativeInteger)",
@@ -148,8 +151,12 @@ class Repair:
 
 
 def show(term: Node | None) -> str | None:
+    """A value as reports show it; a blank node as ``[]`` (its label changes from one parse
+    to the next, and reports are stored with the record: they must not)."""
     if term is None:
         return None
+    if isinstance(term, BNode):
+        return "[]"
     if isinstance(term, Literal):
         suffix = f"@{term.language}" if term.language else (
             f"^^{term.datatype.rsplit('#', 1)[-1]}" if term.datatype else "")
@@ -257,6 +264,15 @@ def _contact(term: Node, ctx: _Context) -> tuple[Node | None, str]:
     return term, "contact"
 
 
+def _sample(term: Node, ctx: _Context) -> tuple[Node | None, str]:
+    """An untyped adms:sample blank node: a distribution (its DCAT-AP range). An IRI is left
+    alone: typing a link to elsewhere would call for an access URL nobody gave."""
+    if isinstance(term, BNode) and term not in ctx.typed:
+        ctx.added.append((term, RDF.type, URIRef(f"{DCAT}Distribution")))
+        ctx.typed.add(term)
+    return term, "sample"
+
+
 def _integer(term: Node, ctx: _Context) -> tuple[Node | None, str]:
     text = str(term).strip()
     if isinstance(term, Literal) and term.datatype != XSD.nonNegativeInteger:
@@ -291,7 +307,7 @@ def _text(term: Node, ctx: _Context) -> tuple[Node | None, str]:
 
 
 # Repairs that describe the value rather than replace it (a type added to the node).
-_IN_PLACE = frozenset({"contact", "file-type-node"})
+_IN_PLACE = frozenset({"contact", "sample", "file-type-node"})
 
 HANDLERS: dict[str, Callable[[Node, _Context], tuple[Node | None, str]]] = {
     "file-type": _file_type,
@@ -307,13 +323,14 @@ HANDLERS: dict[str, Callable[[Node, _Context], tuple[Node | None, str]]] = {
     "integer": _integer,
     "literal": _literal,
     "contact": _contact,
+    "sample": _sample,
     "statement": _statement,
     "standard": _statement,
     "text": _text,
 }
 
 
-def repair_triples(triples: Iterable[Triple], root: Node, base: str | None = None,
+def repair_triples(triples: Iterable[Triple], root: Node | None, base: str | None = None,
                    language: str | None = None) -> tuple[list[Triple], list[Repair]]:
     """The record's triples with every mechanical defect repaired, and the repairs made.
 
@@ -332,17 +349,20 @@ def repair_triples(triples: Iterable[Triple], root: Node, base: str | None = Non
             out.append((s, p, o))
             continue
         kind, name = spec
+        if kind == "literal" and s != root:  # only the record's own identifier must be text
+            out.append((s, p, o))
+            continue
         if kind == "text":
             texts.append((s, p, o))  # once the record's language is known
             continue
         ctx.property = str(p)
         repaired, how = HANDLERS[kind](o, ctx)
         if repaired is None:
-            repairs.append(Repair(str(s), name, show(o), None, how))
+            repairs.append(Repair(show(s) or "", name, show(o), None, how))
             continue
         if (repaired != o or type(repaired) is not type(o) or how == "theme-keyword"
                 or how in _IN_PLACE and ctx.added and ctx.added[-1][0] == o):
-            repairs.append(Repair(str(s), "dcat:keyword" if how == "theme-keyword" else name,
+            repairs.append(Repair(show(s) or "", "dcat:keyword" if how == "theme-keyword" else name,
                                   show(o), show(repaired), how))
             if how == "theme-keyword":
                 p = _KEYWORD
@@ -352,14 +372,15 @@ def repair_triples(triples: Iterable[Triple], root: Node, base: str | None = Non
         repaired, how = _text(o, ctx)
         if repaired != o or (isinstance(repaired, Literal) and repaired.language != getattr(
                 o, "language", None)):
-            repairs.append(Repair(str(s), PROPERTIES[str(p)][1], show(o), show(repaired), how))
+            repairs.append(Repair(show(s) or "", PROPERTIES[str(p)][1], show(o),
+                                  show(repaired), how))
         out.append((s, p, repaired))  # type: ignore[arg-type]
     out += _access_urls(out, repairs)
     out += ctx.added
     return list(dict.fromkeys(out)), repairs
 
 
-def _language_tag(triples: list[Triple], root: Node, declared: str | None) -> str | None:
+def _language_tag(triples: list[Triple], root: Node | None, declared: str | None) -> str | None:
     """The record's one dct:language, else the catalogue's, as an ISO 639-1 tag."""
     own = [o for s, p, o in triples if s == root and p == _LANGUAGE]
     chosen = str(own[0]) if len(own) == 1 else (declared if not own else None)
@@ -375,5 +396,5 @@ def _access_urls(triples: list[Triple], repairs: list[Repair]) -> list[Triple]:
         if p == _DOWNLOAD_URL and s not in has_access and isinstance(o, URIRef):
             has_access.add(s)
             added.append((s, _ACCESS_URL, o))
-            repairs.append(Repair(str(s), "dcat:accessURL", None, show(o), "access-url"))
+            repairs.append(Repair(show(s) or "", "dcat:accessURL", None, show(o), "access-url"))
     return added
