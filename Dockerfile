@@ -12,18 +12,11 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels -c requirements.lock .
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    SOCLE_DATA=/data SOCLE_HOST=0.0.0.0 SOCLE_PORT=8000 \
-    SOCLE_SHAPES_DIR=/opt/socle/shapes SOCLE_VOCAB_DIR=/opt/socle/vocab
+    SOCLE_DATA=/data SOCLE_HOST=0.0.0.0 SOCLE_PORT=8000
 COPY --from=build /wheels /wheels
 COPY requirements.lock /tmp/requirements.lock
 RUN pip install --no-cache-dir --no-index --find-links /wheels -c /tmp/requirements.lock \
       socle-dcat && rm -rf /wheels /tmp/requirements.lock
-# Shapes and vocabularies are not in the wheel yet: they go beside the installed package,
-# where the code looks for them (service/config.py REPO_ROOT), and in /opt/socle.
-COPY shapes /opt/socle/shapes
-COPY vocab /opt/socle/vocab
-RUN cd / && site=$(python -c "import service, os; print(os.path.dirname(os.path.dirname(service.__file__)))") \
- && ln -s /opt/socle/shapes "$site/shapes" && ln -s /opt/socle/vocab "$site/vocab"
 COPY scripts/docker-entrypoint.sh /usr/local/bin/socle-entrypoint
 RUN useradd --create-home --uid 10001 socle && mkdir -p /data && chown socle /data \
  && chmod 755 /usr/local/bin/socle-entrypoint

@@ -3,7 +3,9 @@
 The MQA's "non-proprietary" and "machine-readable" indicators use the flags the Publications
 Office publishes inside the file-type table (`is-nonPropExt`, `is-machine-readable` mapped
 codes); the media types come from its `mime-type-cellar` codes. Usage:
-    python scripts/build-mqa-formats.py [../shared/fixtures/eu-vocabularies/filetypes-skos.rdf]
+    python scripts/build-mqa-formats.py [--check] [SOURCE]
+SOURCE defaults to ../shared/fixtures/eu-vocabularies/filetypes-skos.rdf; --check exits 1 when
+vocab/mqa-formats.tsv differs from what SOURCE builds (scripts/test.sh runs it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO.parent / "shared/fixtures/eu-vocabularies/filetypes-skos.rdf"
 
 
-def main(source: Path) -> None:
+def build(source: Path) -> str:
     graph = Graph().parse(source, format="xml")
     version = next(graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo")), "")
     lines = [f"# EU file-type table {version} ({source.name}): code, non-proprietary, "
@@ -36,8 +38,22 @@ def main(source: Path) -> None:
         machine = "true" in flags.get("is-machine-readable", [])
         mimes = ",".join(sorted(set(flags.get("mime-type-cellar", []))))
         lines.append(f"{code}\t{int(nonprop)}\t{int(machine)}\t{mimes}")
-    (REPO / "vocab/mqa-formats.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    args = [a for a in argv if a != "--check"]
+    text = build(Path(args[0]) if args else DEFAULT)
+    target = REPO / "vocab/mqa-formats.tsv"
+    if check:
+        if target.read_text(encoding="utf-8") != text:
+            print("vocab/mqa-formats.tsv is stale: run python scripts/build-mqa-formats.py")
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)
+    sys.exit(main(sys.argv[1:]))

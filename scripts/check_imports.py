@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, int]] = [
     ("service.app", 8), ("service.cli", 8), ("service.territories.cli", 8),
     ("service.web.commands", 8), ("service.ingest.harvest.commands", 8),
     ("service.ingest.scdl.cli", 8), ("service.quality.commands", 8), ("service.quality.cli", 8),
-    ("service.ops.commands", 8),
+    ("service.ops.commands", 8), ("service.ops.admin", 8),
     # views: HTTP blueprints and the pages (the only Flask users besides the factory)
     ("service.web.search_index", 5),  # a read model the pages use; Flask-free
     ("service.web", 7), ("service.sparql", 7), ("service.problems", 7),

@@ -18,10 +18,13 @@ bash scripts/interop-setup.sh
 bash scripts/browser-setup.sh
 # A JavaScript SPARQL client (npm) for tests/sparql/test_js_client.py.
 bash scripts/npm-setup.sh
+# axe-core (npm) for the accessibility checks of tests/web/test_accessibility.py.
+bash scripts/axe-setup.sh
 # The territories registry's source package in the cache: tests/territories count against it.
 .venv/bin/python scripts/build-territories.py --check
 # The EU vocabulary tables of vocab/ are exactly what their sources build.
 .venv/bin/python scripts/build-vocab.py --check
+.venv/bin/python scripts/build-mqa-formats.py --check  # MQA format flags (docs/quality.md)
 
 # On an external store only the tests that open a store and exercise what differs between
 # stores run again (tests/backends.py sends every store they open to the server): records

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from service.resources import SHAPES_DIR, VOCAB_DIR
+
+# The source checkout (tests and scripts only: the service finds its data in the package).
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -18,8 +21,8 @@ class Settings:
     port: int = 8000
     max_body_bytes: int = 10 * 1024 * 1024
     demo: bool = False
-    shapes_dir: str = str(REPO_ROOT / "shapes")
-    vocab_dir: str = str(REPO_ROOT / "vocab")
+    shapes_dir: str = str(SHAPES_DIR)
+    vocab_dir: str = str(VOCAB_DIR)
     threads: int = 8
     # The whole catalogue's dcat:Catalog node (the operator's platform).
     catalog_title: str = "Catalogue des données publiques locales"

@@ -1,7 +1,9 @@
 """Curator accounts: a login and a password per person, scoped to one publisher.
 
-Passwords are hashed with scrypt (stdlib `hashlib.scrypt`, a memory-hard KDF; RFC 7914
-parameters n=2**14, r=8, p=1, 16-byte random salt) and compared in constant time. Like the
+Passwords are hashed with scrypt (a memory-hard KDF; RFC 7914 parameters n=2**14, r=8, p=1)
+by Werkzeug's `generate_password_hash`, which also salts and compares in constant time.
+Entries written before by hand (`salt`, `hash`, `n`, `r`, `p` fields, stdlib `hashlib.scrypt`)
+keep verifying. Like the
 token digests (`tokens.py`), accounts live in a JSON file beside the store
 (`<data>/socle-curators.json`, mode 600), never in the RDF store: nothing a SPARQL query can
 reach ever sees them. A store without a directory keeps them in memory.
@@ -18,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from service.auth.jsonfile import JsonFile, file_of
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
@@ -28,6 +32,7 @@ CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 MIN_PASSWORD = 8
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+METHOD = "scrypt:{n}:{r}:{p}".format(**SCRYPT)  # Werkzeug's method string
 _lock = threading.RLock()
 
 
@@ -38,16 +43,16 @@ class Curator:
     operator: bool = False  # the platform's operators: the /admin pages (service/ops/admin_views)
 
 
-def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
-    return {"kdf": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode(),
-            "hash": base64.b64encode(digest).decode()}
+def hash_password(password: str) -> dict[str, Any]:
+    return {"kdf": "scrypt", "hash": generate_password_hash(password, METHOD)}
 
 
 def check_password(password: str, entry: dict[str, Any]) -> bool:
     if entry.get("kdf") != "scrypt":
         return False
+    if "salt" not in entry:  # "scrypt:n:r:p$salt$hex", Werkzeug's format
+        return check_password_hash(entry["hash"], password)
+    # An entry hashed by hand before Werkzeug did it: same KDF, fields of their own.
     salt = base64.b64decode(entry["salt"])
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32,
                             n=int(entry["n"]), r=int(entry["r"]), p=int(entry["p"]))

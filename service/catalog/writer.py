@@ -341,9 +341,14 @@ class _Batch:
             changes.append(PutGraph(item.iri, graph))
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, self.publisher.iri))
         self.store.apply(changes)
-        for item, meta in self.pending:
-            prepared = item.prepared
-            assert prepared is not None
-            for observer in self.writer.observers:
+        for observer in self.writer.observers:
+            batch = getattr(observer, "records_written", None)
+            if batch is not None:  # observers that do better per batch (quality scores)
+                batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
+                       for item, meta in self.pending])
+                continue
+            for item, meta in self.pending:
+                prepared = item.prepared
+                assert prepared is not None
                 observer.record_written(meta, prepared.themes, prepared.keywords)
         self.pending = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from service.cli.options import base_option, build, data_option, guard
+from service.cli.progress import Progress
 from service.errors import SocleError
 
 
@@ -57,13 +58,16 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     get_publisher(svc.store, svc.settings.base_url, publisher_id)
     lines: list[str] = []
     document_base = document_base or (source if "://" in source else None)
-    with (_stored_document(source, allow_private, on_disk=workers > 1 or None,
-                           base=document_base) as document,
-          click.progressbar(length=len(document), label="Import", file=sys.stderr) as bar):
+    meter = Progress("Import")  # service/cli/progress.py: the bar starts after parsing
+    with meter.reading(source.rsplit("/", 1)[-1]):
+        document = _stored_document(source, allow_private, on_disk=workers > 1 or None,
+                                    base=document_base)
+    with document:
         workers = workers or auto_workers(document.on_disk)
+        meter.start(len(document))
 
         def progress(item) -> None:
-            bar.update(1)
+            meter.advance()
             if item.repairs:  # the repair step's changes (service/ingest/repair)
                 lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
                 lines.extend(repair_lines(item.repairs, "    "))
@@ -78,6 +82,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         report = import_records(svc.records, publisher_id, document.records(), progress,
                                 batch_size=batch_size, workers=workers,
                                 base=document_base)
+        meter.finish()
     for line in lines:
         click.echo(line, err=True)
     if as_json:

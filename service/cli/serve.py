@@ -20,16 +20,18 @@ from service.cli.options import base_option, data_option, guard, settings, store
               help="Load the demo catalogue at start (idempotent).")
 @click.option("--threads", envvar="SOCLE_THREADS", type=int, default=None,
               help="Worker threads [8].")
+@click.option("--proxy-hops", envvar="SOCLE_PROXY_HOPS", type=int, default=None,
+              help="Proxies in front whose X-Forwarded-* values to trust [0: none].")
 @store_options
 @guard
-def serve(host, port, data, base_url, demo, threads, **store) -> None:
+def serve(host, port, data, base_url, demo, threads, proxy_hops, **store) -> None:
     """Serve the HTTP API and pages (embedded store: one process, threads)."""
     from service.app import create_app
     from service.http_server import serve as waitress_serve  # problem+json errors too
     from service.services import services_of
 
     chosen = settings(host=host, port=port, data=data, base_url=base_url, demo=demo,
-                      threads=threads, **store)
+                      threads=threads, proxy_hops=proxy_hops, **store)
     from service.ops.logs import configure as json_logs
 
     json_logs()  # JSON lines on stdout (docs/operations.md, "Logs")
@@ -37,7 +39,8 @@ def serve(host, port, data, base_url, demo, threads, **store) -> None:
     chosen = services_of(app).settings  # with the stored base URL
     from service.ops import admin
 
-    root = click.get_current_context().find_root().command  # the `socle` group
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
     channel = admin.start(services_of(app), root)  # other `socle` commands run in this process
     if channel is not None:
         atexit.register(channel.stop)  # before the services close (atexit runs backwards)

@@ -101,7 +101,10 @@ def import_catalogue(publisher_id: str) -> Response:
 
 @bp.get("/publishers/<publisher_id>/catalogue.csv")
 def catalogue_csv(publisher_id: str) -> Response:
-    """The publisher's records as an SCDL catalogue 0.1.3 CSV (public, like the feed)."""
-    body = export_csv(services().records, publisher_id)
+    """The publisher's records as an SCDL catalogue 0.1.3 CSV (public, like the feed);
+    `?excel=1`: with a byte order mark and `;` separators, for French Excel."""
+    excel = request.args.get("excel", "") in ("1", "true", "yes")
+    body = export_csv(services().records, publisher_id, excel=excel)
+    name = f"{publisher_id}-catalogue{'-excel' if excel else ''}.csv"
     return Response(body, content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{publisher_id}-catalogue.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}"'})

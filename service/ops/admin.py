@@ -79,10 +79,12 @@ def _captured(stdin: bytes) -> Iterator[tuple[io.BytesIO, io.StringIO]]:
         text_out.detach()  # else closing the wrapper (when collected) would close `out`
 
 
-def run_command(group: click.Command, services: Any, argv: list[str],
+def run_command(services: Any, main: click.Group, argv: list[str],
                 stdin: bytes = b"") -> tuple[int, bytes, str]:
-    """Run `socle ARGV` (`group` is the `socle` command itself) in this process on
-    `services`; (exit code, stdout, stderr)."""
+    """Run `socle ARGV` (the group `main`, handed over by `socle serve`: this module does not
+    import the command line it serves) in this process on `services`; (exit code, stdout,
+    stderr)."""
+
     if argv and argv[0] in REFUSED:
         why = REFUSED[argv[0]]
         return 2, b"", (f"Erreur : « socle {argv[0]} » ne peut pas passer par le serveur en "
@@ -92,7 +94,7 @@ def run_command(group: click.Command, services: Any, argv: list[str],
         _context.services = services
         code = 0
         try:
-            group.main(args=argv, prog_name="socle", standalone_mode=True)
+            main.main(args=argv, prog_name="socle", standalone_mode=True)
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None
                                                                    else 1)
@@ -119,8 +121,7 @@ class _Handler(socketserver.StreamRequestHandler):
             return
         log.info("admin command", extra={"fields": {"event": "admin_command",
                                                     "command": argv[:2]}})
-        server: AdminServer = self.server  # type: ignore[assignment]
-        code, out, err = run_command(server.group, server.services, argv, stdin)
+        code, out, err = run_command(self.server.services, self.server.cli, argv, stdin)  # type: ignore[attr-defined]
         header = {"code": code, "stderr": err, "stdout_bytes": len(out)}
         with contextlib.suppress(BrokenPipeError):  # the client went away: nothing to tell
             self.wfile.write(json.dumps(header).encode("utf-8") + b"\n")
@@ -130,8 +131,9 @@ class _Handler(socketserver.StreamRequestHandler):
 class AdminServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, path: str, services: Any, group: click.Command) -> None:
-        self.services, self.group = services, group
+    def __init__(self, path: str, services: Any, cli: click.Group) -> None:
+        self.services = services
+        self.cli = cli
         if os.path.exists(path):
             os.unlink(path)  # left by a killed server: the store lock proves none is running
         old = os.umask(0o177)  # the socket is created 600: no window where others could connect
@@ -151,13 +153,13 @@ class AdminServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             os.unlink(self.server_address)  # type: ignore[arg-type]
 
 
-def start(services: Any, group: click.Command) -> AdminServer | None:
+def start(services: Any, cli: click.Group) -> AdminServer | None:
     """Listen for admin commands beside the embedded store (an external store needs none:
-    commands open it themselves); `group` is the `socle` command that runs them."""
-    path: str | None = getattr(services.store, "path", None)
-    if not path or services.settings.store_url:
+    commands open it themselves)."""
+    path = services.store.path
+    if not path or getattr(services.settings, "store_url", ""):
         return None
-    server = AdminServer(socket_path(path), services, group)
+    server = AdminServer(socket_path(path), services, cli)
     real_close = services.store.close
     services.store.close = lambda: None  # commands run here close "their" store: the server's
     stop = server.stop

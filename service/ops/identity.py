@@ -57,7 +57,10 @@ def write_base(store: Store, base_url: str) -> None:
 
 
 def is_empty(store: Store) -> bool:
-    return not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+    """Nothing minted yet: no publisher and no record (every record has a publisher). Asked of
+    Socle's own graphs: a SPARQL server may hold graphs of its own (Virtuoso does)."""
+    return not store.ask(f"""ASK {{ {{ GRAPH <{PUBLISHERS_GRAPH}> {{ ?s ?p ?o }} }}
+        UNION {{ GRAPH <{RECORDS_GRAPH}> {{ ?s ?p ?o }} }} }}""")
 
 
 def inferred_base(store: Store) -> str | None:

@@ -96,7 +96,7 @@ def changing_lines(record_id: str, score: Score, facts_json: str) -> dict[str, s
     the band, the counts and the facts. A rescore rewrites only those that differ."""
     base = graph_name(record_id)
     main = f"<{base}#score>"
-    detail = _detail(score)
+    detail = detail_json(score)
     out = {"score": f"{main} {_VALUE} {_decimal(score.total)}",
            "band": f"{main} {_BAND} {_text(score.band)}",
            "detail": f"{main} {_DETAIL} {_text(detail, _JSON)}",
@@ -107,7 +107,7 @@ def changing_lines(record_id: str, score: Score, facts_json: str) -> dict[str, s
     return out
 
 
-def _detail(score: Score) -> str:
+def detail_json(score: Score) -> str:
     """The counts as JSON, in table order (json.dumps costs more, at 10^5 records)."""
     return "{" + ",".join(f'"{r.indicator.id}":[{r.passed},{r.population},{r.unchecked}]'
                           for r in score.results) + "}"

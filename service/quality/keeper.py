@@ -148,9 +148,11 @@ SELECT ?id ?pub ?iri ?detail %s WHERE {{ %s GRAPH ?g {{
 
 
 def stored(store: Store, publisher: str | None = None, record_id: str | None = None,
-           with_facts: bool = False, record_ids: Sequence[str] | None = None
-           ) -> list[dict[str, Any]]:
-    """Stored scores: id, publisher, iri, score (Score) and, when asked, facts (Facts)."""
+           with_facts: bool = False, record_ids: Sequence[str] | None = None,
+           raw: bool = False) -> list[dict[str, Any]]:
+    """Stored scores: id, publisher, iri, score (Score) and, when asked, facts (Facts).
+    raw: the counts as their stored JSON text instead of a Score (a rescore compares texts
+    and builds the old Score only for records that changed)."""
     values = ""
     if record_id is not None:
         record_ids = [record_id]
@@ -161,14 +163,17 @@ def stored(store: Store, publisher: str | None = None, record_id: str | None = N
     if publisher is not None:
         values += f"VALUES ?pub {{ {json.dumps(publisher)} }}"
     facts = ("?facts", "; s:qualityFacts ?facts") if with_facts else ("", "")
-    rows = store.select(_DETAILS % (facts[0], values, facts[1]))
+    rows = store.rows(_DETAILS % (facts[0], values, facts[1]))  # plain strings: fast
     out = []
     for row in rows:
         item: dict[str, Any] = {
-            "id": str(row["id"]), "publisher": str(row["pub"]), "iri": str(row["iri"]),
-            "score": Score.from_compact(json.loads(str(row["detail"])))}
+            "id": row["id"], "publisher": row["pub"], "iri": row["iri"]}
+        if raw:
+            item["detail_json"] = row["detail"]
+        else:
+            item["score"] = Score.from_compact(json.loads(row["detail"]))
         if with_facts:
-            item["facts_json"] = str(row["facts"])
+            item["facts_json"] = row["facts"]
             item["facts"] = Facts.from_json(json.loads(item["facts_json"]))
         out.append(item)
     return sorted(out, key=lambda r: r["id"])
@@ -200,13 +205,13 @@ class Rescore:
 def _records(store: Store, publisher: str | None) -> list[tuple[str, str, str, bool]]:
     """(id, iri, publisher, conforms) of every record, from the bookkeeping."""
     where = f"VALUES ?pub {{ {json.dumps(publisher)} }}" if publisher else ""
-    rows = store.select(f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
+    rows = store.rows(f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}>
         SELECT ?id ?iri ?pub ?validation WHERE {{ {where} GRAPH <{RECORDS_GRAPH}> {{
           ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
                socle:validation ?validation }} }}""")
-    return sorted((str(r["id"]), str(r["iri"]), str(r["pub"]),
-                   '"conforms": true' in str(r["validation"])
-                   or bool(json.loads(str(r["validation"])).get("conforms")))
+    return sorted((r["id"], r["iri"], r["pub"],
+                   '"conforms": true' in r["validation"]
+                   or bool(json.loads(r["validation"]).get("conforms")))
                   for r in rows)
 
 
@@ -217,7 +222,7 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
     graphs (vocabulary or rule changes). Only scores that changed are written."""
     result = Rescore()
     ensure_metrics(store)
-    before = {r["id"]: r for r in stored(store, publisher, with_facts=True)}
+    before = {r["id"]: r for r in stored(store, publisher, with_facts=True, raw=True)}
     links = link_results.load(store)
     state = link_state(links)
     changed: list[Scored] = []
@@ -230,8 +235,9 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
             facts = old["facts"]
         new = score(facts, conforms, state)
         result.scored += 1
-        if (old is None or old["score"].counts != new.counts
-                or old["facts"] != facts):
+        if old is None or old["detail_json"] != dqv.detail_json(new) or old["facts"] != facts:
+            if old is not None:
+                old["score"] = Score.from_compact(json.loads(old["detail_json"]))
             changed.append(Scored(record_id, pub, iri, facts, new))
     result.changed = len(changed)
     write(store, changed, before)

@@ -82,10 +82,6 @@ class Score:
         """{indicator: [passed, population, unchecked]}: what is stored."""
         return {r.indicator.id: [r.passed, r.population, r.unchecked] for r in self.results}
 
-    @cached_property
-    def counts(self) -> tuple[tuple[int, int, int], ...]:
-        """The counts alone, in table order: what a rescore compares."""
-        return tuple((r.passed, r.population, r.unchecked) for r in self.results)
 
     @classmethod
     def from_compact(cls, data: dict[str, list[int]], datasets: int = 1) -> Score:

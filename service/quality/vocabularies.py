@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-VOCAB_DIR = Path(__file__).resolve().parents[2] / "vocab"
+from service.resources import VOCAB_DIR
+
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 LICENCE = "http://publications.europa.eu/resource/authority/licence/"
 ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
@@ -51,7 +52,7 @@ def formats(vocab_dir: str = str(VOCAB_DIR)) -> FormatTable:
 @lru_cache(maxsize=2)
 def known_licences(vocab_dir: str = str(VOCAB_DIR)) -> frozenset[str]:
     """Licence IRIs in the EU licence table or equivalent to one by skos:exactMatch in
-    vocab/licences.ttl (followed both ways, transitively)."""
+    vocab/licences.ttl or by vocab/mqa-licences.tsv (followed both ways, transitively)."""
     import pyoxigraph as ox
 
     links: dict[str, set[str]] = {}
@@ -59,6 +60,11 @@ def known_licences(vocab_dir: str = str(VOCAB_DIR)) -> frozenset[str]:
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if quad.predicate.value == SKOS_EXACT:
             a, b = quad.subject.value, quad.object.value
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+    for line in (Path(vocab_dir) / "mqa-licences.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", "iri\t")):
+            a, b = line.split("\t")[:2]
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)
     known: set[str] = set()

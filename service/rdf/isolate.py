@@ -33,6 +33,8 @@ from service.rdf.limits import ParseLimits, TooLarge
 from service.rdf.parse import parse_quads, to_rdflib
 
 log = logging.getLogger(__name__)
+# The directory holding the `service` package (a checkout or site-packages): `python -m` puts
+# the working directory first on sys.path, so the worker imports this very package.
 ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -49,12 +51,10 @@ class Isolation:
 class _Worker:
     def __init__(self, iso: Isolation) -> None:
         parent, child = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.rdf.parse_worker", str(child.fileno()),
              str(iso.memory_bytes), str(iso.nice)],
-            pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, cwd=ROOT)
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, cwd=ROOT)
         child.close()
         self.conn = Connection(os.dup(parent.fileno()))
         parent.close()

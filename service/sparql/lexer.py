@@ -32,25 +32,32 @@ _PN_LOCAL = (f"(?:[{_U}:0-9]|{_PLX})"
              f"(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?")
 _VARNAME = f"[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
+_WS = "[\\x20\\t\\r\\n]"
+_COMMENT = "\\#[^\\r\\n]*"
+_STRING = (f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"
+           f'|"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'
+           f"|'[^'\\\\\\n\\r]*(?:(?:{_ECHAR}|{_UCHAR})[^'\\\\\\n\\r]*)*'"
+           f'|"[^"\\\\\\n\\r]*(?:(?:{_ECHAR}|{_UCHAR})[^"\\\\\\n\\r]*)*"')
+_IRI_CHAR = "[^<>\"{}|^`\\\\\\x00-\\x20]"
+# Loops unrolled (plain characters first, then one escape and more plain characters): the
+# same language as (char|escape)*, several times faster in Python's regex engine.
+_IRI = f"<{_IRI_CHAR}*(?:(?:{_UCHAR}){_IRI_CHAR}*)*>"
+_LANGTAG = "@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
+_VAR = f"[?$]{_VARNAME}"
+_BNODE = f"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"
+_PNAME = f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"
+_NUMBER = ("[0-9]+\\.[0-9]*[eE][+-]?[0-9]+|\\.?[0-9]+[eE][+-]?[0-9]+|[0-9]*\\.[0-9]+"
+           "|[0-9]+")
+_WORD = "[A-Za-z_][A-Za-z0-9_]*"
+_OTHER = "[^\\x20\\t\\r\\n]"
+
+# Order matters (the first alternative that matches wins): strings before `other`, prefixed
+# names before words. White space before a token belongs to no token.
 _TOKEN = re.compile(
-    f"""
-    [\\x20\\t\\r\\n]*  # white space before a token belongs to no token
-    (?:
-      (?P<comment>\\#[^\\r\\n]*)
-    | (?P<string>'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''
-                |\"\"\"(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
-                |'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'
-                |"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*")
-    | (?P<iri><(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>)
-    | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    | (?P<var>[?$]{_VARNAME})
-    | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-    | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-    | (?P<number>[0-9]+\\.[0-9]*[eE][+-]?[0-9]+|\\.?[0-9]+[eE][+-]?[0-9]+|[0-9]*\\.[0-9]+|[0-9]+)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<other>[^\\x20\\t\\r\\n])
-    )""",
-    re.VERBOSE | re.DOTALL,
+    f"{_WS}*(?:(?P<comment>{_COMMENT})|(?P<string>{_STRING})|(?P<iri>{_IRI})"
+    f"|(?P<langtag>{_LANGTAG})|(?P<var>{_VAR})|(?P<bnode>{_BNODE})|(?P<pname>{_PNAME})"
+    f"|(?P<number>{_NUMBER})|(?P<word>{_WORD})|(?P<other>{_OTHER}))",
+    re.DOTALL,
 )
 
 
@@ -72,7 +79,7 @@ def tokens(text: str) -> Iterator[Token]:
 
 def scan(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, text, start) of every token: the cheap form of `tokens` for one pass over a long
-    query (a 200 kB VALUES block is ~40,000 tokens)."""
+    query (a 770 kB VALUES block of 60,000 IRIs: ~0.1 s)."""
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         yield kind, m.group(kind), m.start(kind)

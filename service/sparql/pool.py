@@ -22,6 +22,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+# The directory holding the `service` package (a checkout or site-packages): `python -m` puts
+# the working directory first on sys.path, so the worker imports this very package.
 ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -36,12 +38,10 @@ class WorkerFailed(Exception):
 class Worker:
     def __init__(self, path: str, nice: int, allow_service: bool = False) -> None:
         parent, child = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.sparql.worker", str(child.fileno()), path, str(nice),
              "1" if allow_service else "0"],
-            pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, cwd=ROOT)
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, cwd=ROOT)
         child.close()
         self.sock = parent
         self.conn = Connection(os.dup(parent.fileno()))

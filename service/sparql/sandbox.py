@@ -9,8 +9,9 @@ itself) and binds every thread of the process, Rust's included, and every child.
 
 The filter answers `socket(AF_INET | AF_INET6 | AF_PACKET, …)` with EACCES; everything else is
 allowed (the worker talks to the web process over an inherited Unix socket pair). x86_64 and
-aarch64 only; elsewhere `deny_network` returns False and the worker logs that it runs without
-the filter (the SERVICE check of shape.py still applies).
+aarch64 only; elsewhere `deny_network` returns False, and the worker logs that it runs without
+the filter (so it does when the kernel refuses the filter); the SERVICE check of shape.py still
+applies.
 """
 
 from __future__ import annotations

@@ -177,9 +177,15 @@ def _retryable(err: Exception) -> bool:
 def main(fd: int, path: str, nice: int, allow_service: bool = False) -> None:
     if nice:
         os.nice(nice)
-    if not allow_service and not sandbox.deny_network():
-        print("socle sparql worker: no seccomp filter on this architecture; SERVICE is only "
-              "refused by the query check", file=sys.stderr)
+    if not allow_service:
+        try:
+            installed = sandbox.deny_network()
+        except OSError as err:  # a kernel without seccomp: the query check still refuses
+            installed = False
+            print(f"socle sparql worker: seccomp filter refused ({err})", file=sys.stderr)
+        if not installed:
+            print("socle sparql worker: running without the network filter; SERVICE is only "
+                  "refused by the query check", file=sys.stderr)
     conn = Connection(fd)
     try:
         runner = Runner(path)

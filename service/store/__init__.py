@@ -48,8 +48,8 @@ def open_for(settings: Any, *, read_only: bool = False) -> Store:
     """The store the settings name: the SPARQL server of `store_url` when set (the data
     directory then only keeps the token file), else the embedded store in `data`; a ready
     store in `settings.store` as it is (a command run by the server: service/ops/admin.py)."""
-    ready: Store | None = getattr(settings, "store", None)
-    if ready is not None:
+    if getattr(settings, "store", None) is not None:
+        ready: Store = settings.store
         return ready
     if getattr(settings, "store_url", ""):
         from service.files import private_dir

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -59,7 +59,7 @@ class NTriples:
         self.text = text
 
     @classmethod
-    def of(cls, triples: Iterable[tuple]) -> NTriples:
+    def of(cls, triples: Iterable[tuple[Any, Any, Any]]) -> NTriples:
         """Print pyoxigraph-term triples (their ``str`` is their N-Triples form)."""
         return cls("\n".join(f"{s} {p} {o} ." for s, p, o in triples))
 
@@ -177,7 +177,7 @@ def _escape(text: str) -> str:
 
 def nt(term: Node) -> str:
     """N-Triples form of a term (blank nodes are not allowed in stored graphs)."""
-    kind = type(term)
+    kind: type = type(term)
     if kind is ox.NamedNode or kind is ox.Literal:  # bulk writes hand pyoxigraph terms; an
         return str(term)  # isinstance against rdflib's classes would go through the ABC hook
     if isinstance(term, URIRef):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -28,7 +28,7 @@ def _stored(term: Node | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal
         return term
     if isinstance(term, BNode | ox.BlankNode):
         raise ValueError("blank nodes must be skolemised before storage")
-    return term_to_oxigraph(term)
+    return cast("ox.NamedNode | ox.Literal", term_to_oxigraph(cast(Any, term)))
 
 
 FLUSH_EVERY = 200_000  # quads added through apply() between two flushes of the memtables
@@ -71,15 +71,15 @@ class OxigraphStore(Store):
             yield {name: term.value for name in names
                    if (term := solution[name]) is not None}
 
-    def _query(self, sparql: str):
+    def _query(self, sparql: str) -> Any:
         return self._store.query(sparql, use_default_graph_as_union=True)
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
         result = self._query(sparql)
         names = [v.value for v in result.variables]
-        rows = []
+        rows: list[dict[str, Node]] = []
         for solution in result:
-            row = {}
+            row: dict[str, Node] = {}
             for name in names:
                 value = solution[name]
                 if value is not None:
@@ -111,11 +111,13 @@ class OxigraphStore(Store):
             super().apply(changes)
             return
         if any(isinstance(c, PutGraph) and isinstance(c.triples, NTriples) for c in changes):
-            text = "".join(_nquads(c) for c in changes)
+            puts = cast("Sequence[PutGraph | PutSubject]", changes)  # _new_targets: no drops
+            text = "".join(_nquads(c) for c in puts)
             self._store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             added = text.count("\n")
         else:
-            quads = [q for c in changes for q in _quads(c)]
+            quads = [q for c in cast("Sequence[PutGraph | PutSubject]", changes)
+                     for q in _quads(c)]
             self._store.extend(quads)
             added = len(quads)
         self._unflushed += added
@@ -129,6 +131,7 @@ class OxigraphStore(Store):
         """Whether the changes only add: graphs and subjects that hold nothing yet, each once."""
         targets: set[tuple[str, str | None]] = set()
         for change in changes:
+            target: tuple[str, str | None]
             if isinstance(change, PutGraph):
                 target, subject = (change.name, None), None
             elif isinstance(change, PutSubject):
@@ -181,7 +184,8 @@ def _graph_of(change: PutGraph | PutSubject) -> str:
 def _quads(change: PutGraph | PutSubject) -> Iterator[ox.Quad]:
     graph = ox.NamedNode(_graph_of(change))
     for s, p, o in change.triples:
-        yield ox.Quad(_stored(s), _stored(p), _stored(o), graph)
+        yield ox.Quad(cast(ox.NamedNode, _stored(s)), cast(ox.NamedNode, _stored(p)), _stored(o),
+                      graph)
 
 
 def _nquads(change: PutGraph | PutSubject) -> str:

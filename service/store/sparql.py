@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import socket
 import time
@@ -37,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -193,12 +192,12 @@ class SparqlStore(Store):
                 delay *= 2
         raise AssertionError("unreachable")
 
-    def _json(self, query: str) -> dict:
-        def call() -> dict:
+    def _json(self, query: str) -> dict[str, Any]:
+        def call() -> dict[str, Any]:
             sw = self._wrapper(self.query_url, query)
             sw.setReturnFormat(JSON)
             try:
-                return sw.query().convert()
+                return cast("dict[str, Any]", sw.query().convert())
             except (QueryBadFormed, EndPointInternalError) as exc:
                 raise StoreQueryError(f"{exc}\n{query}") from None
         return self._retrying(self.query_url, call)
@@ -299,7 +298,8 @@ class SparqlStore(Store):
                 request.add_header("Authorization", f"Basic {token}")
             try:
                 with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
-                    return response.read()
+                    body: bytes = response.read()
+                    return body
             except urllib.error.HTTPError as exc:
                 if exc.code == 404:
                     return b""
@@ -316,7 +316,8 @@ class SparqlStore(Store):
             for b in self._json(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
                                 f"GRAPH ?g {{ ?s ?p ?o }} }}")["results"]["bindings"]:
                 by_graph.setdefault(b["g"]["value"], []).append(ox.Triple(
-                    to_ox_term(b["s"]), to_ox_term(b["p"]), to_ox_term(b["o"])))
+                    cast(Any, to_ox_term(b["s"])), cast(Any, to_ox_term(b["p"])),
+                    to_ox_term(b["o"])))
             for name in chunk:
                 yield from by_graph.get(name, ())
 
@@ -335,7 +336,8 @@ class SparqlStore(Store):
         """Every quad of Socle's graphs (not the generation marker): one query."""
         rows = self._json("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
                           f"{self._not_foreign()} FILTER(?g != <{GENERATION_GRAPH}>) }}")
-        quads = [ox.Quad(to_ox_term(b["s"]), to_ox_term(b["p"]), to_ox_term(b["o"]),
+        quads = [ox.Quad(cast(Any, to_ox_term(b["s"])), cast(Any, to_ox_term(b["p"])),
+                         to_ox_term(b["o"]),
                          ox.NamedNode(b["g"]["value"]))
                  for b in rows["results"]["bindings"]
                  if not b["g"]["value"].startswith(self.foreign_prefixes)]
@@ -421,7 +423,8 @@ def to_rdflib_term(b: dict[str, Any]) -> Node:
     lang = b.get("xml:lang")
     if lang:
         return Literal(value, lang=lang)
-    datatype = STORE_DATATYPES.get(b.get("datatype"), b.get("datatype"))
+    given = b.get("datatype")
+    datatype = STORE_DATATYPES.get(given, given) if given else None
     if datatype and datatype != XSD_STRING:
         return Literal(value, datatype=URIRef(datatype))
     return Literal(value)
@@ -436,7 +439,8 @@ def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     lang = b.get("xml:lang")
     if lang:
         return ox.Literal(value, language=lang)
-    datatype = STORE_DATATYPES.get(b.get("datatype"), b.get("datatype"))
+    given = b.get("datatype")
+    datatype = STORE_DATATYPES.get(given, given) if given else None
     if datatype:
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
@@ -449,10 +453,6 @@ def _ox_blank(label: str) -> ox.BlankNode:
         return ox.BlankNode(label)
     except ValueError:
         return ox.BlankNode("v" + hashlib.sha1(label.encode()).hexdigest()[:16])
-
-
-def parse_results_json(body: bytes) -> dict:
-    return json.loads(body)
 
 
 __all__ = ["Remote", "SparqlStore", "StoreUnavailable", "nt"]

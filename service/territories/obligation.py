@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from service.catalog.publishers import Publisher, list_publishers
-from service.config import REPO_ROOT
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
+from service.resources import VOCAB_DIR
 from service.store import Store
 from service.territories.exemptions import Exemption, exemptions
 from service.territories.publishers import territory_of
@@ -63,7 +63,7 @@ class Scdl:
 
 
 @lru_cache(maxsize=2)
-def scdl_schemas(vocab_dir: str = str(REPO_ROOT / "vocab")) -> Scdl:
+def scdl_schemas(vocab_dir: str = str(VOCAB_DIR)) -> Scdl:
     labels: dict[str, str] = {}
     notations: dict[str, str] = {}
     linked: list[tuple[str, str]] = []

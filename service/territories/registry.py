@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from service.config import REPO_ROOT
+from service.resources import VOCAB_DIR
 
-REGISTRY_FILE = REPO_ROOT / "vocab" / "territories.tsv.gz"
+REGISTRY_FILE = VOCAB_DIR / "territories.tsv.gz"
 INSEE_GEO = "http://id.insee.fr/geo/"
 
 # kind → (INSEE geo class segment, French label, English label). Data, not if-chains.

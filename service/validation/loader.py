@@ -12,9 +12,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SHAPES_DIR = REPO_ROOT / "shapes"
-DEFAULT_VOCAB_DIR = REPO_ROOT / "vocab"
+from service.resources import SHAPES_DIR, VOCAB_DIR
+
+REPO_ROOT = Path(__file__).resolve().parents[2]  # the checkout: tests only
+DEFAULT_SHAPES_DIR = SHAPES_DIR
+DEFAULT_VOCAB_DIR = VOCAB_DIR
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ def blueprints() -> list[Blueprint]:
     from service.web.curator_views import bp as curator_bp
     from service.web.import_views import bp as import_bp
     from service.web.public_views import bp as public_bp
+    from service.web.site_views import bp as site_bp
     from service.web.validate_views import bp as validate_bp
     from service.web.views import bp as web_bp
 
-    return [web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp]
+    return [web_bp, public_bp, session.bp, curator_bp, import_bp, validate_bp, site_bp]
 
 
 def init_app(app: Flask) -> None:

@@ -53,14 +53,8 @@ def import_upload(publisher_id: str, filename: str, data: bytes) -> dict[str, An
     suffix. Raises SocleError for a file that cannot be read at all."""
     svc = services()
     if filename.lower().endswith(".csv"):
-        try:
-            from service.ingest.scdl import import_csv  # the SCDL importer (docs/scdl.md)
-        except ImportError:
-            raise SocleError(
-                "L'import du catalogue SCDL en CSV n'est pas encore disponible sur cette "
-                "instance : importez un fichier RDF, ou décrivez les jeux dans le formulaire.",
-                "SCDL catalogue CSV import is not available on this instance yet: import an "
-                "RDF file, or describe the datasets with the form.") from None
+        from service.ingest.scdl import import_csv  # the SCDL importer (docs/scdl.md)
+
         return import_csv(svc.records, publisher_id, data)
     syntax = syntax_for_filename(filename)
     if syntax is None:

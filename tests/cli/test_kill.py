@@ -19,7 +19,6 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from service.app import load_validator
 from service.catalog.bookkeeping import list_records
-from service.catalog.publishers import add_publisher
 from service.catalog.records import RecordService
 from service.config import Settings
 from service.ingest.rdf_import import import_records
@@ -28,6 +27,7 @@ from service.rdf.namespaces import SYSTEM_GRAPHS, VCARD
 from service.rdf.parse import parse_rdf
 from service.rdf.records import content_hash, split_catalogue
 from service.store import open_store
+from service.territories.publishers import add_by_siren
 from tests.cli.conftest import CLI, catalogue, env, socle
 from tests.conftest import REPO
 
@@ -37,17 +37,19 @@ DEFAULT_BASE = Settings().base_url  # what the CLI mints IRIs under (no SOCLE_* 
 
 
 def expected_triples(document: str) -> int:
-    """Triples of one record graph, by importing the first dataset into a scratch store."""
+    """Triples of one record graph, by importing the first dataset into a scratch store the
+    way `socle import` does (repair step included)."""
     store = open_store(None)
-    add_publisher(store, DEFAULT_BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    # as the `data` fixture adds it (`publisher add --siren`: described from the registry)
+    add_by_siren(store, DEFAULT_BASE, "213501882", "montfort", "Commune de Montfort-sur-Meu")
     settings = Settings()
     records = RecordService(store, load_validator(settings.shapes_dir, settings.vocab_dir),
                             DEFAULT_BASE)
     first = split_catalogue(parse_rdf(document.encode(), TURTLE))[0]
-    # Through the import's path: its repair step (service/ingest/repair) runs before writing.
-    [item] = import_records(records, "montfort", [first]).items
-    assert item.outcome == "created"
-    return len(store.graph(f"{DEFAULT_BASE}/datasets/{item.record_id}"))
+    report = import_records(records, "montfort", [first])  # the import's path: repairs too
+    (meta,) = list_records(store, limit=1)
+    assert report.summary()["created"] == 1
+    return len(store.graph(meta.iri))
 
 
 def committed(data: Path) -> int | None:

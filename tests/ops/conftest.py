@@ -13,8 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import env, socle  # noqa: F401 - re-exported for the tests here
+from tests.cli.conftest import CLI, env
 from tests.conftest import REPO
+
+
+def socle(*args: str, data: Path | None = None, check: bool = False,
+          timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real `socle` command in a child process (the operations tests need a process of
+    its own: the running server holds the store, the command must reach it over its socket)."""
+    argv = [*CLI, *args, *(["--data", str(data)] if data is not None else [])]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, env=env(),
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+    if check:
+        assert done.returncode == 0, (argv, done.stdout, done.stderr)
+    return done
 
 
 def free_port() -> int:
@@ -79,4 +91,4 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
         return err.code, dict(err.headers), err.read()
 
 
-__all__ = ["Server", "free_port", "get", "os", "signal"]
+__all__ = ["Server", "free_port", "get", "os", "signal", "socle"]

@@ -4,6 +4,7 @@ admin socket; nothing is lost and the server never restarts. SIGTERM stops it cl
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import stat
@@ -110,15 +111,28 @@ def test_every_admin_command_while_serving_under_load(tmp_path):
                                   cwd=tmp_path, env=env(), timeout=300)
         assert imported.returncode == 0, imported.stderr
         assert socle("validate", "--all", data=data).returncode in (0, 1)
+        # a harvest of a catalogue served on 127.0.0.1 (a private address: allowed per source)
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "dcat.ttl").write_text(catalogue(3).replace("jeu-", "moisson-"))
+        with _static_site(site) as site_url:
+            added = socle("source", "add", f"{site_url}/dcat.ttl", "--publisher", "iffendic",
+                          "--allow-private", data=data, check=True)
+            source_id = added.stdout.strip().rsplit(" ", 1)[-1]
+            # only this source: the other one is not on this machine and is never fetched
+            harvested = socle("harvest", "--source", source_id, data=data, timeout=300)
+            assert harvested.returncode == 0, harvested.stderr
+        assert get(f"{server.url}/datasets/moisson-0002.ttl")[0] == 200
         refused = socle("rebase", "https://x.example", data=data)
         assert refused.returncode == 2 and "stop the server" in refused.stderr
+        acknowledged = list(load.written)  # 201 received before the export started
         dump = socle("export", data=data, check=True).stdout
         assert server.proc.poll() is None and server.proc.pid == pid  # never restarted
 
     assert load.statuses and load.written
     bad = [s for s in load.statuses if s[1] >= 400]
     assert not bad, bad[:5]
-    for record in ("jeu-0000", "jeu-0007", "iff-1", *load.written[:-1]):
+    for record in ("jeu-0000", "jeu-0007", "iff-1", *acknowledged):
         assert f"/datasets/{record}>" in dump, record
     assert '"datagouv"' in dump
     with Server(data) as again:  # what the load wrote is all there after a restart too
@@ -126,6 +140,23 @@ def test_every_admin_command_while_serving_under_load(tmp_path):
             assert get(f"{again.url}/datasets/{record}.ttl")[0] == 200, record
         login = _login(again.url, "alice", "a long password")
         assert login == 302
+
+
+@contextlib.contextmanager
+def _static_site(root):
+    """A static HTTP server of `root` on 127.0.0.1 (the harvest source)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def _cli() -> list[str]:

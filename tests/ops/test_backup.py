@@ -79,13 +79,8 @@ def test_restore_through_the_running_server(tmp_path, instance):
         assert _post(server.url, token, HEAD + dataset(51)) == 201
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "member", "foreign"])
-def test_damaged_archive_changes_nothing(tmp_path, instance, damage):
-    data, _ = instance
-    archive = tmp_path / "good.tar.gz"
-    socle("backup", str(archive), data=data, check=True)
+def _damaged(archive, bad, damage: str) -> None:
     raw = bytearray(archive.read_bytes())
-    bad = tmp_path / "bad.tar.gz"
     if damage == "flip":
         raw[len(raw) // 2] ^= 0xFF
         bad.write_bytes(bytes(raw))
@@ -101,15 +96,24 @@ def test_damaged_archive_changes_nothing(tmp_path, instance, damage):
                     content = content.replace(b"socle-backup/1", b"other/9")
                 info.size = len(content)
                 dst.addfile(info, io.BytesIO(content))
+
+
+def test_damaged_archives_change_nothing(tmp_path, instance):
+    data, _ = instance
+    archive = tmp_path / "good.tar.gz"
+    socle("backup", str(archive), data=data, check=True)
     other = tmp_path / "target"
     socle("publisher", "add", "p", "--name", "P", data=other, check=True)
     before = socle("export", data=other, check=True).stdout
-    tokens = (other / "socle-instance.json").read_bytes()
-    done = socle("restore", str(bad), data=other)
-    assert done.returncode == 2, done.stdout
-    assert "Backup archive refused" in done.stderr and "nothing was changed" in done.stderr
-    assert socle("export", data=other, check=True).stdout == before
-    assert (other / "socle-instance.json").read_bytes() == tokens
+    identity = (other / "socle-instance.json").read_bytes()
+    for damage in ("flip", "truncate", "member", "foreign"):
+        bad = tmp_path / f"{damage}.tar.gz"
+        _damaged(archive, bad, damage)
+        done = socle("restore", str(bad), data=other)
+        assert done.returncode == 2, (damage, done.stdout)
+        assert "Backup archive refused" in done.stderr and "nothing was changed" in done.stderr
+        assert socle("export", data=other, check=True).stdout == before, damage
+        assert (other / "socle-instance.json").read_bytes() == identity, damage
 
 
 def test_export_and_restore_of_a_dump_still_work(tmp_path, instance):

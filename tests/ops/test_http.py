@@ -95,3 +95,23 @@ def test_access_lines_are_json_with_request_id_and_no_secrets(client, auth, capl
     assert isinstance(first["duration_ms"], float)
     token = auth["Authorization"].split()[1]
     assert all(token not in json.dumps(line) for line in lines)
+
+
+def test_access_line_leaves_streamed_bodies_streaming(app):
+    """The access line must not read a streamed body to learn its length (Werkzeug's
+    calculate_content_length() buffers it whole): chunks are made as the client reads."""
+    from flask import Response
+
+    made: list[int] = []
+
+    def body():
+        for i in range(3):
+            made.append(i)
+            yield b"x"
+
+    app.add_url_rule("/_stream_probe", "stream_probe", lambda: Response(body()))
+    r = app.test_client().get("/_stream_probe", buffered=False)
+    # Werkzeug's test client takes the first chunk itself; the rest must still be unmade.
+    assert made == [0]
+    assert b"".join(r.response) == b"xxx" and made == [0, 1, 2]
+    r.close()

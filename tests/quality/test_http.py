@@ -28,11 +28,11 @@ def test_score_is_kept_on_write_and_dropped_on_delete(client, svc, token):
     score = keeper.record_score(svc.store, record_id)
     assert score is not None
     # VALID_TTL: no temporal, media type, access rights, rights, byte size, modified date,
-    # licence outside the EU table, links not checked: what is lost is exactly that.
+    # links not checked: what is lost is exactly that.
     lost = {f.indicator.id: round(f.lost, 2) for f in score.fixes()}
     assert lost == {"accessUrlStatusCode": 50, "downloadUrlStatusCode": 30,
                     "temporalAvailability": 20, "mediaTypeAvailability": 10,
-                    "knownLicence": 10, "accessRightsAvailability": 10,
+                    "accessRightsAvailability": 10,
                     "accessRightsVocabularyAlignment": 5, "rightsAvailability": 5,
                     "byteSizeAvailability": 5, "dateModifiedAvailability": 5}
     assert score.total == MAXIMUM - sum(lost.values())

@@ -106,7 +106,7 @@ def test_each_indicator_weighs_its_points(indicator):
         graph.set((DS, URIRef(DCT + "accessRights"), Literal("public")))
     elif change == "unknown licence":
         graph.set((DIST, URIRef(DCT + "license"),
-                   URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")))
+                   URIRef("https://www.montfort.fr/licence-maison")))
     elif change == "literal format":
         graph.set((DIST, URIRef(DCT + "format"), Literal("CSV")))
         graph.remove((DIST, URIRef(DCAT + "mediaType"), None))
@@ -197,3 +197,15 @@ def test_compact_round_trip():
     result = score_of(full_graph(), link=lambda url: None)
     again = type(result).from_compact(result.compact())
     assert again.total == result.total and again.fixes() == result.fixes()
+
+
+@pytest.mark.parametrize("iri", [
+    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",  # mqa-licences.tsv
+    "https://spdx.org/licenses/etalab-2.0.html",  # exactMatch of it in vocab/licences.ttl
+    "http://publications.europa.eu/resource/authority/licence/ETALAB_2_0",
+    "https://creativecommons.org/licenses/by/4.0/",
+])
+def test_known_licences(iri):
+    graph = full_graph()
+    graph.set((DIST, URIRef(DCT + "license"), URIRef(iri)))
+    assert score_of(graph).total == MAXIMUM

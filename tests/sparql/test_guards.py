@@ -88,6 +88,8 @@ def _one_record_graph(sc) -> str:
     return _rows(r)[0]["g"]["value"]
 
 
+@pytest.mark.skipif(backends.BACKEND == "virtuoso",
+                    reason="Virtuoso's SPARQL parser refuses local-name escapes (SP030)")
 def test_from_after_local_escape_is_honoured(sc):
     graph = _one_record_graph(sc)
     union = _rows(_get(sc, f"SELECT ?d WHERE {{ ?d a <{DCAT}Dataset> }}"))

@@ -95,8 +95,8 @@ def test_fixture_oracles_are_there():
     documents are refused by the safe parser: an undeclared prefix, a remote JSON-LD context,
     an IRI with a space)."""
     docs = fixture_documents()
-    if not docs:
-        pytest.skip(f"shared fixtures not found under {FIXTURES}")
+    # A failure, not a skip: without ../shared the comparison above would pass vacuously.
+    assert docs, f"shared fixtures not found under {FIXTURES}"
     parsed = [g for g in map(_parse, docs) if g is not None]
     assert len(parsed) >= 20
     from service.rdf.records import split_catalogue

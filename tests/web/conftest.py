@@ -66,13 +66,12 @@ def live_data(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("web") / "data"
 
 
-@pytest.fixture(scope="session")
-def live_server(live_data) -> str:
-    """The demo catalogue served on 127.0.0.1, stopped at the end of the session."""
+def _serve(data: Path, seed: bool):
+    """`socle serve --demo` on 127.0.0.1 over data (with the hostile record when seed)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    data = live_data
-    seed_hostile_record(data, base)
+    if seed:
+        seed_hostile_record(data, base)
     log = (data.parent / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--demo", "--data", str(data),
@@ -93,6 +92,19 @@ def live_server(live_data) -> str:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data) -> str:
+    """The demo catalogue served on 127.0.0.1, stopped at the end of the session."""
+    yield from _serve(live_data, seed=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory) -> str:
+    """The demo catalogue plus a record with `javascript:` IRIs (for the pages' policy and
+    accessibility checks; kept apart so the journey's screenshots show the demo alone)."""
+    yield from _serve(tmp_path_factory.mktemp("hostile") / "data", seed=True)
 
 
 @pytest.fixture(scope="session")

@@ -45,31 +45,31 @@ def _visit(page, problems, url: str, status: int = 200) -> None:
     assert problems == [], (url, problems)
 
 
-def test_public_pages_keep_the_policy(watched, live_server):
+def test_public_pages_keep_the_policy(watched, hostile_server):
     page, problems = watched
     for path in PUBLIC:
-        _visit(page, problems, f"{live_server}{path}")
+        _visit(page, problems, f"{hostile_server}{path}")
 
 
-def test_error_pages_are_pages(watched, live_server):
+def test_error_pages_are_pages(watched, hostile_server):
     page, problems = watched
     for path in ERRORS:
-        _visit(page, problems, f"{live_server}{path}", 404)
+        _visit(page, problems, f"{hostile_server}{path}", 404)
         assert page.locator("h1").inner_text().startswith("Page introuvable")
 
 
-def test_curator_pages_keep_the_policy(watched, live_server):
+def test_curator_pages_keep_the_policy(watched, hostile_server):
     page, problems = watched
-    page.goto(f"{live_server}/login")
+    page.goto(f"{hostile_server}/login")
     page.fill("#login", DEMO_LOGIN)
     page.fill("#password", DEMO_PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_url("**/curator/")
     for path in CURATOR:
-        _visit(page, problems, f"{live_server}{path}")
+        _visit(page, problems, f"{hostile_server}{path}")
     # The form's script (a static file) still works: a row added in place, and the error
     # summary focused when the form comes back with errors.
-    page.goto(f"{live_server}/curator/datasets/new")
+    page.goto(f"{hostile_server}/curator/datasets/new")
     page.click("#add-distribution")
     assert page.locator("#dist-1-url").count() == 1
     page.click("#save")
@@ -77,9 +77,9 @@ def test_curator_pages_keep_the_policy(watched, live_server):
     assert problems == []
 
 
-def test_a_script_landing_page_is_text(watched, live_server):
+def test_a_script_landing_page_is_text(watched, hostile_server):
     page, problems = watched
-    page.goto(f"{live_server}/datasets/{HOSTILE_ID}")
+    page.goto(f"{hostile_server}/datasets/{HOSTILE_ID}")
     body = page.inner_text("main")
     assert "javascript:alert(1)" in body and "javascript:alert(3)" in body
     assert page.locator("a[href^='javascript']").count() == 0
@@ -91,3 +91,15 @@ def test_a_script_landing_page_is_text(watched, live_server):
     page.wait_for_timeout(200)
     assert page.title() != "pwned"
     assert any("Content Security Policy" in p for p in problems)
+
+
+def test_sparql_results_make_no_script_link(watched, hostile_server):
+    """The query page's table: the hostile record's javascript: IRIs stay text."""
+    page, problems = watched
+    page.goto(f"{hostile_server}/sparql")
+    page.fill("#query", "SELECT ?page WHERE { ?d <http://www.w3.org/ns/dcat#landingPage> ?page }")
+    page.click("#sparql-form button[type=submit]")
+    page.wait_for_selector("table tbody tr", timeout=15000)
+    assert "javascript:alert(1)" in page.inner_text("table")
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert problems == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_run_an_example_shows_a_table(page, live_server):
     page.goto(f"{live_server}/sparql")
     page.select_option("#examples", index=0)
-    page.click("text=Exécuter / Run")
+    page.click("text=Exécuter")
     page.wait_for_selector("table tbody tr", timeout=15000)
     header = page.inner_text("table thead")
     assert "?theme" in header and "?datasets" in header
@@ -20,7 +20,7 @@ def test_run_an_example_shows_a_table(page, live_server):
 def test_syntax_error_is_shown(page, live_server):
     page.goto(f"{live_server}/sparql")
     page.fill("textarea", "SELECT WHERE {")
-    page.click("text=Exécuter / Run")
+    page.click("text=Exécuter")
     page.wait_for_timeout(1500)
     body = page.inner_text("body")
     assert "400" in body or "rreur" in body or "error" in body.lower()

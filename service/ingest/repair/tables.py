@@ -15,12 +15,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 
+from service.resources import VOCAB_DIR
+
 EU = "http://publications.europa.eu/resource/authority/"
-VOCAB = Path(__file__).resolve().parents[3] / "vocab"
+VOCAB = VOCAB_DIR
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 _LABELS = {f"{SKOS}notation", f"{SKOS}prefLabel", f"{SKOS}altLabel"}
 _IN_SCHEME, _EXACT = f"{SKOS}inScheme", f"{SKOS}exactMatch"

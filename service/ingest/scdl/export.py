@@ -54,11 +54,15 @@ def export_rows(records: RecordService, publisher_id: str) -> list[dict[str, str
     return [row for _id, _iri, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
-def export_csv(records: RecordService, publisher_id: str) -> bytes:
-    """The publisher's catalogue as SCDL CSV bytes (see the module docstring for the dialect)."""
+def export_csv(records: RecordService, publisher_id: str, excel: bool = False) -> bytes:
+    """The publisher's catalogue as SCDL CSV bytes (see the module docstring for the dialect).
+
+    ``excel``: a byte order mark and `;` separators, which French Excel needs to open UTF-8
+    text in columns (without them it reads Windows-1252 split on `,`); the import reads both."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMN_ORDER), lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=list(COLUMN_ORDER), lineterminator="\r\n",
+                            delimiter=";" if excel else ",")
     writer.writeheader()
     writer.writerows({k: guard(v) for k, v in row.items()}
                      for row in export_rows(records, publisher_id))
-    return out.getvalue().encode("utf-8")
+    return ("\ufeff" if excel else "").encode("utf-8") + out.getvalue().encode("utf-8")

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from service.resources import VOCAB_DIR
 from service.territories.registry import normalise
 
-VOCAB = Path(__file__).resolve().parents[3] / "vocab"
+VOCAB = VOCAB_DIR
 SCHEMAS = VOCAB / "scdl"
 DEFAULT_VERSION = "0.1.3"
 

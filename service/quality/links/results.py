@@ -100,9 +100,9 @@ def load(store: Store, urls: Iterable[str] | None = None) -> dict[str, LinkResul
     else:
         where = ""
     out = {}
-    for row in store.select(_SELECT % where):
+    for row in store.rows(_SELECT % where):
         def text(key: str, r: dict = row) -> str | None:
-            return str(r[key]) if key in r else None
+            return r.get(key)
 
         status, length = text("status"), text("length")
         out[str(row["url"])] = LinkResult(

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from service.config import REPO_ROOT
 from service.rdf.profiles import dcatap3
 from service.rdf.profiles.enrich import DCAT, DCT, SKOS, SPDX, XSD, enrichment
+from service.resources import VOCAB_DIR
 
 N = ox.NamedNode
 RDFS_LABEL = N("http://www.w3.org/2000/01/rdf-schema#label")
@@ -112,7 +112,7 @@ EXACT_MATCH = N(f"{SKOS}exactMatch")
 NOTATION = N(f"{SKOS}notation")
 
 
-def licence_map(path: Path = REPO_ROOT / "vocab" / "licences.ttl") -> dict[ox.NamedNode,
+def licence_map(path: Path = VOCAB_DIR / "licences.ttl") -> dict[ox.NamedNode,
                                                                           ox.NamedNode]:
     """Every IRI of a licence in ``vocab/licences.ttl`` (``skos:exactMatch`` closure) →
     data.gouv.fr's IRI for that licence (:data:`DATAGOUV_LICENCES`)."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from service.config import REPO_ROOT
+from service.resources import VOCAB_DIR
 
 N = ox.NamedNode
 
@@ -173,7 +173,7 @@ def vocab_labels(vocab_dir: Path | None = None) -> Mapping[ox.NamedNode, tuple[o
     if _labels is None or vocab_dir is not None:
         with _labels_lock:
             if _labels is None or vocab_dir is not None:
-                _labels = _load_labels(vocab_dir or REPO_ROOT / "vocab")
+                _labels = _load_labels(vocab_dir or VOCAB_DIR)
     return _labels
 
 

@@ -2,6 +2,9 @@
 // No dependency, no CDN: works offline.
 (function () {
   "use strict";
+  // The page's language (one language per page).
+  const english = document.documentElement.lang === "en";
+  function tr(fr, en) { return english ? en : fr; }
   const form = document.getElementById("sparql-form");
   const textarea = document.getElementById("query");
   const examples = JSON.parse(document.getElementById("example-data").textContent);
@@ -26,7 +29,7 @@
 
   function links(query, graph) {
     const names = graph ? ["ttl", "nt", "rdf", "jsonld"] : ["json", "xml", "csv", "tsv"];
-    downloads.textContent = "Télécharger / Download: ";
+    downloads.textContent = tr("Télécharger : ", "Download: ");
     names.forEach(function (f) {
       const a = document.createElement("a");
       a.href = endpoint + "?" + new URLSearchParams({query: query, format: f, download: "1"});
@@ -50,7 +53,8 @@
       data.head.vars.forEach(function (v) {
         const td = row.insertCell();
         const term = b[v];
-        if (term && term.type === "uri") {
+        // Only web, mail and FTP addresses become links (a javascript: IRI stays text).
+        if (term && term.type === "uri" && /^(https?|mailto|ftp):/i.test(term.value)) {
           const a = document.createElement("a");
           a.href = term.value;
           a.textContent = term.value;
@@ -97,12 +101,12 @@
             status.textContent = "ASK → " + data.boolean + " (" + ms + " ms)";
             return;
           }
-          status.textContent = data.results.bindings.length + " ligne(s) / row(s), " + ms + " ms" +
+          status.textContent = data.results.bindings.length + tr(" ligne(s), ", " row(s), ") + ms + " ms" +
             (truncated ? " — tronqué à la limite / cut at the row limit" : "");
           results.appendChild(table(data));
         } else {
           links(query, true);
-          status.textContent = ms + " ms" + (truncated ? " — tronqué / cut at the limit" : "");
+          status.textContent = ms + " ms" + (truncated ? tr(" — tronqué à la limite", " — cut at the limit") : "");
           const pre = document.createElement("pre");
           pre.textContent = text;
           results.appendChild(pre);
