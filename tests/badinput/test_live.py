@@ -28,6 +28,7 @@ from tests.badinput.hostile import COSTLY, TURTLE, nested_turtle
 from tests.badinput.summary import SUMMARY, Row
 from tests.conftest import REPO
 from tests.ingest.scdl_csv import example_rows
+from tests.serving import wait_until_serving
 
 pytestmark = [pytest.mark.embedded_only("store-independent: parsing limits of a live server"),
               pytest.mark.slow]
@@ -105,15 +106,7 @@ def live(tmp_path_factory):
          "--port", str(port), "--base-url", base], cwd=REPO, env=env, stdout=log,
         stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"socle serve did not start: {(root / 'serve.log').read_text()}")
-                time.sleep(0.3)
+        wait_until_serving(base, proc, root / "serve.log")
         yield Live(base, token, proc, data, audit)
     finally:
         proc.terminate()

@@ -8,14 +8,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from service.auth.curators import add_curator
 from tests.conftest import REPO
+from tests.serving import wait_until_serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -78,15 +77,7 @@ def _serve(data: Path, seed: bool):
          "--port", str(port), "--base-url", base], cwd=REPO, stdout=log,
         stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"socle serve did not start: {Path(log.name).read_text()}")
-                time.sleep(0.3)
+        wait_until_serving(base, proc, Path(log.name))
         yield base
     finally:
         proc.terminate()
