@@ -120,11 +120,9 @@ FORMATS = [("CSV", "csv", "text/csv"), ("JSON", "json", "application/json"),
 LICENCES = [ETALAB, f"{EU}/licence/ODBL", f"{EU}/licence/CC_BY_4_0"]
 
 _SHAPES = "https://socle.opendata.fr/shapes/dcat-ap-3#"
-_CLASS_INFO = {  # path → (shape, what, must be, class): the Info results the fast engine gives
-    f"{DCT}language": ("Dataset-dct_language-class", "« langue » (dct:language) du jeu de "
-                       "données", "une langue du vocabulaire européen des langues",
-                       "The language (dct:language) of the dataset",
-                       "a language of the EU language vocabulary", "dct:LinguisticSystem"),
+# path → (shape, what, must be, class): the Info results the fast engine gives. The language
+# (FRA) and availability (STABLE) the records use are typed by vocab/ itself: no Info.
+_CLASS_INFO = {
     f"{DCT}spatial": ("Dataset-dct_spatial-class", "« couverture géographique » (dct:spatial) "
                       "du jeu de données", "un lieu (dct:Location)",
                       "The spatial coverage (dct:spatial) of the dataset",
@@ -133,12 +131,6 @@ _CLASS_INFO = {  # path → (shape, what, must be, class): the Info results the 
                            "(dcat:landingPage) du jeu de données", "une page web (foaf:Document)",
                            "The landing page (dcat:landingPage) of the dataset",
                            "a web page (foaf:Document)", "foaf:Document"),
-    f"{DCATAP}availability": ("Distribution-dcatap_availability-class", "« disponibilité "
-                              "prévue » (dcatap:availability) de la distribution",
-                              "un concept d'un vocabulaire contrôlé",
-                              "The planned availability (dcatap:availability) of the "
-                              "distribution", "a concept of a controlled vocabulary",
-                              "skos:Concept"),
     f"{DCAT}mediaType": ("Distribution-dcat_mediaType-class", "« type de média » "
                          "(dcat:mediaType) de la distribution", "un type de média IANA",
                          "The media type (dcat:mediaType) of the distribution",

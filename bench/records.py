@@ -203,20 +203,22 @@ STAGE_ORDER = ["parse", "extract", "lookups", "prepare (closure+skolemise)", "co
 @contextlib.contextmanager
 def instrument(svc: Any) -> Iterator[Stages]:
     """Wrap the functions the POST path calls; restores them on exit."""
+    from service.catalog import prepare as prepare_mod
     from service.catalog import records as records_mod
+    from service.catalog import writer as writer_mod
     from service.records import views
 
     stages = Stages()
-    rs = svc.records
     patches = [
-        (views, "parse_rdf", "parse"),
+        (views, "parse_untrusted", "parse"),
         (records_mod, "single_record", "extract"),
-        (records_mod, "content_hash", "content hash"),
-        (rs, "_existing", "lookups"),
-        (rs, "_new_id", "lookups"),
-        (rs, "_publisher", "lookups"),
-        (rs, "_prepare", "prepare (closure+skolemise)"),
-        (svc.validator, "validate", "validate"),
+        (writer_mod, "metas", "lookups"),
+        (writer_mod, "described_by", "lookups"),
+        (writer_mod, "identifier_ids", "lookups"),
+        (writer_mod, "stored_identifiers", "lookups"),
+        (prepare_mod, "record_graph", "prepare (closure+skolemise)"),
+        (prepare_mod, "content_hash", "content hash"),
+        (prepare_mod, "validate_triples", "validate"),
         (svc.store, "apply", "store update"),
     ]
     saved = []
@@ -424,7 +426,8 @@ def run_http(records: list[str], warmup: list[str], tmp: str, changed: list[str]
 
     data = os.path.join(tmp, "http")
     token = setup_store(data)
-    server = SocleServer(data, os.path.join(tmp, "serve.log"), ready_path="/datasets?limit=1",
+    server = SocleServer(data, os.path.join(tmp, "serve.log"), base_url=BASE,
+                         ready_path="/datasets?limit=1",
                          startup_timeout=startup_timeout)
     out: dict[str, Any] = {"transport": "socle serve (waitress) on 127.0.0.1, requests "
                                         "keep-alive session, one client"}
