@@ -33,7 +33,7 @@ def test_ten_largest_communes_then_dashboard(tmp_path):
                                 ("deliberations", "budget", "subventions")[i]), encoding="utf-8")
         done = socle("import", str(path), "--publisher", ids[commune.code], data=data)
         assert done.returncode == 0, done.stderr
-    app = create_app(Settings(data=str(data), base_url="http://socle.test"))
+    app = create_app(Settings(data=str(data)))  # the base URL the CLI stored
     try:
         client = app.test_client()
         body = client.get(f"/territories/{EPCI}.json").get_json()
