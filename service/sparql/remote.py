@@ -141,7 +141,6 @@ class RemoteRunner:
         send(("head", {"kind": "CONSTRUCT", "truncated": truncated,
                        "rows": len(rows) if max_rows else None}))
         out = _Sender(send)
-        ox.serialize(rows, out, serialize.RDF_FORMATS[fmt],
-                     prefixes=req.get("prefixes") if fmt in ("turtle", "rdfxml") else None)
+        serialize.write_rdf(rows, out, fmt, req.get("prefixes"))
         out.flush()
         send(("end", {"truncated": truncated}))

@@ -2,7 +2,8 @@
 
 pyoxigraph's own serialisers write a whole result and cannot stop after n rows; these four
 writers follow the W3C result formats (JSON, XML, CSV, TSV) and are checked against pyoxigraph's
-parser in the tests. RDF (CONSTRUCT, DESCRIBE) is written by pyoxigraph itself.
+parser in the tests. RDF (CONSTRUCT, DESCRIBE) is written by pyoxigraph itself, through
+`write_rdf`, which holds RDF/XML to the same XML rules as the XML results.
 """
 
 from __future__ import annotations
@@ -197,3 +198,36 @@ RDF_FORMATS = {
 }
 
 RESULTS_KEYS = ("json", "xml", "csv", "tsv")
+
+
+class _XmlCarriageReturns:
+    """A byte sink that writes each raw CR as `&#13;`. In pyoxigraph's RDF/XML a CR can only
+    come from a literal (IRIs and blank node labels cannot hold one), as character data or an
+    attribute value, where the reference is the exact spelling and a raw CR would be read back
+    as a line feed by every XML parser."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data.replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        if hasattr(self.out, "flush"):
+            self.out.flush()
+
+
+def write_rdf(rows: list, out, fmt: str, prefixes: dict | None) -> None:
+    """A CONSTRUCT/DESCRIBE answer in `fmt` (a key of RDF_FORMATS). RDF/XML keeps CR and
+    refuses (Unwritable) a literal XML 1.0 cannot carry, rather than send an ill-formed
+    document; the other syntaxes escape everything themselves."""
+    if fmt == "rdfxml":
+        for triple in rows:
+            value = getattr(triple.object, "value", None)
+            if isinstance(triple.object, ox.Literal) and _NOT_XML.search(value or ""):
+                bad = _NOT_XML.search(value).group()
+                raise Unwritable(f"U+{ord(bad):04X} in {value[:40]!r} is not allowed in XML 1.0")
+        out = _XmlCarriageReturns(out)
+    ox.serialize(rows, out, RDF_FORMATS[fmt],
+                 prefixes=prefixes if fmt in ("turtle", "rdfxml") else None)

@@ -149,9 +149,7 @@ class Runner:
                 send(("head", {"kind": "CONSTRUCT", "truncated": truncated,
                                "rows": len(rows) if max_rows else None}))
                 phase = "serialize-rdf"
-                ox.serialize(rows, out, serialize.RDF_FORMATS[fmt],
-                             prefixes=req.get("prefixes") if fmt in ("turtle", "rdfxml")
-                             else None)
+                serialize.write_rdf(rows, out, fmt, req.get("prefixes"))
             out.flush()
             send(("end", {"truncated": truncated}))
         except SyntaxError as err:
