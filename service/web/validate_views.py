@@ -38,6 +38,7 @@ def validation():
     if upload and upload.filename:
         syntax = syntax_for_filename(upload.filename) or syntax
     status = 200
+    headers: dict[str, str] = {}
     try:
         settings = services().settings
         limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
@@ -50,6 +51,7 @@ def validation():
     except SocleError as err:
         context["problem"] = err
         status = err.status
+        headers.update(getattr(err, "headers", None) or {})  # Retry-After on a 429
     context["verdict"] = t("Conforme", "Conforms") if context["report"] and \
         context["report"]["conforms"] else t("Non conforme", "Does not conform")
-    return render_template("public/validation.html", **context), status
+    return render_template("public/validation.html", **context), status, headers

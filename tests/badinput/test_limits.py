@@ -99,6 +99,7 @@ def test_anonymous_validate_is_rate_limited_per_client(tmp_path):
         assert other.status_code == 200  # another client has its own bucket
         page = client.post("/validation", data={"text": VALID_TTL, "syntax": "turtle"})
         assert page.status_code == 429  # the page shares the same limit
+        assert int(page.headers["Retry-After"]) >= 1
         bad_token = client.post("/validate", data=VALID_TTL, headers={
             "Content-Type": TURTLE, "Authorization": "Bearer socle_nope"})
         assert bad_token.status_code == 401
