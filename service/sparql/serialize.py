@@ -224,10 +224,12 @@ def write_rdf(rows: list, out, fmt: str, prefixes: dict | None) -> None:
     document; the other syntaxes escape everything themselves."""
     if fmt == "rdfxml":
         for triple in rows:
-            value = getattr(triple.object, "value", None)
-            if isinstance(triple.object, ox.Literal) and _NOT_XML.search(value or ""):
-                bad = _NOT_XML.search(value).group()
-                raise Unwritable(f"U+{ord(bad):04X} in {value[:40]!r} is not allowed in XML 1.0")
+            if isinstance(triple.object, ox.Literal):
+                value: str = triple.object.value
+                bad = _NOT_XML.search(value)
+                if bad:
+                    raise Unwritable(f"U+{ord(bad.group()):04X} in {value[:40]!r} is not "
+                                     "allowed in XML 1.0")
         out = _XmlCarriageReturns(out)
     ox.serialize(rows, out, RDF_FORMATS[fmt],
                  prefixes=prefixes if fmt in ("turtle", "rdfxml") else None)
