@@ -87,9 +87,12 @@ def test_harvest_refuses_each_takeover(tmp_path: Path, site):
     try:
         run = harvester(svc).run(add_source(svc.store, site.url("/iffendic.ttl"), "iffendic"))
         assert run.status == "done"
-        check_outcomes({i.key.removeprefix("identifier="): (i.outcome,
-                                                            f"{i.detail_fr} {i.detail_en}")
-                        for i in run.items}, node)
+        found = {i.key.removeprefix("identifier="): (i.outcome, f"{i.detail_fr} {i.detail_en}")
+                 for i in run.items}
+        check_outcomes(found, node)
+        vocab = next(i for i in run.items if i.key.removeprefix("identifier=") == "vocab")
+        # the dropped statements, reported in the run's item as in an import's
+        assert CASES[-1].shows in json.dumps(vocab.dropped, ensure_ascii=False)
     finally:
         svc.store.close()
     assert_nothing_taken(settings)

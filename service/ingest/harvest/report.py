@@ -43,6 +43,7 @@ class Item:
     results: list[dict] | None = None  # validation results (first ones) of a failed record
     violations: int = 0  # taken despite SHACL violations (source with accept_invalid)
     repairs: list[dict] | None = None  # what the repair step changed (service/rdf/repair)
+    dropped: list[dict] | None = None  # statements about shared vocabulary IRIs (ownership)
 
 
 @dataclass

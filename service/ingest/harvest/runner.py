@@ -186,7 +186,8 @@ class _Run:
         changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri,
                                             part.digest, now(), page.url)))
         return Item(key, result.outcome, meta.id,
-                    violations=int(result.report.get("violations", 0)), repairs=repairs or None)
+                    violations=int(result.report.get("violations", 0)), repairs=repairs or None,
+                    dropped=list(result.dropped) or None)
 
     def withdraw(self) -> None:
         """Datasets of earlier runs that this complete run did not see."""
