@@ -62,11 +62,11 @@ class Follower:
             if iri in by_iri:
                 index.record_deleted(by_iri[iri])
                 events.append(("deleted", by_iri[iri]))
-        rows = list(index._rows(_CHANGED % since))
+        rows = list(self.store.rows(_CHANGED % since))
         if rows:
             iris = " ".join(f"<{r['iri']}>" for r in rows)
-            themes = self._values(index, iris, f"{DCAT}theme")
-            keywords = self._values(index, iris, f"{DCAT}keyword")
+            themes = self._values(iris, f"{DCAT}theme")
+            keywords = self._values(iris, f"{DCAT}keyword")
             for r in rows:
                 meta = _Meta(r["id"], r["iri"], r["pub"], r["issued"], r["modified"])
                 index.record_written(meta, themes.get(r["iri"], ()), keywords.get(r["iri"], ()))
@@ -75,9 +75,8 @@ class Follower:
         self.seen, self.synced_at = generation, started
         return events
 
-    @staticmethod
-    def _values(index: Any, iris: str, predicate: str) -> dict[str, set[str]]:
+    def _values(self, iris: str, predicate: str) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for row in index._rows(_VALUES % (iris, predicate)):
+        for row in self.store.rows(_VALUES % (iris, predicate)):
             out.setdefault(row["iri"], set()).add(row["v"])
         return out
