@@ -59,6 +59,8 @@ from service.store.base import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+WIPE_BATCH = 100  # DROP statements per update request (wipe)
+
 GENERATION_GRAPH = "urn:socle:graph:generation"
 GENERATION_NODE = "urn:socle:generation"
 GENERATION_VALUE = "urn:socle:value"
@@ -344,10 +346,13 @@ class SparqlStore(Store):
         ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
 
     def wipe(self) -> None:
-        """Drop every Socle graph (one update request)."""
+        """Drop every Socle graph, in requests of at most WIPE_BATCH graphs: Virtuoso refuses
+        an update of a thousand DROPs as too large (SQ156), and a store holds two graphs per
+        record (the record and its quality score)."""
         names = self.socle_graphs()
-        if names:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names))
+        for start in range(0, len(names), WIPE_BATCH):
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{n}>"
+                                     for n in names[start:start + WIPE_BATCH]))
 
     def restore(self, source: BinaryIO) -> int:
         # Parse everything before touching the store: a bad file must not wipe it.
