@@ -142,9 +142,10 @@ class RecordService:
                 self.private.list(publisher_id, status, limit, offset))
 
     def upsert(self, publisher_id: str, extracted: Extracted,
-               policy: Policy = "strict") -> WriteResult:
-        """Import: create, or replace the record with the same IRI / identifier."""
-        return self.writer.one(publisher_id, Write(extracted), policy)
+               policy: Policy = "strict", repairs: Iterable[dict] = ()) -> WriteResult:
+        """Import: create, or replace the record with the same IRI / identifier; ``repairs``
+        are kept with it when the policy quarantines it (its fix list's context)."""
+        return self.writer.one(publisher_id, Write(extracted, repairs=tuple(repairs)), policy)
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
                     batch_size: int = BATCH_SIZE, workers: int = 1,
