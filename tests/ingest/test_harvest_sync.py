@@ -163,6 +163,19 @@ def test_by_default_invalid_records_are_quarantined_rechecked_then_published(hsv
     assert hsvc.records.list_private("montfort")[0] == 0
 
 
+def test_a_published_record_broken_at_its_source_moves_to_quarantine(hsvc, engine, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    site.add(f"{PATH}?page=1", body)
+    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort")
+    assert engine.run(src).counts["created"] == 2
+    site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    run = engine.run(src)
+    assert (run.counts["quarantined"], run.counts["unchanged"]) == (1, 1)
+    assert bookkeeping.by_iri(hsvc.store, dataset_iri(1)) is None  # out of the feed
+    [meta] = hsvc.records.list_private("montfort", "quarantine")[1]
+    assert meta.iri == dataset_iri(1)
+
+
 def test_a_quarantined_record_gone_from_its_source_is_withdrawn(hsvc, engine, site):
     body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
     site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
