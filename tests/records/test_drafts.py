@@ -17,7 +17,11 @@ INVALID_TTL = "\n".join(line for line in VALID_TTL.splitlines()
 def _everywhere(client) -> str:
     """What the public sees: feed, SPARQL, search page, dataset page, records list."""
     parts = [client.get("/catalog.nt").get_data(as_text=True)]
-    sparql = client.post("/sparql", data={"query": "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
+    # External stores keep tombstones of deleted graphs (a record leaving the feed) for
+    # other processes: they name the id, nothing of the record.
+    query = ("SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+             'FILTER(STR(?g) != "urn:socle:graph:generation") }')
+    sparql = client.post("/sparql", data={"query": query},
                          headers={"Accept": "application/sparql-results+json"})
     assert sparql.status_code == 200
     parts.append(sparql.get_data(as_text=True))
