@@ -19,6 +19,7 @@ class DerivedWriter:
         self.source = StoreSource(store)
 
     def records_pending(self, record_ids: Sequence[str]) -> None:
+        self.derived.ensure(self.source)  # built and repaired before it takes a write
         self.derived.begin(record_ids)
 
     def records_failed(self, record_ids: Sequence[str]) -> None:

@@ -16,10 +16,11 @@ INDEXES: list[Callable[[], DerivedIndex]] = [
 ]
 
 
-def open_derived(store: Any) -> DerivedStore:
+def open_derived(store: Any, *, memory: bool = False) -> DerivedStore:
     """The derived store of this RDF store, every registered index in it (not yet checked
-    against the store: `DerivedStore.check`)."""
-    derived = DerivedStore.for_store(store)
+    against the store: `DerivedStore.check`). memory: a scratch one in memory (tests compare
+    a rebuilt one with the one on disk)."""
+    derived = DerivedStore(None) if memory else DerivedStore.for_store(store)
     for factory in INDEXES:
         derived.register(factory())
     return derived
@@ -33,3 +34,16 @@ def mark_stale(store: Any) -> None:
             derived.set_meta(db, "built", "0")
     finally:
         derived.close()
+
+
+def rebuilt_snapshot(store: Any) -> dict[str, list[tuple]]:
+    """The tables a rebuild from this store gives (in memory): the reference a live derived
+    store must equal."""
+    from service.derived.source import StoreSource
+
+    scratch = open_derived(store, memory=True)
+    try:
+        scratch.rebuild(StoreSource(store))
+        return scratch.snapshot()
+    finally:
+        scratch.close()

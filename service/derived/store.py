@@ -18,6 +18,7 @@ writes on an external store are followed with the store's generation marker (`fo
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -31,6 +32,7 @@ from service.derived.protocol import DerivedIndex, Record
 
 FILE_NAME = "derived.sqlite3"
 BATCH = 1000  # records per transaction in a rebuild
+LOG_KEPT = 100_000  # change log entries kept for the processes that replay it
 STALE_PENDING = 60.0  # seconds after which another process's pending write counts as dead
 
 Progress = Callable[[int, int | None], None]  # (records done, total or None)
@@ -56,7 +58,12 @@ class DerivedStore:
                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS derived_pending "
                          "(id TEXT NOT NULL, at REAL NOT NULL, pid INTEGER NOT NULL)")
+        # Which records changed, in order: processes that keep something in memory (the web
+        # search index of each app process) replay it (`changes_since`). "*" = everything.
+        self._db.execute("CREATE TABLE IF NOT EXISTS derived_log (seq INTEGER PRIMARY KEY "
+                         "AUTOINCREMENT, id TEXT NOT NULL, deleted INTEGER NOT NULL)")
         self.indexes: list[DerivedIndex] = []
+        self.checked = ""  # what this process's check at start did ("" = not yet)
         self._stale: set[str] = set()  # indexes whose schema changed: rebuild them
 
     @classmethod
@@ -109,10 +116,36 @@ class DerivedStore:
         db.execute("INSERT OR REPLACE INTO derived_meta (key, value) VALUES (?, ?)",
                    (key, value))
 
-    def _bump(self, db: sqlite3.Connection) -> None:
-        """Every write changes the version (feed ETags, other processes' caches)."""
-        self.set_meta(db, "version", str(int(self.meta("version", db) or 0) + 1))
+    def _bump(self, db: sqlite3.Connection, written: Sequence[str] = (),
+              deleted: Sequence[str] = ()) -> None:
+        """Every write changes the version (feed ETags, other processes' caches) and is
+        logged."""
+        version = int(self.meta("version", db) or 0) + 1
+        self.set_meta(db, "version", str(version))
         self.set_meta(db, "changed_at", str(time.time()))
+        db.executemany("INSERT INTO derived_log (id, deleted) VALUES (?, ?)",
+                       [(i, 0) for i in written] + [(i, 1) for i in deleted])
+        if version % 1000 == 0:
+            db.execute("DELETE FROM derived_log WHERE seq < (SELECT MAX(seq) FROM derived_log)"
+                       " - ?", (LOG_KEPT,))
+
+    def last_seq(self) -> int:
+        with self.lock:
+            return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM derived_log")
+                       .fetchone()[0])
+
+    def changes_since(self, seq: int) -> tuple[int, list[tuple[str, bool]]]:
+        """(newest seq, [(record id, deleted)]) logged after seq; [("*", False)] when the log
+        no longer reaches back that far (everything may have changed)."""
+        with self.reading() as db:
+            rows = db.execute("SELECT seq, id, deleted FROM derived_log WHERE seq > ? "
+                              "ORDER BY seq", (seq,)).fetchall()
+            oldest = db.execute("SELECT MIN(seq) FROM derived_log").fetchone()[0]
+        if not rows:
+            return seq, []
+        if oldest is not None and oldest > seq + 1 and seq > 0:
+            return rows[-1][0], [("*", False)]
+        return rows[-1][0], [(r[1], bool(r[2])) for r in rows]
 
     # -- the write path ------------------------------------------------------------------------
     def begin(self, record_ids: Iterable[str]) -> None:
@@ -128,14 +161,14 @@ class DerivedStore:
             for index in self.indexes:
                 index.write(db, records)
             self._done(db, [r.id for r in records])
-            self._bump(db)
+            self._bump(db, written=[r.id for r in records])
 
     def deleted(self, record_ids: Sequence[str]) -> None:
         with self.transaction() as db:
             for index in self.indexes:
                 index.delete(db, record_ids)
             self._done(db, record_ids)
-            self._bump(db)
+            self._bump(db, deleted=record_ids)
 
     def _done(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
         pid = os.getpid()
@@ -167,7 +200,7 @@ class DerivedStore:
                     index.delete(db, gone)
             db.executemany("DELETE FROM derived_pending WHERE id = ?",
                            [(i,) for i in record_ids])
-            self._bump(db)
+            self._bump(db, [r.id for r in found], gone)
         return found, gone
 
     def built(self) -> bool:
@@ -186,6 +219,22 @@ class DerivedStore:
             self.rebuild(source, progress)
             return "rebuilt"
         return f"repaired {len(pending)}" if pending else "ok"
+
+    def ensure(self, source: Any, progress: Progress | None = None) -> str:
+        """`check` once per process (before the first read or write), one process of the host
+        at a time (they share the file)."""
+        if self.checked:
+            return self.checked
+        with self.lock:
+            if not self.checked:
+                with _exclusive(self.path):
+                    self.checked = self.check(source, progress)
+        return self.checked
+
+    def recheck(self) -> None:
+        """Check again before the next read or write (the store changed behind us)."""
+        with self.lock:
+            self.checked = ""
 
     def count(self) -> int:
         """Records the derived store holds (the `count` hook of the first index)."""
@@ -218,10 +267,38 @@ class DerivedStore:
             for index in self.indexes:
                 self.set_meta(db, f"schema:{index.name}", str(index.schema))
             self.set_meta(db, "built", "1")
-            self._bump(db)
+            self._bump(db, written=["*"])
         self._stale.clear()
         return done
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every index's table, sorted: what tests compare (a live store against
+        one rebuilt from the RDF store)."""
+        with self.reading() as db:
+            names = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'derived_%' AND name NOT LIKE 'sqlite_%'")]
+            return {n: sorted(db.execute(f"SELECT * FROM {n}").fetchall()) for n in names}
 
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+class _exclusive:
+    """An advisory lock beside the derived store's file (nothing for an in-memory one)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = f"{path}.lock" if path else None
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        if self.path:
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None

@@ -10,8 +10,6 @@ may then see). A page is one slice of the order plus the records' stored N-Tripl
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,7 +79,6 @@ class FeedIndex:
         self.derived = derived
         self.source = StoreSource(store)
         self._lock = threading.RLock()
-        self._checked = False
         self.last_check = ""
         self.progress: Progress | None = None
         self._totals: dict[tuple[str, Filters], int] = {}
@@ -92,6 +89,7 @@ class FeedIndex:
             from service.feed.follow import Follower
 
             self._follower = Follower(store, derived, self.source)
+        self._seq = derived.last_seq()  # the change log replayed to followers from here
         # Observers told of the other processes' writes found (the in-memory search index).
         self.followers: list[Any] = []
 
@@ -102,32 +100,49 @@ class FeedIndex:
         self._ensure()
 
     def _ensure(self) -> None:
-        if self._checked:
-            return
-        with self._lock:
-            if self._checked:
-                return
-            with _exclusive(self.derived.path):  # one process of the host checks at a time
-                self.last_check = self.derived.check(self.source, self.progress)
-            self._checked = True
+        self.last_check = self.derived.ensure(self.source, self.progress)
 
     def invalidate(self) -> None:
         """Something wrote around the records (an admin command run by the server): check the
         derived store against the store again on the next read (a restore also marks it for
         rebuild: service/derived/registry.mark_stale)."""
-        with self._lock:
-            self._checked = False
+        self.derived.recheck()
 
     def follow(self) -> None:
-        """External store: catch up with the other processes' writes, then tell `followers`."""
+        """External store: catch up with the other processes' writes (follow.py), then replay
+        the derived store's change log to `followers` (outside the lock: they may read this
+        index while they update themselves)."""
         if self._follower is None:
             return
         self._ensure()
         with self._lock:
-            events = self._follower.sync()
+            self._follower.sync()
+            if not self.followers:
+                return
+            self._seq, changes = self.derived.changes_since(self._seq)
+        if not changes:
+            return
+        if ("*", False) in changes:
+            for observer in self.followers:
+                observer.invalidate()
+            return
+        events = self._events(changes)
         for observer in self.followers:  # record_deleted(id), record_followed(meta, ...)
             for kind, *args in events:
                 getattr(observer, f"record_{kind}")(*args)
+
+    def _events(self, changes: list[tuple[str, bool]]) -> list[tuple]:
+        latest = dict(changes)  # the last change of each record counts
+        alive = [i for i, deleted in latest.items() if not deleted]
+        found = {e.id: e for e in self._entries_of(alive)}
+        events: list[tuple] = []
+        for record_id in latest:
+            entry = found.get(record_id)
+            if entry is None:
+                events.append(("deleted", record_id))
+            else:
+                events.append(("followed", entry, entry.themes, entry.keywords))
+        return events
 
     # -- kept current by service/derived/observer.py; these stay for RecordObserver callers --
     def record_written(self, meta: Any, themes: Any, keywords: Any) -> None:
@@ -174,33 +189,23 @@ class FeedIndex:
         index reads them)."""
         self.follow()
         self._ensure()
+        return self._entries_of(None)
+
+    def _entries_of(self, ids: list[str] | None) -> list[Entry]:
+        where, args = "", list(ids or [])
+        if ids is not None:
+            if not ids:
+                return []
+            where = f" WHERE id IN ({','.join('?' * len(ids))})"
         values: dict[str, tuple[set[str], set[str]]] = {}
         with self.derived.reading() as db:
-            for rid, kind, value in db.execute("SELECT id, kind, value FROM feed_values "
-                                               "WHERE kind IN ('t', 'k')"):
+            for rid, kind, value in db.execute(
+                    "SELECT id, kind, value FROM feed_values WHERE kind IN ('t', 'k')"
+                    + where.replace(" WHERE", " AND"), args):
                 themes, keywords = values.setdefault(rid, (set(), set()))
                 (themes if kind == "t" else keywords).add(value)
-            rows = db.execute("SELECT issued, id, iri, publisher, modified FROM feed_records "
-                              "ORDER BY okey, id").fetchall()
+            rows = db.execute("SELECT issued, id, iri, publisher, modified FROM feed_records"
+                              f"{where} ORDER BY okey, id", args).fetchall()
         empty: tuple[set[str], set[str]] = (set(), set())
         return [Entry(*r, themes=frozenset(values.get(r[1], empty)[0]),
                       keywords=frozenset(values.get(r[1], empty)[1])) for r in rows]
-
-
-class _exclusive:
-    """An advisory lock beside the derived store's file (nothing for an in-memory one)."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = f"{path}.lock" if path else None
-        self.fd: int | None = None
-
-    def __enter__(self) -> None:
-        if self.path:
-            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-
