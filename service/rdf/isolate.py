@@ -23,6 +23,7 @@ import threading
 from dataclasses import astuple, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -31,6 +32,9 @@ from service.errors import SocleError, StoreBusy
 from service.rdf.formats import RdfSyntax
 from service.rdf.limits import ParseLimits, TooLarge
 from service.rdf.parse import parse_quads, to_rdflib
+
+if TYPE_CHECKING:
+    from service.config import Settings
 
 log = logging.getLogger(__name__)
 # The directory holding the `service` package (a checkout or site-packages): `python -m` puts
@@ -192,7 +196,7 @@ def parse_untrusted(data: bytes, syntax: RdfSyntax, base_iri: str | None,
     return to_rdflib(parse_untrusted_quads(data, syntax, base_iri, limits, iso))
 
 
-def isolation_of(settings) -> Isolation:  # noqa: ANN001 - service.config.Settings
+def isolation_of(settings: Settings) -> Isolation:
     return Isolation(workers=settings.parse_workers,
                      memory_bytes=settings.parse_memory_mb * 2**20,
                      seconds=settings.parse_seconds)
