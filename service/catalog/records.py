@@ -29,7 +29,7 @@ from service.catalog.rules import (
     check_owner,
     invalid_record,
 )
-from service.catalog.writer import BatchWriter, RecordObserver
+from service.catalog.writer import BatchWriter, RecordObserver, announced
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
 from service.rdf.records import Extracted, single_record
 from service.store import DropGraph, Store
@@ -163,8 +163,9 @@ class RecordService:
                 self.private.remove([record_id])
                 return
             check_owner(publisher_id, current.publisher)
-            self.store.apply([DropGraph(current.iri),
-                              bookkeeping.delete_change(self.base_url, record_id)])
+            with announced(self.observers, [record_id]):
+                self.store.apply([DropGraph(current.iri),
+                                  bookkeeping.delete_change(self.base_url, record_id)])
             for observer in self.observers:
                 observer.record_deleted(record_id)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -116,6 +117,24 @@ class BatchWriter:
         if isinstance(result, SocleError):
             raise result
         return result
+
+
+@contextmanager
+def announced(observers: Iterable[Any], record_ids: list[str]) -> Iterator[None]:
+    """Tell the observers that keep a write-ahead log (the derived store, service/derived)
+    which records a store transaction is about to change, and when it failed."""
+    for observer in observers:
+        pending = getattr(observer, "records_pending", None)
+        if pending is not None:
+            pending(record_ids)
+    try:
+        yield
+    except BaseException:
+        for observer in observers:
+            failed = getattr(observer, "records_failed", None)
+            if failed is not None:
+                failed(record_ids)
+        raise
 
 
 def _chunks(writes: Iterable[Write], size: int) -> Iterator[list[Write]]:
@@ -373,10 +392,16 @@ class _Batch:
                     graph.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
             changes.append(PutGraph(item.iri, graph))
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, self.publisher.iri))
-        self.store.apply(changes)
+        metas = [meta for _, meta in self.pending]
+        with announced(self.writer.observers, [m.id for m in metas]):
+            self.store.apply(changes)
         self.writer.private.remove(m.id for i, m in self.pending
                                    if i.current is not None and not i.current.public)
         for observer in self.writer.observers:
+            stored = getattr(observer, "records_stored", None)
+            if stored is not None:  # the derived store: reads back what the store kept
+                stored(metas)
+                continue
             batch = getattr(observer, "records_written", None)
             if batch is not None:  # observers that do better per batch (quality scores)
                 batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
@@ -399,7 +424,8 @@ class _Batch:
         changes: list[Any] = []
         for meta in left:
             changes += [DropGraph(meta.iri), bookkeeping.delete_change(self.base, meta.id)]
-        self.store.apply(changes)
+        with announced(self.writer.observers, [m.id for m in left]):
+            self.store.apply(changes)
         for meta in left:
             for observer in self.writer.observers:
                 observer.record_deleted(meta.id)
