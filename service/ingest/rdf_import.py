@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
-from service.catalog.records import BATCH_SIZE, RecordService
+from service.catalog.records import BATCH_SIZE, RecordService, invalid_record
+from service.catalog.rules import Policy
 from service.errors import SocleError
 from service.ingest.bounds import ItemList, cap_details
 from service.rdf.limits import check_record_size
@@ -25,7 +26,7 @@ from service.rdf.repair import declared_language, repair_extracted
 @dataclass
 class ItemReport:
     source: str
-    outcome: str  # created | updated | unchanged | failed
+    outcome: str  # created | updated | unchanged | quarantined | failed
     record_id: str | None = None
     warnings: int = 0
     error: dict | None = None
@@ -45,7 +46,10 @@ class ImportReport:
         return self.count("failed")
 
     def summary(self) -> dict[str, int]:
-        return {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
+        out = {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
+        if self.count("quarantined"):  # only with --policy quarantine
+            out["quarantined"] = self.count("quarantined")
+        return out
 
     def to_dict(self) -> dict:
         """Counts exact; items listed up to bounds.MAX_ITEMS per outcome, each failed one
@@ -76,11 +80,13 @@ def import_graph(records: RecordService, publisher_id: str, graph: Graph,
 def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
                    progress: Callable[[ItemReport], None] | None = None,
                    batch_size: int = BATCH_SIZE, workers: int = 1, base: str | None = None,
-                   language: str | None = None) -> ImportReport:
+                   language: str | None = None, policy: Policy = "strict") -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
     record is repaired first (service/rdf/repair; ``base``: the document's URL,
-    ``language``: the catalogue's declared dct:language), its repairs reported."""
+    ``language``: the catalogue's declared dct:language), its repairs reported. ``policy``
+    (catalog/rules.py): ``quarantine`` keeps records still violating non-public, with their
+    report (item outcome ``quarantined``), instead of failing them."""
     report = ImportReport()
     pending: deque[tuple[str, list[dict]]] = deque()
     oversized: list[ItemReport] = []
@@ -96,10 +102,14 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
             pending.append((_label(record), repairs))
             yield repaired
 
-    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers, policy):
         source, repairs = pending.popleft()
         if isinstance(result, SocleError):
             item = ItemReport(source, "failed", error=result.to_problem(),
+                              repairs=repairs or None)
+        elif result.meta.status == "quarantine":
+            item = ItemReport(source, "quarantined", result.meta.id,
+                              error=invalid_record(result.report).to_problem(),
                               repairs=repairs or None)
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
