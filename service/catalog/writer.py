@@ -244,7 +244,9 @@ class _Batch:
                 looked |= iris
             elif not under_base(self.base, prepared.iri):
                 looked.add(prepared.iri)
-        known = set(metas(self.store, "iri", looked)) if looked else set()
+        # Records' dataset IRIs among them: drafts' and quarantined records' too (reserved).
+        known = (set(metas(self.store, "iri", looked)) | set(self.writer.private.metas(
+            "iri", looked))) if looked else set()
         outside = {i for i in looked if not under_base(self.base, i)}
         self.described = described_by(self.store, outside) if outside else {}
         for item in self.items:

@@ -126,3 +126,16 @@ def test_a_public_record_saved_as_draft_leaves_the_feed(client, auth):
                        headers={"Content-Type": "text/turtle", **auth})
     assert saved.status_code == 200 and saved.json["status"] == "draft"
     assert DRAFT_ID not in _everywhere(client)
+
+
+def test_another_record_may_not_describe_a_drafts_iri(client, auth, other_token):
+    outside = "https://data.example.fr/ds/brouillon"
+    draft = post_ttl(client, VALID_TTL.replace("[] a dcat:Dataset", f"<{outside}> a dcat:Dataset"),
+                     auth, query_string={"status": "draft"})
+    assert draft.status_code == 201, draft.json
+    other = {"Authorization": f"Bearer {other_token}"}
+    meddling = VALID_TTL.replace('"deliberations-montfort"', '"autre"') + (
+        f'<{outside}> <http://purl.org/dc/terms/title> "Volé"@fr .\n')
+    refused = post_ttl(client, meddling.replace("dcat:keyword", f"dct:relation <{outside}> ;\n"
+                                                "  dcat:keyword"), other)
+    assert refused.status_code in (400, 409), refused.json
