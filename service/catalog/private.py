@@ -192,6 +192,27 @@ class PrivateArea:
             self._db.executemany("DELETE FROM private_record WHERE id = ?",
                                  [(i,) for i in ids])
 
+    # -- backup (service/ops/backup.py) ------------------------------------------------------
+    def dump(self) -> bytes:
+        """Every private record as JSON (one snapshot): what a backup archive holds."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS}, ntriples, repairs "
+                                    "FROM private_record ORDER BY id").fetchall()
+        names = [*_COLUMNS.split(", "), "ntriples", "repairs"]
+        return json.dumps([dict(zip(names, row, strict=True)) for row in rows],
+                          ensure_ascii=False).encode("utf-8")
+
+    def load(self, data: bytes | None) -> None:
+        """Replace every private record by a dump's (None: by none), in one transaction."""
+        rows = json.loads(data) if data else []
+        records = [(RecordMeta(r["id"], r["iri"], r["publisher"], r["issued"], r["modified"],
+                               r["content_hash"], json.loads(r["validation"]),
+                               status=r["status"]), r["ntriples"], json.loads(r["repairs"]))
+                   for r in rows]
+        with self._lock:
+            self._db.execute("DELETE FROM private_record")
+        self.put(records)
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
