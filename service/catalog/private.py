@@ -4,7 +4,7 @@ Why outside the store: the feed, search and the SPARQL endpoint read the store's
 so a record that is not there cannot leak through any of them, whatever query or read model
 is added later (by construction, not by a filter each reader must remember). The private
 area is one SQLite file beside the store (``files_dir``, like token digests and curator
-accounts): every app process of one instance shares it (SQLite's own file locking, WAL), and
+accounts): every app process of one instance shares it (SQLite's own file locking), and
 it works the same whatever the store (embedded Oxigraph, an Oxigraph server, Virtuoso). A
 store without a directory (tests' in-memory stores) keeps it in memory.
 
@@ -77,7 +77,9 @@ class PrivateArea:
                                    check_same_thread=False, isolation_level=None)
         if path is not None:
             os.chmod(path, 0o600)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            # Rollback journal, not WAL: WAL needs shared memory, i.e. one machine, and app
+            # processes of several machines may share the data directory (docs/scaling.md).
+            self._db.execute("PRAGMA journal_mode=DELETE")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
 
