@@ -130,11 +130,12 @@ def listen_to_ingest() -> None:
     """Count imports and harvests (once per process, whatever the number of apps)."""
     from service.ingest import observers
 
-    for listeners, listener in ((observers.IMPORTED, count_import),
-                                (observers.HARVEST_ITEM, count_harvest_item),
-                                (observers.HARVEST_RUN, count_harvest_run)):
-        if listener not in listeners:
-            listeners.append(listener)
+    if count_import not in observers.IMPORTED:
+        observers.IMPORTED.append(count_import)
+    if count_harvest_item not in observers.HARVEST_ITEM:
+        observers.HARVEST_ITEM.append(count_harvest_item)
+    if count_harvest_run not in observers.HARVEST_RUN:
+        observers.HARVEST_RUN.append(count_harvest_run)
 
 
 def last_harvest_successes(store: Any) -> dict[str, float]:
