@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from service.catalog.bookkeeping import now
 from service.catalog.records import RecordService, invalid_record
 from service.errors import Conflict, SocleError
+from service.ingest import observers
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import tracking
 from service.ingest.harvest.paging import Page, pages
@@ -113,6 +114,7 @@ class Harvester:
             reports.save(self.store, report)
             reports.prune(self.store, source.id)
             tracking.release(self.store, source.node, owner)
+            observers.harvest_run(report)
         return report
 
 
@@ -150,6 +152,7 @@ class _Run:
 
     def tell(self, item: Item) -> None:
         self.report.add(item)
+        observers.harvest_item(self.source.id, item)
         if self.progress.item:
             self.progress.item(self.report, item)
 
