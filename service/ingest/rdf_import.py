@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from service.catalog.prepare import Intake
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest import observers
 from service.ingest.bounds import ItemList, cap_details
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
@@ -108,4 +109,5 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
         report.items.append(item)
         if progress:
             progress(item)
+    observers.imported("rdf", publisher_id, report)
     return report
