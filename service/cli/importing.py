@@ -71,8 +71,7 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         workers = workers or auto_workers(document.on_disk)
         meter.start(len(document))
 
-        def progress(item) -> None:
-            meter.advance()
+        def progress(item) -> None:  # the bar moves per record prepared (advance)
             if item.repairs:  # the repair step's changes (service/rdf/repair)
                 lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
                 lines.extend(repair_lines(item.repairs, "    "))
@@ -88,7 +87,8 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         report = import_records(svc.records, publisher_id, document.records(), progress,
                                 batch_size=batch_size, workers=workers,
-                                base=document_base, policy=policy)
+                                base=document_base, policy=policy,
+                                advance=meter.advance)
         meter.finish()
     for line in lines:
         click.echo(line, err=True)
@@ -98,7 +98,8 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     click.echo("créés/created={created} mis à jour/updated={updated} "
                "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary)
                + (f" en quarantaine/quarantined={summary['quarantined']}"
-                  if "quarantined" in summary else ""))
+                  if "quarantined" in summary else ""),
+               err=as_json)  # with --json, stdout is one JSON document
     svc.store.close()
     if report.failed:
         sys.exit(1)

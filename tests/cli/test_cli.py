@@ -62,9 +62,10 @@ def test_import_reports_each_record_and_keeps_good_ones(data: Path, tmp_path: Pa
     assert "Traceback" not in done.stderr
     assert "ÉCHEC / FAILED identifier=jeu-0002" in done.stderr
     assert "dct:title" in done.stderr
-    assert done.stdout.splitlines()[-1] == (
+    # With --json, stdout is one JSON document; the summary line goes to stderr.
+    assert done.stderr.splitlines()[-1] == (
         "créés/created=3 mis à jour/updated=0 inchangés/unchanged=0 échecs/failed=1")
-    report = __import__("json").loads(done.stdout.rsplit("\n", 2)[0])
+    report = __import__("json").loads(done.stdout)
     outcomes = {i["source"]: i["outcome"] for i in report["items"]}
     assert outcomes == {"identifier=jeu-0000": "created", "identifier=jeu-0001": "created",
                         "identifier=jeu-0002": "failed", "identifier=jeu-0003": "created"}
