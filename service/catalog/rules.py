@@ -77,6 +77,11 @@ class WriteResult:
     dropped: tuple[dict[str, Any], ...] = ()  # ownership.Dropped report lines
     repairs: tuple[dict[str, Any], ...] = ()  # the intake's repairs (prepare.repaired)
 
+    @property
+    def status(self) -> str:
+        """"public", "draft" or "quarantine" (``meta.status``)."""
+        return self.meta.status
+
 
 # What a message calls the record, by its class (a data service is no "jeu de données"):
 # (French with its article, French noun phrase after "du"/"de", English).
