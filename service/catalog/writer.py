@@ -273,7 +273,9 @@ class _Batch:
                 looked |= iris
             elif not under_base(self.base, prepared.iri):
                 looked.add(prepared.iri)
-        known = set(metas(self.store, "iri", looked)) if looked else set()
+        # Records' dataset IRIs among them: drafts' and quarantined records' too (reserved).
+        known = (set(metas(self.store, "iri", looked)) | set(self.writer.private.metas(
+            "iri", looked))) if looked else set()
         outside = {i for i in looked if not under_base(self.base, i)}
         self.described = described_by(self.store, outside) if outside else {}
         for item in self.items:
@@ -467,7 +469,8 @@ class _Batch:
         changes: list[Any] = []
         for meta in left:
             changes += [DropGraph(meta.iri), bookkeeping.delete_change(self.base, meta.id)]
-        self.store.apply(changes)
+        with announced(self.writer.observers, [m.id for m in left]):
+            self.store.apply(changes)
         for meta in left:
             for observer in self.writer.observers:
                 observer.record_deleted(meta.id)
