@@ -102,11 +102,6 @@ def noun(extracted: Extracted | None) -> tuple[str, str, str]:
             return NOUNS[str(kind)]
     return _DATASET
 
-    @property
-    def status(self) -> str:
-        """"public", "draft" or "quarantine" (``meta.status``)."""
-        return self.meta.status
-
 
 def check_policy(policy: str) -> None:
     if policy not in POLICIES:
