@@ -142,7 +142,7 @@ class RecordService:
                 self.private.list(publisher_id, status, limit, offset))
 
     def upsert(self, publisher_id: str, extracted: Extracted,
-               policy: Policy = "strict", repairs: Iterable[dict] = ()) -> WriteResult:
+               policy: Policy = "strict", repairs: Iterable[dict[str, Any]] = ()) -> WriteResult:
         """Import: create, or replace the record with the same IRI / identifier; ``repairs``
         are kept with it when the policy quarantines it (its fix list's context)."""
         return self.writer.one(publisher_id, Write(extracted, repairs=tuple(repairs)), policy)

@@ -19,7 +19,9 @@ from service.errors import SocleError
 @click.argument("source")
 @click.option("--publisher", "publisher_id", required=True)
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private addresses.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as JSON, alone on stdout (the summary line goes to "
+                   "stderr; a refused command prints its problem+json).")
 @click.option("--batch-size", envvar="SOCLE_BATCH_SIZE", type=click.IntRange(1, 10_000),
               default=1024, show_default=True,
               help="Records written per transaction (each record stays whole or absent).")

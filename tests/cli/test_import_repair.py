@@ -83,3 +83,13 @@ def test_same_identifier_twice_in_one_file(data: Path, tmp_path: Path):
     assert items["https://data.example.fr/ds/a"]["outcome"] == "created"
     refused = items["https://data.example.fr/ds/b"]
     assert refused["outcome"] == "failed" and refused["error"]["identifier"] == "jeu-0001"
+
+
+def test_refused_command_prints_its_problem_as_json(data: Path, tmp_path: Path):
+    """Issue 17 defect 10: with --json, a command refused as a whole still prints JSON."""
+    done = socle("import", str(tmp_path / "absent.ttl"), "--publisher", "montfort", "--json",
+                 data=data)
+    assert done.returncode == 2
+    problem = json.loads(done.stdout)
+    assert problem["detail_fr"].startswith("Fichier introuvable") and problem["detail_en"]
+    assert "Erreur : Fichier introuvable" in done.stderr

@@ -107,7 +107,7 @@ def test_harvest_reports_each_repair(site):
     item of the run report lists its repairs."""
     from tests.ingest.test_harvest_catalogues import CATALOGUES, _socle_taken
 
-    taken, report = _socle_taken(CATALOGUES["udata-flat-jsonld"].serve(site), False)
+    taken, report = _socle_taken(CATALOGUES["udata-flat-jsonld"].serve(site), "strict")
     assert taken == 3
     repairs = [r for item in report["items"] for r in item["repairs"] or ()]
     assert {"dct:format", "dcat:accessURL"} <= {r["property"] for r in repairs}
@@ -126,7 +126,7 @@ def test_csw_and_iso19139_are_refused_with_a_clear_message(site, name):
     path = f"/csw/{name}"
     site.add_file(path, FIXTURES / "udata-dcat" / "csw_dcat" / name,
                   content_type="application/rdf+xml")
-    taken, report = _socle_taken(site.url(path), False)
+    taken, report = _socle_taken(site.url(path), "strict")
     (error,) = report["errors"]
     assert taken == 0 and report["status"] == "failed"
     assert "ISO 19139/CSW n'est pas pris en charge" in error["detail_fr"]
