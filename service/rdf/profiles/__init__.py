@@ -22,12 +22,13 @@ PROFILES: dict[str, Transform] = {
 }
 
 
-# Graphs to read for a page's (record id, dataset IRI) pairs.
+# Graphs to read from the store, besides the records themselves, for a page's
+# (record id, dataset IRI) pairs.
 Graphs = Callable[[Sequence[tuple[str, str]]], list[str]]
 
 
-def own_graphs(records: Sequence[tuple[str, str]]) -> list[str]:
-    return [iri for _id, iri in records]
+def no_graphs(records: Sequence[tuple[str, str]]) -> list[str]:
+    return []
 
 
 # Profiles of the feed only (`?profile=`, never a default): they read more than the records'
@@ -38,10 +39,10 @@ FEED_ONLY: dict[str, tuple[Transform, Graphs]] = {
 
 
 def feed_profile(name: str | None) -> tuple[Transform, Graphs]:
-    """The feed's transform for `name` and the graphs it reads."""
+    """The feed's transform for `name` and the graphs it reads beside the records."""
     if name in FEED_ONLY:
         return FEED_ONLY[name]
-    return get_profile(name), own_graphs
+    return get_profile(name), no_graphs
 
 
 def get_profile(name: str | None) -> Transform:

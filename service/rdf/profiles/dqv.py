@@ -1,7 +1,7 @@
 """``dcat-ap-3-dqv`` (feed only, never a default): the ``dcat-ap-3`` page plus each record's
 MQA quality measurements as W3C DQV, as data.europa.eu publishes them.
 
-The feed reads, for each record of the page, its own graph and its quality graph
+The feed reads, for each record of the page, its quality graph besides the record
 (``graphs``); this transform shapes the record triples as ``dcat-ap-3`` does and keeps, of the
 quality graph, only the public DQV statements (``rdf:type``, ``dqv:computedOn``,
 ``dqv:isMeasurementOf``, ``dqv:value``), linking each dataset to its measurements with
@@ -26,11 +26,8 @@ _HAS = ox.NamedNode(f"{DQV}hasQualityMeasurement")
 
 
 def graphs(records: Sequence[tuple[str, str]]) -> list[str]:
-    """Graphs to read for (record id, dataset IRI) pairs: each record's, then its scores'."""
-    out = []
-    for record_id, iri in records:
-        out += [iri, f"{QUALITY_GRAPH_PREFIX}{record_id}"]
-    return out
+    """The quality graphs of (record id, dataset IRI) pairs (the feed has the records)."""
+    return [f"{QUALITY_GRAPH_PREFIX}{record_id}" for record_id, _iri in records]
 
 
 def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
