@@ -263,18 +263,21 @@ def stage_timer(svc: Any) -> Iterator[dict[str, list[float]]]:
         return wrapper
 
     index = svc.feed_index
-    real_get_profile, real_serialize = views.get_profile, views._serialize
+    real_feed_profile, real_serialize = views.feed_profile, views._serialize
     real_records = views.record_triples
     index.page = wrap("order index and texts (FeedIndex.page, SQLite)", index.page)
     views.record_triples = wrap("parse stored N-Triples", real_records, True)
-    views.get_profile = lambda name: wrap("profile transform (dcat-ap-3)",
-                                          real_get_profile(name))
+    def feed_profile(name):
+        transform, graphs = real_feed_profile(name)
+        return wrap("profile transform (dcat-ap-3)", transform), graphs
+
+    views.feed_profile = feed_profile
     views._serialize = wrap("serialise Turtle (ox.serialize)", real_serialize)
     try:
         yield times
     finally:
         del index.page
-        views.get_profile, views._serialize = real_get_profile, real_serialize
+        views.feed_profile, views._serialize = real_feed_profile, real_serialize
         views.record_triples = real_records
 
 

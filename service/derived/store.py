@@ -179,7 +179,8 @@ class DerivedStore:
     def pending(self, older_than: float | None = None) -> list[str]:
         """Ids of writes begun and not finished (by any process, or only those older than
         `older_than` seconds)."""
-        sql, args = "SELECT DISTINCT id FROM derived_pending", ()
+        sql = "SELECT DISTINCT id FROM derived_pending"
+        args: tuple[Any, ...] = ()
         if older_than is not None:
             sql, args = sql + " WHERE at < ?", (time.time() - older_than,)
         with self.lock:

@@ -207,5 +207,6 @@ class FeedIndex:
             rows = db.execute("SELECT issued, id, iri, publisher, modified FROM feed_records"
                               f"{where} ORDER BY okey, id", args).fetchall()
         empty: tuple[set[str], set[str]] = (set(), set())
-        return [Entry(*r, themes=frozenset(values.get(r[1], empty)[0]),
+        return [Entry(r[0], r[1], r[2], r[3], r[4],
+                      themes=frozenset(values.get(r[1], empty)[0]),
                       keywords=frozenset(values.get(r[1], empty)[1])) for r in rows]
