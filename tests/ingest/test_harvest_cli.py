@@ -108,11 +108,26 @@ def test_stored_sources_and_harvest_all(data, site):
 def test_failed_records_exit_1_with_french_then_english_reasons(data, site):
     body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
     url = site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
-    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    done = socle("harvest", url, "--publisher", "montfort", "--policy", "strict", data=data)
     assert done.returncode == 1
     assert "échecs/failed=1" in done.stdout
     fr = done.stdout.index("fr: Le jeu de données a")
     assert fr < done.stdout.index("en: The dataset has")
+
+
+def test_by_default_invalid_records_are_quarantined_with_their_fixes(data, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    url = site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert done.returncode == 0, done.stdout + done.stderr  # kept: not a failure for cron
+    assert "en quarantaine/quarantined=1" in done.stdout and "échecs/failed=0" in done.stdout
+    assert "[quarantined]" in done.stdout and "Ajoutez un titre" in done.stdout
+    again = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert "en quarantaine/quarantined=1" in again.stdout  # re-checked by the next run
+    shown = socle("source", "list", data=data)
+    assert shown.returncode == 0
+    bad = socle("harvest", url, "--publisher", "montfort", "--policy", "lenient", data=data)
+    assert bad.returncode == 2
 
 
 def test_usage_errors(data):
