@@ -9,25 +9,21 @@ them in memory.
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from typing import Any
 
-from service.auth.jsonfile import JsonFile
-from service.store import Store, files_dir
+from service.auth.jsonfile import JsonFile, file_of
+from service.store import Store
 
 SESSIONS_FILE = "socle-sessions.json"
 MAX_AGE = 7 * 24 * 3600.0
 
 
 def _sessions(store: Store) -> JsonFile:
-    registry: Any = store.__dict__.get("_socle_sessions")
-    if registry is None:
-        path = files_dir(store)
-        registry = JsonFile(os.path.join(path, SESSIONS_FILE) if path else None)
-        store.__dict__["_socle_sessions"] = registry
-    return registry
+    """One registry per store and process, with the tokens and curators (jsonfile.file_of),
+    never stashed on the store object."""
+    return file_of(store, SESSIONS_FILE)[0]
 
 
 def _expired(_: str, entry: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -21,6 +22,7 @@ from service.rdf.namespaces import DCAT, DCTERMS, HYDRA, RDF, RECORD_TYPES
 # rdflib logs a traceback for every ill-typed literal ("2023-02-30"^^xsd:date); SHACL reports
 # those properly, so the log noise only hides real problems.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+T = TypeVar("T")  # a term: rdflib's or pyoxigraph's
 
 # Nodes that frame a catalogue page rather than describe a record: ignored when cutting records.
 FRAME_TYPES = frozenset({DCAT.Catalog, DCAT.CatalogRecord, HYDRA.Collection,
@@ -186,23 +188,30 @@ def skolemise_triples(graph: Iterable[tuple[Node, Node, Node]],
 
 
 def _signatures(graph: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
-    """Blank node → hash of its outgoing triples, blank objects replaced by their own hash.
+    return blank_signatures(graph, BNode, _term_n3)
+
+
+def blank_signatures(triples: Iterable[tuple[T, T, T]], blank: type, show: Callable[[T], str],
+                     digits: int = 64) -> dict[T, str]:
+    """Blank node → hash of its outgoing triples, blank objects replaced by their own hash;
+    over rdflib terms or pyoxigraph terms alike (``blank`` their blank node class, ``show``
+    a term's text), so that every content hash names blank nodes the same way.
 
     Iterative post-order (deeply nested inputs must not hit the recursion limit); a blank
     node met again while its own hash is being computed counts as "cycle".
     """
-    edges: dict[Node, list[tuple[Node, Node]]] = {}
-    for s, p, o in graph:
-        if isinstance(s, BNode):
+    edges: dict[T, list[tuple[T, T]]] = {}
+    for s, p, o in triples:
+        if isinstance(s, blank):
             edges.setdefault(s, []).append((p, o))
-        if isinstance(o, BNode):
+        if isinstance(o, blank):
             edges.setdefault(o, [])
-    done: dict[Node, str] = {}
+    done: dict[T, str] = {}
     for start in edges:
         if start in done:
             continue
-        stack: list[tuple[Node, bool]] = [(start, False)]
-        open_nodes: set[Node] = set()
+        stack: list[tuple[T, bool]] = [(start, False)]
+        open_nodes: set[T] = set()
         while stack:
             node, expanded = stack.pop()
             if node in done:
@@ -211,13 +220,13 @@ def _signatures(graph: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
                 open_nodes.add(node)
                 stack.append((node, True))
                 stack.extend((o, False) for _p, o in edges[node]
-                             if isinstance(o, BNode) and o not in done and o not in open_nodes)
+                             if isinstance(o, blank) and o not in done and o not in open_nodes)
                 continue
             open_nodes.discard(node)
-            lines = sorted(f"{_term_n3(p)} " + (("_:" + done.get(o, "cycle"))
-                                               if isinstance(o, BNode) else _term_n3(o))
+            lines = sorted(f"{show(p)} " + (("_:" + done.get(o, "cycle"))
+                                           if isinstance(o, blank) else show(o))
                            for p, o in edges[node])
-            done[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+            done[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:digits]
     return done
 
 

@@ -99,7 +99,7 @@ class OxigraphStore(Store):
     def apply(self, changes: Sequence[Change]) -> None:
         """Writes that only add (new record graphs, new bookkeeping subjects) skip SPARQL.
 
-        Building, then parsing, one INSERT DATA costs ~3-5 ms per record; ``Store.extend`` is
+        Building, then parsing, one INSERT DATA per record is costly; ``Store.extend`` is
         one transaction too (all quads or none, also after kill -9). It is used only when
         nothing the changes would replace exists, which makes "replace" and "add" the same;
         otherwise the SPARQL Update path runs. Graphs the bulk import sends as N-Triples text

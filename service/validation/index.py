@@ -1,10 +1,10 @@
 """A read-only, dict-indexed triple set: what the fast engine walks instead of an rdflib Graph.
 
 Why: rdflib's ``Graph.objects``/``subjects`` go through several layers of generators and
-pattern matching (about 60 % of a fast-engine call on a typical record); the engine only needs
+pattern matching (most of a fast-engine call, when profiled); the engine only needs
 (subject, predicate) → objects, (predicate, object) → subjects, the rdf:type pairs and the set
 of mentioned nodes, all of which are two dictionary lookups here. SPARQL-based constraints run
-on an in-memory pyoxigraph store built on first use (rdflib's SPARQL engine cost ~1/3 of a call).
+on an in-memory pyoxigraph store built on first use (rdflib's SPARQL engine was slower).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ class TripleIndex:
         sp: dict[Node, dict[Node, set[Node]]] = {}
         po: dict[Node, dict[Node, set[Node]]] = {}
         # Why canonical terms: a parser makes a new object per occurrence, and a dict lookup
-        # that finds an equal but distinct rdflib term calls rdflib's __eq__ in Python (~5x a
-        # lookup by identity; it was 1/8 of a validation). Here every IRI and blank node gets
+        # that finds an equal but distinct rdflib term calls rdflib's __eq__ in Python (several
+        # times a lookup by identity, and visible in profiles). Here every IRI and blank node gets
         # one object per record — the registered one for shape and vocabulary IRIs — so the
         # engine's lookups (by predicate, by node, in the vocabulary) hit by identity.
         known = _KNOWN

@@ -2,7 +2,7 @@
 
 Why: ``$this dcat:keyword ?kw . FILTER (CONTAINS(LCASE(STR(?kw)), "scdl"))`` — most records
 have keywords, few of them say "scdl"; when no keyword of the focus passes the condition the
-query has no row, and proving it here costs microseconds where running it costs ~100 µs.
+query has no row, and proving it here costs far less than running it.
 
 Soundness: a condition is compiled only from the string functions below, on string literals,
 with SPARQL's semantics; anything else (another function, a number, a language-tagged needle,

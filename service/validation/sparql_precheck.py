@@ -1,7 +1,7 @@
 """A cheap, sound proof that a SHACL-SPARQL query has no solution for a focus node.
 
 Why: running a ``sh:sparql`` constraint means building a pyoxigraph store from the record and
-parsing and running the query: about a sixth of a fast-engine call. Most queries start with a
+parsing and running the query: a large share of a fast-engine call. Most queries start with a
 triple pattern every solution must match (``$this dcat:keyword ?kw``); when the record has no
 triple that pattern could match, or when no value of ?kw passes a FILTER that only reads ?kw
 (evaluated by sparql_filters, which answers "unknown" beyond plain string functions), the

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from service.rdf.namespaces import DCTERMS, RDF, RECORD_TYPES
 from service.rdf.parse import term_to_rdflib, to_rdflib
-from service.rdf.records import Extracted
+from service.rdf.records import Extracted, blank_signatures
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
@@ -92,35 +92,9 @@ def digest(triples: list[ox.Triple]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _signatures(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
-    edges: dict[ox.BlankNode, list[tuple[Term, Term]]] = {}
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            edges.setdefault(t.subject, []).append((t.predicate, t.object))
-        if isinstance(t.object, ox.BlankNode):
-            edges.setdefault(t.object, [])
-    done: dict[ox.BlankNode, str] = {}
-    for start in edges:
-        if start in done:
-            continue
-        stack, open_nodes = [(start, False)], set()
-        while stack:
-            node, expanded = stack.pop()
-            if node in done:
-                continue
-            if not expanded:
-                open_nodes.add(node)
-                stack.append((node, True))
-                stack.extend((o, False) for _p, o in edges[node]
-                             if isinstance(o, ox.BlankNode) and o not in done
-                             and o not in open_nodes)
-                continue
-            open_nodes.discard(node)
-            lines = sorted(f"{p} " + (f"_:{done.get(o, 'cycle')}"
-                                      if isinstance(o, ox.BlankNode) else str(o))
-                           for p, o in edges[node])
-            done[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
-    return done
+def _signatures(triples: list[ox.Triple]) -> dict[Term, str]:
+    return blank_signatures(((t.subject, t.predicate, t.object) for t in triples),
+                            ox.BlankNode, str, digits=32)
 
 
 def cut(triples: Iterable[ox.Triple | ox.Quad]) -> list[Cut]:
