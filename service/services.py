@@ -19,9 +19,9 @@ from service.feed.index import FeedIndex
 from service.store import Store, open_for
 
 if TYPE_CHECKING:
+    from service.search import SearchIndex
     from service.sparql.endpoint import Executor
     from service.validation import Validator
-    from service.web.search_index import SearchIndex
 
 EXTENSION = "socle"
 
@@ -45,13 +45,15 @@ class Services:
         if self.sparql is not None:  # worker processes first: they start in parallel
             self.sparql.warm()
         self.feed_index.warm()
-        if self.search is not None:  # reads the feed index's facts
+        if self.search is not None:  # builds if absent, else repairs what differs
             self.search.warm()
 
     def close(self) -> None:
         """Stop the query workers and close the store (when this process opened it)."""
         if self.sparql is not None:
             self.sparql.close()
+        if self.search is not None:
+            self.search.close()
         if self._owns_store:
             self.store.close()
 
@@ -69,9 +71,8 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     out of it, and wire the records service to its observers. search: also the search index of
     the web pages (the app; commands do without it)."""
     from service.auth.tokens import migrate
-    from service.feed.index import Filters
     from service.ops.identity import bind
-    from service.web.search_index import SearchIndex
+    from service.search import SearchIndex
 
     store = settings.store or open_for(settings)
     settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
@@ -86,8 +87,8 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
                    _owns_store=settings.store is None)
     migrate(store)  # token digests must not stay where SPARQL can read them
     if search:
-        # The feed's order index already holds each record's id, publisher, dates and themes.
-        index = SearchIndex(store, lambda: feed_index.page(Filters(), 0, 10**9).entries)
+        # On disk beside the store (in memory for an in-memory store): service/search.
+        index = SearchIndex(store, store.files_dir)
         records.observers.append(index)
         feed_index.followers.append(index)  # other processes' writes (external store)
         index.before_read = feed_index.follow

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from service.rdf.formats import TURTLE
 from service.rdf.parse import parse_rdf
-from service.web.search_index import SearchIndex, words
+from service.search import SearchIndex
+from service.search.text import query_terms, stems
 
 
 def _create(svc, publisher_id: str, ttl: str, i: int, title: str):
@@ -13,9 +14,10 @@ def _create(svc, publisher_id: str, ttl: str, i: int, title: str):
     return svc.records.create(publisher_id, parse_rdf(body.encode(), TURTLE)).meta
 
 
-def test_words_fold_case_and_accents():
-    assert words("Délibérations du Conseil — ÉTÉ 2024") == ["deliberations", "conseil", "ete",
-                                                          "2024"]
+def test_stems_fold_case_accents_and_plurals():
+    assert stems("Délibérations du Conseil — ÉTÉ 2024") == "deliber conseil ete 2024"
+    assert query_terms("budgets budget BUDGET") == ["budget"]
+    assert query_terms("deliberations") == query_terms("délibération")
 
 
 def test_index_follows_writes(app, svc, publisher, other_publisher, valid_ttl):
@@ -23,7 +25,7 @@ def test_index_follows_writes(app, svc, publisher, other_publisher, valid_ttl):
     a = _create(svc, "montfort", valid_ttl, 1, "Budget primitif")
     assert index.search("budget").total == 1  # built from the store on first use
     b = _create(svc, "iffendic", valid_ttl, 2, "Budget annexe de l'eau")
-    assert [d.id for d in index.search("budget").docs] == [b.id, a.id]  # newest first
+    assert [d.id for d in index.search("budget", sort="date").docs] == [b.id, a.id]
     assert index.search("budget", {"publisher": "iffendic"}).total == 1
     facets = dict(index.search("").facets["publisher"])
     assert facets == {"montfort": 1, "iffendic": 1}
