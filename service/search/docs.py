@@ -4,6 +4,7 @@ read per record: at 100,000 records a read per graph costs minutes)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,25 @@ OWN = {"title": DCTERMS.title, "description": DCTERMS.description, "keyword": DC
        "territory": DCTERMS.spatial}
 DIST = {"format": DCTERMS.format, "licence": DCTERMS.license, "schema": DCTERMS.conformsTo}
 _LITERAL_FIELDS = ("title", "description", "keyword")
+# A schema.data.gouv.fr schema, possibly at a version: the facet groups the versions under the
+# schema's IRI, the one vocab/scdl-schemas.ttl labels.
+_SCHEMA_VERSION = re.compile(r"^(https://schema\.data\.gouv\.fr/[^/]+/[^/]+/)[^/]+/?$")
+
+
+def facet_value(facet: str, value: str, record_iri: str, record_id: str) -> str | None:
+    """The facet value of an IRI, or None for none: nodes of the record itself (a blank-node
+    place or standard, skolemised under the record's IRI or `…/datasets/{id}#`) have no name a
+    facet could show."""
+    node, hashed, _ = value.partition("#")
+    if hashed and (node == record_iri or node.endswith(f"/datasets/{record_id}")):
+        return None
+    if "/.well-known/genid/" in value:
+        return None
+    if facet == "schema":
+        match = _SCHEMA_VERSION.match(value)
+        if match:
+            return match.group(1)
+    return value
 
 
 def doc_of(meta: Any, triples: Iterable[Any]) -> Doc:
@@ -84,12 +104,19 @@ def doc_of(meta: Any, triples: Iterable[Any]) -> Doc:
         return [(v.value, v.language or "") for v in own.get(name, ())
                 if isinstance(v, ox.Literal)]
 
-    facets = {f: frozenset(fields.get(f, ())) for f in FACETS if f != "publisher"}
+    facets = {f: _values(f, fields.get(f, ()), meta.iri, meta.id)
+              for f in FACETS if f != "publisher"}
     facets["publisher"] = frozenset([meta.publisher])
     return Doc(meta.id, meta.iri, meta.publisher, parse_stamp(meta.modified),
                pick(lits("title")), pick(lits("description")),
                tuple(v for v, _ in lits("keyword")), facets,
                getattr(meta, "content_hash", "") or "")
+
+
+def _values(facet: str, values: Iterable[str], record_iri: str,
+            record_id: str) -> frozenset[str]:
+    out = (facet_value(facet, v, record_iri, record_id) for v in values)
+    return frozenset(v for v in out if v is not None)
 
 
 FACTS = f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
@@ -138,7 +165,7 @@ def scan(store: Store) -> Iterator[Doc]:
         return values.get(name, {}).get(iri, [])
 
     for f in facts(store):
-        facets = {name: one(frozenset(v for v, _ in get(name, f.iri)))
+        facets = {name: one(_values(name, (v for v, _ in get(name, f.iri)), f.iri, f.id))
                   for name in FACETS if name != "publisher"}
         facets["publisher"] = one(frozenset([f.publisher]))
         yield Doc(f.id, f.iri, f.publisher, parse_stamp(f.modified),

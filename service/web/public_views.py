@@ -19,6 +19,7 @@ from service.web.i18n import current, t
 bp = Blueprint("public", __name__)
 html_errors(bp)
 PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 FACET_NAMES = {"publisher": ("Éditeur", "Publisher"), "theme": ("Thème", "Theme"),
                "schema": ("Schéma de données", "Data schema"),
                "territory": ("Territoire", "Territory"),
@@ -60,20 +61,22 @@ def search():
     query = request.args.get("q", "").strip()[:200]
     filters = {f: request.args.get(f, "") for f in FACETS if request.args.get(f)}
     page = max(request.args.get("page", 1, type=int), 1)
+    size = min(max(request.args.get("page_size", PAGE_SIZE, type=int), 1), MAX_PAGE_SIZE)
     sort = request.args.get("sort", "")
     if sort and sort not in SORTS:
         raise SocleError(f"Tri inconnu : « sort » vaut {', '.join(SORTS)}, reçu « {sort[:40]} ».",
                          f"Unknown sort: 'sort' is one of {', '.join(SORTS)}, got "
                          f"'{sort[:40]}'.", parameter="sort")
-    result = search_index().search(query, filters, offset=(page - 1) * PAGE_SIZE,
-                                   limit=PAGE_SIZE, sort=sort or "relevance")
+    result = search_index().search(query, filters, offset=(page - 1) * size, limit=size,
+                                   sort=sort or "relevance")
     names = publisher_names()
-    pages = max(1, -(-result.total // PAGE_SIZE))
+    pages = max(1, -(-result.total // size))
     if wants_json():
-        return jsonify(search_json(query, filters, result, page, names))
+        return jsonify(search_json(query, filters, result, page, size, names))
 
     def link(**changes) -> str:
-        args = {"q": query, **filters, "sort": sort, "page": page}
+        args = {"q": query, **filters, "sort": sort, "page": page,
+                "page_size": size if size != PAGE_SIZE else None}
         args.update(changes)
         return url_for("public.search", **{k: v for k, v in args.items() if v})
 
@@ -84,17 +87,17 @@ def search():
         facets.append((facet, t(*FACET_NAMES[facet]), entries))
     return render_template("public/search.html", query=query, filters=filters, result=result,
                            page=page, pages=pages, facets=facets, link=link, names=names,
-                           value_label=value_label, sort=sort or "relevance",
+                           value_label=value_label, sort=sort or "relevance", page_size=size,
                            sorts=[(k, t(*SORT_NAMES[k])) for k in SORTS])
 
 
-def search_json(query: str, filters: dict[str, str], result, page: int,
+def search_json(query: str, filters: dict[str, str], result, page: int, size: int,
                 names: dict[str, str]) -> dict:
     """The search answer for API clients (`Accept: application/json`)."""
     base = services().settings.base_url
     return {
         "query": query, "filters": filters, "sort": result.sort, "page": page,
-        "page_size": PAGE_SIZE, "total": result.total, "fallback": result.fallback,
+        "page_size": size, "total": result.total, "fallback": result.fallback,
         "items": [{"id": d.id, "iri": d.iri, "url": f"{base}/datasets/{d.id}",
                    "title": d.title, "publisher": d.publisher,
                    "modified": d.modified.isoformat(), "description": d.description,
