@@ -1,9 +1,12 @@
-"""The search index's SQLite file: schema, connections, and the writes of one Doc.
+"""The search index's SQLite tables (`SearchTable`, shaped as a derived-store index:
+create, clear, write, delete, count, inside a transaction the holder opened) and the
+database holding them.
 
-Tables: `docs` (what a result shows, the sort keys), `text` (FTS5 over the stems: title and
-body columns), `vals` (every facet value once, with its record count kept current, so the
-unfiltered facet counts of the home and search pages cost one small read) and `postings`
-(value × record). `meta` holds the schema version and whether the last rebuild finished.
+Tables: `search_docs` (what a result shows, the sort keys), `search_text` (FTS5 over the
+stems: title and body columns), `search_vals` (every facet value once, with its record count
+kept current, so the unfiltered facet counts of the home and search pages cost one small read)
+and `search_postings` (value × record). `search_meta` holds the schema version, whether the
+last rebuild finished, and `version`, moved by every change (answer caches key on it).
 WAL mode: readers never wait for the writer, and several processes may share one file.
 """
 
@@ -12,32 +15,81 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
 
 from service.search import text
-from service.search.docs import FACETS, Doc
+from service.search.docs import FACETS, Doc, doc_of
 
 SCHEMA_VERSION = "1"
 FILE_NAME = "search-index.sqlite3"
 BUSY_MS = 60_000  # a rebuild in another process holds the write lock this long at most
+SEP = "\x1f"  # between keywords in search_docs.keywords
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS docs(
-  n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, iri TEXT NOT NULL, publisher TEXT NOT NULL,
-  modified REAL NOT NULL, stamp TEXT NOT NULL, hash TEXT NOT NULL, title TEXT NOT NULL,
-  title_key BLOB NOT NULL, description TEXT NOT NULL, keywords TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS docs_modified ON docs(modified, n);
-CREATE INDEX IF NOT EXISTS docs_title ON docs(title_key, n);
-CREATE TABLE IF NOT EXISTS vals(v INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL,
-  count INTEGER NOT NULL DEFAULT 0, UNIQUE(facet, value));
-CREATE TABLE IF NOT EXISTS postings(v INTEGER NOT NULL, n INTEGER NOT NULL,
-  PRIMARY KEY(v, n)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS postings_doc ON postings(n, v);
-CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(title, body,
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '3');
-"""
-SEP = "\x1f"  # between keywords in docs.keywords
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) "
+    "WITHOUT ROWID",
+    """CREATE TABLE IF NOT EXISTS search_docs(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+      iri TEXT NOT NULL, publisher TEXT NOT NULL, modified REAL NOT NULL, stamp TEXT NOT NULL,
+      hash TEXT NOT NULL, title TEXT NOT NULL, title_key BLOB NOT NULL,
+      description TEXT NOT NULL, keywords TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_docs_modified ON search_docs(modified, n)",
+    "CREATE INDEX IF NOT EXISTS search_docs_title ON search_docs(title_key, n)",
+    """CREATE TABLE IF NOT EXISTS search_vals(v INTEGER PRIMARY KEY, facet TEXT NOT NULL,
+      value TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, UNIQUE(facet, value))""",
+    """CREATE TABLE IF NOT EXISTS search_postings(v INTEGER NOT NULL, n INTEGER NOT NULL,
+      PRIMARY KEY(v, n)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS search_postings_doc ON search_postings(n, v)",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(title, body,
+      tokenize = 'unicode61 remove_diacritics 2', prefix = '3')""",
+]
+_TABLES = ("search_docs", "search_vals", "search_postings", "search_text")
+
+
+class SearchTable:
+    """The search index's tables, written inside a transaction its holder opened."""
+
+    name = "search"
+    schema = int(SCHEMA_VERSION)
+
+    def create(self, db: sqlite3.Connection) -> None:
+        for statement in _DDL:
+            db.execute(statement)
+
+    def clear(self, db: sqlite3.Connection) -> None:
+        for table in _TABLES:
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def write(self, db: sqlite3.Connection, records: Sequence[Any]) -> None:
+        """Records as written (id, iri, publisher, modified, content_hash and their graph as
+        N-Triples `text`)."""
+        self.write_docs(db, [doc_of(r, ox.parse(r.text.encode("utf-8"),
+                                                format=ox.RdfFormat.N_TRIPLES))
+                             for r in records])
+
+    def write_docs(self, db: sqlite3.Connection, docs: Iterable[Doc],
+                   count: bool = True) -> int:
+        """Insert or replace; count=False for a rebuild, which counts once at the end."""
+        value_ids: dict[tuple[str, str], int] = {}
+        n = 0
+        for doc in docs:
+            remove(db, doc.id)
+            add(db, doc, value_ids, count)
+            n += 1
+        if not count:
+            db.execute("UPDATE search_vals SET count = "
+                       "(SELECT COUNT(*) FROM search_postings p WHERE p.v = search_vals.v)")
+        return n
+
+    def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
+        for record_id in record_ids:
+            remove(db, record_id)
+
+    def count(self, db: sqlite3.Connection) -> int:
+        return int(db.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0])
 
 
 class Database:
@@ -53,10 +105,9 @@ class Database:
             self.uri = True
         self._local = threading.local()
         self._keep = self.connect()  # keeps a shared in-memory database alive
-        with self._keep:
-            self._keep.executescript(_DDL)
-            if self.get("schema") != SCHEMA_VERSION:
-                self.clear(self._keep)
+        SearchTable().create(self._keep)
+        if self.get("schema", self._keep) != SCHEMA_VERSION:
+            self.clear(self._keep)
 
     def connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.target, uri=self.uri, timeout=BUSY_MS / 1000,
@@ -75,17 +126,18 @@ class Database:
         return con
 
     def get(self, key: str, con: sqlite3.Connection | None = None) -> str | None:
-        row = (con or self.con).execute("SELECT value FROM meta WHERE key = ?",
+        row = (con or self.con).execute("SELECT value FROM search_meta WHERE key = ?",
                                         (key,)).fetchone()
         return row[0] if row else None
 
     @staticmethod
     def put(con: sqlite3.Connection, key: str, value: str) -> None:
-        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        con.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES (?, ?)",
+                    (key, value))
 
     def clear(self, con: sqlite3.Connection) -> None:
-        for table in ("docs", "vals", "postings", "text", "meta"):
-            con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        SearchTable().clear(con)
+        con.execute("DELETE FROM search_meta")
         self.put(con, "schema", SCHEMA_VERSION)
 
     def close(self) -> None:
@@ -98,50 +150,46 @@ class Database:
 
 def bump(con: sqlite3.Connection) -> None:
     """Every change moves `version`: answer caches of every process key on it."""
-    con.execute("INSERT INTO meta(key, value) VALUES ('version', '1') ON CONFLICT(key) DO "
-                "UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+    con.execute("INSERT INTO search_meta(key, value) VALUES ('version', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
 
 def remove(con: sqlite3.Connection, record_id: str) -> bool:
-    row = con.execute("SELECT n FROM docs WHERE id = ?", (record_id,)).fetchone()
+    row = con.execute("SELECT n FROM search_docs WHERE id = ?", (record_id,)).fetchone()
     if row is None:
         return False
     n = row[0]
-    con.execute("UPDATE vals SET count = count - 1 WHERE v IN "
-                "(SELECT v FROM postings WHERE n = ?)", (n,))
-    con.execute("DELETE FROM postings WHERE n = ?", (n,))
-    con.execute("DELETE FROM text WHERE rowid = ?", (n,))
-    con.execute("DELETE FROM docs WHERE n = ?", (n,))
+    con.execute("UPDATE search_vals SET count = count - 1 WHERE v IN "
+                "(SELECT v FROM search_postings WHERE n = ?)", (n,))
+    con.execute("DELETE FROM search_postings WHERE n = ?", (n,))
+    con.execute("DELETE FROM search_text WHERE rowid = ?", (n,))
+    con.execute("DELETE FROM search_docs WHERE n = ?", (n,))
     return True
 
 
 def add(con: sqlite3.Connection, doc: Doc, value_ids: dict[tuple[str, str], int],
         count: bool = True) -> None:
     """Insert one doc (its id must not be present). value_ids caches facet value ids within
-    one transaction; count=False for a rebuild, which counts once at the end (`recount`)."""
+    one transaction."""
     cur = con.execute(
-        "INSERT INTO docs(id, iri, publisher, modified, stamp, hash, title, title_key, "
+        "INSERT INTO search_docs(id, iri, publisher, modified, stamp, hash, title, title_key, "
         "description, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.id, doc.iri, doc.publisher, doc.modified.timestamp(), doc.modified.isoformat(),
          doc.hash, doc.title, text.title_key(doc.title or doc.id), doc.description,
          SEP.join(doc.keywords)))
     n = cur.lastrowid
     body = " ".join([doc.description, *doc.keywords])
-    con.execute("INSERT INTO text(rowid, title, body) VALUES (?, ?, ?)",
+    con.execute("INSERT INTO search_text(rowid, title, body) VALUES (?, ?, ?)",
                 (n, text.stems(doc.title), text.stems(body)))
     for facet in FACETS:
         for value in doc.facets.get(facet, ()):
             v = value_ids.get((facet, value))
             if v is None:
-                con.execute("INSERT OR IGNORE INTO vals(facet, value) VALUES (?, ?)",
+                con.execute("INSERT OR IGNORE INTO search_vals(facet, value) VALUES (?, ?)",
                             (facet, value))
-                v = con.execute("SELECT v FROM vals WHERE facet = ? AND value = ?",
+                v = con.execute("SELECT v FROM search_vals WHERE facet = ? AND value = ?",
                                 (facet, value)).fetchone()[0]
                 value_ids[(facet, value)] = v
-            con.execute("INSERT INTO postings(v, n) VALUES (?, ?)", (v, n))
+            con.execute("INSERT INTO search_postings(v, n) VALUES (?, ?)", (v, n))
             if count:
-                con.execute("UPDATE vals SET count = count + 1 WHERE v = ?", (v,))
-
-
-def recount(con: sqlite3.Connection) -> None:
-    con.execute("UPDATE vals SET count = (SELECT COUNT(*) FROM postings p WHERE p.v = vals.v)")
+                con.execute("UPDATE search_vals SET count = count + 1 WHERE v = ?", (v,))

@@ -56,6 +56,7 @@ class SearchIndex:
     def __init__(self, store: Store, directory: str | None = None) -> None:
         self._store = store
         self.db = db.Database(directory)
+        self.table = db.SearchTable()
         self._write = threading.RLock()
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
         # External store: called before each read, outside the lock, to take in the other
@@ -90,12 +91,7 @@ class SearchIndex:
             con.execute("BEGIN IMMEDIATE")
             try:
                 self.db.clear(con)
-                value_ids: dict[tuple[str, str], int] = {}
-                n = 0
-                for doc in docs.scan(self._store):
-                    db.add(con, doc, value_ids, count=False)
-                    n += 1
-                db.recount(con)
+                n = self.table.write_docs(con, docs.scan(self._store), count=False)
                 self.db.put(con, "built", "1")
                 db.bump(con)
                 con.execute("COMMIT")
@@ -117,14 +113,7 @@ class SearchIndex:
                 raise
 
     def _put(self, new: list[Doc]) -> None:
-        def work(con: sqlite3.Connection) -> bool:
-            value_ids: dict[tuple[str, str], int] = {}
-            for doc in new:
-                db.remove(con, doc.id)
-                db.add(con, doc, value_ids)
-            return bool(new)
-
-        self._transaction(work)
+        self._transaction(lambda con: self.table.write_docs(con, new) > 0)
 
     def _read(self, meta: Any) -> Doc:
         return docs.doc_of(meta, self._store.triples([meta.iri]))
@@ -136,7 +125,7 @@ class SearchIndex:
         self._ensure()
         stored = {f.id: f for f in docs.facts(self._store)}
         indexed = {rid: (h, stamp) for rid, h, stamp in
-                   self.db.con.execute("SELECT id, hash, stamp FROM docs")}
+                   self.db.con.execute("SELECT id, hash, stamp FROM search_docs")}
         stale = [f for rid, f in stored.items() if indexed.get(rid) !=
                  (f.content_hash, parse_stamp(f.modified).isoformat())]
         gone = [rid for rid in indexed if rid not in stored]
@@ -164,7 +153,8 @@ class SearchIndex:
         only when the record's dct:modified moved."""
         if not self.built():
             return
-        row = self.db.con.execute("SELECT stamp FROM docs WHERE id = ?", (meta.id,)).fetchone()
+        row = self.db.con.execute("SELECT stamp FROM search_docs WHERE id = ?",
+                                  (meta.id,)).fetchone()
         if row is not None and row[0] == parse_stamp(meta.modified).isoformat():
             return
         full = bookkeeping.by_id(self._store, meta.id)  # with its content hash
@@ -179,7 +169,7 @@ class SearchIndex:
         """The store was replaced (restore, rebase): rebuild on the next use."""
         with self._write:
             con = self.db.con
-            con.execute("DELETE FROM meta WHERE key = 'built'")
+            con.execute("DELETE FROM search_meta WHERE key = 'built'")
             db.bump(con)
 
     def close(self) -> None:
@@ -193,7 +183,7 @@ class SearchIndex:
 
     def __len__(self) -> int:
         self._catch_up()
-        return self.db.con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        return self.db.con.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0]
 
     def search(self, query: str = "", filters: dict[str, str] | None = None, *,
                offset: int = 0, limit: int = 20, sort: str = "relevance") -> Result:
@@ -221,7 +211,7 @@ class SearchIndex:
         """How many records per facet value (e.g. per publisher, for the home page)."""
         self._catch_up()
         return dict(self.db.con.execute(
-            "SELECT value, count FROM vals WHERE facet = ? AND count > 0", (facet,)))
+            "SELECT value, count FROM search_vals WHERE facet = ? AND count > 0", (facet,)))
 
 
 __all__ = ["FACETS", "SORTS", "Doc", "Result", "SearchIndex"]
