@@ -174,14 +174,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def baseline(store: Any, mix: list) -> dict[str, Any]:
     from bench.memory_search_index import SearchIndex as MemoryIndex
-    from service.feed.index import FeedIndex, Filters
+    from service.derived.registry import open_derived
+    from service.feed.index import FeedIndex
 
     rss0 = rss_mb()
-    feed = FeedIndex(store)
+    feed = FeedIndex(store, open_derived(store, memory=True))
     t0 = time.perf_counter()
     feed.warm()
     feed_s = time.perf_counter() - t0
-    index = MemoryIndex(store, lambda: feed.page(Filters(), 0, 10**9).entries)
+    index = MemoryIndex(store, feed.entries)
     t0 = time.perf_counter()
     index.warm()
     build_s = time.perf_counter() - t0

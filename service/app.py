@@ -57,6 +57,9 @@ def register_blueprints(app: Flask) -> None:
 
     problems.init_app(app)
     app.register_blueprint(records_bp)
+    from service.records.private_views import bp as private_records_bp
+
+    app.register_blueprint(private_records_bp)  # drafts, quarantine: /datasets/{id}/publish
     app.register_blueprint(feed_bp)
     init_web(app)
     from service.sparql.views import bp as sparql_bp

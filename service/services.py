@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.catalog.records import RecordService
 from service.config import Settings
+from service.derived.store import DerivedStore
 from service.feed.index import FeedIndex
 from service.store import Store, open_for
 
@@ -35,6 +36,7 @@ class Services:
     validator: Validator
     records: RecordService
     feed_index: FeedIndex
+    derived: DerivedStore | None = None  # the indexes kept on disk (service/derived)
     search: SearchIndex | None = None
     sparql: Executor | None = None  # set by service.sparql.init_app (the endpoint needs Flask)
     _owns_store: bool = field(default=True, repr=False)
@@ -54,6 +56,8 @@ class Services:
             self.sparql.close()
         if self.search is not None:
             self.search.close()
+        if self.derived is not None:
+            self.derived.close()
         if self._owns_store:
             self.store.close()
 
@@ -78,12 +82,16 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
     records = RecordService(store, validator, settings.base_url)
-    feed_index = FeedIndex(store)
-    records.observers.append(feed_index)
+    from service.derived.observer import DerivedWriter
+    from service.derived.registry import open_derived
+
+    derived = open_derived(store)
+    records.observers.append(DerivedWriter(derived, store))  # first: the feed reads it
+    feed_index = FeedIndex(store, derived)
     from service.quality.keeper import QualityKeeper
 
     records.observers.append(QualityKeeper(store))  # MQA score of every write (docs/quality.md)
-    svc = Services(settings, store, validator, records, feed_index,
+    svc = Services(settings, store, validator, records, feed_index, derived,
                    _owns_store=settings.store is None)
     migrate(store)  # token digests must not stay where SPARQL can read them
     if search:

@@ -26,6 +26,12 @@ class RecordMeta:
     modified: str
     content_hash: str
     validation: dict[str, Any]
+    # "public" (in the store), or a non-public status of the private area (catalog/private.py)
+    status: str = "public"
+
+    @property
+    def public(self) -> bool:
+        return self.status == "public"
 
     @property
     def warnings(self) -> int:

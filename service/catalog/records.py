@@ -16,18 +16,20 @@ from rdflib import Graph, Literal
 from service.catalog import bookkeeping, rules
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.prepare import Job, record_graph, validate_triples
+from service.catalog.private import PrivateArea
 from service.catalog.publishers import get_publisher
 from service.catalog.rules import (
     BATCH_SIZE,
     SLUG,
     Policy,
     Result,
+    Status,
     Write,
     WriteResult,
     check_owner,
     invalid_record,
 )
-from service.catalog.writer import BatchWriter, RecordObserver
+from service.catalog.writer import BatchWriter, RecordObserver, announced
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
 from service.rdf.records import Extracted, single_record
 from service.store import DropGraph, Store
@@ -65,15 +67,43 @@ class RecordService:
     def validator(self, validator: Any) -> None:
         self.writer.validator = validator
 
+    @property
+    def private(self) -> PrivateArea:
+        """Drafts and quarantined records (``private.py``)."""
+        return self.writer.private
+
     # -- reads ---------------------------------------------------------------------------------
     def meta(self, record_id: str) -> RecordMeta:
+        """A public record's bookkeeping (404 for anything else: public pages use this)."""
         meta = bookkeeping.by_id(self.store, record_id)
         if meta is None:
             raise rules.not_found(record_id)
         return meta
 
+    def any_meta(self, record_id: str) -> RecordMeta:
+        """A record's bookkeeping, public or private (writes and the owner's reads)."""
+        meta = bookkeeping.by_id(self.store, record_id)
+        if meta is None:
+            meta = self.private.metas("id", [record_id]).get(record_id)
+        if meta is None:
+            raise rules.not_found(record_id)
+        return meta
+
+    def private_meta(self, publisher_id: str, record_id: str) -> RecordMeta:
+        """One of the publisher's non-public records; 404 for another publisher's (their
+        existence is not disclosed)."""
+        meta = self.private.metas("id", [record_id]).get(record_id)
+        if meta is None or meta.publisher != publisher_id:
+            raise rules.not_found(record_id)
+        return meta
+
     def graph(self, meta: RecordMeta) -> Graph:
         """The record as written: what storage changed is put back (see STORED_DATATYPES)."""
+        if not meta.public:
+            found = self.private.get(meta.id)
+            if found is None:
+                raise rules.not_found(meta.id)
+            return Graph().parse(data=found.ntriples, format="nt")
         graph = self.store.graph(meta.iri)
         for predicate, datatype in STORED_DATATYPES.items():
             for s, o in list(graph.subject_objects(predicate)):
@@ -83,19 +113,39 @@ class RecordService:
         return graph
 
     # -- writes: each a batch of the writer ------------------------------------------------------
-    def create(self, publisher_id: str, document: Graph) -> WriteResult:
-        """POST: a new record; 409 when its dataset IRI or identifier is already recorded."""
-        return self.writer.one(publisher_id, Write(single_record(document), "create"))
-
-    def replace(self, publisher_id: str, record_id: str, document: Graph) -> WriteResult:
-        """PUT: replace a record as a whole; the dataset IRI and dct:identifier never change."""
+    def create(self, publisher_id: str, document: Graph,
+               status: Status = "public") -> WriteResult:
+        """POST: a new record (a draft when asked); 409 when its dataset IRI or identifier is
+        already recorded."""
         return self.writer.one(publisher_id,
-                               Write(single_record(document), "replace", record_id))
+                               Write(single_record(document), "create", status=status))
+
+    def replace(self, publisher_id: str, record_id: str, document: Graph,
+                status: Status = "public") -> WriteResult:
+        """PUT: replace a record as a whole; the dataset IRI and dct:identifier never change.
+        A public write of a draft or quarantined record publishes it (strict validation); a
+        draft write of a public record takes it out of the feed."""
+        return self.writer.one(publisher_id,
+                               Write(single_record(document), "replace", record_id,
+                                     status=status))
+
+    def publish(self, publisher_id: str, record_id: str) -> WriteResult:
+        """Publish a draft or quarantined record as it is stored, through the one write
+        pipeline with strict validation (422 with the report when it still violates)."""
+        meta = self.private_meta(publisher_id, record_id)
+        return self.replace(publisher_id, record_id, self.graph(meta))
+
+    def list_private(self, publisher_id: str, status: str | None = None, limit: int = 100,
+                     offset: int = 0) -> tuple[int, list[RecordMeta]]:
+        """The publisher's non-public records (newest first) and how many there are."""
+        return (self.private.count(publisher_id, status),
+                self.private.list(publisher_id, status, limit, offset))
 
     def upsert(self, publisher_id: str, extracted: Extracted,
-               policy: Policy = "strict") -> WriteResult:
-        """Import: create, or replace the record with the same IRI / identifier."""
-        return self.writer.one(publisher_id, Write(extracted), policy)
+               policy: Policy = "strict", repairs: Iterable[dict] = ()) -> WriteResult:
+        """Import: create, or replace the record with the same IRI / identifier; ``repairs``
+        are kept with it when the policy quarantines it (its fix list's context)."""
+        return self.writer.one(publisher_id, Write(extracted, repairs=tuple(repairs)), policy)
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
                     batch_size: int = BATCH_SIZE, workers: int = 1,
@@ -107,10 +157,15 @@ class RecordService:
 
     def delete(self, publisher_id: str, record_id: str) -> None:
         with self.writer.lock:
-            current = self.meta(record_id)
+            current = self.any_meta(record_id)
+            if not current.public:
+                check_owner(publisher_id, current.publisher)
+                self.private.remove([record_id])
+                return
             check_owner(publisher_id, current.publisher)
-            self.store.apply([DropGraph(current.iri),
-                              bookkeeping.delete_change(self.base_url, record_id)])
+            with announced(self.observers, [record_id]):
+                self.store.apply([DropGraph(current.iri),
+                                  bookkeeping.delete_change(self.base_url, record_id)])
             for observer in self.observers:
                 observer.record_deleted(record_id)
 

@@ -42,12 +42,15 @@ Outcome = Literal["created", "updated", "unchanged"]
 Mode = Literal["create", "replace", "upsert"]
 # What a write does with a record whose validation report has violations:
 # - "strict": refuse it (422 with the report): the records API, the curator's form, imports;
+# - "quarantine": keep it as a non-public record (``private.py``, status "quarantine") with its
+#   report, until a later write of it conforms: harvest sources by default;
 # - "publish": store and publish it with its report (``accepted_with_violations``): harvest
-#   sources marked accept_invalid, as portals harvest what they find;
-# - "quarantine" (store it unpublished until fixed) is planned with the intake's quarantine
-#   storage (issue 17) and not accepted yet.
-Policy = Literal["strict", "publish"]
-POLICIES: tuple[str, ...] = ("strict", "publish")
+#   sources marked accept_invalid, as portals harvest what they find (a non-conformant feed).
+Policy = Literal["strict", "quarantine", "publish"]
+POLICIES: tuple[str, ...] = ("strict", "quarantine", "publish")
+# "public": written to the store (published); "draft": kept in the private area, whatever
+# its validation report says, until published.
+Status = Literal["public", "draft"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Write:
     extracted: Extracted
     mode: Mode = "upsert"
     record_id: str | None = None
+    status: Status = "public"
+    repairs: tuple[dict[str, Any], ...] = ()  # kept with a private record (its fix list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,11 @@ class WriteResult:
     meta: RecordMeta
     report: dict[str, Any]
     dropped: tuple[dict[str, Any], ...] = ()  # ownership.Dropped report lines
+
+    @property
+    def status(self) -> str:
+        """"public", "draft" or "quarantine" (``meta.status``)."""
+        return self.meta.status
 
 
 def check_policy(policy: str) -> None:
@@ -140,12 +150,19 @@ def admit(base: str, publisher_id: str, record_id: str, iri: str, current: Recor
     check_foreign(base, iri, publisher_id, foreign, record_iris, described_by)
 
 
-def judged(report: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """The report a write stores, or the 422 the policy gives a non-conforming record."""
+def judged(report: dict[str, Any], policy: Policy, status: Status = "public"
+           ) -> tuple[dict[str, Any], str]:
+    """The report a write stores and the status of the record it writes ("public", "draft",
+    "quarantine"), or the 422 the policy gives a non-conforming record. A draft is kept
+    whatever its report says: it is validated and reported, not refused."""
+    if status == "draft":
+        return report, "draft"
     if report["conforms"]:
-        return report
+        return report, "public"
     if policy == "publish":
-        return {**report, "accepted_with_violations": True}
+        return {**report, "accepted_with_violations": True}, "public"
+    if policy == "quarantine":
+        return report, "quarantine"
     raise invalid_record(report)
 
 

@@ -15,6 +15,11 @@ give what batches of one give):
   the same rules in the same order (``rules``);
 - every record gets its own graph, bookkeeping, validation report and observer notification;
 - a batch is one transaction (``Store.apply``): after kill -9 each record is whole or absent;
+- a record the write keeps non-public (a draft, or a quarantined record: ``rules.judged``) goes
+  to the private area beside the store (``private.py``), not to the store, and no observer
+  hears of it; its keys are looked up there too, so they stay reserved to its publisher.
+  A record moving between the two is written to its new place first, then removed from the
+  old (a crash in between leaves both, and lookups prefer the public copy);
 - when a record's keys (IRI, local id, identifiers) meet a record written earlier in the same
   batch, or a subject it describes is such a record's IRI, the batch so far is committed and
   that record is written as a batch of its own, so lookups always see what one-by-one writes
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -40,11 +46,12 @@ from service.catalog.lookups import described_by, identifier_ids, metas, stored_
 from service.catalog.ownership import lookup_iris, under_base
 from service.catalog.pool import PreparePool, record_payload
 from service.catalog.prepare import Job, Prepared, prepare
+from service.catalog.private import area_of
 from service.catalog.publishers import Publisher, get_publisher
 from service.catalog.rules import BATCH_SIZE, Policy, Result, Write, WriteResult
 from service.errors import SocleError
 from service.rdf.namespaces import DCTERMS
-from service.store import PutGraph, Store
+from service.store import DropGraph, PutGraph, Store
 
 # Below this many records a flush hands the store parsed triples, not N-Triples text: the
 # embedded store bulk-loads text, whose new SST files cost a lone API write several times the
@@ -70,6 +77,7 @@ class BatchWriter:
         self.base_url = base_url.rstrip("/")
         self.observers = observers
         self.lock = threading.RLock()
+        self.private = area_of(store)  # drafts and quarantined records (private.py)
 
     def write(self, publisher_id: str, writes: Iterable[Write], policy: Policy = "strict",
               batch_size: int = BATCH_SIZE, workers: int = 1) -> Iterator[Result]:
@@ -109,6 +117,24 @@ class BatchWriter:
         if isinstance(result, SocleError):
             raise result
         return result
+
+
+@contextmanager
+def announced(observers: Iterable[Any], record_ids: list[str]) -> Iterator[None]:
+    """Tell the observers that keep a write-ahead log (the derived store, service/derived)
+    which records a store transaction is about to change, and when it failed."""
+    for observer in observers:
+        pending = getattr(observer, "records_pending", None)
+        if pending is not None:
+            pending(record_ids)
+    try:
+        yield
+    except BaseException:
+        for observer in observers:
+            failed = getattr(observer, "records_failed", None)
+            if failed is not None:
+                failed(record_ids)
+        raise
 
 
 def _chunks(writes: Iterable[Write], size: int) -> Iterator[list[Write]]:
@@ -241,10 +267,16 @@ class _Batch:
                 idents.update(str(o) for o in item.idents)
             if item.slug:
                 ids.add(item.slug)
-        self.by_ident = identifier_ids(self.store, self.publisher_id, idents)
+        # The private area's records too (drafts, quarantine): their keys are taken; the
+        # store's copy wins if a record is in both (see the module docstring).
+        private = self.writer.private
+        self.by_ident = {**private.identifier_ids(self.publisher_id, idents),
+                         **identifier_ids(self.store, self.publisher_id, idents)}
         minted = {f"{self.base}/datasets/{s}" for s in ids}
-        self.by_iri = metas(self.store, "iri", root_iris | minted)
-        self.by_id = metas(self.store, "id", ids | set(self.by_ident.values()))
+        iris = root_iris | minted
+        self.by_iri = {**private.metas("iri", iris), **metas(self.store, "iri", iris)}
+        ids |= set(self.by_ident.values())
+        self.by_id = {**private.metas("id", ids), **metas(self.store, "id", ids)}
 
     # -- per record ----------------------------------------------------------------------------
     def _jobs(self) -> None:
@@ -274,13 +306,22 @@ class _Batch:
             except SocleError as err:
                 item.result = err
         stored = stored_identifiers(self.store, currents)
+        private_ids = [i.current.id for i in self.items
+                       if i.current is not None and not i.current.public]
+        hidden = self.writer.private.identifiers(private_ids) if private_ids else {}
         for item in self.items:
             if item.result is not None:
                 continue
             current, root = item.current, item.write.extracted.root
             if current is not None:
-                item.job = Job(root, current.id, current.iri, current.content_hash,
-                               tuple(stored.get(current.iri, [])))
+                had = hidden.get(current.id, []) if not current.public else \
+                    stored.get(current.iri, [])
+                # Unchanged content skips validation only when the record stays where it
+                # is; a draft published or a quarantined record re-harvested is re-checked.
+                same_place = current.public == (item.write.status == "public") and \
+                    current.status != "quarantine"
+                item.job = Job(root, current.id, current.iri,
+                               current.content_hash if same_place else None, tuple(had))
             else:
                 item.job = Job(root, rules.new_id(item.slug, self.by_id))
 
@@ -302,15 +343,20 @@ class _Batch:
         rules.admit(self.base, self.publisher_id, job.record_id, prepared.iri, current,
                     prepared.iri in self.by_iri, prepared.foreign, known, self.described)
         dropped = tuple(d.to_dict() for d in prepared.dropped)
-        if current is not None and current.content_hash == prepared.digest:
+        if current is not None and prepared.report is None:  # same hash, same place
             return WriteResult("unchanged", current, current.validation, dropped)
         assert prepared.report is not None
-        report = rules.judged(prepared.report, self.policy)
+        report, status = rules.judged(prepared.report, self.policy, item.write.status)
+        if (current is not None and current.status == status
+                and current.content_hash == prepared.digest):  # re-checked, still there
+            return WriteResult("unchanged", current, current.validation, dropped)
         stamp = bookkeeping.now()
+        # Publication starts the record's life in the feed: a published draft is "issued" then.
+        kept = current is not None and current.public == (status == "public")
         meta = RecordMeta(
             id=job.record_id, iri=prepared.iri, publisher=self.publisher_id,
-            issued=current.issued if current else stamp, modified=stamp,
-            content_hash=prepared.digest, validation=report,
+            issued=current.issued if kept else stamp,  # type: ignore[union-attr]
+            modified=stamp, content_hash=prepared.digest, validation=report, status=status,
         )
         self.pending.append((item, meta))
         return WriteResult("updated" if current else "created", meta, report, dropped)
@@ -330,6 +376,12 @@ class _Batch:
         if not self.pending:
             return
         assert self.publisher is not None
+        hidden = [(i, m) for i, m in self.pending if not m.public]
+        self.pending = [(i, m) for i, m in self.pending if m.public]
+        if hidden:
+            self._flush_private(hidden)
+        if not self.pending:
+            return
         changes: list[Any] = []
         few = len(self.pending) < BULK_LOAD_MIN
         for item, meta in self.pending:
@@ -340,8 +392,16 @@ class _Batch:
                     graph.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
             changes.append(PutGraph(item.iri, graph))
             changes.append(bookkeeping.bookkeeping_change(self.base, meta, self.publisher.iri))
-        self.store.apply(changes)
+        metas = [meta for _, meta in self.pending]
+        with announced(self.writer.observers, [m.id for m in metas]):
+            self.store.apply(changes)
+        self.writer.private.remove(m.id for i, m in self.pending
+                                   if i.current is not None and not i.current.public)
         for observer in self.writer.observers:
+            stored = getattr(observer, "records_stored", None)
+            if stored is not None:  # the derived store: reads back what the store kept
+                stored(metas)
+                continue
             batch = getattr(observer, "records_written", None)
             if batch is not None:  # observers that do better per batch (quality scores)
                 batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
@@ -352,3 +412,19 @@ class _Batch:
                 assert prepared is not None
                 observer.record_written(meta, prepared.themes, prepared.keywords)
         self.pending = []
+
+    def _flush_private(self, hidden: list[tuple[_Item, RecordMeta]]) -> None:
+        """Drafts and quarantined records to the private area; a public record that became
+        one leaves the store (observers hear it deleted: it left the feed)."""
+        self.writer.private.put((m, i.prepared.graph.text, list(i.write.repairs))  # type: ignore[union-attr]
+                                for i, m in hidden)
+        left = [m for i, m in hidden if i.current is not None and i.current.public]
+        if not left:
+            return
+        changes: list[Any] = []
+        for meta in left:
+            changes += [DropGraph(meta.iri), bookkeeping.delete_change(self.base, meta.id)]
+        self.store.apply(changes)
+        for meta in left:
+            for observer in self.writer.observers:
+                observer.record_deleted(meta.id)

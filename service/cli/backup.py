@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from service.cli.options import data_option, guard, open_data
+from service.derived.registry import mark_stale
 from service.errors import SocleError
 
 
@@ -41,6 +42,7 @@ def restore(dump, data) -> None:
         with open(dump, "rb") as source:
             count = store.restore(source)
         adopt_restored(store)  # the base URL is the one the restored IRIs were minted under
+        mark_stale(store)  # the derived indexes describe the old content
     except SyntaxError as exc:
         raise SocleError(f"Sauvegarde N-Quads invalide ({dump}, ligne {exc.lineno}) : {exc.msg}"
                          " ; rien n'a été modifié.",
@@ -60,6 +62,7 @@ def _restore_archive(archive: str, data: str | None) -> None:
     try:
         with open(archive, "rb") as source:
             summary = restore_backup(store, source)
+        mark_stale(store)
     finally:
         store.close()
     click.echo(f"{summary.quads} quads et / and {', '.join(summary.files) or 'no files'} "

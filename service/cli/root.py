@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register(cli: click.Group) -> None:
-    from service.cli import backup, importing, publishers, serve, validating
+    from service.cli import backup, importing, publishers, reindex, serve, validating
     from service.ingest.harvest import commands as harvest_commands
     from service.ops import commands as ops_commands
     from service.quality import cli as quality_commands
@@ -26,7 +26,7 @@ def _register(cli: click.Group) -> None:
     from service.web import commands as web_commands
 
     # publishers first: territories adds `publisher delegate` to its group.
-    for module in (serve, publishers, importing, validating, backup, harvest_commands,
+    for module in (serve, publishers, importing, validating, backup, reindex, harvest_commands,
                    territories_commands, web_commands, ops_commands, quality_commands):
         module.register_commands(cli)
 

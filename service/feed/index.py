@@ -1,25 +1,25 @@
-"""The feed's order index: every record's position, kept in memory.
+"""The feed's order index, read from the derived store (service/derived/feed.py).
 
 Why not SPARQL: `ORDER BY … OFFSET n` costs seconds per deep page on Oxigraph at 100k records.
-Records are ordered by creation (dct:issued, then id), which never changes: a record created
-while a harvester pages appears on the last page, an update keeps its place, and only a
-deletion shifts later records by one (docs/feed.md says what a harvester may then see).
-The index is built once from the bookkeeping (one query per fact) and kept current by the
-records service; filters are answered from it too.
+Why not in memory any more: rebuilt at every start it took ~30 s and hundreds of MB per process
+at 100k records (issue 18). Records are ordered by creation (dct:issued, then id), which never
+changes: a record created while a harvester pages appears on the last page, an update keeps
+its place, and only a deletion shifts later records by one (docs/feed.md says what a harvester
+may then see). A page is one slice of the order plus the records' stored N-Triples texts.
 """
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from service.catalog import bookkeeping
-from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
-from service.store import Store
+from service.derived.feed import parse_stamp, sort_key
+from service.derived.source import StoreSource
+from service.derived.store import DerivedStore, Progress
+
+__all__ = ["Entry", "FeedIndex", "Filters", "Snapshot", "parse_stamp"]
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,7 @@ class Entry:
     modified: str
     themes: frozenset[str] = field(default_factory=frozenset)
     keywords: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def key(self) -> tuple[datetime, str]:
-        # Parsed: Oxigraph gives dateTimes back in canonical form ("…00.12Z"), whose strings
-        # do not sort like the instants they name.
-        return (parse_stamp(self.issued), self.id)
+    text: str = ""  # the record's graph as N-Triples (page entries only)
 
 
 @dataclass(frozen=True)
@@ -46,171 +41,24 @@ class Filters:
     keyword: str | None = None
     modified_since: datetime | None = None
 
-    def matcher(self) -> Callable[[Entry], bool] | None:
-        tests: list[Callable[[Entry], bool]] = []
+    def where(self) -> tuple[str, list[str]]:
+        """SQL conditions on feed_records and their arguments."""
+        parts: list[str] = []
+        args: list[str] = []
         if self.publisher:
-            tests.append(lambda e: e.publisher == self.publisher)
+            parts.append("publisher = ?")
+            args.append(self.publisher)
         if self.theme:
-            wanted = self.theme
-            tests.append(lambda e: wanted in e.themes
-                         or any(t.rsplit("/", 1)[-1] == wanted for t in e.themes))
+            parts.append("id IN (SELECT id FROM feed_values WHERE kind IN ('t', 's') "
+                         "AND value = ?)")
+            args.append(self.theme)
         if self.keyword:
-            word = self.keyword.casefold()
-            tests.append(lambda e: word in e.keywords)
+            parts.append("id IN (SELECT id FROM feed_values WHERE kind = 'k' AND value = ?)")
+            args.append(self.keyword.casefold())
         if self.modified_since:
-            since = self.modified_since
-            tests.append(lambda e: parse_stamp(e.modified) >= since)
-        if not tests:
-            return None
-        return lambda e: all(t(e) for t in tests)
-
-
-def parse_stamp(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-_FACTS = f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
-SELECT ?id ?iri ?pub ?issued ?modified WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
-  ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
-       dct:issued ?issued ; dct:modified ?modified }} }}"""
-_VALUES = """PREFIX dcat: <%s> SELECT ?iri ?v WHERE { GRAPH ?iri { ?iri %s ?v } }"""
-
-
-class FeedIndex:
-    """Ordered entries, with a version that changes on every write (for ETags)."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._lock = threading.RLock()
-        self._entries: list[Entry] | None = None
-        self._keys: list[tuple[datetime, str]] = []
-        self._by_id: dict[str, Entry] = {}
-        self._filtered: dict[Filters, list[Entry]] = {}
-        self.version = 0
-        self.last_modified: str | None = None
-        # When anything last changed. Deletions leave no trace in the store, so after a restart
-        # the start time is the safe bound (Last-Modified may be later than needed, never earlier).
-        self.changed_at = datetime.now(UTC).replace(microsecond=0)
-        # External store: other processes write too; follow their writes (feed/follow.py).
-        self._follower = None
-        if store.remote:
-            from service.feed.follow import Follower
-
-            self._follower = Follower(store)
-        # Observers told of the other processes' writes this index finds (the search index).
-        self.followers: list[Any] = []
-
-    # -- building ------------------------------------------------------------------------------
-    def warm(self) -> None:
-        """Build now (serve starts this in the background): at 100k records the build takes
-        ~30 s, which the first harvester would otherwise wait, often past its timeout."""
-        self._load()
-
-    def _load(self) -> list[Entry]:
-        with self._lock:
-            if self._entries is None:
-                # Values shared by many records (publisher ids, theme and keyword sets) are
-                # kept once: at 100k records this halves the index's memory.
-                shared: dict = {}
-
-                def one(value):
-                    return shared.setdefault(value, value)
-
-                themes = self._values(f"<{DCAT}theme>", one)
-                keywords = self._values(f"<{DCAT}keyword>", lambda v: one(v.casefold()))
-                empty: frozenset[str] = frozenset()
-                entries = [
-                    Entry(r["issued"], r["id"], r["iri"], one(r["pub"]), r["modified"],
-                          one(frozenset(themes.get(r["iri"], empty))),
-                          one(frozenset(keywords.get(r["iri"], empty))))
-                    for r in self._store.rows(_FACTS)
-                ]
-                del themes, keywords, shared
-                entries.sort(key=lambda e: e.key)
-                self._set(entries)
-            return self._entries  # type: ignore[return-value]
-
-    def _values(self, predicate: str, convert: Callable[[str], str]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for row in self._store.rows(_VALUES % (DCAT, predicate)):
-            out.setdefault(row["iri"], set()).add(convert(row["v"]))
-        return out
-
-    def _set(self, entries: list[Entry]) -> None:
-        self.last_modified = max((e.modified for e in entries), key=parse_stamp, default=None)
-        self._entries = entries
-        self._keys = [e.key for e in entries]
-        self._by_id = {e.id: e for e in entries}
-        self._filtered = {}
-        self.version += 1
-
-    # -- keeping current -----------------------------------------------------------------------
-    def record_written(self, meta: bookkeeping.RecordMeta, themes: Iterable[str],
-                       keywords: Iterable[str]) -> None:
-        entry = Entry(meta.issued, meta.id, meta.iri, meta.publisher, meta.modified,
-                      frozenset(themes), frozenset(k.casefold() for k in keywords))
-        with self._lock:
-            if self._entries is None:
-                return  # not built yet: the first read loads the current state
-            self._remove(meta.id)
-            pos = bisect.bisect_left(self._keys, entry.key)
-            self._entries.insert(pos, entry)
-            self.last_modified = entry.modified
-            self._keys.insert(pos, entry.key)
-            self._by_id[entry.id] = entry
-            self._filtered = {}
-            self._touch()
-
-    def record_deleted(self, record_id: str) -> None:
-        with self._lock:
-            if self._entries is not None and self._remove(record_id):
-                self._filtered = {}
-                self._touch()
-
-    def _remove(self, record_id: str) -> bool:
-        old = self._by_id.pop(record_id, None)
-        if old is None:
-            return False
-        pos = bisect.bisect_left(self._keys, old.key)
-        del self._entries[pos]  # type: ignore[union-attr]
-        del self._keys[pos]
-        return True
-
-    def _touch(self) -> None:
-        self.version += 1
-        self.changed_at = datetime.now(UTC).replace(microsecond=0)
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._entries = None
-            self.version += 1
-
-    # -- reading -------------------------------------------------------------------------------
-    def follow(self) -> None:
-        """External store: catch up with the other processes' writes, then tell `followers`,
-        outside the lock (they may read this index while they update themselves)."""
-        if self._follower is None:
-            return
-        with self._lock:
-            events = self._follower.sync(self)
-        for observer in self.followers:  # record_deleted(id), record_followed(meta, ...)
-            for kind, *args in events:
-                getattr(observer, f"record_{kind}")(*args)
-
-    def page(self, filters: Filters, start: int, size: int) -> Snapshot:
-        """One page of the entries matching filters, read consistently under the lock."""
-        self.follow()
-        with self._lock:
-            entries = self._load()
-            match = filters.matcher()
-            if match is not None:
-                cached = self._filtered.get(filters)
-                if cached is None:
-                    cached = [e for e in entries if match(e)]
-                    self._filtered[filters] = cached
-                entries = cached
-            return Snapshot(entries[start:start + size], len(entries), self.version,
-                            self.changed_at, self.last_modified)
+            parts.append("mkey >= ?")
+            args.append(sort_key(self.modified_since.isoformat()))
+        return (" WHERE " + " AND ".join(parts)) if parts else "", args
 
 
 @dataclass(frozen=True)
@@ -220,3 +68,144 @@ class Snapshot:
     version: int
     changed_at: datetime
     last_modified: str | None  # newest dct:modified of any record (the catalogue's)
+
+
+class FeedIndex:
+    """Pages of the feed from the derived store, which it checks against the RDF store once
+    per process (`warm`, or the first read)."""
+
+    def __init__(self, store: Any, derived: DerivedStore) -> None:
+        self._store = store
+        self.derived = derived
+        self.source = StoreSource(store)
+        self._lock = threading.RLock()
+        self.last_check = ""
+        self.progress: Progress | None = None
+        self._totals: dict[tuple[str, Filters], int] = {}
+        self.started_at = datetime.now(UTC).replace(microsecond=0)
+        # External store: other processes write too; follow their writes (feed/follow.py).
+        self._follower = None
+        if store.remote:
+            from service.feed.follow import Follower
+
+            self._follower = Follower(store, derived, self.source)
+        self._seq = derived.last_seq()  # the change log replayed to followers from here
+        # Observers told of the other processes' writes found (the in-memory search index).
+        self.followers: list[Any] = []
+
+    # -- consistency ---------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Check the derived store now (serve starts this in the background): repair writes a
+        killed process left half done, or build it when missing."""
+        self._ensure()
+
+    def _ensure(self) -> None:
+        self.last_check = self.derived.ensure(self.source, self.progress)
+
+    def invalidate(self) -> None:
+        """Something wrote around the records (an admin command run by the server): check the
+        derived store against the store again on the next read (a restore also marks it for
+        rebuild: service/derived/registry.mark_stale)."""
+        self.derived.recheck()
+
+    def follow(self) -> None:
+        """External store: catch up with the other processes' writes (follow.py), then replay
+        the derived store's change log to `followers` (outside the lock: they may read this
+        index while they update themselves)."""
+        if self._follower is None:
+            return
+        self._ensure()
+        with self._lock:
+            self._follower.sync()
+            if not self.followers:
+                return
+            self._seq, changes = self.derived.changes_since(self._seq)
+        if not changes:
+            return
+        if ("*", False) in changes:
+            for observer in self.followers:
+                observer.invalidate()
+            return
+        events = self._events(changes)
+        for observer in self.followers:  # record_deleted(id), record_followed(meta, ...)
+            for kind, *args in events:
+                getattr(observer, f"record_{kind}")(*args)
+
+    def _events(self, changes: list[tuple[str, bool]]) -> list[tuple]:
+        latest = dict(changes)  # the last change of each record counts
+        alive = [i for i, deleted in latest.items() if not deleted]
+        found = {e.id: e for e in self._entries_of(alive)}
+        events: list[tuple] = []
+        for record_id in latest:
+            entry = found.get(record_id)
+            if entry is None:
+                events.append(("deleted", record_id))
+            else:
+                events.append(("followed", entry, entry.themes, entry.keywords))
+        return events
+
+    # -- kept current by service/derived/observer.py; these stay for RecordObserver callers --
+    def record_written(self, meta: Any, themes: Any, keywords: Any) -> None:
+        """Nothing: the derived store's writer observer updates the table."""
+
+    def record_deleted(self, record_id: str) -> None:
+        """Nothing: as record_written."""
+
+    # -- reading -------------------------------------------------------------------------------
+    def page(self, filters: Filters, start: int, size: int) -> Snapshot:
+        """One page of the entries matching filters, read in one SQLite read transaction."""
+        self.follow()
+        self._ensure()
+        where, args = filters.where()
+        with self.derived.reading() as db:
+            version = self.derived.meta("version", db) or "0"
+            total = self._totals.get((version, filters))
+            if total is None:
+                total = db.execute(f"SELECT COUNT(*) FROM feed_records{where}",
+                                   args).fetchone()[0]
+                if len(self._totals) > 256:
+                    self._totals.clear()
+                self._totals[(version, filters)] = total
+            # The slice from the covering order index first, then those rows by id: OFFSET
+            # skips index entries only.
+            ids = [r[0] for r in db.execute(
+                f"SELECT id FROM feed_records{where} ORDER BY okey, id LIMIT ? OFFSET ?",
+                [*args, size, start])]
+            rows = {r[1]: r for r in db.execute(
+                "SELECT issued, id, iri, publisher, modified, text FROM feed_records "
+                f"WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+            newest = db.execute("SELECT modified FROM feed_records ORDER BY mkey DESC "
+                                "LIMIT 1").fetchone()
+            changed = self.derived.meta("changed_at", db)
+        entries = [Entry(r[0], r[1], r[2], r[3], r[4], text=r[5])
+                   for r in (rows[i] for i in ids)]
+        changed_at = (datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
+                      if changed else self.started_at)
+        return Snapshot(entries, int(total), int(version), changed_at,
+                        newest[0] if newest else None)
+
+    def entries(self) -> list[Entry]:
+        """Every record's facts with themes and keywords, in feed order (the in-memory search
+        index reads them)."""
+        self.follow()
+        self._ensure()
+        return self._entries_of(None)
+
+    def _entries_of(self, ids: list[str] | None) -> list[Entry]:
+        where, args = "", list(ids or [])
+        if ids is not None:
+            if not ids:
+                return []
+            where = f" WHERE id IN ({','.join('?' * len(ids))})"
+        values: dict[str, tuple[set[str], set[str]]] = {}
+        with self.derived.reading() as db:
+            for rid, kind, value in db.execute(
+                    "SELECT id, kind, value FROM feed_values WHERE kind IN ('t', 'k')"
+                    + where.replace(" WHERE", " AND"), args):
+                themes, keywords = values.setdefault(rid, (set(), set()))
+                (themes if kind == "t" else keywords).add(value)
+            rows = db.execute("SELECT issued, id, iri, publisher, modified FROM feed_records"
+                              f"{where} ORDER BY okey, id", args).fetchall()
+        empty: tuple[set[str], set[str]] = (set(), set())
+        return [Entry(*r, themes=frozenset(values.get(r[1], empty)[0]),
+                      keywords=frozenset(values.get(r[1], empty)[1])) for r in rows]

@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest import observers
 from service.ingest.bounds import ItemList, cap_details
 from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
@@ -112,4 +113,5 @@ def import_records(records: RecordService, publisher_id: str, extracted: Iterabl
         report.items.append(item)
         if progress:
             progress(item)
+    observers.imported("rdf", publisher_id, report)
     return report

@@ -6,8 +6,14 @@ the data directory (`<data>/socle-admin.sock`, mode 600: only the account that r
 server — or root — may connect, which is the same right as reading the store's files), and a
 command that finds the store locked sends its arguments there instead. The server runs the
 very same click command in its own process, on its live services (same store, same records
-service, so the feed and search indexes follow), one command at a time, and sends back the
-exit code, standard output and standard error. Nothing restarts; requests keep being served.
+service, so the feed and search indexes follow), and sends back the exit code, standard
+output and standard error. Nothing restarts; requests keep being served.
+
+Commands that write run one at a time. Commands that only read the store (`READ_ONLY`:
+`export`, `backup`, which may take minutes on a large store) run beside them: a backup never
+delays a `token create`. Neither kind blocks the server's own requests: the store's dump reads
+one snapshot while writes go on. Each command's standard streams are its own (a per-thread
+routing of sys.stdin/stdout/stderr, installed while the admin socket listens).
 
 Protocol (one connection per command): the client sends one JSON line
 `{"argv": [...], "stdin": base64}`; the server answers one JSON line `{"code": int,
@@ -39,6 +45,8 @@ _context = threading.local()
 _one_at_a_time = threading.Lock()
 # Commands that cannot run inside the server: they replace what it holds in memory.
 REFUSED = {"serve": "the server is already running", "rebase": "stop the server first"}
+# Commands that only read the store: they run beside the others (see the module docstring).
+READ_ONLY = frozenset({"export", "backup"})
 
 
 def socket_path(data_dir: str) -> str:
@@ -62,19 +70,58 @@ def live_services() -> Any:
     return None if svc is None else replace(svc, sparql=None, _owns_store=False)
 
 
+class _Routed:
+    """Stands for sys.stdin/stdout/stderr: the admin command's own stream in a thread running
+    one, the process's real stream anywhere else (attributes are looked up at each use, so
+    `sys.stdout.buffer` is the command's buffer)."""
+
+    def __init__(self, name: str, real: Any) -> None:
+        self._name, self._real = name, real
+
+    def _target(self) -> Any:
+        streams = getattr(_context, "streams", None)
+        return self._real if streams is None else streams[self._name]
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._target(), attr)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._target())
+
+
+_STREAMS = ("stdin", "stdout", "stderr")
+_routing_lock = threading.Lock()
+_routing_users = 0
+
+
+def _route_streams(on: bool) -> None:
+    """Install (or, with the last user gone, remove) the per-thread routing of sys streams."""
+    global _routing_users
+    with _routing_lock:
+        _routing_users += 1 if on else -1
+        for name in _STREAMS:
+            current = getattr(sys, name)
+            if _routing_users > 0 and not isinstance(current, _Routed):
+                setattr(sys, name, _Routed(name, current))
+            elif _routing_users <= 0 and isinstance(current, _Routed):
+                setattr(sys, name, current._real)
+        _routing_users = max(_routing_users, 0)
+
+
 @contextmanager
 def _captured(stdin: bytes) -> Iterator[tuple[io.BytesIO, io.StringIO]]:
-    """The command's standard streams. Admin commands run one at a time, and nothing else in
-    the server writes to sys.stdout/sys.stderr (logs go through their own handler)."""
+    """The command's standard streams, for this thread only (the server's logs keep going to
+    the real standard output: their handler holds it)."""
     out, err = io.BytesIO(), io.StringIO()
-    saved = sys.stdin, sys.stdout, sys.stderr
     text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
-    sys.stdout, sys.stderr = text_out, err
+    _route_streams(True)
+    _context.streams = {"stdin": io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"),
+                        "stdout": text_out, "stderr": err}
     try:
         yield out, err
     finally:
-        sys.stdin, sys.stdout, sys.stderr = saved
+        _context.streams = None
+        _route_streams(False)
         text_out.flush()
         text_out.detach()  # else closing the wrapper (when collected) would close `out`
 
@@ -90,7 +137,9 @@ def run_command(services: Any, main: click.Group, argv: list[str],
         return 2, b"", (f"Erreur : « socle {argv[0]} » ne peut pas passer par le serveur en "
                         f"marche ({why}).\nError: `socle {argv[0]}` cannot run through the "
                         f"running server ({why}).\n")
-    with _one_at_a_time, _captured(stdin) as (out, err):
+    read_only = bool(argv) and argv[0] in READ_ONLY
+    turn = contextlib.nullcontext() if read_only else _one_at_a_time
+    with turn, _captured(stdin) as (out, err):
         _context.services = services
         code = 0
         try:
@@ -104,9 +153,10 @@ def run_command(services: Any, main: click.Group, argv: list[str],
             code = 1
         finally:
             _context.services = None
-    for index in (services.feed_index, services.search):
-        if index is not None:  # restores and territory commands write around the records
-            index.invalidate()  # service: the read models rebuild on their next read
+    if not read_only:
+        for index in (services.feed_index, services.search):
+            if index is not None:  # restores and territory commands write around the records
+                index.invalidate()  # service: the read models rebuild on their next read
     return code, out.getvalue(), err.getvalue()
 
 

@@ -17,12 +17,15 @@ from service.cli.options import data_option, guard, settings
 @guard
 def rebase(new_url: str, old_url: str | None, data: str | None) -> None:
     """Move every IRI from the stored base URL to NEW_URL, in one transaction."""
+    from service.derived.registry import mark_stale
     from service.ops.rebase import rebase as move
     from service.store import open_for
 
     store = open_for(settings(data=data))
     try:
         old, new = move(store, new_url, old_url)
+        if old != new:
+            mark_stale(store)  # the derived indexes hold the old IRIs
     finally:
         store.close()
     click.echo(f"URL de base / base URL: {old} -> {new}")

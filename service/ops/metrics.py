@@ -8,7 +8,16 @@
 - `socle_records_written_total{kind}`: records created or replaced (`written`) and deleted,
   whatever the path (API, form, import, harvest);
 - `socle_records`: records in the catalogue;
-- `socle_sparql_workers{state}` (`busy`, `size`) and `socle_sparql_workers_killed_total`.
+- `socle_sparql_workers{state}` (`busy`, `size`) and `socle_sparql_workers_killed_total`;
+- imports (`socle import`, `POST /publishers/{id}/import`, the import form, SCDL CSV):
+  `socle_import_records_total{channel,publisher,outcome}` (channel `rdf` or `csv`; outcome
+  `created`, `updated`, `unchanged`, `failed`: written = created + updated, refused = failed)
+  and `socle_import_records_repaired_total{channel,publisher}` (records the repair step changed);
+- harvests: `socle_harvest_records_total{source,outcome}` (created, updated, unchanged,
+  withdrawn, missing, failed), `socle_harvest_records_repaired_total{source}`,
+  `socle_harvest_runs_total{source,status}` and `socle_harvest_run_seconds{source}` (runs ended
+  in this process), `socle_harvest_last_success_timestamp_seconds{source}` (read from the
+  stored run reports at scrape time: also runs of other processes, and across restarts).
 
 The metrics live in one registry per process (`REGISTRY`), shared by every app the process
 builds (tests build many).
@@ -37,6 +46,21 @@ VALIDATION = Histogram("socle_validation_seconds", "SHACL validation of one reco
                        registry=REGISTRY, buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 5))
 WRITES = Counter("socle_records_written", "Records written or deleted.", ("kind",),
                  registry=REGISTRY)
+IMPORTED = Counter("socle_import_records", "Records of imports, by outcome.",
+                   ("channel", "publisher", "outcome"), registry=REGISTRY)
+IMPORT_REPAIRED = Counter("socle_import_records_repaired",
+                          "Imported records changed by the repair step.",
+                          ("channel", "publisher"), registry=REGISTRY)
+HARVESTED = Counter("socle_harvest_records", "Datasets of harvest runs, by outcome.",
+                    ("source", "outcome"), registry=REGISTRY)
+HARVEST_REPAIRED = Counter("socle_harvest_records_repaired",
+                           "Harvested records changed by the repair step.", ("source",),
+                           registry=REGISTRY)
+HARVEST_RUNS = Counter("socle_harvest_runs", "Harvest runs ended, by status.",
+                       ("source", "status"), registry=REGISTRY)
+HARVEST_SECONDS = Histogram("socle_harvest_run_seconds", "Duration of harvest runs.",
+                            ("source",), registry=REGISTRY,
+                            buckets=(1, 5, 15, 60, 300, 900, 1800, 3600, 4 * 3600))
 STORE_OPERATIONS = ("select", "ask", "construct", "update", "apply", "graph")
 
 
@@ -77,6 +101,66 @@ class WriteCounter:
         WRITES.labels("deleted").inc()
 
 
+def count_import(channel: str, publisher: str, report: Any) -> None:
+    for item in report.items:
+        IMPORTED.labels(channel, publisher, item.outcome).inc()
+        if getattr(item, "repairs", None):
+            IMPORT_REPAIRED.labels(channel, publisher).inc()
+
+
+def count_harvest_item(source: str, item: Any) -> None:
+    HARVESTED.labels(source, item.outcome).inc()
+    if item.repairs:
+        HARVEST_REPAIRED.labels(source).inc()
+
+
+def count_harvest_run(report: Any) -> None:
+    from datetime import datetime
+
+    HARVEST_RUNS.labels(report.source, report.status).inc()
+    try:
+        took = (datetime.fromisoformat(report.ended)
+                - datetime.fromisoformat(report.started)).total_seconds()
+    except (TypeError, ValueError):
+        return
+    HARVEST_SECONDS.labels(report.source).observe(max(took, 0.0))
+
+
+def listen_to_ingest() -> None:
+    """Count imports and harvests (once per process, whatever the number of apps)."""
+    from service.ingest import observers
+
+    if count_import not in observers.IMPORTED:
+        observers.IMPORTED.append(count_import)
+    if count_harvest_item not in observers.HARVEST_ITEM:
+        observers.HARVEST_ITEM.append(count_harvest_item)
+    if count_harvest_run not in observers.HARVEST_RUN:
+        observers.HARVEST_RUN.append(count_harvest_run)
+
+
+def last_harvest_successes(store: Any) -> dict[str, float]:
+    """Per source id, the end (Unix time) of its newest run that walked the whole source."""
+    from datetime import datetime
+
+    from service.ingest.harvest.sources import SOURCE_PREFIX
+    from service.rdf.namespaces import HARVEST_GRAPH, PROV, SOCLE
+
+    rows = store.select(f"""PREFIX socle: <{SOCLE}> PREFIX prov: <{PROV}>
+      SELECT ?src (MAX(?end) AS ?last) WHERE {{ GRAPH <{HARVEST_GRAPH}> {{
+        ?r a socle:HarvestRun ; socle:source ?src ; socle:status "done" ;
+           prov:endedAtTime ?end }} }} GROUP BY ?src""")
+    out = {}
+    for row in rows:
+        source = str(row["src"])
+        if source.startswith(SOURCE_PREFIX) and row.get("last") is not None:
+            try:
+                out[source[len(SOURCE_PREFIX):]] = datetime.fromisoformat(
+                    str(row["last"])).timestamp()
+            except ValueError:
+                continue
+    return out
+
+
 class LiveCollector:
     """Figures read at scrape time from the app's services."""
 
@@ -107,6 +191,15 @@ class LiveCollector:
         killed.add_metric([], getattr(pool, "kills", 0))
         yield workers
         yield killed
+        last = GaugeMetricFamily("socle_harvest_last_success_timestamp_seconds",
+                                 "End of the newest complete harvest run, per source.",
+                                 labels=["source"])
+        try:
+            for source, stamp in sorted(last_harvest_successes(svc.store).items()):
+                last.add_metric([source], stamp)
+        except Exception:  # noqa: BLE001 - a scrape must not fail with the store
+            return
+        yield last
 
 
 _LIVE = LiveCollector()
@@ -122,6 +215,7 @@ def init_app(app: Any) -> None:
     instrument_validator(svc.validator)
     if not any(isinstance(o, WriteCounter) for o in svc.records.observers):
         svc.records.observers.append(WriteCounter())
+    listen_to_ingest()
 
     @app.before_request
     def _start() -> None:

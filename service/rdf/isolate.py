@@ -12,17 +12,11 @@ the request's thread, with the same limits.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
-import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 from dataclasses import astuple, dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -31,11 +25,12 @@ from service.errors import SocleError, StoreBusy
 from service.rdf.formats import RdfSyntax
 from service.rdf.limits import ParseLimits, TooLarge
 from service.rdf.parse import parse_quads, to_rdflib
+from service.workers import WorkerProcess
+
+if TYPE_CHECKING:
+    from service.config import Settings
 
 log = logging.getLogger(__name__)
-# The directory holding the `service` package (a checkout or site-packages): `python -m` puts
-# the working directory first on sys.path, so the worker imports this very package.
-ROOT = str(Path(__file__).resolve().parents[2])
 
 
 @dataclass(frozen=True)
@@ -48,19 +43,10 @@ class Isolation:
     nice: int = 5
 
 
-class _Worker:
+class _Worker(WorkerProcess):
     def __init__(self, iso: Isolation) -> None:
-        parent, child = socket.socketpair()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.rdf.parse_worker", str(child.fileno()),
-             str(iso.memory_bytes), str(iso.nice)],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, cwd=ROOT)
-        child.close()
-        self.conn = Connection(os.dup(parent.fileno()))
-        parent.close()
+        super().__init__("service.rdf.parse_worker", str(iso.memory_bytes), str(iso.nice))
         self.ready = False
-        self._lock = threading.Lock()
-        self._killed = False
 
     def wait_ready(self, timeout: float) -> bool:
         try:
@@ -69,20 +55,6 @@ class _Worker:
         except (EOFError, OSError):
             pass
         return self.ready
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def kill(self) -> None:
-        with self._lock:
-            if self._killed:
-                return
-            self._killed = True
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        self.proc.wait()
-        self.conn.close()
 
 
 class ParsePool:
@@ -192,7 +164,7 @@ def parse_untrusted(data: bytes, syntax: RdfSyntax, base_iri: str | None,
     return to_rdflib(parse_untrusted_quads(data, syntax, base_iri, limits, iso))
 
 
-def isolation_of(settings) -> Isolation:  # noqa: ANN001 - service.config.Settings
+def isolation_of(settings: Settings) -> Isolation:
     return Isolation(workers=settings.parse_workers,
                      memory_bytes=settings.parse_memory_mb * 2**20,
                      seconds=settings.parse_seconds)

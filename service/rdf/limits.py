@@ -51,7 +51,7 @@ class TooLarge(SocleError):
     type_slug = "document-too-large"
 
 
-def too_deep(label: str, limit: int, **extra) -> TooDeep:
+def too_deep(label: str, limit: int, **extra: object) -> TooDeep:
     return TooDeep(
         f"Document {label} trop imbriqué : plus de {limit} niveaux. Un enregistrement DCAT "
         "n'en demande que quelques-uns.",
@@ -129,14 +129,14 @@ def check_xml(data: bytes, limits: ParseLimits) -> None:
     parser = expat.ParserCreate()
     state = {"depth": 0, "count": 0, "line": 0}
 
-    def start(_name, _attrs) -> None:
+    def start(_name: str, _attrs: object) -> None:
         state["depth"] += 1
         state["count"] += 1
         if state["depth"] > limits.max_depth or state["count"] > limits.max_nodes:
             state["line"] = parser.CurrentLineNumber
             raise _Stop
 
-    def end(_name) -> None:
+    def end(_name: str) -> None:
         state["depth"] -= 1
 
     parser.StartElementHandler = start

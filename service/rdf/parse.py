@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from typing import Generic, TypeAlias, TypeVar, cast
 from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from service.errors import ParseError, UnsafeInputError
 from service.rdf.formats import RdfSyntax
 from service.rdf.limits import DOCUMENT, ParseLimits, check_json, check_turtle, check_xml, too_many
 from service.rdf.namespaces import OWL
 
+OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+OxSubject: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Triple
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -178,11 +184,13 @@ def _refuse_imports(quads: Iterable[ox.Quad]) -> None:
             )
 
 
-def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+def term_to_rdflib(term: OxTerm) -> URIRef | BNode | Literal:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
+    if not isinstance(term, ox.Literal):  # parse_quads refuses them: never in a record
+        raise TypeError(f"RDF-star quoted triple has no rdflib term: {term}")
     if term.language:
         return Literal(term.value, lang=term.language, normalize=False)
     if term.datatype.value == _XSD_STRING:  # RDF 1.1: simple literal == xsd:string
@@ -190,11 +198,13 @@ def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | B
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def term_to_oxigraph(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def term_to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):  # rdflib's variables and graph terms: not RDF data
+        raise TypeError(f"not an RDF term: {term!r}")
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype:
@@ -202,22 +212,22 @@ def term_to_oxigraph(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankN
     return ox.Literal(str(term))
 
 
-class TermCache:
+class TermCache(Generic[_In, _Out]):
     """Memoised term conversion for bulk work: IRIs (predicates, vocabulary values, the
     publisher) repeat in every record and rdflib checks each IRI it builds; literals
     (keywords, formats, languages) repeat too and rdflib parses each literal's value. rdflib
     literals are never keys: two that compare equal may still differ ("x"@FR == "x"@fr);
     short pyoxigraph literals are (they compare exactly). Bounded: cleared when full."""
 
-    def __init__(self, convert, size: int = 50_000) -> None:
+    def __init__(self, convert: Callable[[_In], _Out], size: int = 50_000) -> None:
         self._convert = convert
         self._size = size
-        self._cache: dict = {}
+        self._cache: dict[_In, _Out] = {}
 
-    def __call__(self, term):
+    def __call__(self, term: _In) -> _Out:
         kind = type(term)
         if kind is not URIRef and kind is not ox.NamedNode and (
-                kind is not ox.Literal or len(term.value) > 64):  # titles, descriptions: unique
+                not isinstance(term, ox.Literal) or len(term.value) > 64):  # titles: unique
             return self._convert(term)
         try:
             return self._cache[term]
@@ -236,6 +246,9 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     return graph
 
 
-def to_oxigraph_triples(graph: Iterable[tuple]) -> list[ox.Triple]:
-    return [ox.Triple(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o))
+def to_oxigraph_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """Subjects are IRIs or blank nodes and predicates IRIs in any graph rdflib parsed or this
+    service built, hence the casts."""
+    return [ox.Triple(cast(OxSubject, term_to_oxigraph(s)), cast(ox.NamedNode, term_to_oxigraph(p)),
+                      term_to_oxigraph(o))
             for s, p, o in graph]

@@ -44,6 +44,7 @@ def main(fd: int, memory_bytes: int, nice: int) -> None:
             data, syntax, base_iri, limits = conn.recv()
         except (EOFError, OSError, MemoryError):  # a body over the cap: the parent says so
             return
+        answer: tuple[str, object]
         try:
             quads = parse_quads(data, BY_NAME[syntax], base_iri, ParseLimits(*limits))
             del data

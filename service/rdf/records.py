@@ -8,6 +8,7 @@ import hashlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,7 +57,7 @@ def _sort_key(node: Node) -> tuple[int, str]:
     return (isinstance(node, BNode), str(node))
 
 
-def closure(graph: Graph, root: Node, stop: set[Node]) -> Graph:
+def closure(graph: Graph, root: Node, stop: AbstractSet[Node]) -> Graph:
     """Triples reachable from root by outgoing edges, not entering other records (stop)."""
     out = Graph()
     for triple in closure_triples(graph.predicate_objects, root, stop):
@@ -65,7 +66,7 @@ def closure(graph: Graph, root: Node, stop: set[Node]) -> Graph:
 
 
 def closure_triples(outgoing: Callable[[Node], Iterable[tuple[Node, Node]]], root: Node,
-                    stop: set[Node]) -> list[tuple[Node, Node, Node]]:
+                    stop: AbstractSet[Node]) -> list[tuple[Node, Node, Node]]:
     """closure() over any source of outgoing edges (an rdflib graph, a dict index, a store):
     the bulk import cuts records without building an rdflib graph per step."""
     out = []

@@ -14,7 +14,8 @@ from rdflib import Graph
 from service.auth.tokens import require_publisher
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
-from service.errors import SocleError, UnsupportedMediaType
+from service.catalog.rules import not_found
+from service.errors import NotFound, SocleError, UnsupportedMediaType
 from service.ratelimit import limit_anonymous
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
@@ -25,6 +26,8 @@ from service.rdf.profiles import get_profile
 from service.rdf.records import find_roots
 from service.rdf.repair import declared_language, repair_triples
 from service.rdf.serialize import serialize
+from service.records import private_views
+from service.records.private_views import asked_status
 from service.services import services
 from service.territories.delegation import acting_publisher, writer_for_record
 
@@ -85,7 +88,7 @@ def _write_body(result, status: int, repairs: list[dict] | None = None) -> Respo
         "id": meta.id, "iri": meta.iri, "outcome": result.outcome,
         "url": f"{services().settings.base_url}/datasets/{meta.id}",
         "publisher": meta.publisher, "modified": meta.modified,
-        "validation": result.report,
+        "status": meta.status, "validation": result.report,
     }
     if result.dropped:  # statements about shared vocabulary IRIs (catalog/ownership.py)
         body["dropped"] = list(result.dropped)
@@ -100,9 +103,10 @@ def _write_body(result, status: int, repairs: list[dict] | None = None) -> Respo
 def create():
     # ?publisher=: an EPCI token writing for a member commune (docs/territories.md).
     writer = acting_publisher(services().store, _writer(), request.args.get("publisher"))
+    status = asked_status()  # ?status=draft: kept non-public (docs/api.md)
     graph, repairs = _repaired_body()
     with _reporting(repairs):
-        result = services().records.create(writer, graph)
+        result = services().records.create(writer, graph, status)
     response = _write_body(result, 201, repairs)
     response.headers["Location"] = f"{services().settings.base_url}/datasets/{result.meta.id}"
     return response
@@ -111,13 +115,20 @@ def create():
 @bp.get("/datasets/<name>")
 def read(name: str):
     record_id, suffix = split_suffix(name)
-    meta = services().records.meta(record_id)
+    try:
+        meta = services().records.meta(record_id)
+    except NotFound:  # a draft or quarantined record: its publisher's token only
+        if not request.headers.get("Authorization"):
+            raise
+        meta = services().records.private_meta(_writer(), record_id)
     # Without ?profile= the record is served as stored (what PUT round-trips); with it, as
     # the feed serves it to that harvester (docs/harvesters.md).
     profile_name = request.args.get("profile")
     profile = get_profile(profile_name) if profile_name is not None else None
     chosen = choose(request.accept_mimetypes, suffix)
     graph = services().records.graph(meta)
+    if chosen == HTML and not meta.public:  # no public page for it
+        raise not_found(record_id)
     if chosen == HTML:
         from service.web.public_views import dataset_html
 
@@ -126,6 +137,8 @@ def read(name: str):
         graph = to_rdflib(profile(to_oxigraph_triples(graph)))
     response = Response(serialize(graph, chosen), content_type=chosen.content_type)
     _cache_headers(response, meta, profile_name)
+    if not meta.public:
+        private_views.mark(response, meta)
     return response.make_conditional(request)
 
 
@@ -150,11 +163,12 @@ def _http_date(stamp: str) -> str:
 def replace(name: str):
     writer = _writer()
     record_id, _ = split_suffix(name)
-    owner = services().records.meta(record_id).publisher  # a delegate writes as the owner
+    owner = services().records.any_meta(record_id).publisher  # a delegate writes as owner
     writer = writer_for_record(services().store, writer, owner)
+    status = asked_status()
     graph, repairs = _repaired_body()
     with _reporting(repairs):
-        result = services().records.replace(writer, record_id, graph)
+        result = services().records.replace(writer, record_id, graph, status)
     return _write_body(result, 200, repairs)
 
 
@@ -162,7 +176,7 @@ def replace(name: str):
 def delete(name: str):
     writer = _writer()
     record_id, _ = split_suffix(name)
-    owner = services().records.meta(record_id).publisher  # a delegate writes as the owner
+    owner = services().records.any_meta(record_id).publisher  # a delegate writes as owner
     writer = writer_for_record(services().store, writer, owner)
     services().records.delete(writer, record_id)
     return Response(status=204)
@@ -170,6 +184,8 @@ def delete(name: str):
 
 @bp.get("/datasets")
 def index():
+    if request.args.get("status") not in (None, "", "public"):  # the token's own only
+        return private_views.index(_writer())
     limit = min(max(request.args.get("limit", 100, type=int), 1), 1000)
     offset = max(request.args.get("offset", 0, type=int), 0)
     publisher = request.args.get("publisher")

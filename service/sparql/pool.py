@@ -8,23 +8,15 @@ core is free at once) and a replacement starts in the background.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from multiprocessing.connection import Connection
-from pathlib import Path
+
+from service.workers import WorkerProcess
 
 log = logging.getLogger(__name__)
-# The directory holding the `service` package (a checkout or site-packages): `python -m` puts
-# the working directory first on sys.path, so the worker imports this very package.
-ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class Timeout(Exception):
@@ -35,20 +27,10 @@ class WorkerFailed(Exception):
     """The worker died or could not start."""
 
 
-class Worker:
+class Worker(WorkerProcess):
     def __init__(self, path: str, nice: int, allow_service: bool = False) -> None:
-        parent, child = socket.socketpair()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.sparql.worker", str(child.fileno()), path, str(nice),
-             "1" if allow_service else "0"],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, cwd=ROOT)
-        child.close()
-        self.sock = parent
-        self.conn = Connection(os.dup(parent.fileno()))
-        parent.close()
+        super().__init__("service.sparql.worker", path, str(nice), "1" if allow_service else "0")
         self.started = time.monotonic()
-        self._killed = False
-        self._kill_lock = threading.Lock()
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -62,22 +44,6 @@ class Worker:
         if message[0] != "ready":  # ("failed", why): the store could not be opened
             self.kill()
             raise WorkerFailed(f"query worker failed to start: {message[1:]}")
-
-    def kill(self) -> None:
-        """Idempotent: the pool's close and a starting thread may both kill a worker, and a
-        descriptor closed twice could be another file's by then."""
-        with self._kill_lock:
-            if self._killed:
-                return
-            self._killed = True
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        self.proc.wait()
-        self.conn.close()
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.poll() is None
 
 
 class Pool:

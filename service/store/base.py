@@ -125,6 +125,12 @@ class Store(ABC):
         """The triples of several named graphs, as pyoxigraph terms: the feed's fast path
         (no rdflib objects), graph after graph in the order given."""
 
+    def graphs(self, names: Sequence[str]) -> Iterator[tuple[str, list[ox.Triple]]]:
+        """Each named graph with its triples (empty when absent), in the order given: the
+        derived store reads records with it (service/derived/source.py)."""
+        for name in names:
+            yield name, list(self.triples([name]))
+
     @abstractmethod
     def dump(self, out: BinaryIO) -> None:
         """Write every quad as N-Quads."""

@@ -311,6 +311,10 @@ class SparqlStore(Store):
 
     def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
         """One query per 200 graphs (a feed page is one request), graph after graph."""
+        for _, triples in self.graphs(names):
+            yield from triples
+
+    def graphs(self, names: Sequence[str]) -> Iterator[tuple[str, list[ox.Triple]]]:
         for start in range(0, len(names), 200):
             chunk = names[start:start + 200]
             values = " ".join(f"<{n}>" for n in chunk)
@@ -321,7 +325,7 @@ class SparqlStore(Store):
                     cast(Any, to_ox_term(b["s"])), cast(Any, to_ox_term(b["p"])),
                     to_ox_term(b["o"])))
             for name in chunk:
-                yield from by_graph.get(name, ())
+                yield name, by_graph.get(name, [])
 
     def _not_foreign(self, var: str = "?g") -> str:
         tests = " && ".join(f'!STRSTARTS(STR({var}), "{p}")' for p in self.foreign_prefixes)

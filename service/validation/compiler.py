@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 # SHACL predicates we know how to evaluate: predicate -> constraint kind.
-CONSTRAINTS: dict[URIRef, str] = {
+CONSTRAINTS: dict[Node, str] = {
     SH.minCount: "min", SH.maxCount: "max", SH.nodeKind: "kind", SH.datatype: "datatype",
     SH["class"]: "class", SH.node: "node", SH["or"]: "or", SH["in"]: "in",
     SH.hasValue: "hasValue", SH.pattern: "pattern", SH.languageIn: "languageIn",
@@ -42,10 +42,10 @@ class Constraint:
 @dataclass
 class Shape:
     node: Node
-    path: tuple[str, URIRef] | None = None  # ("pred"|"inv", predicate)
+    path: tuple[str, Node] | None = None  # ("pred"|"inv", predicate)
     severity: str = "Violation"
     messages: tuple[str, str] | None = None
-    targets: tuple[URIRef, ...] = ()
+    targets: tuple[Node, ...] = ()
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
 
@@ -103,9 +103,9 @@ class ShapeCompiler:
     def constraint(self, node: Node, kind: str, obj: Node) -> Constraint:
         g = self.g
         if kind in ("min", "max"):
-            return Constraint(kind, int(obj))
+            return Constraint(kind, int(_literal(node, obj)))
         if kind == "uniqueLang":
-            return Constraint(kind, bool(obj.toPython()))
+            return Constraint(kind, bool(_literal(node, obj).toPython()))
         if kind == "node":
             return Constraint(kind, self.shape(obj))
         if kind == "or":
@@ -116,8 +116,9 @@ class ShapeCompiler:
         if kind == "qualified":
             qmin = g.value(node, SH.qualifiedMinCount)
             qmax = g.value(node, SH.qualifiedMaxCount)
-            return Constraint(kind, (self.shape(obj), None if qmin is None else int(qmin),
-                                     None if qmax is None else int(qmax)))
+            return Constraint(kind, (self.shape(obj),
+                                     None if qmin is None else int(_literal(node, qmin)),
+                                     None if qmax is None else int(_literal(node, qmax))))
         if kind == "pattern":
             import re
 
@@ -130,3 +131,11 @@ class ShapeCompiler:
             ox.Store().query(query)
             return Constraint(kind, query, messages_of(g, obj))
         return Constraint(kind, obj)  # kind, datatype, class, hasValue
+
+
+def _literal(node: Node, obj: Node) -> Literal:
+    """The literal a count or flag constraint takes; a shapes file saying otherwise fails at
+    load time."""
+    if not isinstance(obj, Literal):
+        raise ValueError(f"shape {node}: a literal was expected, not {obj}")
+    return obj

@@ -11,15 +11,16 @@ match their datatype), restricted to the constraint kinds listed in compiler.CON
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from .compiler import ShapeCompiler
-from .index import TripleIndex, canonical, register_iris
+from .index import Triple, TripleIndex, canonical, register_iris
 from .loader import Sources, subclass_closure
-from .plan import _EMPTY, PlanCompiler, _is_literal, datatype_matches, lang_matches
+from .plan import _EMPTY, PlanCompiler, RawResult, _is_literal, datatype_matches, lang_matches
 from .report import ValidationResult, node_str
 
 __all__ = ["FastEngine", "datatype_matches", "lang_matches"]
@@ -56,7 +57,7 @@ class _Context:
     def types_of(self, n: Node) -> set[Node] | frozenset[Node]:
         return self.types.get(n) or self.vocab_types.get(n, _EMPTY)
 
-    def focus_nodes(self, cls: Node) -> set[Node]:
+    def focus_nodes(self, cls: Node) -> AbstractSet[Node]:
         """Instances of cls that the data mentions (vocabulary-only nodes are left out)."""
         by_class = self._by_class
         if by_class is None:
@@ -103,12 +104,12 @@ class FastEngine:
         compiler.finish()
         self._vocab = TripleIndex(sources.vocab)
 
-    def run(self, data: Graph | TripleIndex | Iterable[tuple]) -> list[ValidationResult]:
+    def run(self, data: Graph | TripleIndex | Iterable[Triple]) -> list[ValidationResult]:
         """Validate an rdflib graph, a TripleIndex or any iterable of rdflib-term triples.
         The results come in no particular order (``Report.from_results`` sorts them)."""
         ctx = _Context(data if isinstance(data, TripleIndex) else TripleIndex(data),
                        self._sources, self._vocab, self._vocab_types, self._superclasses)
-        raw: list = []
+        raw: list[RawResult] = []
         for targets, plan in self._plans:
             if len(targets) == 1:
                 focus = ctx.focus_nodes(targets[0])

@@ -10,15 +10,15 @@ on an in-memory pyoxigraph store built on first use (rdflib's SPARQL engine cost
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
-_EMPTY: frozenset = frozenset()
-_EMPTY_DICT: dict = {}
+_EMPTY: frozenset[Node] = frozenset()
+_EMPTY_DICT: dict[Node, set[Node]] = {}
 # One object per IRI of the shapes and vocabularies loaded in this process (see canonical()).
 _KNOWN: dict[str, URIRef] = {}
 
@@ -115,10 +115,10 @@ class TripleIndex:
     def has_predicate(self, p: Node) -> bool:
         return p in self._po
 
-    def objects(self, s: Node, p: Node) -> set[Node] | frozenset:
+    def objects(self, s: Node, p: Node) -> set[Node] | frozenset[Node]:
         return self._sp.get(s, {}).get(p, _EMPTY)
 
-    def subjects(self, p: Node, o: Node) -> set[Node] | frozenset:
+    def subjects(self, p: Node, o: Node) -> set[Node] | frozenset[Node]:
         return self._po.get(p, {}).get(o, _EMPTY)
 
     def subject_objects(self, p: Node) -> list[tuple[Node, Node]]:
@@ -153,6 +153,8 @@ class TripleIndex:
             store = stores[predicates] = ox.Store()
             store.extend(self._quads(predicates))
         result = store.query(query, substitutions={ox.Variable("this"): term_to_oxigraph(this)})
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("SHACL-SPARQL constraints are SELECT queries")
         names = [v.value for v in result.variables]
         for solution in result:
             row = {}
@@ -163,7 +165,7 @@ class TripleIndex:
             yield row
 
     def _quads(self, predicates: frozenset[Node] | None) -> list[ox.Quad]:
-        from service.rdf.parse import term_to_oxigraph
+        from service.rdf.parse import OxSubject, term_to_oxigraph
 
         if self._native is not None:
             if not isinstance(self._native, list):
@@ -177,5 +179,7 @@ class TripleIndex:
         else:
             triples = [(s, p, o) for p in predicates
                        for o, subjects in self._po.get(p, {}).items() for s in subjects]
-        return [ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o))
+        # subjects are IRIs or blank nodes and predicates IRIs: the index holds a record
+        return [ox.Quad(cast(OxSubject, term_to_oxigraph(s)),
+                        cast(ox.NamedNode, term_to_oxigraph(p)), term_to_oxigraph(o))
                 for s, p, o in triples]

@@ -6,11 +6,14 @@ Turtle on every call; the loaded graphs are shared, read-only, by both engines.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from service.resources import SHAPES_DIR, VOCAB_DIR
 
@@ -25,8 +28,14 @@ class Sources:
 
     shapes: Graph
     vocab: Graph
-    vocab_types: dict[URIRef, frozenset[URIRef]]
-    superclasses: dict[URIRef, frozenset[URIRef]]
+    vocab_types: dict[Node, frozenset[Node]]
+    superclasses: dict[Node, frozenset[Node]]
+
+
+class _Edges(Protocol):
+    """An rdflib Graph or an index.TripleIndex: (subject, object) pairs of one predicate."""
+
+    def subject_objects(self, predicate: URIRef, /) -> Iterable[tuple[Node, Node]]: ...
 
 
 def _parse_dir(directory: Path) -> Graph:
@@ -37,13 +46,13 @@ def _parse_dir(directory: Path) -> Graph:
     return g
 
 
-def subclass_closure(*graphs: Graph) -> dict[URIRef, frozenset[URIRef]]:
+def subclass_closure(*graphs: _Edges) -> dict[Node, frozenset[Node]]:
     """class -> all its superclasses (itself included) from rdfs:subClassOf triples."""
-    direct: dict = {}
+    direct: dict[Node, set[Node]] = {}
     for g in graphs:
         for s, o in g.subject_objects(RDFS.subClassOf):
             direct.setdefault(s, set()).add(o)
-    closure = {}
+    closure: dict[Node, frozenset[Node]] = {}
     for c in direct:
         seen, todo = {c}, [c]
         while todo:
@@ -60,7 +69,7 @@ def load_sources(shapes_dir: Path | None = None, vocab_dir: Path | None = None) 
     shapes = _parse_dir(Path(shapes_dir) if shapes_dir else DEFAULT_SHAPES_DIR)
     vocab = _parse_dir(Path(vocab_dir) if vocab_dir else DEFAULT_VOCAB_DIR)
     supers = subclass_closure(vocab)
-    types: dict = {}
+    types: dict[Node, set[Node]] = {}
     for s, t in vocab.subject_objects(RDF.type):
         types.setdefault(s, set()).update(supers.get(t, (t,)))
     return Sources(shapes, vocab, {k: frozenset(v) for k, v in types.items()}, supers)

@@ -11,9 +11,11 @@ predicate the node lacks costs nothing unless it demands a value. Result order i
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Collection
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -25,6 +27,16 @@ from .report import node_str
 from .sparql_precheck import compile_precheck, query_predicates
 
 _Context = Any  # fast_engine._Context: data and vocabulary lookups of one call
+Values: TypeAlias = Collection[Node]  # the value set of a path at one focus node
+# (severity, message fr, message en, shape) of the results of one constraint
+Meta: TypeAlias = tuple[str, str, str, str | None]
+# (focus, path, value, meta): one result, before report.ValidationResult
+RawResult: TypeAlias = tuple[Node, str | None, Node | None, Meta]
+ValuesOf = Callable[[Node, _Context], Values]
+CountCheck = Callable[[Values, _Context], bool]  # True: the value set fails
+ValueCheck = Callable[[Node, _Context], bool]  # True: the value passes
+# (query, precheck or None, predicates it can read or None, meta)
+SparqlCheck = tuple[str, Callable[[Node, Any], bool] | None, frozenset[URIRef] | None, Meta]
 
 # Python value types pySHACL checks for the datatypes whose value space it knows.
 _VALUE_TYPES = {
@@ -37,8 +49,8 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
 }
-_EMPTY: frozenset = frozenset()
-_EMPTY_DICT: dict = {}
+_EMPTY: frozenset[Node] = frozenset()
+_EMPTY_DICT: dict[Node, set[Node]] = {}
 
 
 def datatype_matches(v: Node, dt: URIRef) -> bool:
@@ -67,7 +79,7 @@ def lang_matches(lang: str | None, ranges: tuple[str, ...]) -> bool:
 _LITERAL_TYPE: dict[type, bool] = {}
 
 
-def _is_literal(v: Node) -> bool:
+def _is_literal(v: Node) -> TypeGuard[Literal]:
     """isinstance(v, Literal), memoised by type (rdflib terms are ABCs)."""
     t = type(v)
     r = _LITERAL_TYPE.get(t)
@@ -77,12 +89,12 @@ def _is_literal(v: Node) -> bool:
 
 
 # -- values of a path, chosen once per shape --------------------------------------------------
-def _self_values(focus: Node, ctx: _Context) -> tuple[Node]:
+def _self_values(focus: Node, ctx: _Context) -> Values:
     return (focus,)
 
 
-def _pred_values(p: URIRef):
-    def values(focus: Node, ctx: _Context):
+def _pred_values(p: Node) -> ValuesOf:
+    def values(focus: Node, ctx: _Context) -> Values:
         by_p = ctx.sp.get(focus)
         vals = by_p.get(p, _EMPTY) if by_p is not None else _EMPTY
         if focus in ctx.vocab_types:
@@ -93,11 +105,11 @@ def _pred_values(p: URIRef):
     return values
 
 
-def _inv_values(p: URIRef):
-    def values(focus: Node, ctx: _Context):
+def _inv_values(p: Node) -> ValuesOf:
+    def values(focus: Node, ctx: _Context) -> Values:
         vals = ctx.data.subjects(p, focus)
         extra = ctx.vocab.subjects(p, focus)
-        return vals | extra if extra else vals
+        return vals | extra if extra else vals  # type: ignore[no-any-return]
     return values
 
 
@@ -108,11 +120,22 @@ class _Plan:
 
     __slots__ = ("values", "empty", "counts", "checks", "props", "pred_props", "other_props",
                  "by_pred", "must_have", "sparql", "path_s")
+    values: ValuesOf
+    path_s: str | None
+    empty: list[Meta]  # the results when there is no value
+    counts: list[tuple[CountCheck, Meta]]
+    checks: list[tuple[ValueCheck, Meta]]
+    sparql: list[SparqlCheck]
+    props: list[_Plan]
+    pred_props: list[tuple[Node, _Plan]]  # property shapes on a plain predicate
+    other_props: list[_Plan]
+    by_pred: dict[Node, list[_Plan]]
+    must_have: list[tuple[Node, _Plan]]  # pred_props that give a result with no value
 
     def __init__(self) -> None:
         self.props: list[_Plan] = []
 
-    def results(self, focus: Node, ctx: _Context, out: list) -> None:
+    def results(self, focus: Node, ctx: _Context, out: list[RawResult]) -> None:
         if self.sparql:
             self._sparql_results(focus, ctx, out)
         vals = self.values(focus, ctx)
@@ -123,7 +146,8 @@ class _Plan:
             for meta in self.empty:
                 out.append((focus, path_s, None, meta))
 
-    def results_of(self, focus: Node, vals, ctx: _Context, out: list) -> None:
+    def results_of(self, focus: Node, vals: Values, ctx: _Context, out: list[RawResult]
+                   ) -> None:
         """Results for a focus whose value set is known and not empty (sparql aside)."""
         path_s = self.path_s
         for fails, meta in self.counts:
@@ -158,7 +182,8 @@ class _Plan:
             for prop in other_props:
                 prop.results(v, ctx, out)
 
-    def _vocab_node_results(self, v: Node, by_p: dict, ctx: _Context, out: list) -> None:
+    def _vocab_node_results(self, v: Node, by_p: dict[Node, set[Node]], ctx: _Context,
+                            out: list[RawResult]) -> None:
         """Property shapes on a node the vocabularies describe: values from both."""
         for p, prop in self.pred_props:
             pv = by_p.get(p)
@@ -194,7 +219,7 @@ class _Plan:
                     return False
         return True
 
-    def _sparql_results(self, focus: Node, ctx: _Context, out: list) -> None:
+    def _sparql_results(self, focus: Node, ctx: _Context, out: list[RawResult]) -> None:
         for query, may_match, preds, meta in self.sparql:
             if may_match is not None and not may_match(focus, ctx.data):
                 continue
@@ -203,7 +228,7 @@ class _Plan:
                 out.append((focus, None if p is None else str(p), d.get("value", focus), meta))
 
 
-def _meta(shape: Shape, c: Constraint) -> tuple[str, str, str, str | None]:
+def _meta(shape: Shape, c: Constraint) -> Meta:
     """(severity, message fr, message en, shape) of the results of one constraint."""
     fr, en = c.messages or shape.messages or (f"{c.kind} constraint failed",) * 2
     return shape.severity, fr, en, node_str(shape.node)
@@ -264,19 +289,23 @@ class PlanCompiler:
 
 # -- constraints on the whole value set: kind -> (compiler, arg) -> (fails(values, ctx) or None,
 #    does it fail when there is no value) -------------------------------------------------------
-def _min(pc: PlanCompiler, a: int):
+# What a value-set constraint compiles to: (fails or None, does it fail when there is no value)
+_Count = tuple[CountCheck | None, bool]
+
+
+def _min(pc: PlanCompiler, a: int) -> _Count:
     return (lambda vals, ctx: len(vals) < a), a > 0
 
 
-def _max(pc: PlanCompiler, a: int):
+def _max(pc: PlanCompiler, a: int) -> _Count:
     return (lambda vals, ctx: len(vals) > a), a < 0
 
 
-def _qualified(pc: PlanCompiler, a):
+def _qualified(pc: PlanCompiler, a: tuple[Shape, int | None, int | None]) -> _Count:
     inner_shape, qmin, qmax = a
     inner = pc.plan(inner_shape)
 
-    def fails(vals, ctx: _Context) -> bool:
+    def fails(vals: Values, ctx: _Context) -> bool:
         n = 0
         for v in vals:
             if inner.conforms(v, ctx):
@@ -285,26 +314,27 @@ def _qualified(pc: PlanCompiler, a):
     return fails, (qmin is not None and qmin > 0) or (qmax is not None and qmax < 0)
 
 
-def _unique_lang(pc: PlanCompiler, a: bool):
+def _unique_lang(pc: PlanCompiler, a: bool) -> _Count:
     if not a:
         return None, False
 
-    def fails(vals, ctx: _Context) -> bool:  # one result per focus (pySHACL dedups)
+    def fails(vals: Values, ctx: _Context) -> bool:  # one result per focus (pySHACL dedups)
         langs = [v.language.lower() for v in vals if isinstance(v, Literal) and v.language]
         return len(langs) != len(set(langs))
     return fails, False
 
 
-def _has_value(pc: PlanCompiler, a: Node):
+def _has_value(pc: PlanCompiler, a: Node) -> _Count:
     return (lambda vals, ctx: a not in list(vals)), True
 
 
-_COUNT_CHECKS = {"min": _min, "max": _max, "qualified": _qualified,
-                 "uniqueLang": _unique_lang, "hasValue": _has_value}
+_COUNT_CHECKS: dict[str, Callable[[PlanCompiler, Any], _Count]] = {
+    "min": _min, "max": _max, "qualified": _qualified, "uniqueLang": _unique_lang,
+    "hasValue": _has_value}
 
 
 # -- constraints on each value: kind -> (compiler, arg) -> ok(value, ctx) ----------------------
-def _node_kind(pc: PlanCompiler, a):
+def _node_kind(pc: PlanCompiler, a: URIRef) -> ValueCheck:
     kinds = _NODE_KINDS[a]
     by_type: dict[type, bool] = {}  # rdflib terms are ABCs: isinstance is slow, type() is not
 
@@ -317,7 +347,7 @@ def _node_kind(pc: PlanCompiler, a):
     return ok
 
 
-def _datatype(pc: PlanCompiler, a):
+def _datatype(pc: PlanCompiler, a: URIRef) -> ValueCheck:
     """datatype_matches(v, a), with what depends on ``a`` decided once, and the datatype
     compared as rdflib's __eq__ does (same type, same string) without calling it."""
     types = _VALUE_TYPES.get(a)
@@ -341,7 +371,7 @@ def _datatype(pc: PlanCompiler, a):
     return ok
 
 
-def _class(pc: PlanCompiler, a):
+def _class(pc: PlanCompiler, a: Node) -> ValueCheck:
     a = canonical(a)
 
     def ok(v: Node, ctx: _Context) -> bool:
@@ -352,27 +382,28 @@ def _class(pc: PlanCompiler, a):
     return ok
 
 
-def _node(pc: PlanCompiler, a: Shape):
+def _node(pc: PlanCompiler, a: Shape) -> ValueCheck:
     inner = pc.plan(a)
     return inner.conforms
 
 
-def _or(pc: PlanCompiler, a):
+def _or(pc: PlanCompiler, a: tuple[Shape, ...]) -> ValueCheck:
     inner = [pc.plan(s) for s in a]
     return lambda v, ctx: any(p.conforms(v, ctx) for p in inner)
 
 
-def _in(pc: PlanCompiler, a):
+def _in(pc: PlanCompiler, a: tuple[Node, ...]) -> ValueCheck:
     return lambda v, ctx: v in a
 
 
-def _pattern(pc: PlanCompiler, a):
+def _pattern(pc: PlanCompiler, a: re.Pattern[str]) -> ValueCheck:
     return lambda v, ctx: not isinstance(v, BNode) and a.search(str(v)) is not None
 
 
-def _language_in(pc: PlanCompiler, a):
+def _language_in(pc: PlanCompiler, a: tuple[str, ...]) -> ValueCheck:
     return lambda v, ctx: isinstance(v, Literal) and lang_matches(v.language, a)
 
 
-_VALUE_CHECKS = {"kind": _node_kind, "datatype": _datatype, "class": _class, "node": _node,
-                 "or": _or, "in": _in, "pattern": _pattern, "languageIn": _language_in}
+_VALUE_CHECKS: dict[str, Callable[[PlanCompiler, Any], ValueCheck]] = {
+    "kind": _node_kind, "datatype": _datatype, "class": _class, "node": _node, "or": _or,
+    "in": _in, "pattern": _pattern, "languageIn": _language_in}

@@ -46,7 +46,8 @@ def results_from_graph(g: Graph, shapes: Graph | None = None) -> list[Validation
     for r in g.subjects(RDF.type, SH.ValidationResult):
         if r in nested:
             continue
-        fr, en = pick_messages(list(g.objects(r, SH.resultMessage)))
+        fr, en = pick_messages([m for m in g.objects(r, SH.resultMessage)
+                                if isinstance(m, Literal)])
         if shapes is not None:
             own = messages_of(shapes, g.value(r, SH.sourceConstraint)) or messages_of(
                 shapes, g.value(r, SH.sourceShape))

@@ -7,6 +7,7 @@ which lets tests compare engines with a plain set comparison.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ class ValidationResult:
         }
 
 
-def _sort_key(r: ValidationResult) -> tuple:
+def _sort_key(r: ValidationResult) -> tuple[int, str, str, str, str, str]:
     return (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path or "", r.value or "",
             r.shape or "", r.message_en)
 
@@ -60,13 +61,13 @@ class Report:
     results: tuple[ValidationResult, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_results(cls, results) -> Report:
+    def from_results(cls, results: Iterable[ValidationResult]) -> Report:
         """Deduplicate and sort (violations first) so reports are stable across engines.
 
         Two shapes may flag the same gap (DCAT-AP recommends a contact point, the French
         profile asks for one too): a curator gets one line per (focus, path, value, severity).
         """
-        kept: dict[tuple, ValidationResult] = {}
+        kept: dict[tuple[str, str, str | None, str | None], ValidationResult] = {}
         for r in sorted(set(results), key=_sort_key):
             kept.setdefault((r.severity, r.focus, r.path, r.value), r)
         return cls(tuple(kept.values()))

@@ -22,6 +22,8 @@ UNKNOWN = object()
 # a plain or language-tagged string: (lexical form, language or "")
 Value = Any
 Evaluator = Callable[[Any], Value]
+# rdflib's SPARQL algebra: CompValue nodes whose operands are read as attributes
+Expr = Any
 # Lower case is left to Python only for Latin-script characters (up to U+024F), whose
 # mappings have not changed across Unicode versions; beyond, the store's could differ.
 _SAFE_LOWER_MAX = 0x024F
@@ -53,8 +55,9 @@ def variables(expr: Any) -> set[Variable]:
         if isinstance(x, Variable):
             found.add(x)
         elif hasattr(x, "name") and isinstance(x, dict):
-            if x.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                raise Unsupported(x.name)
+            name = getattr(x, "name")  # noqa: B009 - a CompValue's attribute, not a dict key
+            if name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                raise Unsupported(name)
             todo.extend(v for k, v in x.items() if k != "_vars")
         elif isinstance(x, list | tuple):
             todo.extend(x)
@@ -73,16 +76,16 @@ def compile_condition(expr: Any, var: Variable) -> Evaluator:
             raise Unsupported(repr(expr))
         return lambda term: const
     name = getattr(expr, "name", None)
-    builder = _BUILDERS.get(name)
+    builder = _BUILDERS.get(name) if isinstance(name, str) else None
     if builder is None:
         raise Unsupported(str(name))
     return builder(expr, var)
 
 
-def _str(expr, var) -> Evaluator:
+def _str(expr: Expr, var: Variable) -> Evaluator:
     arg = compile_condition(expr.arg, var)
 
-    def f(term):
+    def f(term: Any) -> Value:
         v = arg(term)
         if type(v) is URIRef:
             return str(v), ""
@@ -94,10 +97,10 @@ def _str(expr, var) -> Evaluator:
     return f
 
 
-def _lcase(expr, var) -> Evaluator:
+def _lcase(expr: Expr, var: Variable) -> Evaluator:
     arg = compile_condition(expr.arg, var)
 
-    def f(term):
+    def f(term: Any) -> Value:
         v = arg(term)
         if type(v) is Literal:
             v = string_of(v)
@@ -107,11 +110,11 @@ def _lcase(expr, var) -> Evaluator:
     return f
 
 
-def _string_test(test: Callable[[str, str], bool]):
-    def build(expr, var) -> Evaluator:
+def _string_test(test: Callable[[str, str], bool]) -> Callable[[Expr, Variable], Evaluator]:
+    def build(expr: Expr, var: Variable) -> Evaluator:
         first, second = compile_condition(expr.arg1, var), compile_condition(expr.arg2, var)
 
-        def f(term):
+        def f(term: Any) -> Value:
             a, b = first(term), second(term)
             if type(a) is Literal:
                 a = string_of(a)
@@ -125,19 +128,19 @@ def _string_test(test: Callable[[str, str], bool]):
     return build
 
 
-def _not(expr, var) -> Evaluator:
+def _not(expr: Expr, var: Variable) -> Evaluator:
     arg = compile_condition(expr.expr, var)
 
-    def f(term):
+    def f(term: Any) -> Value:
         v = arg(term)
         return (not v) if type(v) is bool else UNKNOWN
     return f
 
 
-def _and(expr, var) -> Evaluator:
+def _and(expr: Expr, var: Variable) -> Evaluator:
     parts = [compile_condition(e, var) for e in [expr.expr, *(expr.other or [])]]
 
-    def f(term):
+    def f(term: Any) -> Value:
         values = [p(term) for p in parts]
         if any(v is False for v in values):
             return False
@@ -145,10 +148,10 @@ def _and(expr, var) -> Evaluator:
     return f
 
 
-def _or(expr, var) -> Evaluator:
+def _or(expr: Expr, var: Variable) -> Evaluator:
     parts = [compile_condition(e, var) for e in [expr.expr, *(expr.other or [])]]
 
-    def f(term):
+    def f(term: Any) -> Value:
         values = [p(term) for p in parts]
         if any(v is True for v in values):
             return True
@@ -156,7 +159,7 @@ def _or(expr, var) -> Evaluator:
     return f
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[Expr, Variable], Evaluator]] = {
     "Builtin_STR": _str, "Builtin_LCASE": _lcase,
     "Builtin_CONTAINS": _string_test(lambda a, b: b in a),
     "Builtin_STRSTARTS": _string_test(lambda a, b: a.startswith(b)),

@@ -21,6 +21,7 @@ predicate" (with ``$this`` as subject or object when the pattern says so).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rdflib import URIRef, Variable
 from rdflib.term import Node
@@ -34,10 +35,15 @@ _MANDATORY_OPERANDS = {
 }
 
 # A test of one record and focus: True when the query may have a solution.
-MayMatch = Callable[[Node, object], bool]
+MayMatch = Callable[[Node, Any], bool]
+# rdflib's SPARQL algebra: CompValue nodes whose operands are read as attributes
+Algebra = Any
+Pattern = tuple[Node, URIRef, Node]
+# (predicate, condition on one value) from a FILTER: sparql_filters.Evaluator
+ValueCondition = tuple[URIRef, Callable[[Any], Any]]
 
 
-def _algebra(query: str):
+def _algebra(query: str) -> Algebra | None:
     try:
         from rdflib.plugins.sparql import prepareQuery
 
@@ -49,16 +55,17 @@ def _algebra(query: str):
     return algebra
 
 
-def _walk(node, patterns: list, filters: list) -> list:
+def _walk(node: Algebra, patterns: list[Pattern], filters: list[ValueCondition]
+          ) -> list[Pattern]:
     """Collect the mandatory patterns under node (returned, and added to ``patterns``) and,
     for each FILTER on the way, the conditions it puts on one value of such a pattern."""
     name = getattr(node, "name", None)
     if name == "BGP":
-        found = [(s, p, o) for s, p, o in node.triples if type(p) is URIRef]
+        found: list[Pattern] = [(s, p, o) for s, p, o in node.triples if type(p) is URIRef]
         patterns.extend(found)
         return found
     found = []
-    for key in _MANDATORY_OPERANDS.get(name, ()):
+    for key in _MANDATORY_OPERANDS.get(name, ()) if isinstance(name, str) else ():
         operand = node.get(key)
         if operand is not None:
             found.extend(_walk(operand, patterns, filters))
@@ -67,7 +74,7 @@ def _walk(node, patterns: list, filters: list) -> list:
     return found
 
 
-def _value_conditions(expr, found: list) -> list:
+def _value_conditions(expr: Algebra, found: list[Pattern]) -> list[ValueCondition]:
     """(predicate, condition) for each conjunct of a FILTER that only reads one variable ?x
     bound by a mandatory ``$this <p> ?x`` below it: every row has such an ?x."""
     from .sparql_filters import Unsupported, compile_condition, variables
@@ -75,7 +82,7 @@ def _value_conditions(expr, found: list) -> list:
     conjuncts = [expr]
     if getattr(expr, "name", None) == "ConditionalAndExpression":
         conjuncts = [expr.expr, *(expr.other or [])]
-    out = []
+    out: list[ValueCondition] = []
     for conjunct in conjuncts:
         try:
             names = variables(conjunct)
@@ -90,10 +97,10 @@ def _value_conditions(expr, found: list) -> list:
     return out
 
 
-def mandatory_patterns(query: str) -> list[tuple[Node, URIRef, Node]]:
+def mandatory_patterns(query: str) -> list[Pattern]:
     """Triple patterns (constant IRI predicate) that every solution of ``query`` matches."""
     algebra = _algebra(query)
-    patterns: list = []
+    patterns: list[Pattern] = []
     if algebra is not None:
         _walk(algebra, patterns, [])
     return patterns
@@ -105,8 +112,8 @@ def compile_precheck(query: str) -> MayMatch | None:
     algebra = _algebra(query)
     if algebra is None:
         return None
-    patterns: list = []
-    filters: list = []
+    patterns: list[Pattern] = []
+    filters: list[ValueCondition] = []
     _walk(algebra, patterns, filters)
     tests: list[tuple[str, URIRef]] = []
     for s, p, o in patterns:
@@ -120,7 +127,7 @@ def compile_precheck(query: str) -> MayMatch | None:
         return None
     tests = list(dict.fromkeys(tests))
 
-    def may_match(focus: Node, data) -> bool:
+    def may_match(focus: Node, data: Any) -> bool:  # noqa: ANN401 - index.TripleIndex
         for how, p in tests:
             if how == "out":
                 if not data.objects(focus, p):
@@ -177,7 +184,7 @@ def query_predicates(query: str) -> frozenset[URIRef] | None:
         return None
     iris: set[URIRef] = set()
 
-    def path(x) -> None:
+    def path(x: object) -> None:
         if type(x) is URIRef:
             iris.add(x)
         elif isinstance(x, SequencePath | AlternativePath):
@@ -189,7 +196,7 @@ def query_predicates(query: str) -> frozenset[URIRef] | None:
             raise _Unbounded
 
     seen: set[int] = set()
-    todo: list = [algebra]
+    todo: list[Any] = [algebra]
     try:
         while todo:
             x = todo.pop()

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph
 
 from .fast_engine import FastEngine
-from .loader import load_sources
+from .loader import Sources, load_sources
 from .pyshacl_engine import PyshaclEngine
-from .report import Report
+from .report import Report, ValidationResult
 
-ENGINES = {"fast": FastEngine, "pyshacl": PyshaclEngine}
+
+class Engine(Protocol):
+    """What both engines offer: the results of one graph, in no particular order."""
+
+    name: str
+
+    def run(self, data: Graph, /) -> list[ValidationResult]: ...
+
+
+ENGINES: dict[str, Callable[[Sources], Engine]] = {"fast": FastEngine, "pyshacl": PyshaclEngine}
 
 
 class Validator:

@@ -4,6 +4,11 @@ Writes go through the records service exactly as the API's do (same validation, 
 atomicity, same ownership check: a curator writes only their publisher's records, 403
 otherwise). A refused record comes back as the form, everything typed kept, each validation
 result beside the field it concerns.
+
+"Enregistrer comme brouillon" saves a draft (non-public, kept whatever its validation says,
+``service/catalog/private.py``); "Publier" publishes (strict validation). The dashboard lists
+the publisher's drafts and quarantined records (harvested, still violating after repair) with
+their fix lists; both open in the same form, which publishes them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from service.catalog import bookkeeping
+from service.catalog.private import fix_list
 from service.catalog.publishers import get_publisher
 from service.catalog.records import check_owner
 from service.errors import InvalidRecord, SocleError
@@ -49,12 +55,28 @@ def dashboard():
     metas = bookkeeping.list_records(store, publisher=curator.publisher, limit=PAGE,
                                      offset=offset)
     titles = bookkeeping.titles(store, [m.iri for m in metas])
+    _, hidden = services().records.list_private(curator.publisher, limit=PAGE)
     return render_template(
         "curator/dashboard.html",
         publisher=get_publisher(store, services().settings.base_url, curator.publisher),
         records=[(m, titles.get(m.iri, m.id)) for m in metas], offset=offset, page=PAGE,
         total=bookkeeping.count_records(store, curator.publisher), import_url=_import_url(),
-        saved=request.args.get("saved"), deleted=request.args.get("deleted"))
+        saved=request.args.get("saved"), deleted=request.args.get("deleted"),
+        drafts=[(m, _private_title(m), fix_list(m.validation)) for m in hidden
+                if m.status == "draft"],
+        quarantined=[(m, _private_title(m), fix_list(m.validation)) for m in hidden
+                     if m.status == "quarantine"])
+
+
+def _private_title(meta) -> str:
+    """A non-public record's title (its graph is not in the store), French first."""
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+
+    graph = services().records.graph(meta)
+    found = sorted(graph.objects(URIRef(meta.iri), DCTERMS.title),
+                   key=lambda o: getattr(o, "language", None) != current())
+    return str(found[0]) if found else meta.id
 
 
 def _shown(results: list[dict]) -> list[dict]:
@@ -72,9 +94,9 @@ def _render(form: DatasetForm, *, meta=None, placed=None, local=None, problem=No
 
 
 def _free_id(slug: str) -> str:
-    store = services().store
+    store, private = services().store, services().records.private
     candidate, n = slug, 2
-    while bookkeeping.by_id(store, candidate) is not None:
+    while bookkeeping.by_id(store, candidate) is not None or private.metas("id", [candidate]):
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
 
@@ -96,7 +118,7 @@ def create():
     iri = f"{services().settings.base_url}/datasets/{record_id}"
     graph, rows = form.to_graph(iri)
     try:
-        result = services().records.create(current_curator().publisher, graph)
+        result = services().records.create(current_curator().publisher, graph, _asked())
     except InvalidRecord as err:
         form.identifier = "" if not request.form.get("identifier") else form.identifier
         placed = place_results(_shown(err.extra.get("results", [])), graph, iri, rows)
@@ -106,8 +128,13 @@ def create():
     return redirect(url_for("curator.edit", record_id=result.meta.id, saved="1"))
 
 
+def _asked():
+    """The button pressed: "draft" saves a draft, anything else publishes."""
+    return "draft" if request.form.get("action") == "draft" else "public"
+
+
 def _owned(record_id: str):
-    meta = services().records.meta(record_id)
+    meta = services().records.any_meta(record_id)  # drafts and quarantined records too
     check_owner(current_curator().publisher, meta.publisher)
     return meta
 
@@ -134,7 +161,7 @@ def edit(record_id: str):
         return _render(form, meta=meta, local=local, status=422)
     graph, rows = form.to_graph(meta.iri, stored)
     try:
-        services().records.replace(current_curator().publisher, record_id, graph)
+        services().records.replace(current_curator().publisher, record_id, graph, _asked())
     except InvalidRecord as err:
         placed = place_results(_shown(err.extra.get("results", [])), graph, meta.iri, rows)
         return _render(form, meta=meta, placed=placed, problem=err, status=422)

@@ -40,7 +40,8 @@ def switch_url(lang: str) -> str:
 OUTCOMES = {"created": ("créé", "created"), "updated": ("mis à jour", "updated"),
             "unchanged": ("inchangé", "unchanged"), "withdrawn": ("retiré", "withdrawn"),
             "missing": ("absent de la source", "missing from the source"),
-            "failed": ("en échec", "failed"), "skipped": ("ignoré", "skipped")}
+            "failed": ("en échec", "failed"), "skipped": ("ignoré", "skipped"),
+            "quarantined": ("en quarantaine (non publié)", "quarantined (not published)")}
 
 
 def outcome(value: str) -> str:

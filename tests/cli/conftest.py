@@ -70,11 +70,12 @@ def socle(*args: str, data: Path | None = None, check: bool = False, input: str 
 
 
 def socle_process(*args: str, data: Path | None = None, check: bool = False,
-                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
+                  timeout: float = 120, input: str | None = None,
+                  environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`socle` in a real subprocess (what the in-process form cannot show)."""
     argv = [*CLI, *args, *(["--data", str(data)] if data is not None else [])]
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, env=env(),
-                          timeout=timeout)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO,
+                          env={**env(), **(environ or {})}, input=input, timeout=timeout)
     if check:
         assert done.returncode == 0, (argv, done.stdout, done.stderr)
     return done

@@ -21,6 +21,8 @@ from service.app import load_validator
 from service.catalog.bookkeeping import list_records
 from service.catalog.records import RecordService
 from service.config import Settings
+from service.derived.registry import open_derived, rebuilt_snapshot
+from service.derived.source import StoreSource
 from service.ingest.rdf_import import import_records
 from service.rdf.formats import TURTLE
 from service.rdf.namespaces import SYSTEM_GRAPHS, VCARD
@@ -135,6 +137,14 @@ def test_kill_9_during_import_leaves_whole_records(data: Path, tmp_path: Path, w
                       ("urn:socle:graph:", *foreign))}
         assert graphs == {m.iri for m in metas}, "record graphs without bookkeeping (or back)"
         done_before = len(metas)
+        # The derived store (service/derived): the check at start repairs what the kill left
+        # (from its pending log: no rebuild), and then equals one rebuilt from the store.
+        derived = open_derived(store)
+        try:
+            assert derived.check(StoreSource(store)) != "rebuilt"
+            assert derived.snapshot() == rebuilt_snapshot(store)
+        finally:
+            derived.close()
     finally:
         store.close()
 

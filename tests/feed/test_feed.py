@@ -183,31 +183,11 @@ def test_not_acceptable(filled):
     assert filled.get("/catalog", headers={"Accept": "image/png"}).status_code == 406
 
 
-def test_index_rebuilt_from_store_matches_live_index(app, filled):
-    from service.feed.index import FeedIndex, Filters
-
-    svc = app.extensions["socle"]
-    live = svc.feed_index.page(Filters(), 0, 100).entries
-    rebuilt = FeedIndex(svc.store).page(Filters(), 0, 100).entries
-    assert [e.id for e in live] == [e.id for e in rebuilt]
-    assert [e.themes for e in live] == [e.themes for e in rebuilt]
-
-
 def test_catalog_modified_is_the_same_on_every_page(filled):
     cat = URIRef(f"{BASE}/catalog")
     stamps = {page_graph(filled, f"/catalog.ttl?page_size=3&page={n}").value(cat, DCTERMS.modified)
               for n in (1, 2, 3)}
     assert len(stamps) == 1
-
-
-def test_warm_builds_the_index_once(app, filled):
-    from service.feed.index import FeedIndex, Filters
-
-    index = FeedIndex(app.extensions["socle"].store)
-    index.warm()
-    version = index.version
-    assert index.page(Filters(), 0, 100).total == N + 1
-    assert index.version == version  # reading did not rebuild
 
 
 def test_publisher_default_profile(app, filled):

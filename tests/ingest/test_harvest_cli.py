@@ -1,30 +1,27 @@
-"""The harvester's command line, run as a user would (subprocess, real store on disk, real
-HTTP source on 127.0.0.1)."""
+"""The harvester's command line, run in process with Click's CliRunner (real store on disk,
+real HTTP source on 127.0.0.1), and once as a real process."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from bench.harvest_source import pages
-from tests import backends
-from tests.conftest import REPO
+from tests.cli import conftest as cli
 
 PATH = "/catalog.ttl"
 
 
-def socle(*args, data, allow="127.0.0.1", timeout=180):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCLE_")}
-    env.update(backends.subprocess_env())
-    env.update(PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8", SOCLE_HARVEST_BACKOFF="0")
+def _environ(allow: str | None) -> dict[str, str]:
+    environ = {"SOCLE_HARVEST_BACKOFF": "0"}
     if allow is not None:
-        env["SOCLE_HARVEST_ALLOW"] = allow
-    return subprocess.run([sys.executable, "-m", "service.cli", *args, "--data", str(data)],
-                          capture_output=True, text=True, cwd=REPO, env=env, timeout=timeout)
+        environ["SOCLE_HARVEST_ALLOW"] = allow
+    return environ
+
+
+def socle(*args, data, allow="127.0.0.1"):
+    return cli.socle(*args, data=data, environ=_environ(allow))
 
 
 @pytest.fixture
@@ -52,6 +49,17 @@ def test_harvest_url_then_report(data, site):
     assert json.loads(again.stdout)[0]["counts"]["unchanged"] == 5
     shown = socle("harvest", "--report", url, "--publisher", "montfort", data=data)
     assert "inchangés/unchanged=5" in shown.stdout and "état : terminé" in shown.stdout
+
+
+def test_harvest_as_a_real_process(data, site):
+    """The installed entry point end to end: exit code, summary on stdout, progress on a
+    standard error that is a pipe."""
+    url = serve(site, list(range(3)))
+    done = cli.socle_process("harvest", url, "--publisher", "montfort", data=data,
+                             environ=_environ("127.0.0.1"), timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "créés/created=3" in done.stdout
+    assert "3/3" in done.stderr
 
 
 def test_loopback_source_refused_without_allow_list(data, site):
@@ -100,11 +108,26 @@ def test_stored_sources_and_harvest_all(data, site):
 def test_failed_records_exit_1_with_french_then_english_reasons(data, site):
     body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
     url = site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
-    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    done = socle("harvest", url, "--publisher", "montfort", "--policy", "strict", data=data)
     assert done.returncode == 1
     assert "échecs/failed=1" in done.stdout
     fr = done.stdout.index("fr: Le jeu de données a")
     assert fr < done.stdout.index("en: The dataset has")
+
+
+def test_by_default_invalid_records_are_quarantined_with_their_fixes(data, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    url = site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    done = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert done.returncode == 0, done.stdout + done.stderr  # kept: not a failure for cron
+    assert "en quarantaine/quarantined=1" in done.stdout and "échecs/failed=0" in done.stdout
+    assert "[quarantined]" in done.stdout and "Ajoutez un titre" in done.stdout
+    again = socle("harvest", url, "--publisher", "montfort", data=data)
+    assert "en quarantaine/quarantined=1" in again.stdout  # re-checked by the next run
+    shown = socle("source", "list", data=data)
+    assert shown.returncode == 0
+    bad = socle("harvest", url, "--publisher", "montfort", "--policy", "lenient", data=data)
+    assert bad.returncode == 2
 
 
 def test_usage_errors(data):

@@ -131,7 +131,7 @@ def test_invalid_records_fail_with_reasons_and_good_ones_are_kept(hsvc, engine, 
     body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
     body = body.replace('dct:title "Délibérations n°1"@fr ;', "")
     site.add(f"{PATH}?page=1", body)
-    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort")
+    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort", policy="strict")
     run = engine.run(src)
     assert (run.counts["created"], run.counts["failed"]) == (1, 1)
     failed = [i for i in run.items if i.outcome == "failed"][0]
@@ -140,6 +140,51 @@ def test_invalid_records_fail_with_reasons_and_good_ones_are_kept(hsvc, engine, 
     assert failed.results[0]["message"]["fr"]
     # Failed records are retried at the next run (no hash kept for them).
     assert engine.run(src).counts["failed"] == 1
+
+
+def test_by_default_invalid_records_are_quarantined_rechecked_then_published(hsvc, engine,
+                                                                            site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort")
+    assert src.policy == "quarantine"
+    run = engine.run(src)
+    assert (run.counts["created"], run.counts["quarantined"], run.counts["failed"]) == (1, 1, 0)
+    held = [i for i in run.items if i.outcome == "quarantined"][0]
+    assert held.detail_fr.startswith("En quarantaine") and held.results[0]["message"]["fr"]
+    assert bookkeeping.by_iri(hsvc.store, dataset_iri(1)) is None  # not in the store
+    [meta] = hsvc.records.list_private("montfort", "quarantine")[1]
+    assert meta.iri == dataset_iri(1) and meta.validation["violations"] >= 1
+    assert engine.run(src).counts["quarantined"] == 1  # re-checked, still there
+    site.add(f"{PATH}?page=1", body)  # fixed at the source
+    run = engine.run(src)
+    assert run.counts["updated"] == 1 and run.counts["quarantined"] == 0
+    assert bookkeeping.by_iri(hsvc.store, dataset_iri(1)) is not None
+    assert hsvc.records.list_private("montfort")[0] == 0
+
+
+def test_a_published_record_broken_at_its_source_moves_to_quarantine(hsvc, engine, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    site.add(f"{PATH}?page=1", body)
+    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort")
+    assert engine.run(src).counts["created"] == 2
+    site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    run = engine.run(src)
+    assert (run.counts["quarantined"], run.counts["unchanged"]) == (1, 1)
+    assert bookkeeping.by_iri(hsvc.store, dataset_iri(1)) is None  # out of the feed
+    [meta] = hsvc.records.list_private("montfort", "quarantine")[1]
+    assert meta.iri == dataset_iri(1)
+
+
+def test_a_quarantined_record_gone_from_its_source_is_withdrawn(hsvc, engine, site):
+    body = pages(site.base, PATH, [0, 1], 5)[f"{PATH}?page=1"]
+    site.add(f"{PATH}?page=1", body.replace('dct:title "Délibérations n°1"@fr ;', ""))
+    src = add_source(hsvc.store, site.url(f"{PATH}?page=1"), "montfort", grace_days=0)
+    engine.run(src)
+    serve(site, [0], page_size=5)
+    run = engine.run(src)
+    assert run.counts["withdrawn"] == 1
+    assert hsvc.records.list_private("montfort")[0] == 0
 
 
 def test_accept_invalid_source_takes_them_with_their_report(hsvc, engine, site):

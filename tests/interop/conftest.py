@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.interop.catalogue import generate
+from tests.serving import wait_until_serving
 
 REPO = Path(__file__).resolve().parents[2]
 INTEROP = REPO.parent / "shared" / "interop"
@@ -109,20 +109,8 @@ def server(harvesters, tmp_path_factory) -> Server:
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     srv = Server(base, COPIES * DEMO_COUNT, proc)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"socle serve exited ({proc.returncode}): "
-                            f"{(tmp / 'serve.log').read_text()[-2000:]}", pytrace=False)
-            try:
-                health = json.loads(srv.get("/health"))
-                if health.get("records") == srv.total:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("socle serve: /health not ready after 90 s", pytrace=False)
-            time.sleep(0.3)
+        wait_until_serving(base, proc, tmp / "serve.log", seconds=90,
+                           ready=lambda body: json.loads(body).get("records") == srv.total)
         yield srv
     finally:
         proc.terminate()

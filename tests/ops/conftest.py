@@ -7,14 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from tests.cli.conftest import CLI, env
 from tests.conftest import REPO
+from tests.serving import wait_until_serving
 
 
 def socle(*args: str, data: Path | None = None, check: bool = False,
@@ -53,16 +51,12 @@ class Server:
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(self.argv, cwd=REPO, stdout=out,
                                          stderr=subprocess.STDOUT, env=self.env)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/health", timeout=2)
-                return self
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    pytest.fail(f"socle serve did not start: {self.output()}")
-                time.sleep(0.2)
+        try:
+            wait_until_serving(self.url, self.proc, self.log, seconds=90)
+        except BaseException:  # pytest.fail's outcome too: never leave the server running
+            self.stop()
+            raise
+        return self
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from types import SimpleNamespace
 
 from click.testing import CliRunner
@@ -15,8 +14,7 @@ from service.quality import keeper
 from service.quality.indicators import MAXIMUM
 from service.quality.links import results
 from service.store import open_store
-from tests.cli.conftest import CLI, env
-from tests.conftest import REPO
+from tests.cli.conftest import socle as cli_socle
 from tests.quality.conftest import FULL_TTL
 from tests.quality.server import Answer
 
@@ -24,9 +22,8 @@ OLD = "https://files.montfort.fr/deliberations.csv"
 
 
 def socle(*args, extra=None):
-    """The real command line in a subprocess (store-opening commands)."""
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=REPO,
-                          env={**env(), **(extra or {})}, timeout=120)
+    """The command line in process, with the test backend's store (store-opening commands)."""
+    return cli_socle(*args, environ=extra)
 
 
 def quality(*args, extra=None):

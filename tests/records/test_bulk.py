@@ -204,7 +204,8 @@ def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk
 
 def test_write_policy_is_a_parameter_of_both_paths(tmp_path: Path):
     """publish: a record with violations is stored with its (truthful) report, by a single
-    write and by a batch alike; strict refuses it; no other policy is accepted yet."""
+    write and by a batch alike; quarantine keeps it non-public (not in the store) by both;
+    strict refuses it; no other policy is accepted."""
     graph = parse_rdf(document([blank("sans-titre", None)]).encode(), TURTLE)
     seq, _ = services(tmp_path, "seq")
     blk, _ = services(tmp_path, "bulk")
@@ -212,15 +213,21 @@ def test_write_policy_is_a_parameter_of_both_paths(tmp_path: Path):
         [extracted] = split_catalogue(graph)
         with pytest.raises(SocleError):
             seq.records.upsert("montfort", extracted)
+        kept = seq.records.upsert("montfort", extracted, "quarantine")
+        [held] = blk.records.upsert_many("montfort", split_catalogue(graph),
+                                         policy="quarantine")
+        assert kept.status == held.status == "quarantine"
+        assert content(seq) == content(blk)
         single = seq.records.upsert("montfort", extracted, "publish")
         [batch] = blk.records.upsert_many("montfort", split_catalogue(graph), policy="publish")
-        assert outcome(single) == outcome(batch) and single.outcome == "created"
+        assert outcome(single) == outcome(batch) and single.outcome == "updated"
         for report in (single.report, batch.report):
             assert report["conforms"] is False and report["accepted_with_violations"] is True
         assert content(seq) == content(blk)
-        with pytest.raises(ValueError, match="quarantine"):
+        assert seq.records.list_private("montfort")[0] == 0  # published: no longer private
+        with pytest.raises(ValueError, match="lenient"):
             list(blk.records.upsert_many("montfort", split_catalogue(graph),
-                                         policy="quarantine"))
+                                         policy="lenient"))
     finally:
         seq.store.close()
         blk.store.close()

@@ -18,6 +18,7 @@ from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from tests.conftest import REPO
+from tests.serving import wait_until_serving
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 2.0
@@ -51,14 +52,7 @@ def server(tmp_path_factory):
          "--demo", "--base-url", "http://socle.test"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/health", timeout=1)
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "socle serve did not start"
-            time.sleep(0.2)
+    wait_until_serving(url, proc, data.parent / "serve.log")
     yield url
     proc.terminate()
     proc.wait(10)

@@ -27,6 +27,8 @@ def _free_port() -> int:
 
 
 HOSTILE_ID = "liens-hostiles"
+# Non-public records of the demo publisher on the hostile server (dashboard lists, draft form).
+HOSTILE_DRAFT, HOSTILE_QUARANTINE = "brouillon-axe", "quarantaine-axe"
 
 
 def seed_hostile_record(data: Path, base: str) -> None:
@@ -55,8 +57,32 @@ def seed_hostile_record(data: Path, base: str) -> None:
             <{meta.iri}> <{dcat}landingPage> <javascript:alert(1)> .
             <{dist}> <{dcat}downloadURL> <javascript:alert(2)> .
             <{contact}> <http://www.w3.org/2006/vcard/ns#hasEmail> <javascript:alert(3)> }} }}""")
+        _seed_private(svc)
     finally:
         svc.store.close()
+
+
+def _seed_private(svc) -> None:
+    """A draft and a quarantined record (one violation each) of the demo publisher."""
+    from rdflib import Graph
+
+    from service.catalog.publishers import add_publisher
+    from service.demo import DEMO_PUBLISHERS
+    from service.rdf.records import single_record
+    from service.web.demo import DEMO_PUBLISHER
+    from tests.conftest import VALID_TTL
+
+    pub = next(p for p in DEMO_PUBLISHERS if p["id"] == DEMO_PUBLISHER)
+    add_publisher(svc.store, svc.settings.base_url, pub["id"], pub["name"], pub.get("siren"))
+    bad = "\n".join(line for line in VALID_TTL.splitlines()
+                    if not line.startswith("  dct:description"))
+    for record_id, status in ((HOSTILE_DRAFT, "draft"), (HOSTILE_QUARANTINE, "quarantine")):
+        graph = Graph().parse(data=bad.replace('"deliberations-montfort"', f'"{record_id}"'),
+                              format="turtle")
+        if status == "draft":
+            svc.records.create(DEMO_PUBLISHER, graph, "draft")
+        else:
+            svc.records.upsert(DEMO_PUBLISHER, single_record(graph), "quarantine")
 
 
 @pytest.fixture(scope="session")

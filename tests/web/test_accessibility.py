@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from service.web.demo import DEMO_LOGIN, DEMO_PASSWORD
+from tests.web.conftest import HOSTILE_DRAFT, HOSTILE_QUARANTINE
 from tests.web.test_pages_browser import CURATOR, ERRORS, PUBLIC
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -57,7 +58,12 @@ def test_curator_pages_have_no_serious_violation(axe_page, hostile_server):
     page.press("#password", "Enter")
     page.wait_for_url("**/curator/")
     found = []
-    for path in CURATOR:
+    # The dashboard lists a draft and a quarantined record, each opens in the form.
+    private = [f"/curator/datasets/{HOSTILE_DRAFT}/edit",
+               f"/curator/datasets/{HOSTILE_QUARANTINE}/edit", "/curator/datasets/new?lang=en"]
+    dashboard = page.goto(f"{hostile_server}/curator/").text()
+    assert "Brouillons (1)" in dashboard and "En quarantaine (1)" in dashboard
+    for path in [*CURATOR, *private]:
         found += _violations(page, f"{hostile_server}{path}")
     # The form sent back with errors.
     page.goto(f"{hostile_server}/curator/datasets/new")

@@ -96,7 +96,7 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server, live_data)
     page.fill("#description", "Emplacement et puissance des bornes de recharge publiques.")
     page.click("#save")
     page.wait_for_url("**/edit?saved=1*")
-    assert "Enregistré" in page.locator("[role=status]").inner_text()
+    assert "Publié" in page.locator("[role=status]").inner_text()
     record_url = page.get_attribute("text=Voir la page publique >> nth=0", "href")
 
     # Found in search, with its publisher facet.
@@ -151,6 +151,54 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server, live_data)
         assert all(p.startswith(f"{iri}#") for p in parts)
     finally:
         store.close()
+
+
+DRAFT_TITLE = "Plan des pistes cyclables"
+
+
+def test_curator_saves_a_draft_then_publishes_it(wide, live_server):
+    """Draft → publish: a draft (even unfinished) is kept non-public, listed on the dashboard
+    with what to fix, and published from the same form once fixed."""
+    page = wide
+    page.goto(f"{live_server}/login")
+    page.fill("#login", DEMO_LOGIN)
+    page.fill("#password", DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/curator/")
+    page.goto(f"{live_server}/curator/datasets/new")
+    page.fill("#title", DRAFT_TITLE)  # no description yet: a violation, still saved
+    page.select_option("#licence", LICENCE)
+    page.fill("#dist-0-title", "Pistes (GeoJSON)")
+    page.fill("#dist-0-url", "https://data.montfort.example/pistes.geojson")
+    page.click("#save-draft")
+    page.wait_for_url("**/edit?saved=1*")
+    assert "Brouillon enregistré" in page.locator("[role=status]").inner_text()
+    assert "Brouillon" in page.locator("#status").inner_text()
+    draft_url = page.url.split("?")[0]
+    record_id = draft_url.rstrip("/").split("/")[-2]
+
+    # Not public: no page, not in search nor in the feed.
+    assert page.request.get(f"{live_server}/datasets/{record_id}").status == 404
+    feed = page.request.get(f"{live_server}/publishers/{DEMO_PUBLISHER}/catalog.ttl"
+                            "?page_size=1000")
+    assert DRAFT_TITLE not in feed.text()
+    page.goto(f"{live_server}/search?q=pistes+cyclables")
+    assert DRAFT_TITLE not in page.inner_text("main")
+
+    # Listed on the dashboard with its fix, opened from there.
+    page.goto(f"{live_server}/curator/")
+    drafts = page.locator("#drafts + p + table")
+    assert DRAFT_TITLE in drafts.inner_text() and "description" in drafts.inner_text()
+    shot(page, "dashboard-drafts")
+    page.click(f"text=Modifier et publier {DRAFT_TITLE}")
+    page.wait_for_url(f"{draft_url}*")
+    page.fill("#description", "Tracé des pistes et bandes cyclables de la commune.")
+    page.click("#save")  # "Publier"
+    page.wait_for_url("**/edit?saved=1*")
+    assert "Publié" in page.locator("[role=status]").inner_text()
+    assert page.request.get(f"{live_server}/datasets/{record_id}").status == 200
+    page.goto(f"{live_server}/search?q=pistes+cyclables")
+    page.wait_for_selector(f"text={DRAFT_TITLE}")
 
 
 def test_keyboard_reaches_the_content_first(page, live_server):

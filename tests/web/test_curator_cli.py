@@ -1,17 +1,15 @@
-"""`socle curator add`: the operator creates curator accounts; the password never on argv."""
+"""`socle curator add`: the operator creates curator accounts; the password never on argv.
+In process with Click's CliRunner (the password on standard input)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 
-from tests.cli.conftest import CLI, env
-from tests.conftest import REPO
+from tests.cli.conftest import Done, socle
 
 
-def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True,
-                          cwd=REPO, env=env(), timeout=120)
+def _run(*args: str, stdin: str = "") -> Done:
+    return socle(*args, input=stdin)
 
 
 def test_curator_add_reads_the_password_from_stdin(tmp_path):

@@ -88,13 +88,9 @@ def test_the_invariant_check_sees_a_shared_node(svc, publisher, auth, client, va
     assert set(found[0].example_graphs) == {first.iri, second.iri}
     # `socle validate --all` reports it and exits 1.
     svc.store.close()
-    import subprocess
-    import sys
+    from tests.cli.conftest import socle
+    from tests.conftest import BASE
 
-    from tests.conftest import BASE, REPO
-
-    out = subprocess.run([sys.executable, "-m", "service.cli", "validate", "--all", "--data",
-                          svc.settings.data, "--base-url", BASE], capture_output=True,
-                         text=True, cwd=REPO, timeout=120)
+    out = socle("validate", "--all", "--data", svc.settings.data, "--base-url", BASE)
     assert out.returncode == 1, out.stderr
     assert f"NŒUD PARTAGÉ / SHARED NODE <{dist}> : 2 enregistrements / records" in out.stdout

@@ -4,14 +4,12 @@ pipe, periodic lines; the estimate within 2x of the real remaining time once 10 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import pytest
 
 from service.cli.progress import Estimator, Progress
-from tests.conftest import REPO, VALID_TTL
+from tests.cli.conftest import socle
+from tests.conftest import VALID_TTL
 
 
 @pytest.mark.parametrize("startup,batch,per_batch,batches", [
@@ -73,7 +71,8 @@ def test_terminal_bar_is_redrawn_in_place():
 
 
 def test_import_command_prints_progress_lines(tmp_path):
-    """The real command, standard error a pipe: the reading line comes before the count."""
+    """The command in process (standard error not a terminal, as a pipe): the reading line
+    comes before the count."""
     records = "\n".join(VALID_TTL.replace("[] a dcat:Dataset", f"<https://x.example/d{i}> a "
                                           "dcat:Dataset").replace('"deliberations-montfort"',
                                                                   f'"d{i}"').split("\n", 4)[4]
@@ -81,13 +80,10 @@ def test_import_command_prints_progress_lines(tmp_path):
     prefixes = "\n".join(VALID_TTL.splitlines()[:4])
     source = tmp_path / "catalogue.ttl"
     source.write_text(prefixes + "\n" + records, encoding="utf-8")
-    env = {**os.environ, "SOCLE_PROGRESS_INTERVAL": "0"}
-    data = str(tmp_path / "data")
-    cli = [sys.executable, "-m", "service.cli"]
-    subprocess.run([*cli, "publisher", "add", "montfort", "--name", "Montfort", "--data", data],
-                   check=True, cwd=REPO, env=env, capture_output=True)
-    out = subprocess.run([*cli, "import", str(source), "--publisher", "montfort", "--data",
-                          data], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    environ = {"SOCLE_PROGRESS_INTERVAL": "0"}
+    data = tmp_path / "data"
+    socle("publisher", "add", "montfort", "--name", "Montfort", data=data, check=True)
+    out = socle("import", str(source), "--publisher", "montfort", data=data, environ=environ)
     assert out.returncode == 0, out.stderr
     lines = out.stderr.splitlines()
     assert lines[0] == "Import : lecture de catalogue.ttl… / reading catalogue.ttl…"

@@ -17,6 +17,7 @@ from service.ingest.harvest.policy import refuse_credentials
 from service.ingest.harvest.report import RunReport
 from service.ingest.harvest.runner import Progress
 from service.ingest.harvest.setup import harvester
+from service.ingest.harvest.sources import SOURCE_POLICIES
 
 BAR = 30
 
@@ -64,8 +65,13 @@ def _emit(runs: list[RunReport], as_json: bool) -> None:
               help="Show the last run report(s) instead of harvesting.")
 @click.option("--allow-private", is_flag=True, envvar="SOCLE_HARVEST_ALLOW_PRIVATE",
               help="Allow private and loopback addresses for this run.")
+@click.option("--policy", type=click.Choice(SOURCE_POLICIES), default=None,
+              help="URL form, new source: records still violating after repair are "
+                   "quarantined (non-public, with their fix list), refused (strict) or "
+                   "published (publish: a non-conformant feed) [quarantine].")
 @click.option("--accept-invalid", is_flag=True,
-              help="URL form: take records with SHACL violations (stored on the source).")
+              help="URL form: --policy publish (records with SHACL violations published: "
+                   "the feed is not DCAT-AP conformant).")
 @click.option("--grace-days", type=float, default=None,
               help="Days a dataset may be missing from its source before withdrawal "
                    "(0: at once) [source's, else SOCLE_HARVEST_GRACE_DAYS=7].")
@@ -78,7 +84,7 @@ def _emit(runs: list[RunReport], as_json: bool) -> None:
 @base_option
 @guard
 def harvest(url, publisher_id, source_id, all_sources, show_report, allow_private,
-            accept_invalid, grace_days, max_pages, max_seconds, timeout, retries, as_json,
+            policy, accept_invalid, grace_days, max_pages, max_seconds, timeout, retries, as_json,
             data, base_url) -> None:
     """Harvest a DCAT catalogue (URL, a stored --source, or --all) into a publisher."""
     from service.catalog.publishers import get_publisher
@@ -109,7 +115,7 @@ def harvest(url, publisher_id, source_id, all_sources, show_report, allow_privat
         if url:
             get_publisher(store, svc.settings.base_url, publisher_id)
             src = store_sources.find_source(store, publisher_id, url) or \
-                store_sources.add_source(store, url, publisher_id,
+                store_sources.add_source(store, url, publisher_id, policy=policy,
                                          accept_invalid=accept_invalid,
                                          allow_private=allow_private)  # kept for --all
             targets = [src]
@@ -148,13 +154,17 @@ def source() -> None:
 @click.option("--name", default=None, help="Display name [the URL].")
 @click.option("--id", "source_id", default=None, help="Source id [publisher-<hash>].")
 @click.option("--allow-private", is_flag=True, help="This source may be on a private address.")
-@click.option("--accept-invalid", is_flag=True, help="Take records with SHACL violations.")
+@click.option("--policy", type=click.Choice(SOURCE_POLICIES), default=None,
+              help="Records still violating after repair: quarantine (non-public, with their "
+                   "fix list), strict (refused) or publish [quarantine].")
+@click.option("--accept-invalid", is_flag=True,
+              help="--policy publish (the feed is not DCAT-AP conformant).")
 @click.option("--grace-days", type=float, default=None, help="Withdrawal grace for this source.")
 @data_option
 @base_option
 @guard
-def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid, grace_days,
-               data, base_url) -> None:
+def source_add(url, publisher_id, name, source_id, allow_private, policy, accept_invalid,
+               grace_days, data, base_url) -> None:
     """Add a harvest source for a publisher (harvested by `socle harvest --all`)."""
     from service.catalog.publishers import get_publisher
 
@@ -163,7 +173,8 @@ def source_add(url, publisher_id, name, source_id, allow_private, accept_invalid
         get_publisher(svc.store, svc.settings.base_url, publisher_id)
         src = store_sources.add_source(svc.store, url, publisher_id, name=name,
                                        source_id=source_id, allow_private=allow_private,
-                                       grace_days=grace_days, accept_invalid=accept_invalid)
+                                       grace_days=grace_days, accept_invalid=accept_invalid,
+                                       policy=policy)
     finally:
         svc.store.close()
     click.echo(f"Source ajoutée / source added: {src.id}")
@@ -208,7 +219,7 @@ def source_show(source_id, as_json, data, base_url) -> None:
     click.echo(f"source {src.id}: {src.url}\n  éditeur / publisher: {src.publisher}\n"
                f"  nom / name: {src.name}\n  créée / created: {src.created}\n"
                f"  adresses privées / private addresses: {src.allow_private}\n"
-               f"  non conformes acceptés / accept invalid: {src.accept_invalid}\n"
+               f"  non conformes / invalid records (policy): {src.policy}\n"
                f"  délai de retrait / grace days: {_grace(src.grace_days)}")
     click.echo(last[0].render() if last else "Aucune moisson / no harvest yet.")
 

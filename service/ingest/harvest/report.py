@@ -18,7 +18,9 @@ from service.rdf.repair import repair_lines
 from service.store import PutSubject, Store
 
 RUN_PREFIX = "urn:socle:harvest:run:"
-OUTCOMES = ("created", "updated", "unchanged", "withdrawn", "missing", "failed")
+# quarantined: kept non-public with its fix list (source policy quarantine, catalog/private.py)
+OUTCOMES = ("created", "updated", "unchanged", "quarantined", "withdrawn", "missing",
+            "failed")
 KEEP_RUNS = 20  # per source
 # Items listed per outcome in a report (counts stay exact): a first harvest of 100k datasets,
 # or a source of 100k broken ones, must not store a report of hundreds of MB.
@@ -63,7 +65,7 @@ class RunReport:
     errors: list[dict[str, Any]] = field(default_factory=list)  # run-level (pages)
 
     def add(self, item: Item) -> None:
-        self.counts[item.outcome] += 1
+        self.counts[item.outcome] = self.counts.get(item.outcome, 0) + 1
         if item.outcome == "unchanged":
             return
         if self.counts[item.outcome] > MAX_LISTED:
@@ -82,7 +84,9 @@ class RunReport:
     def summary_line(self) -> str:
         c = self.counts
         return (f"créés/created={c['created']} mis à jour/updated={c['updated']} "
-                f"inchangés/unchanged={c['unchanged']} retirés/withdrawn={c['withdrawn']} "
+                f"inchangés/unchanged={c['unchanged']} "
+                f"en quarantaine/quarantined={c.get('quarantined', 0)} "
+                f"retirés/withdrawn={c['withdrawn']} "
                 f"absents/missing={c['missing']} échecs/failed={c['failed']}")
 
     def render(self) -> str:

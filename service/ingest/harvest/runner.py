@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from service.catalog.bookkeeping import now
-from service.catalog.records import RecordService
+from service.catalog.records import RecordService, invalid_record
 from service.errors import Conflict, SocleError
+from service.ingest import observers
 from service.ingest.harvest import report as reports
 from service.ingest.harvest import tracking
 from service.ingest.harvest.paging import Page, pages
@@ -57,6 +58,18 @@ def _problem_item(key: str, err: SocleError, record_id: str | None = None,
                for r in problem.get("results", [])[:MAX_RESULTS]]
     return Item(key, "failed", record_id, err.detail_fr, err.detail_en, results or None,
                 repairs=repairs or None)
+
+
+def _quarantined(key: str, meta, repairs: list[dict]) -> Item:
+    """A record kept non-public: its fix list is the report's violations."""
+    count = int(meta.validation.get("violations", 0))
+    item = _problem_item(key, invalid_record(meta.validation), meta.id, repairs)
+    item.outcome = "quarantined"
+    item.detail_fr = (f"En quarantaine (non publié) : {count} erreur(s) bloquante(s) à "
+                      "corriger par l'éditeur ; la prochaine moisson le vérifie à nouveau.")
+    item.detail_en = (f"Quarantined (not published): {count} violation(s) for the publisher "
+                      "to fix; the next harvest checks it again.")
+    return item
 
 
 class Harvester:
@@ -101,6 +114,7 @@ class Harvester:
             reports.save(self.store, report)
             reports.prune(self.store, source.id)
             tracking.release(self.store, source.node, owner)
+            observers.harvest_run(report)
         return report
 
 
@@ -138,6 +152,7 @@ class _Run:
 
     def tell(self, item: Item) -> None:
         self.report.add(item)
+        observers.harvest_item(self.source.id, item)
         if self.progress.item:
             self.progress.item(self.report, item)
 
@@ -177,14 +192,17 @@ class _Run:
         extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
                                               self.language)
         try:
-            # Sources marked accept_invalid store records with violations, with their report.
-            result = self.records.upsert(self.source.publisher, extracted,
-                                         "publish" if self.source.accept_invalid else "strict")
+            # The source's policy: records still violating after repair are quarantined
+            # (non-public, with their fix list), refused (strict) or published.
+            result = self.records.upsert(self.source.publisher, extracted, self.source.policy,
+                                         repairs)
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None, repairs)
         meta = result.meta
         changes.append(tracking.put(Tracked(self.source.node, key, meta.id, meta.iri,
                                             part.digest, now(), page.url)))
+        if meta.status == "quarantine":  # re-checked by every run (not in the store)
+            return _quarantined(key, meta, repairs)
         return Item(key, result.outcome, meta.id,
                     violations=int(result.report.get("violations", 0)), repairs=repairs or None,
                     dropped=list(result.dropped) or None)
@@ -195,8 +213,8 @@ class _Run:
         for key, t in sorted(self.known.items()):
             if key in self.seen:
                 continue
-            if not t.exists:  # deleted meanwhile (by a curator): just forget it
-                self.store.apply([tracking.drop(t)])
+            if not t.exists and not self.records.private.metas("id", [t.record_id]):
+                self.store.apply([tracking.drop(t)])  # deleted meanwhile (by a curator)
                 continue
             if not tracking.overdue(t, grace):
                 if t.missing_since is None:

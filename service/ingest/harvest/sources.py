@@ -23,6 +23,11 @@ from service.store.base import Triple
 SOURCE_PREFIX = "urn:socle:harvest:source:"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 HARVEST_SOURCE = SOCLE.HarvestSource
+# The write policy of a source's records with violations after repair (catalog/rules.py):
+# kept non-public with their fix list (quarantine, the default), refused (strict), or
+# published as they are (publish: `--accept-invalid`, a non-conformant feed).
+SOURCE_POLICIES = ("strict", "quarantine", "publish")
+DEFAULT_POLICY = "quarantine"
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,16 @@ class Source:
     created: str
     allow_private: bool = False
     grace_days: float | None = None  # None: the setting's default
-    accept_invalid: bool = False  # take records with SHACL violations (write policy publish)
+    policy: str = DEFAULT_POLICY  # SOURCE_POLICIES
 
     @property
     def node(self) -> str:
         return SOURCE_PREFIX + self.id
+
+    @property
+    def accept_invalid(self) -> bool:
+        """Records with violations are published (write policy publish)."""
+        return self.policy == "publish"
 
 
 def _triples(src: Source) -> list[Triple]:
@@ -52,6 +62,7 @@ def _triples(src: Source) -> list[Triple]:
         (node, DCTERMS.created, Literal(src.created, datatype=XSD.dateTime)),
         (node, SOCLE.allowPrivate, Literal(src.allow_private)),
         (node, SOCLE.acceptInvalid, Literal(src.accept_invalid)),
+        (node, SOCLE.writePolicy, Literal(src.policy)),
     ]
     if src.grace_days is not None:
         triples.append((node, SOCLE.graceDays, Literal(float(src.grace_days),
@@ -60,19 +71,41 @@ def _triples(src: Source) -> list[Triple]:
 
 
 _SELECT = f"""PREFIX socle: <{SOCLE}> PREFIX dct: <{DCTERMS}>
-SELECT ?id ?url ?pub ?name ?created ?private ?grace ?lenient WHERE {{ GRAPH <{HARVEST_GRAPH}> {{
+SELECT ?id ?url ?pub ?name ?created ?private ?grace ?lenient ?policy WHERE {{
+GRAPH <{HARVEST_GRAPH}> {{
   ?s a socle:HarvestSource ; socle:localId ?id ; socle:url ?url ; socle:publisherId ?pub ;
      dct:title ?name ; dct:created ?created ; socle:allowPrivate ?private .
   OPTIONAL {{ ?s socle:graceDays ?grace }} OPTIONAL {{ ?s socle:acceptInvalid ?lenient }}
+  OPTIONAL {{ ?s socle:writePolicy ?policy }}
   %s }} }} ORDER BY ?pub ?id"""
 
 
 def _source(row: dict) -> Source:
     grace = row.get("grace")
+    # Sources stored before the policy: accept_invalid meant publish, else the default.
+    lenient = str(row.get("lenient", "")).lower() == "true"
+    policy = str(row.get("policy") or ("publish" if lenient else DEFAULT_POLICY))
     return Source(str(row["id"]), str(row["url"]), str(row["pub"]), str(row["name"]),
                   str(row["created"]), str(row["private"]).lower() == "true",
-                  float(str(grace)) if grace is not None else None,
-                  str(row.get("lenient", "")).lower() == "true")
+                  float(str(grace)) if grace is not None else None, policy)
+
+
+def source_policy(policy: str | None, accept_invalid: bool = False) -> str:
+    """The policy asked (``--accept-invalid`` is ``publish``); 400 for an unknown one."""
+    if accept_invalid:
+        if policy not in (None, "publish"):
+            raise SocleError("--accept-invalid est la politique « publish » : ne donnez pas "
+                             f"aussi « {policy} ».",
+                             f"--accept-invalid is policy 'publish': do not also give "
+                             f"'{policy}'.")
+        return "publish"
+    policy = policy or DEFAULT_POLICY
+    if policy not in SOURCE_POLICIES:
+        raise SocleError(f"Politique « {policy} » inconnue (acceptées : "
+                         f"{', '.join(SOURCE_POLICIES)}).",
+                         f"Unknown policy '{policy}' (accepted: {', '.join(SOURCE_POLICIES)}).",
+                         parameter="policy")
+    return policy
 
 
 def list_sources(store: Store, publisher: str | None = None) -> list[Source]:
@@ -101,10 +134,12 @@ def default_id(publisher: str, url: str) -> str:
 
 def add_source(store: Store, url: str, publisher: str, *, name: str | None = None,
                source_id: str | None = None, allow_private: bool = False,
-               grace_days: float | None = None, accept_invalid: bool = False) -> Source:
+               grace_days: float | None = None, accept_invalid: bool = False,
+               policy: str | None = None) -> Source:
     """A new source; the same URL twice for one publisher is refused (409), a URL with
     credentials too (400: sources are public)."""
     refuse_credentials(url)
+    policy = source_policy(policy, accept_invalid)
     if not url.startswith(("http://", "https://")):
         raise SocleError(f"URL non prise en charge : {url} (http ou https attendu).",
                          f"Unsupported URL: {url} (http or https expected).")
@@ -122,7 +157,7 @@ def add_source(store: Store, url: str, publisher: str, *, name: str | None = Non
         raise Conflict(f"La source « {source_id} » existe déjà.",
                        f"Source '{source_id}' already exists.", source=source_id)
     src = Source(source_id, url, publisher, name or url, now(), allow_private, grace_days,
-                 accept_invalid)
+                 policy)
     return put_source(store, src)
 
 

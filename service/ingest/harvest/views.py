@@ -79,7 +79,8 @@ def overview(publisher_id: str):
     for src in store_sources.list_sources(store, publisher_id):
         last = reports.runs(store, source=src.id, limit=1)
         out.append({"id": src.id, "url": src.url, "name": src.name, "created": src.created,
-                    "accept_invalid": src.accept_invalid, "grace_days": src.grace_days,
+                    "policy": src.policy, "accept_invalid": src.accept_invalid,
+                    "grace_days": src.grace_days,
                     "last_run": ({"run": last[0].run, "status": last[0].status,
                                   "started": last[0].started, "ended": last[0].ended,
                                   "counts": last[0].counts,

@@ -15,6 +15,7 @@ from typing import Any
 from service.catalog.publishers import get_publisher
 from service.catalog.records import BATCH_SIZE, RecordService
 from service.errors import SocleError
+from service.ingest import observers
 from service.ingest.bounds import MAX_DETAILS, MAX_LINES, ErrorsByKind, cap_details
 from service.ingest.rdf_import import ImportReport, ItemReport
 from service.ingest.scdl.decode import read_rows
@@ -181,6 +182,7 @@ def import_csv(records: RecordService, publisher_id: str, data: bytes,
                               int(result.report.get("warnings", 0)))
         items[line] = item
     report = ImportReport([items[line] for line in sorted(items)])
+    observers.imported("csv", publisher_id, report)
     return {**report.to_dict(), "row_errors": row_errors.kept,
             "row_errors_total": row_errors.total, "row_error_counts": row_errors.counts,
             "notices": _nul_notice(nul_lines) + notices(publisher.siren, rows),

@@ -36,12 +36,16 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from service.rdf.profiles import dcatap3
 from service.rdf.profiles.enrich import DCAT, DCT, SKOS, SPDX, XSD, enrichment
 from service.resources import VOCAB_DIR
+
+if TYPE_CHECKING:
+    from service.rdf.parse import OxSubject, OxTerm
 
 N = ox.NamedNode
 RDFS_LABEL = N("http://www.w3.org/2000/01/rdf-schema#label")
@@ -177,8 +181,8 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     append = out.append
     periods: dict[ox.NamedNode, ox.BlankNode] = {}
     temporal_at: list[tuple[int, ox.Triple]] = []
-    has_media: set[ox.Term] = set()
-    formats: list[tuple[ox.Term, ox.NamedNode]] = []
+    has_media: set[OxTerm] = set()
+    formats: list[tuple[OxSubject, ox.NamedNode]] = []
     labels: set[ox.NamedNode] = set()
     kinds = _KIND
     for t in triples:
@@ -193,7 +197,7 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
                 temporal_at.append((len(out), t))
                 t = ox.Triple(t.subject, t.predicate, blank)
         elif kind == _LICENCE:
-            mapped = LICENCES.get(o)
+            mapped = LICENCES.get(o) if isinstance(o, ox.NamedNode) else None
             if mapped is not None and mapped != o:
                 t = ox.Triple(t.subject, LICENSE, mapped)
         elif kind == _MEDIA:
@@ -201,9 +205,9 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
             if isinstance(o, ox.NamedNode) and o.value.startswith(IANA_HTTP):
                 t = ox.Triple(t.subject, MEDIA_TYPE, N(IANA + o.value[len(IANA_HTTP):]))
         elif kind == _FORMAT:
-            if o in _MEDIA_BY_FORMAT:
+            if isinstance(o, ox.NamedNode) and o in _MEDIA_BY_FORMAT:
                 formats.append((t.subject, o))
-            if o in _FORMAT_LABELS:
+            if isinstance(o, ox.NamedNode) and o in _FORMAT_LABELS:
                 labels.add(o)
         elif kind == _CHECKSUM:
             if isinstance(o, ox.Literal) and o.datatype != XSD_STRING:
@@ -234,7 +238,7 @@ def _periods_as_blank_nodes(out: list[ox.Triple], periods: dict[ox.NamedNode, ox
         if original.object not in described:
             out[i] = original
     if described:
-        out[:] = [ox.Triple(periods[s], t.predicate, t.object)
+        out[:] = [ox.Triple(periods[cast(ox.NamedNode, s)], t.predicate, t.object)
                   if (s := t.subject) in described else t for t in out]
 
 

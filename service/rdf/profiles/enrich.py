@@ -18,10 +18,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from service.resources import VOCAB_DIR
+
+if TYPE_CHECKING:
+    from service.rdf.parse import OxTerm
 
 N = ox.NamedNode
 
@@ -215,7 +219,7 @@ class Table:
 @dataclass(frozen=True)
 class _Compiled:
     properties: Mapping[ox.NamedNode, Treatment]
-    classes: Mapping[ox.NamedNode, Treatment]
+    classes: Mapping[OxTerm, Treatment]  # looked up by rdf:type objects, any term
 
 
 def apply_table(table: _Compiled, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -256,16 +260,16 @@ def apply_table(table: _Compiled, triples: Iterable[ox.Triple]) -> list[ox.Tripl
 
 
 def _failed_nodes(props: Mapping[ox.NamedNode, Treatment],
-                  triples: list[ox.Triple]) -> set[ox.Term]:
+                  triples: list[ox.Triple]) -> set[OxTerm]:
     tests = {p: r for p, r in props.items() if isinstance(r, KeepIfNode)}
     if not tests:
         return set()
     linked = {t.object for t in triples if t.predicate in tests}
     if not linked:
         return set()
-    values: dict[tuple[ox.Term, str], list[str]] = {}
+    values: dict[tuple[OxTerm, str], list[str]] = {}
     for t in triples:
-        if t.subject in linked:
+        if t.subject in linked and not isinstance(t.object, ox.Triple):
             values.setdefault((t.subject, t.predicate.value), []).append(t.object.value)
     failed = set()
     for t in triples:
@@ -304,8 +308,8 @@ def enrichment(triples: list[ox.Triple],
             wanted.setdefault(t.object, set()).add(cls)
     if not wanted:
         return []
-    typed: set[tuple[ox.Term, ox.Term]] = set()
-    labelled: set[ox.Term] = set()
+    typed: set[tuple[OxTerm, OxTerm]] = set()
+    labelled: set[OxTerm] = set()
     for t in triples:
         if t.subject in wanted:
             if t.predicate == RDF_TYPE:

@@ -169,7 +169,8 @@ class _Context:
     names and types of the record's nodes; the triples a repair adds."""
 
     def __init__(self, base: str | None, triples: list[Triple]) -> None:
-        self.base, self.language_tag = base, None
+        self.base = base
+        self.language_tag: str | None = None
         self.added: list[Triple] = []
         self.names: dict[Node, str] = {}
         self.typed: set[Node] = set()
@@ -391,7 +392,7 @@ def _access_urls(triples: list[Triple], repairs: list[Repair]) -> list[Triple]:
     """A distribution with a download URL and no access URL gets the download URL as its
     access URL (DCAT-AP: accessURL 1..n; a download location is an access location)."""
     has_access = {s for s, p, _o in triples if p == _ACCESS_URL}
-    added = []
+    added: list[Triple] = []
     for s, p, o in triples:
         if p == _DOWNLOAD_URL and s not in has_access and isinstance(o, URIRef):
             has_access.add(s)

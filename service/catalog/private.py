@@ -1,0 +1,232 @@
+"""Non-public records (drafts and quarantined records), kept OUT of the RDF store.
+
+Why outside the store: the feed, search and the SPARQL endpoint read the store's union graph,
+so a record that is not there cannot leak through any of them, whatever query or read model
+is added later (by construction, not by a filter each reader must remember). The private
+area is one SQLite file beside the store (``files_dir``, like token digests and curator
+accounts): every app process of one instance shares it (SQLite's own file locking, WAL), and
+it works the same whatever the store (embedded Oxigraph, an Oxigraph server, Virtuoso). A
+store without a directory (tests' in-memory stores) keeps it in memory.
+
+Each row is one record: its local id, dataset IRI, publisher, status (``draft``: saved by a
+curator, not published yet; ``quarantine``: harvested or imported and still violating after
+repair), its graph as the one write pipeline prepared it (N-Triples), its identifiers, its
+validation report and the repairs applied. The writer (``writer.py``) looks records up here as
+well as in the store, so a private record's id, IRI and identifiers stay reserved to its
+publisher; publishing writes the graph through the same pipeline with strict validation, then
+removes the row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pyoxigraph as ox
+
+from service.catalog.bookkeeping import RecordMeta
+from service.rdf.namespaces import DCTERMS
+
+FILE = "socle-private.sqlite"
+STATUSES = ("draft", "quarantine")
+_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS private_record (
+  id TEXT PRIMARY KEY, iri TEXT NOT NULL UNIQUE, publisher TEXT NOT NULL,
+  status TEXT NOT NULL, issued TEXT NOT NULL, modified TEXT NOT NULL,
+  content_hash TEXT NOT NULL, validation TEXT NOT NULL, ntriples TEXT NOT NULL,
+  repairs TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS private_identifier (
+  id TEXT NOT NULL REFERENCES private_record(id) ON DELETE CASCADE,
+  publisher TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS private_identifier_value ON private_identifier(publisher, value);
+CREATE INDEX IF NOT EXISTS private_record_publisher ON private_record(publisher, status,
+  modified);
+"""
+_COLUMNS = "id, iri, publisher, status, issued, modified, content_hash, validation"
+
+
+@dataclass(frozen=True)
+class PrivateRecord:
+    meta: RecordMeta
+    ntriples: str
+    repairs: list[dict[str, Any]]
+
+
+def identifiers_of(iri: str, ntriples: str) -> list[str]:
+    """The dct:identifier values of the dataset node of a prepared graph."""
+    node = ox.NamedNode(iri)
+    return sorted({t.object.value for t in ox.parse(ntriples.encode("utf-8"),
+                                                    format=ox.RdfFormat.N_TRIPLES)
+                   if t.predicate == _IDENTIFIER and t.subject == node})
+
+
+class PrivateArea:
+    """The private records of one store (SQLite file, or memory when ``path`` is None)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path or ":memory:", timeout=30.0,
+                                   check_same_thread=False, isolation_level=None)
+        if path is not None:
+            os.chmod(path, 0o600)
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def _query(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    # -- reads -----------------------------------------------------------------------------
+    @staticmethod
+    def _meta(row: tuple) -> RecordMeta:
+        rid, iri, pub, status, issued, modified, digest, validation = row
+        return RecordMeta(rid, iri, pub, issued, modified, digest, json.loads(validation),
+                          status=status)
+
+    def metas(self, key: str, values: Iterable[str]) -> dict[str, RecordMeta]:
+        """Private records whose ``key`` (``id`` or ``iri``) is in values, by that key."""
+        assert key in ("id", "iri")
+        out: dict[str, RecordMeta] = {}
+        ordered = sorted(set(values))
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(f"SELECT {_COLUMNS} FROM private_record "
+                                   f"WHERE {key} IN ({marks})", chunk):
+                meta = self._meta(row)
+                out[meta.id if key == "id" else meta.iri] = meta
+        return out
+
+    def identifier_ids(self, publisher: str, values: Iterable[str]) -> dict[str, str]:
+        """Local id of the publisher's private record with each dct:identifier."""
+        ordered = sorted(set(values))
+        out: dict[str, str] = {}
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for value, rid in self._query(
+                    "SELECT value, id FROM private_identifier WHERE publisher = ? AND value IN "
+                    f"({marks}) ORDER BY value, id", [publisher, *chunk]):
+                out.setdefault(value, rid)
+        return out
+
+    def identifiers(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Stored dct:identifier values of private records, by local id."""
+        out: dict[str, list[str]] = {}
+        for rid in set(ids):
+            for (value,) in self._query("SELECT value FROM private_identifier WHERE id = ? "
+                                        "ORDER BY value", [rid]):
+                out.setdefault(rid, []).append(value)
+        return out
+
+    def get(self, record_id: str) -> PrivateRecord | None:
+        rows = self._query(f"SELECT {_COLUMNS}, ntriples, repairs FROM private_record "
+                           "WHERE id = ?", [record_id])
+        if not rows:
+            return None
+        row = rows[0]
+        return PrivateRecord(self._meta(row[:8]), row[8], json.loads(row[9]))
+
+    def list(self, publisher: str | None = None, status: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[RecordMeta]:
+        where, args = self._where(publisher, status)
+        rows = self._query(f"SELECT {_COLUMNS} FROM private_record {where} "
+                           "ORDER BY modified DESC, id LIMIT ? OFFSET ?",
+                           [*args, int(limit), int(offset)])
+        return [self._meta(r) for r in rows]
+
+    def count(self, publisher: str | None = None, status: str | None = None) -> int:
+        where, args = self._where(publisher, status)
+        return int(self._query(f"SELECT COUNT(*) FROM private_record {where}", args)[0][0])
+
+    @staticmethod
+    def _where(publisher: str | None, status: str | None) -> tuple[str, list[str]]:
+        clauses, args = [], []
+        if publisher is not None:
+            clauses.append("publisher = ?")
+            args.append(publisher)
+        if status is not None:
+            clauses.append("status = ?")
+            args.append(status)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    # -- writes ------------------------------------------------------------------------------
+    def put(self, records: Iterable[tuple[RecordMeta, str, list[dict[str, Any]]]]) -> None:
+        """Add or replace records (meta, N-Triples, repairs), in one transaction."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for meta, ntriples, repairs in records:
+                    assert meta.status in STATUSES, meta.status
+                    db.execute("DELETE FROM private_record WHERE id = ? OR iri = ?",
+                               (meta.id, meta.iri))
+                    db.execute(
+                        "INSERT INTO private_record VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (meta.id, meta.iri, meta.publisher, meta.status, meta.issued,
+                         meta.modified, meta.content_hash,
+                         json.dumps(meta.validation, ensure_ascii=False), ntriples,
+                         json.dumps(repairs, ensure_ascii=False)))
+                    db.executemany("INSERT INTO private_identifier VALUES (?,?,?)",
+                                   [(meta.id, meta.publisher, v)
+                                    for v in identifiers_of(meta.iri, ntriples)])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def remove(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._lock:
+            self._db.executemany("DELETE FROM private_record WHERE id = ?",
+                                 [(i,) for i in ids])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+_areas: weakref.WeakKeyDictionary[Any, PrivateArea] = weakref.WeakKeyDictionary()
+_areas_lock = threading.Lock()
+
+
+def area_of(store: Any) -> PrivateArea:
+    """The private area beside this store, one per store for the process (kept in a weak map,
+    never in the store object: an in-memory store keeps its drafts as long as it lives)."""
+    with _areas_lock:
+        found = _areas.get(store)
+        if found is None:
+            path = store.files_dir
+            found = _areas[store] = PrivateArea(os.path.join(path, FILE) if path else None)
+        return found
+
+
+def with_status(meta: RecordMeta, status: str) -> RecordMeta:
+    return replace(meta, status=status)
+
+
+def fix_list(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the publisher must fix before the record can be published: the report's
+    violations (French first), with where and the offending value."""
+    out = []
+    for result in report.get("results", []):
+        if result.get("severity") != "Violation":
+            continue
+        message = result.get("message") or {}
+        if isinstance(message, str):
+            message = {"fr": message, "en": message}
+        out.append({"fr": message.get("fr", ""), "en": message.get("en", ""),
+                    "path": result.get("path"), "focus": result.get("focus"),
+                    "value": result.get("value")})
+    return out
