@@ -9,18 +9,19 @@ One run:
    cached under ``bench/results/feed-store-n{n}-v{version}/``, shared with ``bench.feed``),
    opened read-only. The index is built from that store (not through the write pipeline: at
    ~15 ms per validated write, 100k records would take half an hour on the shared machine).
-1. Cold rebuild (``SearchIndex.rebuild``, what ``socle reindex`` does) into
-   ``bench/results/search-index-n{n}/``: time, file size, peak RSS.
+1. Cold rebuild (``DerivedStore.rebuild`` of a derived store holding the search tables only;
+   ``socle reindex`` rebuilds the feed's too) into ``bench/results/search-index-n{n}/``:
+   time (reading every record graph back from the store included), file size, peak RSS.
 2. Start with the index present, in a fresh process: interpreter start to the first search
-   answer (imports, store open, index open, one query), then the start-up consistency check
-   (``reconcile``: the store's bookkeeping against the index) that serve runs in the
+   answer (imports, store open, index open, one query), then the derived store's check at
+   start (``DerivedStore.check``: pending writes, record count) that serve runs in the
    background.
 3. A fixed, seeded query mix (one or two words from titles, keywords and commune names,
    plurals and accents included, a few that match no record with every word and fall back;
    a quarter with a publisher filter, a quarter with a theme filter; relevance, date and title
    sorts), each answered as the search page needs it: total, first page of 20, counts for
    every facet. Uncached (the answer cache is cleared before every query) and cached, p50/p95.
-   One write (``records_written`` of one record) is timed too.
+   One write (``DerivedStore.written`` of one record read back from the store) is timed too.
 4. Baseline in the same run: the former in-memory index (``bench/memory_search_index.py``)
    built on the same store (after the feed order index whose facts it reuses, as the app
    did), and the same words and filters (it has no sort and no fallback).
@@ -46,7 +47,10 @@ from typing import Any
 from bench import gen_catalogue as gen
 from bench.machine import machine as machine_of
 from service.catalog import bookkeeping
+from service.derived.source import StoreSource
+from service.derived.store import DerivedStore
 from service.search import SearchIndex
+from service.search.db import SearchTable
 from service.store import open_store
 
 WORDS = ["deliberations", "délibérations", "budget", "budgets", "subventions", "sportifs",
@@ -88,23 +92,28 @@ def query_mix(count: int, publishers: list[str], seed: int = 7) -> list[tuple[st
 _START = """
 import time, sys, json
 t0 = time.perf_counter()
+from service.derived.source import StoreSource
+from service.derived.store import DerivedStore
 from service.search import SearchIndex
+from service.search.db import SearchTable
 from service.store import open_store
 store = open_store(sys.argv[1], read_only=True)
-index = SearchIndex(store, sys.argv[2])
+derived = DerivedStore(sys.argv[2])
+derived.register(SearchTable())
+index = SearchIndex(derived)
 found = index.search("budgets", {})
 first = time.perf_counter() - t0
 t1 = time.perf_counter()
-report = index.reconcile()
+report = derived.check(StoreSource(store))
 check = time.perf_counter() - t1
 print(json.dumps({"first_answer_s": first, "total": found.total, "reconcile_s": check,
                   "reconcile": report}))
 """
 
 
-def start_to_first_answer(store_dir: Path, index_dir: Path) -> dict[str, Any]:
+def start_to_first_answer(store_dir: Path, index_file: Path) -> dict[str, Any]:
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _START, str(store_dir), str(index_dir)],
+    out = subprocess.run([sys.executable, "-c", _START, str(store_dir), str(index_file)],
                          check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t
     info = json.loads(out.stdout.strip().splitlines()[-1])
@@ -136,16 +145,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     index_dir = directory.parent / f"search-index-n{args.n}"
     if not args.reuse_index:
         shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    index_file = index_dir / "derived.sqlite3"
     rss0 = rss_mb()
-    index = SearchIndex(store, str(index_dir))
+    # A derived store holding the search tables only (the app's also holds the feed's).
+    derived = DerivedStore(str(index_file))
+    derived.register(SearchTable())
+    index = SearchIndex(derived)
     t0 = time.perf_counter()
-    docs = len(index) if args.reuse_index and index.built() else index.rebuild()
+    docs = (len(index) if args.reuse_index and derived.built()
+            else derived.rebuild(StoreSource(store)))
     rebuild_s = time.perf_counter() - t0  # ~0 with --reuse-index: no rebuild measured
     size = sum(f.stat().st_size for f in index_dir.iterdir())
     result["sqlite"] = {"rebuild_s": round(rebuild_s, 2), "docs": docs,
                         "file_mb": round(size / 1e6, 1), "max_rss_mb_before": round(rss0, 1),
                         "max_rss_mb_after": round(rss_mb(), 1)}
-    result["sqlite"]["start"] = start_to_first_answer(directory, index_dir)
+    result["sqlite"]["start"] = start_to_first_answer(directory, index_file)
     publishers = sorted(index.counts("publisher"))
     mix = query_mix(args.queries, publishers)
     uncached, cached, totals = time_mix(
@@ -156,9 +171,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                             fallback_queries=fallbacks, totals=totals)
     meta = bookkeeping.list_records(store, limit=1)[0]
     t = time.perf_counter()
-    index.record_written(meta)
+    derived.written(StoreSource(store).written([meta]))
     result["sqlite"]["update_ms"] = round((time.perf_counter() - t) * 1000, 3)
-    index.close()
+    derived.close()
     if not args.no_baseline:
         result["memory"] = baseline(store, mix)
         result["ratio_memory_over_sqlite"] = {
@@ -203,7 +218,7 @@ def table(r: dict[str, Any]) -> str:
         f"{s['file_mb']} MB   max RSS {s['max_rss_mb_before']:.0f} -> "
         f"{s['max_rss_mb_after']:.0f} MB",
         f"  start to first answer   {s['start']['first_answer_in_process_s']:>9.3f} s   "
-        f"(process wall {s['start']['process_wall_s']} s; then reconcile "
+        f"(process wall {s['start']['process_wall_s']} s; then check "
         f"{s['start']['reconcile_s']} s in the background)",
         f"  search uncached         p50 {s['uncached']['p50_ms']:>8.2f} ms   "
         f"p95 {s['uncached']['p95_ms']:>8.2f} ms   ({s['uncached']['count']} queries, "

@@ -47,7 +47,7 @@ class Services:
         if self.sparql is not None:  # worker processes first: they start in parallel
             self.sparql.warm()
         self.feed_index.warm()
-        if self.search is not None:  # builds if absent, else repairs what differs
+        if self.search is not None:  # the derived store's check (the feed index's)
             self.search.warm()
 
     def close(self) -> None:
@@ -95,11 +95,9 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
                    _owns_store=settings.store is None)
     migrate(store)  # token digests must not stay where SPARQL can read them
     if search:
-        # On disk beside the store (in memory for an in-memory store): service/search.
-        index = SearchIndex(store, store.files_dir)
-        records.observers.append(index)
-        feed_index.followers.append(index)  # other processes' writes (external store)
-        index.before_read = feed_index.follow
+        # Its tables are in the derived store, which the write path keeps current.
+        index = SearchIndex(derived, feed_index.warm)
+        index.before_read = feed_index.follow  # other processes' writes (external store)
         svc.search = index
     return svc
 

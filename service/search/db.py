@@ -1,22 +1,17 @@
-"""The search index's SQLite tables (`SearchTable`, shaped as a derived-store index:
-create, clear, write, delete, count, inside a transaction the holder opened) and the
-database holding them.
+"""The search index's SQLite tables: `SearchTable`, an index of the derived store
+(service/derived/protocol.py: create, clear, write, delete, count, inside a transaction the
+derived store opened).
 
 Tables: `search_docs` (what a result shows, the sort keys), `search_text` (FTS5 over the
 stems: title and body columns), `search_vals` (every facet value once, with its record count
 kept current, so the unfiltered facet counts of the home and search pages cost one small read)
-and `search_postings` (value × record). `search_meta` holds the schema version, whether the
-last rebuild finished, and `version`, moved by every change (answer caches key on it).
-WAL mode: readers never wait for the writer, and several processes may share one file.
+and `search_postings` (value × record).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-import uuid
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -25,13 +20,9 @@ from service.search import text
 from service.search.docs import FACETS, Doc, doc_of
 
 SCHEMA_VERSION = "1"
-FILE_NAME = "search-index.sqlite3"
-BUSY_MS = 60_000  # a rebuild in another process holds the write lock this long at most
 SEP = "\x1f"  # between keywords in search_docs.keywords
 
 _DDL = [
-    "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) "
-    "WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS search_docs(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
       iri TEXT NOT NULL, publisher TEXT NOT NULL, modified REAL NOT NULL, stamp TEXT NOT NULL,
       hash TEXT NOT NULL, title TEXT NOT NULL, title_key BLOB NOT NULL,
@@ -88,70 +79,25 @@ class SearchTable:
         for record_id in record_ids:
             remove(db, record_id)
 
+    def snapshot(self, db: sqlite3.Connection) -> dict[str, list[tuple]]:
+        """Canonical rows (record ids, not row numbers; counts of values in use): what a live
+        index and one rebuilt from the store must share (DerivedStore.snapshot)."""
+        return {
+            "search_docs": sorted(db.execute(
+                "SELECT id, iri, publisher, modified, stamp, hash, title, title_key, "
+                "description, keywords FROM search_docs")),
+            "search_text": sorted(db.execute(
+                "SELECT d.id, t.title, t.body FROM search_text t "
+                "JOIN search_docs d ON d.n = t.rowid")),
+            "search_postings": sorted(db.execute(
+                "SELECT d.id, vl.facet, vl.value FROM search_postings p "
+                "JOIN search_docs d ON d.n = p.n JOIN search_vals vl ON vl.v = p.v")),
+            "search_vals": sorted(db.execute(
+                "SELECT facet, value, count FROM search_vals WHERE count > 0")),
+        }
+
     def count(self, db: sqlite3.Connection) -> int:
         return int(db.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0])
-
-
-class Database:
-    """One SQLite database, a connection per thread (sqlite3 connections are not shared)."""
-
-    def __init__(self, directory: str | None) -> None:
-        if directory:
-            Path(directory).mkdir(parents=True, exist_ok=True)
-            self.target = str(Path(directory) / FILE_NAME)
-            self.uri = False
-        else:  # in-memory store: an in-memory database shared by this process's threads
-            self.target = f"file:socle-search-{uuid.uuid4().hex}?mode=memory&cache=shared"
-            self.uri = True
-        self._local = threading.local()
-        self._keep = self.connect()  # keeps a shared in-memory database alive
-        SearchTable().create(self._keep)
-        if self.get("schema", self._keep) != SCHEMA_VERSION:
-            self.clear(self._keep)
-
-    def connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.target, uri=self.uri, timeout=BUSY_MS / 1000,
-                              check_same_thread=False, isolation_level=None)
-        if not self.uri:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-        con.execute(f"PRAGMA busy_timeout={BUSY_MS}")
-        return con
-
-    @property
-    def con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._local.con = self.connect()
-        return con
-
-    def get(self, key: str, con: sqlite3.Connection | None = None) -> str | None:
-        row = (con or self.con).execute("SELECT value FROM search_meta WHERE key = ?",
-                                        (key,)).fetchone()
-        return row[0] if row else None
-
-    @staticmethod
-    def put(con: sqlite3.Connection, key: str, value: str) -> None:
-        con.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES (?, ?)",
-                    (key, value))
-
-    def clear(self, con: sqlite3.Connection) -> None:
-        SearchTable().clear(con)
-        con.execute("DELETE FROM search_meta")
-        self.put(con, "schema", SCHEMA_VERSION)
-
-    def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
-        self._keep.close()
-
-
-def bump(con: sqlite3.Connection) -> None:
-    """Every change moves `version`: answer caches of every process key on it."""
-    con.execute("INSERT INTO search_meta(key, value) VALUES ('version', '1') ON CONFLICT(key) "
-                "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
 
 def remove(con: sqlite3.Connection, record_id: str) -> bool:

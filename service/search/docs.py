@@ -1,20 +1,21 @@
-"""What the search index keeps of a record: a `Doc`, from the record's triples or, for a whole
-rebuild, from a handful of single-predicate queries over the store (one per field, not one
-read per record: at 100,000 records a read per graph costs minutes)."""
+"""What the search index keeps of a record: a `Doc`, from the record's triples."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pyoxigraph as ox
 
-from service.feed.index import parse_stamp
-from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RECORDS_GRAPH, SOCLE
-from service.store import Store
+from service.rdf.namespaces import DCAT, DCTERMS
+
+
+def parse_stamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
 
 FACETS = ("publisher", "theme", "schema", "territory", "format", "licence", "frequency")
 
@@ -117,57 +118,3 @@ def _values(facet: str, values: Iterable[str], record_iri: str,
             record_id: str) -> frozenset[str]:
     out = (facet_value(facet, v, record_iri, record_id) for v in values)
     return frozenset(v for v in out if v is not None)
-
-
-FACTS = f"""PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
-SELECT ?id ?iri ?pub ?modified ?hash WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
-  ?rec socle:localId ?id ; foaf:primaryTopic ?iri ; socle:publisherId ?pub ;
-       dct:modified ?modified OPTIONAL {{ ?rec socle:contentHash ?hash }} }} }}"""
-_OWN_Q = "SELECT ?iri ?v (LANG(?v) AS ?l) WHERE { GRAPH ?iri { ?iri <%s> ?v } }"
-_DIST_Q = (f"SELECT ?iri ?v WHERE {{ GRAPH ?iri {{ ?iri <{DCAT.distribution}> ?d . "
-           "?d <%s> ?v FILTER(isIRI(?v)) } }")
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: str
-    iri: str
-    publisher: str
-    modified: str
-    content_hash: str
-
-
-def facts(store: Store) -> Iterator[Fact]:
-    """Every record's bookkeeping facts (what the consistency check compares)."""
-    for r in store.rows(FACTS):
-        yield Fact(r["id"], r["iri"], r["pub"], r["modified"], r.get("hash", ""))
-
-
-def scan(store: Store) -> Iterator[Doc]:
-    """Every record's Doc, field by field (the rebuild)."""
-    values: dict[str, dict[str, list]] = {}
-    for name, predicate in OWN.items():
-        out = values.setdefault(name, {})
-        literal = name in _LITERAL_FIELDS
-        for r in store.rows(_OWN_Q % predicate):
-            if literal == ("l" in r):  # LANG() of an IRI is unbound
-                out.setdefault(r["iri"], []).append((r["v"], r.get("l", "")))
-    for name, predicate in DIST.items():
-        out = values.setdefault(name, {})
-        for r in store.rows(_DIST_Q % predicate):
-            out.setdefault(r["iri"], []).append((r["v"], ""))
-    shared: dict = {}
-
-    def one(value):
-        return shared.setdefault(value, value)
-
-    def get(name: str, iri: str) -> list:
-        return values.get(name, {}).get(iri, [])
-
-    for f in facts(store):
-        facets = {name: one(_values(name, (v for v, _ in get(name, f.iri)), f.iri, f.id))
-                  for name in FACETS if name != "publisher"}
-        facets["publisher"] = one(frozenset([f.publisher]))
-        yield Doc(f.id, f.iri, f.publisher, parse_stamp(f.modified),
-                  pick(get("title", f.iri)), pick(get("description", f.iri)),
-                  tuple(v for v, _ in get("keyword", f.iri)), facets, f.content_hash)

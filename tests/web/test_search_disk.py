@@ -1,22 +1,25 @@
-"""The search index on disk: kept in the data directory, answered from at the next start
-without a rebuild, repaired at start when a write reached the store but not the index (a
-crash between the two, a command run while no server ran), equal to a rebuilt one."""
+"""The search index on disk, in the derived store: answered from at the next start without a
+rebuild, repaired at start when a write reached the store but not the index (a process killed
+between the two: its pending-write row stays), equal to one rebuilt from the store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS
 
 from service.app import create_app
+from service.catalog.publishers import add_publisher
 from service.config import Settings
+from service.derived.observer import DerivedWriter
+from service.derived.store import FILE_NAME, DerivedStore
 from service.rdf.formats import TURTLE
 from service.rdf.parse import parse_rdf
-from service.search import FACETS, SearchIndex
-from service.search.db import FILE_NAME
+from service.search import FACETS
 from tests.conftest import BASE
+from tests.web.test_search_index import rebuilt
+
+JSON = {"Accept": "application/json"}
 
 
 def _app(data: Path):
@@ -29,105 +32,65 @@ def _create(svc, ttl: str, i: int, title: str):
     return svc.records.create("montfort", parse_rdf(body.encode(), TURTLE)).meta
 
 
-def _without_search(svc):
-    """The records service as if the process died before the index heard of the write."""
-    svc.records.observers.remove(svc.search)
-
-
-def _close(app) -> None:
-    app.extensions["socle"].close()
-
-
-def _answers(index: SearchIndex) -> list:
-    return [(r.total, [d.id for d in r.docs], r.facets) for q in ("", "budget", "subventions",
-            "deliberations conseil", "budget licorne")
-            for r in [index.search(q, sort=s) for s in ("relevance", "date", "title")][:3]]
+def _answers(index) -> list:
+    return [(r.total, [d.id for d in r.docs], r.facets)
+            for q in ("", "budget", "subventions", "deliberations conseil", "budget licorne")
+            for r in [index.search(q, sort=s) for s in ("relevance", "date", "title")]]
 
 
 @pytest.fixture
 def data(tmp_path, valid_ttl):
-    """A data directory holding three records and the index the server built."""
+    """A data directory holding three records and the derived store the server kept."""
     directory = tmp_path / "data"
     app = _app(directory)
     svc = app.extensions["socle"]
-    from service.catalog.publishers import add_publisher
-
     add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu")
-    assert len(svc.search) == 0  # built (empty) before the writes: they update it
     for i, title in enumerate(["Budget primitif", "Budget annexe", "Subventions 2024"]):
         _create(svc, valid_ttl, i, title)
-    _close(app)
+    svc.close()
     return directory
 
 
-def test_the_index_lives_in_the_data_directory_and_is_used_at_the_next_start(data,
-                                                                               monkeypatch):
+def test_the_index_is_used_at_the_next_start_without_a_rebuild(data, monkeypatch):
     assert (data / FILE_NAME).is_file()
 
-    def no_rebuild(self):
+    def no_rebuild(self, source, progress=None):
         raise AssertionError("the index on disk should have been used")
 
-    monkeypatch.setattr(SearchIndex, "rebuild", no_rebuild)
+    monkeypatch.setattr(DerivedStore, "rebuild", no_rebuild)
     app = _app(data)
-    svc = app.extensions["socle"]
-    assert svc.search.warm() == {"updated": 0, "removed": 0}
-    response = app.test_client().get("/search?q=budgets", headers={"Accept": "application/json"})
+    response = app.test_client().get("/search?q=budgets", headers=JSON)
     assert response.get_json()["total"] == 2
-    _close(app)
+    app.extensions["socle"].close()
 
 
-def test_writes_the_index_missed_are_repaired_at_start(data, valid_ttl):
+def test_a_write_the_index_missed_is_repaired_at_start(data, valid_ttl):
     app = _app(data)
     svc = app.extensions["socle"]
-    _without_search(svc)
+    writer = next(o for o in svc.records.observers if isinstance(o, DerivedWriter))
+    # As if killed after the store write: the pending row committed, the index never told.
+    svc.records.observers.remove(writer)
+    writer.records_pending(["jeu-9", "jeu-2"])
     new = _create(svc, valid_ttl, 9, "Délibérations budgétaires")
     svc.records.delete("montfort", "jeu-2")  # "Subventions 2024"
-    meta = svc.records.meta("jeu-0")
-    graph = svc.records.graph(meta)
-    graph.set((URIRef(meta.iri), DCTERMS.title, Literal("Marchés publics", lang="fr")))
-    svc.records.replace("montfort", "jeu-0", graph)
-    assert svc.search.search("subventions").total == 1  # stale, as after a crash
-    _close(app)
+    assert svc.search.search("budgétaire").total == 0  # stale
+    svc.close()
 
     app = _app(data)
     index = app.extensions["socle"].search
-    assert index.warm() == {"updated": 2, "removed": 1}  # what serve runs at start
     assert [d.id for d in index.search("budgétaire").docs] == [new.id]
     assert index.search("subventions").total == 0
-    assert [d.id for d in index.search("marchés").docs] == ["jeu-0"]
-    assert index.warm() == {"updated": 0, "removed": 0}
-    _close(app)
+    app.extensions["socle"].close()
 
 
-def test_live_index_equals_a_rebuilt_one(data, valid_ttl, tmp_path):
+def test_live_index_equals_a_rebuilt_one(data, valid_ttl):
     app = _app(data)
     svc = app.extensions["socle"]
     _create(svc, valid_ttl, 5, "Budget des subventions")
     svc.records.delete("montfort", "jeu-1")
     live = svc.search
-    fresh = SearchIndex(svc.store, str(tmp_path / "fresh"))
-    assert fresh.rebuild() == len(live) == 3
+    fresh = rebuilt(svc.store)
+    assert len(fresh) == len(live) == 3
     assert _answers(fresh) == _answers(live)
     assert set(live.search("").facets) == set(FACETS)
-    fresh.close()
-    _close(app)
-
-
-def test_an_interrupted_rebuild_leaves_no_built_mark(data, monkeypatch):
-    app = _app(data)
-    index = app.extensions["socle"].search
-    import service.search.index as module
-
-    def broken(store):
-        yield from []
-        raise RuntimeError("killed")
-
-    monkeypatch.setattr(module.docs, "scan", broken)
-    with pytest.raises(RuntimeError):
-        index.rebuild()
-    monkeypatch.undo()
-    assert index.built() and len(index) == 3  # rolled back: the previous index stays
-    index.invalidate()
-    assert not index.built()
-    assert index.search("budget").total == 2 and index.built()  # rebuilt on first use
-    _close(app)
+    svc.close()
