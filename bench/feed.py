@@ -44,6 +44,7 @@ import pyoxigraph as ox
 from bench import gen_catalogue as gen
 from bench.machine import machine as machine_of
 from bench.serve import SocleServer
+from service.feed.index import Filters
 
 REPO = gen.REPO
 BASE = gen.BASE
@@ -160,8 +161,9 @@ class HttpClient(Client):
 
 
 def measure_pages(client: Client, n: int, size: int, repeats: int,
-                  warmup: int = 2) -> dict[str, Any]:
-    """First request alone (index build), then first/middle/last pages interleaved."""
+                  warmup: int = 2, suffix: str = "ttl") -> dict[str, Any]:
+    """First request alone (the derived store's check at start), then first/middle/last
+    pages interleaved."""
     out: dict[str, Any] = {}
     status, body = client.get("/health")
     check(status, 200, "/health", body)
@@ -169,7 +171,7 @@ def measure_pages(client: Client, n: int, size: int, repeats: int,
     if out["health_records"] != n:
         raise SystemExit(f"bench: /health counts {out['health_records']} records, expected {n}")
     rss0 = rss_mb(client.pid)
-    ms, (status, body) = timed(lambda: client.get(f"/catalog.ttl?page=1&page_size={size}"))
+    ms, (status, body) = timed(lambda: client.get(f"/catalog.{suffix}?page=1&page_size={size}"))
     check(status, 200, "first GET /catalog.ttl", body)
     out["first_request_ms"] = round(ms, 1)
     out["rss_mb_before_first_request"] = rss0
@@ -180,8 +182,8 @@ def measure_pages(client: Client, n: int, size: int, repeats: int,
     for rep in range(warmup + repeats):
         for label, page in pages.items():
             ms, (status, body) = timed(
-                lambda p=page: client.get(f"/catalog.ttl?page={p}&page_size={size}"))
-            check(status, 200, f"GET /catalog.ttl?page={page}", body[:300])
+                lambda p=page: client.get(f"/catalog.{suffix}?page={p}&page_size={size}"))
+            check(status, 200, f"GET /catalog.{suffix}?page={page}", body[:300])
             if rep >= warmup:
                 times[label].append(ms)
             if label not in sizes:
@@ -260,18 +262,20 @@ def stage_timer(svc: Any) -> Iterator[dict[str, list[float]]]:
             return result
         return wrapper
 
-    index, store = svc.feed_index, svc.store
+    index = svc.feed_index
     real_get_profile, real_serialize = views.get_profile, views._serialize
-    index.page = wrap("order index (FeedIndex.page)", index.page)
-    store.triples = wrap("read record graphs (quads_for_pattern)", store.triples, True)
+    real_records = views.record_triples
+    index.page = wrap("order index and texts (FeedIndex.page, SQLite)", index.page)
+    views.record_triples = wrap("parse stored N-Triples", real_records, True)
     views.get_profile = lambda name: wrap("profile transform (dcat-ap-3)",
                                           real_get_profile(name))
     views._serialize = wrap("serialise Turtle (ox.serialize)", real_serialize)
     try:
         yield times
     finally:
-        del index.page, store.triples
+        del index.page
         views.get_profile, views._serialize = real_get_profile, real_serialize
+        views.record_triples = real_records
 
 
 def stage_breakdown(client: Client, svc: Any, page: int, size: int,
@@ -334,9 +338,9 @@ def baseline(store: ox.Store, n: int, size: int, repeats: int) -> dict[str, Any]
 
 # -- transports ----------------------------------------------------------------------------------
 def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
+    from bench.feed_costs import page_costs, write_costs
     from service.app import create_app
     from service.config import Settings
-    from service.feed.index import FeedIndex
 
     t0 = time.perf_counter()
     app = create_app(Settings(data=str(data), base_url=BASE))
@@ -346,11 +350,14 @@ def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
     client = TestClient(app)
     try:
         out.update(measure_pages(client, args.n, args.page_size, args.repeats))
-        say(f"in-process pages: {json.dumps(out['pages'])}")
-        # The index build alone, on a fresh index over the same store.
-        ms, entries = timed(lambda: FeedIndex(svc.store)._load())
-        out["index_build_ms"] = round(ms, 1)
-        out["index_entries"] = len(entries)
+        out["derived_check_at_start"] = svc.feed_index.last_check
+        out["pages_nt"] = measure_pages(client, args.n, args.page_size, args.repeats,
+                                        suffix="nt")["pages"]
+        say(f"in-process pages: {json.dumps(out['pages'])} nt {json.dumps(out['pages_nt'])}")
+        out["index_entries"] = svc.feed_index.page(Filters(), 0, 1).total
+        out["page_costs"] = page_costs(svc, pages_for(args.n, args.page_size),
+                                       args.page_size, args.repeats)
+        say(f"page costs: {json.dumps(out['page_costs'])}")
         middle = pages_for(args.n, args.page_size)["middle"]
         out["stages_middle_page"] = stage_breakdown(client, svc, middle, args.page_size,
                                                     args.repeats)
@@ -363,6 +370,12 @@ def run_inprocess(args: argparse.Namespace, data: Path) -> dict[str, Any]:
         if args.baseline_repeats:
             out["baseline"] = baseline(svc.store.native, args.n, args.page_size,
                                        args.baseline_repeats)
+        if args.writes and args.generator == "shared":
+            from bench.feed_store import GENERATOR
+
+            publisher = gen.publishers(1)[0].id
+            out["writes"] = write_costs(svc, str(GENERATOR), publisher, args.writes)
+            say(f"writes: {json.dumps(out['writes'])}")
     finally:
         svc.store.close()
     return out
@@ -382,7 +395,11 @@ def run_http(args: argparse.Namespace, data: Path, startup_timeout: float = 120.
         out["startup_s"] = server.startup_s
         client = HttpClient(url, server.pid)
         out.update(measure_pages(client, args.n, args.page_size, args.repeats))
-        say(f"HTTP pages: {json.dumps(out['pages'])}")
+        out["start_to_first_page_s"] = round(out["startup_s"] + out["first_request_ms"] / 1000,
+                                             2)
+        out["pages_nt"] = measure_pages(client, args.n, args.page_size, args.repeats,
+                                        suffix="nt")["pages"]
+        say(f"HTTP pages: {json.dumps(out['pages'])} nt {json.dumps(out['pages_nt'])}")
         out["harvest"] = harvest(client, args.n, args.page_size, args.rss_every,
                                  lambda link: link.removeprefix(BASE))
     return out
@@ -452,9 +469,26 @@ def table(result: dict[str, Any]) -> str:
                      f"{r['rss_mb_before_first_request']} → {r['rss_mb_after_first_request']} "
                      f"(index) → {[v for _, v in h['rss_mb']][-1]} (end of harvest), growth "
                      f"after page 10: {h['rss_growth_mb_after_page_10']} MB")
-    if "index_build_ms" in result.get("inprocess", {}):
-        lines.append(f"index build alone: {result['inprocess']['index_build_ms']} ms "
-                     f"({result['inprocess']['index_entries']} entries)")
+    costs = result.get("inprocess", {}).get("page_costs")
+    if costs:
+        lines.append("| page | syntax | before (store graphs) ms | derived (texts) ms | "
+                     "serialisation floor ms | derived / floor | before / derived |")
+        lines.append("|---|---|---:|---:|---:|---:|---:|")
+        for v in costs.values():
+            for name in ("ttl", "nt"):
+                c = v[name]
+                lines.append(f"| {v['page']} | {name} | {c['before_ms']} | {c['derived_ms']} | "
+                             f"{c['floor_ms']} | {c['derived_ms'] / c['floor_ms']:.1f} | "
+                             f"{c['before_ms'] / c['derived_ms']:.1f} |")
+    for where in ("inprocess", "http"):
+        nt = result.get(where, {}).get("pages_nt")
+        if nt:
+            lines.append(f"{where} N-Triples pages p50 ms: " + ", ".join(
+                f"page {v['page']} {v['p50_ms']}" for v in nt.values()))
+    if "start_to_first_page_s" in result.get("http", {}):
+        lines.append(f"HTTP start to first page: {result['http']['start_to_first_page_s']} s")
+    if "writes" in result.get("inprocess", {}):
+        lines.append(f"writes (one record per call): {json.dumps(result['inprocess']['writes'])}")
     if base:
         lines.append(f"baseline full harvest (estimate): {base['harvest_estimate_s']} s")
     stages = result.get("inprocess", {}).get("stages_middle_page")
@@ -480,14 +514,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, default=None,
                         help="store directory [bench/results/feed-store-n{n}-v{version}]")
     parser.add_argument("--force-gen", action="store_true", help="regenerate the store")
+    parser.add_argument("--generator", choices=("shared", "socle"), default="shared",
+                        help="shared: ../shared/generators/dcat_catalogue.py templates "
+                             "(bench/feed_store.py); socle: bench/gen_catalogue.py")
+    parser.add_argument("--template", type=int, default=500,
+                        help="shared: datasets through the write path, copied up to n")
+    parser.add_argument("--writes", type=int, default=30,
+                        help="one-record writes timed with and without the derived store")
     args = parser.parse_args(argv)
 
     result: dict[str, Any] = {"n": args.n, "page_size": args.page_size, "machine": machine(),
                               "command": "python -m bench.feed " + " ".join(
                                   argv if argv is not None else sys.argv[1:])}
-    data = args.store or gen.store_dir(args.n)
-    print(f"bench.feed: n={args.n}, store {data}", flush=True)
-    result["store"] = gen.build_store(args.n, data, force=args.force_gen)
+    if args.generator == "shared":
+        from bench.feed_store import build, store_dir
+
+        data = store_dir(args.n, args.template)
+        print(f"bench.feed: n={args.n}, store {data}", flush=True)
+        result["store"] = build(args.n, args.template, force=args.force_gen, log=say)
+    else:
+        data = args.store or gen.store_dir(args.n)
+        print(f"bench.feed: n={args.n}, store {data}", flush=True)
+        result["store"] = gen.build_store(args.n, data, force=args.force_gen)
     print(f"store: {json.dumps(result['store'])}", flush=True)
     result["inprocess"] = run_inprocess(args, data)
     print("in-process run done", flush=True)

@@ -34,22 +34,23 @@ def stored_identifiers(store: Store, iris: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def identifier_ids(store: Store, publisher_id: str, idents: set[str]) -> dict[str, str]:
-    """Local id of the publisher's record whose dataset has each dct:identifier."""
-    by_ident: dict[str, str] = {}
-    if not idents:
-        return by_ident
-    values = " ".join(Literal(i).n3() for i in sorted(idents))
-    rows = store.select(f"""
-    PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
-    SELECT ?ident ?id WHERE {{
-      VALUES ?ident {{ {values} }}
-      GRAPH ?iri {{ ?iri dct:identifier ?ident }}
-      GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(publisher_id).n3()} ;
-                                     foaf:primaryTopic ?iri ; socle:localId ?id }}
-    }} ORDER BY ?ident ?id""")
-    for row in rows:
-        by_ident.setdefault(str(row["ident"]), str(row["id"]))
+def identifier_ids(store: Store, publisher_id: str, idents: set[str]) -> dict[str, list[str]]:
+    """Local ids of the publisher's records whose dataset has each dct:identifier (sorted:
+    the first is the one a blank-node document updates; more than one is an older store's)."""
+    by_ident: dict[str, list[str]] = {}
+    ordered = sorted(idents)
+    for start in range(0, len(ordered), 500):
+        values = " ".join(Literal(i).n3() for i in ordered[start:start + 500])
+        rows = store.select(f"""
+        PREFIX socle: <{SOCLE}> PREFIX foaf: <{FOAF}> PREFIX dct: <{DCTERMS}>
+        SELECT ?ident ?id WHERE {{
+          VALUES ?ident {{ {values} }}
+          GRAPH ?iri {{ ?iri dct:identifier ?ident }}
+          GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:publisherId {Literal(publisher_id).n3()} ;
+                                         foaf:primaryTopic ?iri ; socle:localId ?id }}
+        }} ORDER BY ?ident ?id""")
+        for row in rows:
+            by_ident.setdefault(str(row["ident"]), []).append(str(row["id"]))
     return by_ident
 
 

@@ -12,6 +12,7 @@ text pickles cheaply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,7 +24,7 @@ from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.store.base import NTriples
 
 CHUNK = 16  # records per task sent to a worker
-Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any, list[Any]]
+Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any, list[Any], list[Any]]
 
 
 class PreparePool:
@@ -44,11 +45,15 @@ class PreparePool:
         return cls(ctx.Pool(workers, initializer=_worker_init,
                             initargs=(*dirs, validator.engine_name)))
 
-    def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, Any]]) -> Any:
+    def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, Any]],
+               on_done: Callable[[int], None] | None = None) -> Any:
         """Prepare these (job, ``record_payload``) pairs; ``.get()`` gives Prepared, in
-        order."""
+        order. ``on_done(n)`` is called (in the pool's result thread) as each task of
+        ``CHUNK`` records comes back."""
         tasks = [(base, publisher, jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-        return _Results(self._pool.map_async(_worker_prepare, tasks))
+        callback = (lambda wires: on_done(len(wires))) if on_done is not None else None
+        return _Results([self._pool.apply_async(_worker_prepare, (task,), callback=callback)
+                         for task in tasks])
 
     def close(self) -> None:
         self._pool.terminate()
@@ -56,11 +61,11 @@ class PreparePool:
 
 
 class _Results:
-    def __init__(self, async_result: Any) -> None:
-        self._async = async_result
+    def __init__(self, tasks: list[Any]) -> None:
+        self._tasks = tasks
 
     def get(self) -> list[Prepared]:
-        return [_unwire(w) for chunk in self._async.get() for w in chunk]
+        return [_unwire(w) for task in self._tasks for w in task.get()]
 
 
 def record_payload(root: Any, triples: Any) -> tuple[Any, str | tuple[Any, ...]]:
@@ -97,9 +102,9 @@ _to_ox = TermCache(term_to_oxigraph)
 
 
 def _unwire(w: Wire) -> Prepared:
-    iri, text, foreign, digest, report, themes, keywords, error, dropped = w
+    iri, text, foreign, digest, report, themes, keywords, error, dropped, repairs = w
     return Prepared(iri, NTriples(text), foreign, digest, report, themes, keywords, error,
-                    dropped)
+                    dropped, repairs)
 
 
 _WORKER: dict[str, Any] = {}
@@ -126,5 +131,5 @@ def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]]]) -> list[
         triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
         p = prepare(base, publisher, job, triples, validator)
         out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
-                    p.error, p.dropped))
+                    p.error, p.dropped, p.repairs))
     return out

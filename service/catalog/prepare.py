@@ -1,10 +1,18 @@
 """One record of a write, from its cut triples to what the store will hold, in steps:
 
-1. **record graph** (``record_graph``): renamed root, closure scoped by the ownership rules,
+1. **intake** (``repaired``, for a record cut from an imported document, ``Job.intake``): its
+   size checked and its triples **repaired** (``service/rdf/repair``) with what only the
+   document knows (its URL for relative IRIs, its declared language), the repairs kept for
+   the item's report. The harvest runner and the records API's ``?repair=1`` repair before
+   the writer instead (one record at a time, nothing to gain);
+2. **record graph** (``record_graph``): renamed root, closure scoped by the ownership rules,
    skolemised, identifiers kept, publisher attached;
-2. **repair** (``repaired``): the place for fixes applied before validation (the intake's
-   repair step, issue 17); today the identity;
 3. its foreign subjects, its **content hash** and its **validation report**.
+
+Why the repair here for imports: with ``--workers N`` it then runs in the worker processes,
+which also cut the record from the on-disk scratch store themselves; repaired in the
+importing process, every record was cut, converted and repaired there, and that process
+bounded the import's rate (docs/benchmarks.md, "Bulk import").
 
 Why a module of pure functions: this is ~80 % of an import's work and depends on nothing but
 the record and what the writer decided from the bookkeeping (record id, current IRI, hash and
@@ -26,9 +34,11 @@ from rdflib.term import Node
 from service.catalog.ownership import Dropped, foreign_subjects, own_prefixes, scope
 from service.catalog.publishers import Publisher, publisher_triples
 from service.errors import Conflict, SocleError
+from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCAT, DCTERMS
 from service.rdf.parse import TermCache, term_to_oxigraph
 from service.rdf.records import content_hash, skolemise_triples
+from service.rdf.repair.engine import repair_triples
 from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
@@ -36,6 +46,14 @@ Triple = tuple[Node, Node, Node]
 _to_ox = TermCache(term_to_oxigraph)
 _THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
 _PUBLISHER, _IDENTIFIER = DCTERMS.publisher, DCTERMS.identifier  # Namespace lookups cost
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A record cut from an imported document: size-checked and repaired in ``prepare``."""
+
+    base: str | None = None  # the document's URL
+    language: str | None = None  # the EU language IRI its catalogue declares
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,7 @@ class Job:
     current_iri: str | None = None  # the record's IRI when it exists already
     current_hash: str | None = None
     had: tuple[str, ...] = ()  # its stored dct:identifier values
+    intake: Intake | None = None
 
 
 @dataclass
@@ -63,21 +82,25 @@ class Prepared:
     keywords: list[str] = field(default_factory=list)
     error: SocleError | None = None
     dropped: list[Dropped] = field(default_factory=list)  # ownership.scope's report lines
+    repairs: list[dict[str, Any]] = field(default_factory=list)  # the intake's (Repair dicts)
 
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
             validator: Any) -> Prepared:
-    """The record graph, hash and report; a prepare error (identifier changed) as ``error``."""
+    """The record graph, hash and report; a prepare error (record too large, identifier
+    changed) as ``error``."""
+    repairs: list[dict[str, Any]] = []
     try:
+        if job.intake is not None:
+            triples, repairs = repaired(triples, job.root, job.intake)
         iri, graph, dropped = record_graph(base, publisher, job, triples)
     except SocleError as err:
-        return Prepared(error=err)
-    graph = repaired(graph)
+        return Prepared(error=err, repairs=repairs)
     foreign = foreign_subjects(graph, iri, own_prefixes(base, iri, job.record_id),
                                publisher.iri)
     digest = content_hash(graph)
     native = [(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph]
-    out = Prepared(iri, NTriples.of(native), foreign, digest, dropped=dropped)
+    out = Prepared(iri, NTriples.of(native), foreign, digest, dropped=dropped, repairs=repairs)
     if job.current_hash == digest:
         return out  # unchanged: stored as it is, nothing to validate
     out.report = validate_triples(validator, graph, native).to_dict()
@@ -134,10 +157,14 @@ def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iter
     return iri, list(dict.fromkeys(graph)), dropped
 
 
-def repaired(graph: list[Triple]) -> list[Triple]:
-    """Step 2, between the record graph and its hash and validation: where a repair step
-    (pure, worker-safe: it runs in ``pool`` workers too) plugs in. Nothing yet."""
-    return graph
+def repaired(triples: Iterable[Triple], root: Node, intake: Intake
+             ) -> tuple[list[Triple], list[dict[str, Any]]]:
+    """Step 1 for an imported record: the size budget of a record sent alone
+    (``limits.check_record_size``), then the repair step, every repair reported."""
+    triples = list(triples)
+    check_record_size(len(triples))
+    out, repairs = repair_triples(triples, root, intake.base, intake.language)
+    return out, [r.to_dict() for r in repairs]
 
 
 def record_iri(base_url: str, root: Node, record_id: str, current_iri: str | None) -> str:

@@ -4,7 +4,7 @@ Why outside the store: the feed, search and the SPARQL endpoint read the store's
 so a record that is not there cannot leak through any of them, whatever query or read model
 is added later (by construction, not by a filter each reader must remember). The private
 area is one SQLite file beside the store (``files_dir``, like token digests and curator
-accounts): every app process of one instance shares it (SQLite's own file locking, WAL), and
+accounts): every app process of one instance shares it (SQLite's own file locking), and
 it works the same whatever the store (embedded Oxigraph, an Oxigraph server, Virtuoso). A
 store without a directory (tests' in-memory stores) keeps it in memory.
 
@@ -77,7 +77,9 @@ class PrivateArea:
                                    check_same_thread=False, isolation_level=None)
         if path is not None:
             os.chmod(path, 0o600)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            # Rollback journal, not WAL: WAL needs shared memory, i.e. one machine, and app
+            # processes of several machines may share the data directory (docs/scaling.md).
+            self._db.execute("PRAGMA journal_mode=DELETE")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
 
@@ -191,6 +193,27 @@ class PrivateArea:
         with self._lock:
             self._db.executemany("DELETE FROM private_record WHERE id = ?",
                                  [(i,) for i in ids])
+
+    # -- backup (service/ops/backup.py) ------------------------------------------------------
+    def dump(self) -> bytes:
+        """Every private record as JSON (one snapshot): what a backup archive holds."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS}, ntriples, repairs "
+                                    "FROM private_record ORDER BY id").fetchall()
+        names = [*_COLUMNS.split(", "), "ntriples", "repairs"]
+        return json.dumps([dict(zip(names, row, strict=True)) for row in rows],
+                          ensure_ascii=False).encode("utf-8")
+
+    def load(self, data: bytes | None) -> None:
+        """Replace every private record by a dump's (None: by none), in one transaction."""
+        rows = json.loads(data) if data else []
+        records = [(RecordMeta(r["id"], r["iri"], r["publisher"], r["issued"], r["modified"],
+                               r["content_hash"], json.loads(r["validation"]),
+                               status=r["status"]), r["ntriples"], json.loads(r["repairs"]))
+                   for r in rows]
+        with self._lock:
+            self._db.execute("DELETE FROM private_record")
+        self.put(records)
 
     def close(self) -> None:
         with self._lock:

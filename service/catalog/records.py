@@ -8,14 +8,14 @@ exports and harvests without joins).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rdflib import Graph, Literal
 
 from service.catalog import bookkeeping, rules
 from service.catalog.bookkeeping import RecordMeta
-from service.catalog.prepare import Job, record_graph, validate_triples
+from service.catalog.prepare import Intake, Job, record_graph, validate_triples
 from service.catalog.private import PrivateArea
 from service.catalog.publishers import get_publisher
 from service.catalog.rules import (
@@ -149,11 +149,15 @@ class RecordService:
 
     def upsert_many(self, publisher_id: str, records: Iterable[Extracted],
                     batch_size: int = BATCH_SIZE, workers: int = 1,
-                    policy: Policy = "strict") -> Iterator[Result]:
+                    policy: Policy = "strict",
+                    on_prepared: Callable[[int], None] | None = None,
+                    intake: Intake | None = None) -> Iterator[Result]:
         """Bulk import: ``upsert`` for each record, in order, many records per transaction;
-        a WriteResult, or the SocleError ``upsert`` would have raised, per record."""
-        return self.writer.write(publisher_id, (Write(e) for e in records), policy,
-                                 batch_size, workers)
+        a WriteResult, or the SocleError ``upsert`` would have raised, per record
+        (``on_prepared``: ``BatchWriter.write``'s per-record progress; ``intake``: records
+        cut from an imported document, size-checked and repaired as they are prepared)."""
+        return self.writer.write(publisher_id, (Write(e, intake=intake) for e in records),
+                                 policy, batch_size, workers, on_prepared)
 
     def delete(self, publisher_id: str, record_id: str) -> None:
         with self.writer.lock:

@@ -8,7 +8,8 @@ this order for one record:
 
 1. which record (``existing``): by dataset IRI, else by a dct:identifier of the writer's;
    what the request mode says of it (``target``: create refuses an existing one, replace
-   needs the addressed one, upsert takes either), and the owner (``check_owner``);
+   needs the addressed one, upsert takes either), and the owner (``check_owner``); a
+   dct:identifier another record of the publisher has is refused (``check_identifiers``);
 2. its local id (``new_id``) and its graph (``prepare.record_graph``: IRI, closure scoped by
    ownership, skolemised, identifier kept or refused, publisher attached);
 3. ``admit``: the IRI is free and the record's own (``ownership.check_record_iri``), it
@@ -24,12 +25,14 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.ownership import check_foreign, check_record_iri, wanted_id
+from service.catalog.prepare import Intake
 from service.errors import Conflict, Forbidden, InvalidRecord, NotFound, SocleError
+from service.rdf.namespaces import DCAT
 from service.rdf.records import Extracted
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")  # no dots: a dot starts a format suffix
@@ -61,6 +64,7 @@ class Write:
     extracted: Extracted
     mode: Mode = "upsert"
     record_id: str | None = None
+    intake: Intake | None = None  # cut from an imported document: repaired in prepare
     status: Status = "public"
     repairs: tuple[dict[str, Any], ...] = ()  # kept with a private record (its fix list)
 
@@ -71,6 +75,27 @@ class WriteResult:
     meta: RecordMeta
     report: dict[str, Any]
     dropped: tuple[dict[str, Any], ...] = ()  # ownership.Dropped report lines
+    repairs: tuple[dict[str, Any], ...] = ()  # the intake's repairs (prepare.repaired)
+
+
+# What a message calls the record, by its class (a data service is no "jeu de données"):
+# (French with its article, French noun phrase after "du"/"de", English).
+NOUNS: dict[str, tuple[str, str, str]] = {
+    f"{DCAT}Dataset": ("le jeu de données", "jeu de données", "dataset"),
+    f"{DCAT}DatasetSeries": ("la série de données", "série de données", "dataset series"),
+    f"{DCAT}DataService": ("le service de données", "service de données", "data service"),
+}
+_DATASET = NOUNS[f"{DCAT}Dataset"]
+
+
+def noun(extracted: Extracted | None) -> tuple[str, str, str]:
+    """The record's noun for messages (``NOUNS``); a dataset when untyped."""
+    if extracted is None:
+        return _DATASET
+    for kind in extracted.graph.objects(extracted.root, RDF.type):
+        if str(kind) in NOUNS:
+            return NOUNS[str(kind)]
+    return _DATASET
 
     @property
     def status(self) -> str:
@@ -130,14 +155,36 @@ def target(write: Write, publisher_id: str, found: RecordMeta | None,
     if found is not None:
         check_owner(publisher_id, found.publisher)
         if write.mode == "create":
+            the_fr, _fr, en = noun(write.extracted)
             raise Conflict(
-                f"Ce jeu de données existe déjà ({found.id}) : utilisez PUT "
+                f"{the_fr[0].upper()}{the_fr[1:]} existe déjà ({found.id}) : utilisez PUT "
                 f"/datasets/{found.id} pour le remplacer.",
-                f"This dataset already exists ({found.id}): use PUT "
+                f"This {en} already exists ({found.id}): use PUT "
                 f"/datasets/{found.id} to replace it.",
                 record=found.id,
             )
     return found
+
+
+def check_identifiers(identifiers: Iterable[str], holders: Mapping[str, list[RecordMeta]],
+                      current: RecordMeta | None) -> None:
+    """One publisher's records have distinct dct:identifier values: harvesters key on it
+    (data.gouv.fr fails the second dataset with "Identifier … already exists"), so a record
+    whose identifier another of the publisher's records has is refused, naming that record."""
+    mine = current.id if current is not None else None
+    for identifier in identifiers:
+        others = [h for h in holders.get(identifier, ()) if h.id != mine]
+        if others:
+            held = others[0]
+            raise Conflict(
+                f"L'identifiant (dct:identifier) « {identifier} » est déjà celui de "
+                f"l'enregistrement « {held.id} » ({held.iri}) de cet éditeur : chacun doit "
+                "avoir le sien (les moissonneurs, dont data.gouv.fr, refusent les doublons).",
+                f"The identifier (dct:identifier) '{identifier}' already belongs to record "
+                f"'{held.id}' ({held.iri}) of this publisher: each needs its own "
+                "(harvesters, data.gouv.fr among them, refuse duplicates).",
+                identifier=identifier, record=held.id, record_iri=held.iri,
+            )
 
 
 def admit(base: str, publisher_id: str, record_id: str, iri: str, current: RecordMeta | None,
@@ -150,8 +197,8 @@ def admit(base: str, publisher_id: str, record_id: str, iri: str, current: Recor
     check_foreign(base, iri, publisher_id, foreign, record_iris, described_by)
 
 
-def judged(report: dict[str, Any], policy: Policy, status: Status = "public"
-           ) -> tuple[dict[str, Any], str]:
+def judged(report: dict[str, Any], policy: Policy, status: Status = "public",
+           extracted: Extracted | None = None) -> tuple[dict[str, Any], str]:
     """The report a write stores and the status of the record it writes ("public", "draft",
     "quarantine"), or the 422 the policy gives a non-conforming record. A draft is kept
     whatever its report says: it is validated and reported, not refused."""
@@ -163,17 +210,18 @@ def judged(report: dict[str, Any], policy: Policy, status: Status = "public"
         return {**report, "accepted_with_violations": True}, "public"
     if policy == "quarantine":
         return report, "quarantine"
-    raise invalid_record(report)
+    raise invalid_record(report, extracted)
 
 
 def check_owner(writer: str, owner: str) -> None:
     """Tokens write only their own publisher's records."""
     if writer != owner:
+        # Neutral on who writes: an API token, a curator's session, an import or a harvest.
         raise Forbidden(
-            f"Cet enregistrement appartient à l'éditeur « {owner} » : votre jeton ne permet "
-            f"d'écrire que pour « {writer} ».",
-            f"This record belongs to publisher '{owner}': your token only writes for "
-            f"'{writer}'.",
+            f"Cet enregistrement appartient à l'éditeur « {owner} » : cette écriture, faite "
+            f"pour l'éditeur « {writer} », ne peut pas le modifier.",
+            f"This record belongs to publisher '{owner}': this write, made for publisher "
+            f"'{writer}', cannot change it.",
         )
 
 
@@ -181,13 +229,15 @@ def not_found(record_id: str) -> NotFound:
     return NotFound(f"Aucun jeu de données « {record_id} ».", f"No dataset '{record_id}'.")
 
 
-def invalid_record(report: dict[str, Any]) -> InvalidRecord:
+def invalid_record(report: dict[str, Any], extracted: Extracted | None = None
+                   ) -> InvalidRecord:
     """The 422 of a record SHACL found violations in, with its report."""
     count = report["violations"]
+    the_fr, _fr, en = noun(extracted)
     return InvalidRecord(
-        f"Le jeu de données a {count} erreur(s) bloquante(s) : corrigez-les (voir "
-        "« results »).",
-        f"The dataset has {count} violation(s): fix them (see 'results').",
+        f"{the_fr[0].upper()}{the_fr[1:]} a {count} erreur(s) bloquante(s) : corrigez-les "
+        "(voir « results »).",
+        f"The {en} has {count} violation(s): fix them (see 'results').",
         validation=report, results=report["results"],
     )
 

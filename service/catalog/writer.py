@@ -31,7 +31,7 @@ give what batches of one give):
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -80,8 +80,14 @@ class BatchWriter:
         self.private = area_of(store)  # drafts and quarantined records (private.py)
 
     def write(self, publisher_id: str, writes: Iterable[Write], policy: Policy = "strict",
-              batch_size: int = BATCH_SIZE, workers: int = 1) -> Iterator[Result]:
+              batch_size: int = BATCH_SIZE, workers: int = 1,
+              on_prepared: Callable[[int], None] | None = None) -> Iterator[Result]:
         """A WriteResult or the SocleError of each write, in input order.
+
+        ``on_prepared(n)`` is told as records are prepared and validated (most of a record's
+        cost), each write once, so a progress bar moves per record rather than per written
+        batch; with workers it is called from the pool's result thread, per task of
+        ``pool.CHUNK`` records.
 
         ``workers`` > 1 prepares, hashes and validates records in that many worker processes
         (``pool``), pipelined: batch k+1 is looked up and sent to the workers while batch k's
@@ -94,12 +100,13 @@ class BatchWriter:
         try:
             if pool is None:
                 for chunk in _chunks(writes, batch_size):
-                    yield from _Batch(self, publisher_id, chunk, policy).run()
+                    yield from _Batch(self, publisher_id, chunk, policy,
+                                      on_prepared=on_prepared).run()
                 return
             with self.lock:
                 previous: _Batch | None = None
                 for chunk in _chunks(writes, batch_size):
-                    current = _Batch(self, publisher_id, chunk, policy, pool)
+                    current = _Batch(self, publisher_id, chunk, policy, pool, on_prepared)
                     current.stage_a()
                     if previous is not None:
                         yield from previous.stage_b()
@@ -117,6 +124,19 @@ class BatchWriter:
         if isinstance(result, SocleError):
             raise result
         return result
+
+
+def _ignore(_n: int) -> None:
+    pass
+
+
+def _with_repairs(result: Result, repairs: list[dict[str, Any]]) -> Result:
+    """The result with its record's intake repairs: on a WriteResult, or as a ``repairs``
+    attribute of the error (not in its problem: the import report lists them beside it)."""
+    if isinstance(result, WriteResult):
+        return replace(result, repairs=tuple(repairs))
+    result.repairs = list(repairs)  # type: ignore[attr-defined]
+    return result
 
 
 @contextmanager
@@ -167,7 +187,8 @@ class _Item:
 
 class _Batch:
     def __init__(self, writer: BatchWriter, publisher_id: str, writes: list[Write],
-                 policy: Policy, pool: PreparePool | None = None) -> None:
+                 policy: Policy, pool: PreparePool | None = None,
+                 on_prepared: Callable[[int], None] | None = None) -> None:
         self.writer = writer
         self.store: Store = writer.store
         self.base = writer.base_url
@@ -181,6 +202,9 @@ class _Batch:
         self.refused: SocleError | None = None  # the publisher lookup's error
         self.future: Any = None
         self.described: dict[str, set[str]] = {}
+        # BatchWriter.write's progress callback; a batch of one re-run (_alone) has none: its
+        # record was counted in its first batch.
+        self.on_prepared = on_prepared or _ignore
 
     def _item(self, write: Write) -> _Item:
         """The item with its root's identifiers and asked id read once (each read is a
@@ -200,12 +224,15 @@ class _Batch:
             publisher = get_publisher(self.store, self.base, self.publisher_id)
         except SocleError as err:
             self.refused = err
+            self.on_prepared(len(self.items))
             return
         assert publisher is not None  # get_publisher raises NotFound (required)
         self.publisher = publisher
         self._lookups()
         self._jobs()
         todo = [i for i in self.items if i.job is not None]
+        if len(todo) < len(self.items):  # refused before preparing: done already
+            self.on_prepared(len(self.items) - len(todo))
         if self.pool is not None:
             jobs = []
             for item in todo:
@@ -213,12 +240,14 @@ class _Batch:
                 assert job is not None
                 root, payload = record_payload(job.root, item.write.extracted.graph)
                 jobs.append((replace(job, root=root), payload))
-            self.future = (todo, self.pool.submit(self.base, publisher, jobs))
+            self.future = (todo, self.pool.submit(self.base, publisher, jobs,
+                                                  self.on_prepared))
             return
         for item in todo:
             assert item.job is not None
             item.prepared = prepare(self.base, publisher, item.job,
                                     item.write.extracted.graph, self.writer.validator)
+            self.on_prepared(1)
 
     def stage_b(self) -> list[Result]:
         """Checks in input order, writes (one transaction), observers."""
@@ -244,7 +273,9 @@ class _Batch:
                 looked |= iris
             elif not under_base(self.base, prepared.iri):
                 looked.add(prepared.iri)
-        known = set(metas(self.store, "iri", looked)) if looked else set()
+        # Records' dataset IRIs among them: drafts' and quarantined records' too (reserved).
+        known = (set(metas(self.store, "iri", looked)) | set(self.writer.private.metas(
+            "iri", looked))) if looked else set()
         outside = {i for i in looked if not under_base(self.base, i)}
         self.described = described_by(self.store, outside) if outside else {}
         for item in self.items:
@@ -263,20 +294,24 @@ class _Batch:
                 ids.add(write.record_id)
             if isinstance(root, URIRef):
                 root_iris.add(str(root))
-            else:
-                idents.update(str(o) for o in item.idents)
+            idents.update(str(o) for o in item.idents)  # rules.existing, check_identifiers
             if item.slug:
                 ids.add(item.slug)
         # The private area's records too (drafts, quarantine): their keys are taken; the
         # store's copy wins if a record is in both (see the module docstring).
         private = self.writer.private
-        self.by_ident = {**private.identifier_ids(self.publisher_id, idents),
-                         **identifier_ids(self.store, self.publisher_id, idents)}
+        self.by_ident = identifier_ids(self.store, self.publisher_id, idents)
+        for ident, rid in private.identifier_ids(self.publisher_id, idents).items():
+            holders = self.by_ident.setdefault(ident, [])
+            if rid not in holders:
+                holders.append(rid)
         minted = {f"{self.base}/datasets/{s}" for s in ids}
         iris = root_iris | minted
         self.by_iri = {**private.metas("iri", iris), **metas(self.store, "iri", iris)}
-        ids |= set(self.by_ident.values())
-        self.by_id = {**private.metas("id", ids), **metas(self.store, "id", ids)}
+        held = {i for holders in self.by_ident.values() for i in holders}
+        self.by_id = {**private.metas("id", ids | held), **metas(self.store, "id", ids | held)}
+        self.holders = {ident: [self.by_id[h] for h in holders if h in self.by_id]
+                        for ident, holders in self.by_ident.items()}
 
     # -- per record ----------------------------------------------------------------------------
     def _jobs(self) -> None:
@@ -298,8 +333,10 @@ class _Batch:
             try:
                 found = None if write.mode == "replace" else rules.existing(
                     write.extracted, item.idents, self.by_iri.get,
-                    lambda i: self.by_id.get(self.by_ident.get(i, "")))
+                    lambda i: self.by_id.get(self.by_ident.get(i, [""])[0]))
                 item.current = rules.target(write, self.publisher_id, found, addressed)
+                rules.check_identifiers((str(i) for i in item.idents), self.holders,
+                                        item.current)
                 if item.current is not None:
                     keys.add(("iri", item.current.iri))
                     currents.append(item.current.iri)
@@ -321,20 +358,24 @@ class _Batch:
                 same_place = current.public == (item.write.status == "public") and \
                     current.status != "quarantine"
                 item.job = Job(root, current.id, current.iri,
-                               current.content_hash if same_place else None, tuple(had))
+                               current.content_hash if same_place else None, tuple(had),
+                               item.write.intake)
             else:
-                item.job = Job(root, rules.new_id(item.slug, self.by_id))
+                item.job = Job(root, rules.new_id(item.slug, self.by_id),
+                               intake=item.write.intake)
 
     def _decide(self, item: _Item, known: set[str]) -> None:
         if item.keys & self.touched or item.foreign & self.touched:
             self._flush()
-            self._alone(item)
+            self._alone(item)  # prepared (and repaired) again: its own result and repairs
             return
         if item.result is None:
             try:
                 item.result = self._check(item, known)
             except SocleError as err:
                 item.result = err
+        if item.prepared is not None and item.prepared.repairs:
+            item.result = _with_repairs(item.result, item.prepared.repairs)
         self.touched |= item.keys
 
     def _check(self, item: _Item, known: set[str]) -> WriteResult:
@@ -346,7 +387,8 @@ class _Batch:
         if current is not None and prepared.report is None:  # same hash, same place
             return WriteResult("unchanged", current, current.validation, dropped)
         assert prepared.report is not None
-        report, status = rules.judged(prepared.report, self.policy, item.write.status)
+        report, status = rules.judged(prepared.report, self.policy, item.write.status,
+                                      item.write.extracted)
         if (current is not None and current.status == status
                 and current.content_hash == prepared.digest):  # re-checked, still there
             return WriteResult("unchanged", current, current.validation, dropped)
@@ -416,15 +458,19 @@ class _Batch:
     def _flush_private(self, hidden: list[tuple[_Item, RecordMeta]]) -> None:
         """Drafts and quarantined records to the private area; a public record that became
         one leaves the store (observers hear it deleted: it left the feed)."""
-        self.writer.private.put((m, i.prepared.graph.text, list(i.write.repairs))  # type: ignore[union-attr]
-                                for i, m in hidden)
+        # Its fix list: the caller's repairs, or the intake's (prepare.repaired).
+        self.writer.private.put(
+            (m, i.prepared.graph.text,  # type: ignore[union-attr]
+             list(i.write.repairs) + list(i.prepared.repairs))  # type: ignore[union-attr]
+            for i, m in hidden)
         left = [m for i, m in hidden if i.current is not None and i.current.public]
         if not left:
             return
         changes: list[Any] = []
         for meta in left:
             changes += [DropGraph(meta.iri), bookkeeping.delete_change(self.base, meta.id)]
-        self.store.apply(changes)
+        with announced(self.writer.observers, [m.id for m in left]):
+            self.store.apply(changes)
         for meta in left:
             for observer in self.writer.observers:
                 observer.record_deleted(meta.id)

@@ -30,11 +30,16 @@ from service.errors import SocleError
 @click.option("--base", "document_base", default=None,
               help="IRI that the document's relative IRIs are resolved against (default: "
                    "the URL of a URL source; a file has none).")
+@click.option("--policy", type=click.Choice(["strict", "quarantine", "publish"]),
+              default="strict", show_default=True,
+              help="RDF: records still violating after repair are refused (strict), kept "
+                   "non-public with their fix list (quarantine) or published (publish: the "
+                   "feed is not DCAT-AP conformant).")
 @data_option
 @base_option
 @guard
 def import_(source, publisher_id, allow_private, as_json, batch_size, workers, document_base,
-            data, base_url) -> None:
+            policy, data, base_url) -> None:
     """Import an RDF catalogue or an SCDL catalogue .csv (file or URL), reported one by one."""
     import signal
 
@@ -66,14 +71,15 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         workers = workers or auto_workers(document.on_disk)
         meter.start(len(document))
 
-        def progress(item) -> None:
-            meter.advance()
+        def progress(item) -> None:  # the bar moves per record prepared (advance)
             if item.repairs:  # the repair step's changes (service/rdf/repair)
                 lines.append(f"RÉPARÉ / REPAIRED {item.source}: {len(item.repairs)}")
                 lines.extend(repair_lines(item.repairs, "    "))
-            if item.outcome == "failed":
+            if item.outcome in ("failed", "quarantined"):
                 err = item.error or {}
-                lines.append(f"ÉCHEC / FAILED {item.source}: {err.get('detail', '')}")
+                label = "ÉCHEC / FAILED" if item.outcome == "failed" else \
+                    "QUARANTAINE / QUARANTINED"
+                lines.append(f"{label} {item.source}: {err.get('detail', '')}")
                 for result in err.get("results", [])[:10]:
                     value = f" « {result['value']} »" if result.get("value") else ""
                     lines.append(f"    - {result['message']['fr']} / {result['message']['en']}"
@@ -81,7 +87,8 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
 
         report = import_records(svc.records, publisher_id, document.records(), progress,
                                 batch_size=batch_size, workers=workers,
-                                base=document_base)
+                                base=document_base, policy=policy,
+                                advance=meter.advance)
         meter.finish()
     for line in lines:
         click.echo(line, err=True)
@@ -89,7 +96,10 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     summary = report.summary()
     click.echo("créés/created={created} mis à jour/updated={updated} "
-               "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary))
+               "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary)
+               + (f" en quarantaine/quarantined={summary['quarantined']}"
+                  if "quarantined" in summary else ""),
+               err=as_json)  # with --json, stdout is one JSON document
     svc.store.close()
     if report.failed:
         sys.exit(1)

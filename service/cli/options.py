@@ -8,6 +8,7 @@ SOCLE_<OPTION> from the environment."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -64,13 +65,18 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def guard(func: F) -> F:
-    """Turn expected errors into a bilingual message and exit 2, never a traceback."""
+    """Turn expected errors into a bilingual message and exit 2, never a traceback; a
+    command run with ``--json`` also prints the error as a problem+json document on stdout
+    (what a script reads is JSON whichever way the command ends)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except SocleError as err:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps(err.to_problem(), ensure_ascii=False, indent=2,
+                                      default=str))
             fail(f"Erreur : {err.detail_fr}\nError: {err.detail_en}")
         except StoreLocked as err:
             code = _through_server(kwargs.get("data"))

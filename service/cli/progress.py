@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -94,6 +95,8 @@ class Progress:
         self.every = REDRAW if self.tty else interval()
         self.estimator = Estimator(0)
         self.started = self.last = 0.0
+        # advance() may be called from an import's worker-pool result thread.
+        self.lock = threading.Lock()
 
     @contextmanager
     def reading(self, what: str) -> Iterator[None]:
@@ -110,19 +113,22 @@ class Progress:
         self._line(f"{self.label} : {total} fiches / records")
 
     def advance(self, n: int = 1) -> None:
-        now = self.clock()
-        self.estimator.advance(now, n)
-        if now - self.last >= self.every:
-            self.last = now
-            self._show(now)
+        with self.lock:
+            now = self.clock()
+            self.estimator.advance(now, n)
+            if now - self.last >= self.every:
+                self.last = now
+                self._show(now)
 
     def finish(self) -> None:
-        now = self.clock()
-        if self.tty:
-            self._show(now)
-            self.file.write("\n")
-        self._line(f"{self.label} : {self.estimator.done} fiches en {now - self.started:.1f} s "
-                   f"/ {self.estimator.done} records in {now - self.started:.1f} s")
+        with self.lock:
+            now = self.clock()
+            if self.tty:
+                self._show(now)
+                self.file.write("\n")
+            done, took = self.estimator.done, now - self.started
+            self._line(f"{self.label} : {done} fiches en {took:.1f} s / {done} records in "
+                       f"{took:.1f} s")
 
     def status(self, now: float) -> str:
         e = self.estimator

@@ -30,8 +30,9 @@ def reindex(data) -> None:
     def report(done: int, total: int | None) -> None:
         if done == 0:
             progress.start(total or 0)
-        progress.advance(done - state["done"])
-        state["done"] = done
+        elif done > state["done"]:  # never a burst of nothing: the estimate divides by it
+            progress.advance(done - state["done"])
+            state["done"] = done
 
     try:
         with progress.reading("store"):

@@ -25,7 +25,7 @@ from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
 from service.rdf.negotiate import choose
 from service.rdf.profiles import DEFAULT as DEFAULT_PROFILE
-from service.rdf.profiles import get_profile
+from service.rdf.profiles import FEED_ONLY, feed_profile
 from service.services import services
 
 bp = Blueprint("feed", __name__)
@@ -107,7 +107,7 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     svc = services()
     syntax = _syntax(ext)
     profile_name = request.args.get("profile") or default_profile or DEFAULT_PROFILE
-    profile = get_profile(profile_name)
+    profile, graphs = feed_profile(profile_name)
     page = _int_arg("page", 1, 1)
     size = _int_arg("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     filters = _filters(publisher)
@@ -122,7 +122,11 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     response.last_modified = snap.changed_at
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "public, max-age=60"
-    if request.if_none_match.contains(etag) or (
+    if profile_name in FEED_ONLY:  # scores change without a record write: no validator
+        response.headers["Cache-Control"] = "no-cache"
+        del response.headers["ETag"]
+        response.last_modified = None
+    elif request.if_none_match.contains(etag) or (
             not request.if_none_match and request.if_modified_since
             and request.if_modified_since >= snap.changed_at):
         response.status_code = 304
@@ -131,7 +135,8 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     paging = _paging(suffix_path, page, last, size, snap.total)
     # One value for every page: harvesters merge pages, and dct:modified is at most one.
     modified = snap.last_modified or _stamp(snap.changed_at)
-    records = list(profile(record_triples(snap.entries)))
+    extra = svc.store.triples(graphs([(e.id, e.iri) for e in snap.entries]))
+    records = list(profile([*record_triples(snap.entries), *extra]))
     head = [*catalog_triples(info, modified, (e.iri for e in snap.entries),
                              data_services(records)),
              *hydra_triples(info.iri, paging)]

@@ -13,20 +13,21 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
-from service.catalog.records import BATCH_SIZE, RecordService
+from service.catalog.prepare import Intake
+from service.catalog.records import BATCH_SIZE, RecordService, invalid_record
+from service.catalog.rules import Policy
 from service.errors import SocleError
 from service.ingest import observers
 from service.ingest.bounds import ItemList, cap_details
-from service.rdf.limits import check_record_size
 from service.rdf.namespaces import DCTERMS
 from service.rdf.records import Extracted, split_catalogue
-from service.rdf.repair import declared_language, repair_extracted
+from service.rdf.repair import declared_language
 
 
 @dataclass
 class ItemReport:
     source: str
-    outcome: str  # created | updated | unchanged | failed
+    outcome: str  # created | updated | unchanged | quarantined | failed
     record_id: str | None = None
     warnings: int = 0
     error: dict | None = None
@@ -46,7 +47,10 @@ class ImportReport:
         return self.count("failed")
 
     def summary(self) -> dict[str, int]:
-        return {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
+        out = {k: self.count(k) for k in ("created", "updated", "unchanged", "failed")}
+        if self.count("quarantined"):  # only with --policy quarantine
+            out["quarantined"] = self.count("quarantined")
+        return out
 
     def to_dict(self) -> dict:
         """Counts exact; items listed up to bounds.MAX_ITEMS per outcome, each failed one
@@ -77,39 +81,41 @@ def import_graph(records: RecordService, publisher_id: str, graph: Graph,
 def import_records(records: RecordService, publisher_id: str, extracted: Iterable[Extracted],
                    progress: Callable[[ItemReport], None] | None = None,
                    batch_size: int = BATCH_SIZE, workers: int = 1, base: str | None = None,
-                   language: str | None = None) -> ImportReport:
+                   language: str | None = None, policy: Policy = "strict",
+                   advance: Callable[[int], None] | None = None) -> ImportReport:
     """Upsert each record through the bulk path (many records per transaction, same outcomes
     and per-item reports as one ``upsert`` each); ``extracted`` may be a lazy stream. Each
-    record is repaired first (service/rdf/repair; ``base``: the document's URL,
-    ``language``: the catalogue's declared dct:language), its repairs reported."""
+    record is size-checked and repaired as it is prepared (``prepare.Intake``, in the worker
+    processes with ``workers``; service/rdf/repair; ``base``: the document's URL,
+    ``language``: the catalogue's declared dct:language), its repairs reported. ``policy``
+    (catalog/rules.py): ``quarantine`` keeps records still violating non-public, with their
+    report (item outcome ``quarantined``), instead of failing them.
+
+    ``progress(item)`` gets each item's report as its batch is written; ``advance(n)`` is told
+    as records are prepared and validated, one by one (a progress bar's pace: see
+    ``BatchWriter.write``)."""
     report = ImportReport()
-    pending: deque[tuple[str, list[dict]]] = deque()
-    oversized: list[ItemReport] = []
+    pending: deque[str] = deque()
 
     def labelled() -> Iterator[Extracted]:
         for record in extracted:
-            try:
-                check_record_size(len(record.graph))
-            except SocleError as err:  # reported after the others, never written
-                oversized.append(ItemReport(_label(record), "failed", error=err.to_problem()))
-                continue
-            repaired, repairs = repair_extracted(record, base, language)
-            pending.append((_label(record), repairs))
-            yield repaired
+            pending.append(_label(record))
+            yield record
 
-    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers):
-        source, repairs = pending.popleft()
+    for result in records.upsert_many(publisher_id, labelled(), batch_size, workers, policy,
+                                      on_prepared=advance, intake=Intake(base, language)):
+        source = pending.popleft()
+        repairs = list(getattr(result, "repairs", None) or ()) or None
         if isinstance(result, SocleError):
-            item = ItemReport(source, "failed", error=result.to_problem(),
-                              repairs=repairs or None)
+            item = ItemReport(source, "failed", error=result.to_problem(), repairs=repairs)
+        elif result.meta.status == "quarantine":
+            item = ItemReport(source, "quarantined", result.meta.id,
+                              error=invalid_record(result.report).to_problem(),
+                              repairs=repairs)
         else:
             item = ItemReport(source, result.outcome, result.meta.id,
-                              int(result.report.get("warnings", 0)), repairs=repairs or None,
+                              int(result.report.get("warnings", 0)), repairs=repairs,
                               dropped=list(result.dropped) or None)
-        report.items.append(item)
-        if progress:
-            progress(item)
-    for item in oversized:
         report.items.append(item)
         if progress:
             progress(item)

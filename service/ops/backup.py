@@ -7,6 +7,8 @@ backup archive (`.tar.gz`) holds:
 - `store.nq`: every quad (records, publishers, harvest sources and state), dumped from one
   read snapshot of the store, so it is consistent while the server writes;
 - `files/<name>`: the data directory's files (`FILES`), each read under its lock;
+- `files/socle-private.json`: the drafts and quarantined records (``PRIVATE``: a JSON dump of
+  their SQLite area, restored into it, not copied as a file);
 - `manifest.json`: format, creation time, base URL, quad count, the SHA-256 of every member,
   and `derived: "rebuild"` — the in-memory read models (feed order, search) are rebuilt from
   the store at the next start, nothing derived is carried over.
@@ -29,12 +31,15 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from service.auth.jsonfile import locked, write_private
+from service.catalog.private import area_of
 from service.errors import SocleError
 from service.ops.identity import IDENTITY_FILE, adopt_restored, stored_base
 from service.store import Store, files_dir
 
 FORMAT = "socle-backup/1"
 FILES = ("socle-tokens.json", "socle-curators.json", "socle-secret.key", IDENTITY_FILE)
+# Drafts and quarantined records (service/catalog/private.py), as a JSON dump of the SQLite area.
+PRIVATE = "socle-private.json"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -84,6 +89,7 @@ def write_backup(store: Store, out: BinaryIO) -> Summary:
             data = _read_file(directory, name)
             if data is not None:
                 members[f"files/{name}"] = data
+    members[f"files/{PRIVATE}"] = area_of(store).dump()  # drafts, quarantine (one snapshot)
     base = stored_base(store)
     manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "base_url": base, "quads": quads, "derived": "rebuild",
@@ -127,7 +133,7 @@ def read_backup(source: BinaryIO) -> tuple[dict, dict[str, bytes]]:
         if _sha256(data) != expected[name]:
             raise _damaged(f"somme de contrôle fausse pour {name}", f"wrong checksum for {name}")
     for name in members:
-        if name != "store.nq" and name.removeprefix("files/") not in FILES:
+        if name != "store.nq" and name.removeprefix("files/") not in (*FILES, PRIVATE):
             raise _damaged(f"fichier inattendu {name}", f"unexpected file {name}")
     return manifest, members
 
@@ -150,11 +156,14 @@ def restore_backup(store: Store, source: BinaryIO) -> Summary:
                 with locked(path), contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
         for name, data in members.items():
-            if name.startswith("files/"):
+            if name.startswith("files/") and name != f"files/{PRIVATE}":
                 path = os.path.join(directory, name.removeprefix("files/"))
                 with locked(path if path.endswith(".json") else None):
                     write_private(path, data.decode("utf-8"))
                 names.append(name.removeprefix("files/"))
+    area_of(store).load(members.get(f"files/{PRIVATE}"))  # none then: none now
+    if f"files/{PRIVATE}" in members:
+        names.append(PRIVATE)
     if IDENTITY_FILE not in names:
         adopt_restored(store)
     return Summary(quads, tuple(names), manifest.get("base_url"))

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from service.quality.facts import Facts
 from service.quality.indicators import DIMENSION_LABELS, DIMENSIONS, INDICATORS, MAXIMUM
 from service.quality.score import Score
-from service.rdf.namespaces import RDF, SKOS, SOCLE, XSD
+from service.rdf.namespaces import QUALITY_GRAPH_PREFIX, RDF, SKOS, SOCLE, XSD
 
 DQV = "http://www.w3.org/ns/dqv#"
 MQA = "https://socle.opendata.fr/ns/mqa#"  # Socle's metrics, named after piveau's MQA ones
@@ -27,7 +27,7 @@ RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 
 
 def graph_name(record_id: str) -> str:
-    return f"urn:socle:graph:quality:{record_id}"
+    return f"{QUALITY_GRAPH_PREFIX}{record_id}"
 
 
 class _N:

@@ -42,6 +42,15 @@ def snapshot(store: Store, scores: dict[str, tuple[float, int]], day: str | None
         store.apply(changes)
 
 
+def with_today(points: list[tuple[str, float, int]], score: float, datasets: int,
+               day: str | None = None) -> list[tuple[str, float, int]]:
+    """The series with today's point set to the score just computed: the stored point of the
+    day may lag the last writes (the keeper snapshots at most once a minute)."""
+    day = day or datetime.now(UTC).date().isoformat()
+    kept = [p for p in points if p[0] != day]
+    return [*kept, (day, round(score, 2), datasets)]
+
+
 def series(store: Store, publisher: str) -> list[tuple[str, float, int]]:
     """(day, score, datasets) of a publisher, oldest first."""
     rows = store.select(f"""PREFIX s: <{SOCLE}> PREFIX dct: <{DCTERMS}>

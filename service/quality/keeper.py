@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -88,11 +89,18 @@ def write(store: Store, items: Sequence[Scored], before: dict[str, dict[str, Any
         store.update(" ;\n".join(updates[start:start + BATCH]))
 
 
-class QualityKeeper:
-    """Records-service observer: score each written record, forget each deleted one."""
+SNAPSHOT_EVERY = 60.0  # seconds: at most one history snapshot per publisher and process
 
-    def __init__(self, store: Store) -> None:
+
+class QualityKeeper:
+    """Records-service observer: score each written record, forget each deleted one, and
+    keep today's point of the publisher's score history (at most every SNAPSHOT_EVERY
+    seconds per publisher: the aggregate reads every score of the publisher)."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
+        self.clock = clock
+        self._snapshotted: dict[str, float] = {}
         try:
             ensure_metrics(store)
         except Exception:  # a read-only or unreachable store must not stop the service
@@ -102,6 +110,7 @@ class QualityKeeper:
                        keywords: Iterable[str] = ()) -> None:
         try:
             self.score_records([(meta, self.store.triples([meta.iri]))])
+            self.note_history({meta.publisher})
         except Exception:
             log.exception("quality: record %s not scored", meta.id)
 
@@ -110,8 +119,18 @@ class QualityKeeper:
         one read of each kind and without reading the records back."""
         try:
             self.score_records(written)
+            self.note_history({meta.publisher for meta, _ in written})
         except Exception:
             log.exception("quality: %d record(s) not scored", len(written))
+
+    def note_history(self, publishers: set[str]) -> None:
+        """Today's history point of publishers whose scores a write changed."""
+        now = self.clock()
+        due = {p for p in publishers
+               if now - self._snapshotted.get(p, float("-inf")) >= SNAPSHOT_EVERY}
+        for publisher in sorted(due):
+            snapshot_all(self.store, publisher)
+            self._snapshotted[publisher] = now
 
     def record_deleted(self, record_id: str) -> None:
         try:

@@ -52,7 +52,9 @@ def _report(publisher: str | None) -> dict:
             "dimension_labels": {d: DIMENSION_LABELS[d][lang != "fr"] for d in DIMENSIONS},
             "band_label": band_label(total.band, lang),
             "history": ([{"date": d, "score": s, "datasets": n}
-                         for d, s, n in history.series(store, publisher)] if publisher else []),
+                         for d, s, n in history.with_today(history.series(store, publisher),
+                                                           total.total, total.datasets)]
+                        if publisher and rows else []),
             "records": [{"id": r["id"], "iri": r["iri"], "publisher": r["publisher"],
                          "score": round(r["score"].total, 2), "band": r["score"].band,
                          "fixes": [f.indicator.id for f in r["score"].fixes()],
@@ -148,7 +150,8 @@ def publisher_summary(publisher_id: str) -> dict | None:
         return None
     lang = _lang()
     total = aggregate(r["score"] for r in rows)
-    series = history.series(store, publisher_id)
+    series = history.with_today(history.series(store, publisher_id), total.total,
+                                total.datasets)
     urls = {u for r in rows for u in r["facts"].urls()}
     broken = [r.to_json() for r in link_results.load(store, urls).values() if r.ok is False]
     return {**total.to_json(lang), "band_label": band_label(total.band, lang),

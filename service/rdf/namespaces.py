@@ -44,6 +44,7 @@ RECORDS_GRAPH = "urn:socle:graph:records"
 PUBLISHERS_GRAPH = "urn:socle:graph:publishers"
 AUTH_GRAPH = "urn:socle:graph:auth"
 HARVEST_GRAPH = "urn:socle:graph:harvest"  # harvest sources, per-record state, run reports
+QUALITY_GRAPH_PREFIX = "urn:socle:graph:quality:"  # + record id: its MQA score as DQV
 SYSTEM_GRAPHS = (RECORDS_GRAPH, PUBLISHERS_GRAPH, AUTH_GRAPH, HARVEST_GRAPH)
 
 __all__ = [

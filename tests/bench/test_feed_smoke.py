@@ -99,7 +99,8 @@ def test_bookkeeping_and_publisher_lines_match_the_service():
 
 def test_bench_feed_smoke(tmp_path, capsys):
     out = tmp_path / "feed.json"
-    assert bench.main(["--n", "300", "--store", str(tmp_path / "store"), "--repeats", "2",
+    assert bench.main(["--n", "300", "--generator", "socle", "--store", str(tmp_path / "store"),
+                       "--repeats", "2",
                        "--baseline-repeats", "1", "--rss-every", "1", "--out", str(out)]) == 0
     result = json.loads(out.read_text())
     assert result["store"]["quads"] > 300 * 40

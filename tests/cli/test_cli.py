@@ -62,9 +62,10 @@ def test_import_reports_each_record_and_keeps_good_ones(data: Path, tmp_path: Pa
     assert "Traceback" not in done.stderr
     assert "ÉCHEC / FAILED identifier=jeu-0002" in done.stderr
     assert "dct:title" in done.stderr
-    assert done.stdout.splitlines()[-1] == (
+    # With --json, stdout is one JSON document; the summary line goes to stderr.
+    assert done.stderr.splitlines()[-1] == (
         "créés/created=3 mis à jour/updated=0 inchangés/unchanged=0 échecs/failed=1")
-    report = __import__("json").loads(done.stdout.rsplit("\n", 2)[0])
+    report = __import__("json").loads(done.stdout)
     outcomes = {i["source"]: i["outcome"] for i in report["items"]}
     assert outcomes == {"identifier=jeu-0000": "created", "identifier=jeu-0001": "created",
                         "identifier=jeu-0002": "failed", "identifier=jeu-0003": "created"}
@@ -202,3 +203,24 @@ def test_auto_workers_only_for_large_documents(monkeypatch: pytest.MonkeyPatch):
     assert auto_workers(True) == 4
     monkeypatch.setattr("os.cpu_count", lambda: None)
     assert auto_workers(True) == 1
+
+
+def test_import_policy_quarantine_keeps_invalid_records_non_public(data: Path, tmp_path: Path):
+    """`socle import --policy quarantine`: the record still violating is kept non-public with
+    its report (not in the store), reported as such; exit 0 (nothing failed)."""
+    source = tmp_path / "catalogue.ttl"
+    source.write_text(catalogue(3, untitled=(1,)), encoding="utf-8")
+    done = socle("import", str(source), "--publisher", "montfort", "--policy", "quarantine",
+                 data=data)
+    assert done.returncode == 0, done.stderr
+    assert "QUARANTAINE / QUARANTINED identifier=jeu-0001" in done.stderr
+    assert done.stdout.splitlines()[-1].endswith("en quarantaine/quarantined=1")
+    from service.catalog import bookkeeping
+    from service.catalog.private import area_of
+
+    store = open_store(str(data))
+    try:
+        assert bookkeeping.count_records(store, "montfort") == 2
+        assert area_of(store).count("montfort", "quarantine") == 1
+    finally:
+        store.close()

@@ -82,7 +82,9 @@ def test_every_fixture_catalogue_is_listed():
     assert set(CATALOGUES) == set(EXPECTED)
 
 
-def _socle_taken(url: str, policy: str) -> tuple[int, dict]:
+def _socle_taken(url: str, policy: str | bool) -> tuple[int, dict]:
+    if isinstance(policy, bool):  # the former accept_invalid flag
+        policy = "publish" if policy else "strict"
     svc = build_services(Settings(base_url=BASE, harvest_allow="127.0.0.1",
                                   harvest_backoff=0.0, store=OxigraphStore(None)))
     add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu", None)

@@ -65,7 +65,7 @@ def test_socle_import_refuses_each_takeover(tmp_path: Path):
     done = socle("import", str(source), "--publisher", "iffendic", "--json",
                  "--base-url", BASE, data=Path(settings.data))
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    report = json.loads(done.stdout.rsplit("\n", 2)[0])
+    report = json.loads(done.stdout)  # --json: the JSON alone on stdout
     found = {}
     for item in report["items"]:
         key = item["source"].removeprefix("identifier=")

@@ -146,7 +146,7 @@ def test_nested_blank_node_data_services_stay_in_their_dataset(site):
     assert not any((r.root, None, DCAT.DataService) in r.graph for r in records
                    if isinstance(r.root, BNode))
     assert endpoints, "the nested services' endpoints are in their datasets' closures"
-    _taken, report = _socle_taken(CATALOGUES["udata-series-xml"].serve(site), True)
+    _taken, report = _socle_taken(CATALOGUES["udata-series-xml"].serve(site), "publish")
     assert report["counts"]["failed"] == 0, report["items"]
 
 

@@ -24,9 +24,9 @@ def test_csv_import_reports_rows_in_french_then_english(data: Path, tmp_path: Pa
     assert err[at + 2].startswith("      column COUV_TEMP_FIN: '31/12/2024' is not")
     assert any(line.startswith("ligne 2 / line 2 : prenoms-des-nouveaux-nes-a-rennes-en-2017 "
                                ": créé / created") for line in err)
-    assert done.stdout.splitlines()[-1] == (
+    assert done.stderr.splitlines()[-1] == (  # --json: stdout is the JSON alone
         "créés/created=2 mis à jour/updated=0 inchangés/unchanged=0 échecs/failed=1")
-    report = json.loads(done.stdout.rsplit("\n", 2)[0])
+    report = json.loads(done.stdout)
     assert report["row_errors"] == [{
         "line": 3, "column": "COUV_TEMP_FIN",
         "message_fr": "« 31/12/2024 » n'est pas une date AAAA-MM-JJ",

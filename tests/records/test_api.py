@@ -197,3 +197,30 @@ def test_read_back_and_put_unchanged_keeps_datatypes(client, auth, valid_ttl):
                        headers={"Content-Type": "text/turtle", **auth})
     assert again.status_code == 200, again.json
     assert again.json["outcome"] == "unchanged"
+
+
+def test_identifier_of_another_record_is_a_409(client, auth, other_token, valid_ttl):
+    """Issue 17 defect 6: one publisher's records have distinct dct:identifier values
+    (data.gouv.fr fails a second dataset with the same one)."""
+    first = valid_ttl.replace("[] a dcat:Dataset", "<https://data.example.fr/ds/1> a dcat:Dataset")
+    assert post_ttl(client, first, auth).status_code == 201
+    second = first.replace("/ds/1>", "/ds/2>")
+    response = post_ttl(client, second, auth)
+    assert response.status_code == 409
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = response.json
+    assert (problem["identifier"], problem["record"], problem["record_iri"]) == (
+        "deliberations-montfort", "deliberations-montfort", "https://data.example.fr/ds/1")
+    assert "« deliberations-montfort » est déjà celui de l'enregistrement" in problem["detail_fr"]
+    assert client.get("/datasets/deliberations-montfort").status_code == 200
+    # Another publisher may use the same identifier.
+    other = {"Authorization": f"Bearer {other_token}"}
+    assert post_ttl(client, second, other).status_code == 201
+    # A PUT taking another record's identifier is refused too, and changes nothing.
+    third = first.replace("/ds/1>", "/ds/3>").replace('"deliberations-montfort"', '"autre"')
+    created = post_ttl(client, third, auth)
+    assert created.status_code == 201
+    put = client.put(f"/datasets/{created.json['id']}",
+                     data=third.replace('"autre"', '"deliberations-montfort"'),
+                     headers={"Content-Type": "text/turtle", **auth})
+    assert put.status_code == 409 and put.json["record"] == "deliberations-montfort"

@@ -61,3 +61,14 @@ def test_quarantined_records_are_listed_with_their_fixes(logged_in, svc):
     assert "En quarantaine (1)" in dashboard and "Ajoutez une description" in dashboard
     page = logged_in.get(f"/curator/datasets/{result.meta.id}/edit")
     assert page.status_code == 200 and "En quarantaine" in page.get_data(as_text=True)
+
+
+def test_a_draft_is_deleted_from_its_form(logged_in, svc):
+    assert _post(logged_in, "/curator/datasets/new",
+                 {**GOOD, "action": "draft"}).status_code == 302
+    page = logged_in.get(f"/curator/datasets/{DRAFT}/delete")
+    assert page.status_code == 200
+    r = _post(logged_in, f"/curator/datasets/{DRAFT}/delete", {"confirm": "yes"})
+    assert r.status_code == 302
+    assert svc.records.list_private("montfort")[0] == 0
+    assert logged_in.get(f"/curator/datasets/{DRAFT}/edit").status_code == 404

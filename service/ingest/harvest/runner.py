@@ -165,10 +165,11 @@ class _Run:
         for part in cut(page.quads):
             if part.key is None:
                 item = Item(f"_:{part.root.value}", "failed", None,
-                            "Jeu de données sans IRI ni dct:identifier : impossible de le suivre "
-                            "d'une moisson à l'autre.",
-                            "Dataset with neither an IRI nor a dct:identifier: it cannot be "
-                            "followed from one harvest to the next.")
+                            "Ressource (jeu de données, série ou service) sans IRI ni "
+                            "dct:identifier : impossible de la suivre d'une moisson à l'autre.",
+                            "Resource (dataset, series or service) with neither an IRI nor a "
+                            "dct:identifier: it cannot be followed from one harvest to the "
+                            "next.")
             elif part.key in self.seen:
                 continue  # listed twice (on two pages): taken once
             else:
@@ -230,8 +231,8 @@ class _Run:
                     self.records.delete(publisher, t.record_id)
                     self.store.apply([tracking.drop(t)])
                     item = Item(key, "withdrawn", t.record_id,
-                                "Retiré : le jeu de données n'est plus dans la source.",
-                                "Withdrawn: the dataset is no longer in the source.")
+                                "Retiré : il n'est plus dans la source.",
+                                "Withdrawn: no longer in the source.")
                 except SocleError as err:
                     item = _problem_item(key, err, t.record_id)
             self.tell(item)

@@ -66,8 +66,9 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 
 def run_import(services: Any, publisher_id: str, source: str, allow_private: bool,
                as_json: bool, batch_size: int = BATCH_SIZE, workers: int = 1) -> int:
-    """Import, print the report (rows on stderr, JSON and summary on stdout); the exit code:
-    1 when any row failed."""
+    """Import, print the report (rows on stderr; the summary line on stdout, or with
+    ``as_json`` the JSON alone on stdout and the summary on stderr); the exit code: 1 when any
+    row failed."""
     report = import_csv(services.records, publisher_id, read_source(source, allow_private),
                         batch_size=batch_size, workers=workers)
     for line in report_lines(report):
@@ -76,5 +77,5 @@ def run_import(services: Any, publisher_id: str, source: str, allow_private: boo
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     click.echo("créés/created={created} mis à jour/updated={updated} "
                "inchangés/unchanged={unchanged} échecs/failed={failed}"
-               .format(**report["summary"]))
+               .format(**report["summary"]), err=as_json)  # stdout stays one JSON document
     return 1 if report["summary"]["failed"] else 0

@@ -3,12 +3,12 @@ data.gouv.fr). Each profile is a function from a record's triples to the triples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
 from service.errors import SocleError
-from service.rdf.profiles import datagouv, dcatap2, dcatap3
+from service.rdf.profiles import datagouv, dcatap2, dcatap3, dqv
 
 Transform = Callable[[Iterable[ox.Triple]], Iterable[ox.Triple]]
 DEFAULT = "dcat-ap-3"
@@ -20,6 +20,28 @@ PROFILES: dict[str, Transform] = {
     "dcat-ap-2.1.1": dcatap2.profile,
     "datagouv": datagouv.profile,
 }
+
+
+# Graphs to read for a page's (record id, dataset IRI) pairs.
+Graphs = Callable[[Sequence[tuple[str, str]]], list[str]]
+
+
+def own_graphs(records: Sequence[tuple[str, str]]) -> list[str]:
+    return [iri for _id, iri in records]
+
+
+# Profiles of the feed only (`?profile=`, never a default): they read more than the records'
+# own graphs, so a single record (GET /datasets/{id}?profile=) does not offer them.
+FEED_ONLY: dict[str, tuple[Transform, Graphs]] = {
+    "dcat-ap-3-dqv": (dqv.profile, dqv.graphs),
+}
+
+
+def feed_profile(name: str | None) -> tuple[Transform, Graphs]:
+    """The feed's transform for `name` and the graphs it reads."""
+    if name in FEED_ONLY:
+        return FEED_ONLY[name]
+    return get_profile(name), own_graphs
 
 
 def get_profile(name: str | None) -> Transform:
