@@ -1,37 +1,45 @@
-"""Search benchmark: the web pages' in-memory search index against SPARQL on the same store.
+"""Search benchmark: the SQLite search index (service/search) against the former in-memory one.
 
-    python -m bench.search [--n 100000] [--queries 40] [--baseline-queries 3]
+    python -m bench.search [--n 100000] [--queries 60] [--no-baseline] [--reuse-index]
                            [--store DIR] [--out bench/results/search.json]
 
-One run, one process:
+One run:
 
 0. The catalogue: n generated records bulk-loaded into Oxigraph (``bench/gen_catalogue.py``,
    cached under ``bench/results/feed-store-n{n}-v{version}/``, shared with ``bench.feed``),
-   opened read-only.
-1. The index (``service/web/search_index.py``): build time (after the feed's order index,
-   whose record facts it reuses as the app does) and peak RSS; then a fixed, seeded
-   query mix (one or two words from titles, keywords and commune names, half of them with a
-   publisher or theme filter, plus the empty query with and without a filter), each answered
-   as the search page needs it: total, first page of 20, counts for the five facets. Timed
-   uncached (the answer cache is cleared before every query) and cached (the same query
-   again), p50/p95. One update (``record_written``) is timed too.
-2. Baseline in the same run on the same store: the same answers from SPARQL, as a page
-   would get them without the index: one query for the page (``CONTAINS`` on lower-cased
-   title, description and keywords, ``ORDER BY DESC(?modified) LIMIT 20``), one ``COUNT``,
-   one ``GROUP BY`` per facet: 7 queries per search, for the first ``--baseline-queries``
-   queries of the mix. (SPARQL cannot fold accents: its word list is the ASCII one, so it
-   does a little less than the index.)
+   opened read-only. The index is built from that store (not through the write pipeline: at
+   ~15 ms per validated write, 100k records would take half an hour on the shared machine).
+1. Cold rebuild (``DerivedStore.rebuild`` of a derived store holding the search tables only;
+   ``socle reindex`` rebuilds the feed's too) into ``bench/results/search-index-n{n}/``:
+   time (reading every record graph back from the store included), file size, peak RSS.
+2. Start with the index present, in a fresh process: interpreter start to the first search
+   answer (imports, store open, index open, one query), then the derived store's check at
+   start (``DerivedStore.check``: pending writes, record count) that serve runs in the
+   background.
+3. A fixed, seeded query mix (one or two words from titles, keywords and commune names,
+   plurals and accents included, a few that match no record with every word and fall back;
+   a quarter with a publisher filter, a quarter with a theme filter; relevance, date and title
+   sorts), each answered as the search page needs it: total, first page of 20, counts for
+   every facet. Uncached (the answer cache is cleared before every query) and cached, p50/p95.
+   One write (``DerivedStore.written`` of one record read back from the store) is timed too.
+4. Baseline in the same run: the former in-memory index (``bench/memory_search_index.py``)
+   built on the same store (after the feed order index whose facts it reuses, as the app
+   did), and the same words and filters (it has no sort and no fallback).
 
-Result: a table on stdout, JSON in ``--out``; the ratio is baseline p50 / index p50.
+Result: a table on stdout, JSON in ``--out``; ratios are baseline / SQLite index.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -39,22 +47,18 @@ from typing import Any
 from bench import gen_catalogue as gen
 from bench.machine import machine as machine_of
 from service.catalog import bookkeeping
-from service.derived.registry import open_derived
-from service.feed.index import FeedIndex
+from service.derived.source import StoreSource
+from service.derived.store import DerivedStore
+from service.search import SearchIndex
+from service.search.db import SearchTable
 from service.store import open_store
-from service.web.search_index import SearchIndex
 
-WORDS = ["deliberations", "budget", "subventions", "sportifs", "transports", "eau",
-         "energetique", "arbres", "marches", "recharge", "cantine", "defibrillateurs",
-         "finances", "mobilite", "patrimoine", "associations", "conseil municipal",
-         "budget primitif", "qualite eau", "breteil", "montauban", "iffendic budget"]
-FACET_PREDICATES = {  # facet -> SPARQL pattern binding ?v for ?iri
-    "publisher": None,
-    "theme": f"GRAPH ?iri {{ ?iri <{gen.DCAT}theme> ?v }}",
-    "format": f"GRAPH ?iri {{ ?iri <{gen.DCAT}distribution>/<{gen.DCT}format> ?v }}",
-    "licence": f"GRAPH ?iri {{ ?iri <{gen.DCAT}distribution>/<{gen.DCT}license> ?v }}",
-    "frequency": f"GRAPH ?iri {{ ?iri <{gen.DCT}accrualPeriodicity> ?v }}",
-}
+WORDS = ["deliberations", "délibérations", "budget", "budgets", "subventions", "sportifs",
+         "transports", "eau", "energetique", "arbres", "marchés", "recharge", "cantine",
+         "defibrillateurs", "finances", "mobilite", "patrimoine", "associations",
+         "conseil municipal", "budget primitif", "qualite eau", "breteil", "montauban",
+         "iffendic budget", "délibérations 2024", "budget zéphyr", "arbres licornes"]
+SORT_MIX = ["relevance"] * 3 + ["date", "title"]
 
 
 def rss_mb() -> float:
@@ -71,47 +75,65 @@ def summary(ms: list[float]) -> dict[str, float]:
             "max_ms": round(max(ms), 3), "count": len(ms)}
 
 
-def query_mix(count: int, publishers: list[str], seed: int = 7) -> list[tuple[str, dict]]:
+def query_mix(count: int, publishers: list[str], seed: int = 7) -> list[tuple[str, dict, str]]:
     rng = random.Random(seed)
     themes = [f"{gen.EU}/data-theme/{t}" for t in ("GOVE", "ECON", "ENVI", "TRAN")]
-    mix: list[tuple[str, dict]] = [("", {}), ("", {"publisher": publishers[0]})]
+    mix: list[tuple[str, dict, str]] = [("", {}, "date"), ("", {"publisher": publishers[0]},
+                                                          "date"), ("", {}, "title")]
     while len(mix) < count:
         words = rng.choice(WORDS)
         roll = rng.random()
         filters = ({"publisher": rng.choice(publishers)} if roll < 0.25 else
                    {"theme": rng.choice(themes)} if roll < 0.5 else {})
-        mix.append((words, filters))
+        mix.append((words, filters, rng.choice(SORT_MIX)))
     return mix
 
 
-def _where(words: str, filters: dict[str, str]) -> str:
-    parts = [f"""GRAPH <{gen.RECORDS_GRAPH}> {{ ?rec <{gen.FOAF}primaryTopic> ?iri ;
-        <{gen.SOCLE}publisherId> ?pub ; <{gen.DCT}modified> ?m }}""",
-             f"GRAPH ?iri {{ ?iri <{gen.DCT}title> ?t "
-             f"OPTIONAL {{ ?iri <{gen.DCT}description> ?d }} }}"]
-    for w in words.split():
-        parts.append(f"""FILTER(CONTAINS(LCASE(STR(?t)), "{w}") || CONTAINS(LCASE(STR(?d)), "{w}")
-          || EXISTS {{ GRAPH ?iri {{ ?iri <{gen.DCAT}keyword> ?k
-                       FILTER(CONTAINS(LCASE(STR(?k)), "{w}")) }} }})""")
-    if "publisher" in filters:
-        parts.append(f'FILTER(?pub = "{filters["publisher"]}")')
-    if "theme" in filters:
-        parts.append(f"GRAPH ?iri {{ ?iri <{gen.DCAT}theme> <{filters['theme']}> }}")
-    return "\n".join(parts)
+_START = """
+import time, sys, json
+t0 = time.perf_counter()
+from service.derived.source import StoreSource
+from service.derived.store import DerivedStore
+from service.search import SearchIndex
+from service.search.db import SearchTable
+from service.store import open_store
+store = open_store(sys.argv[1], read_only=True)
+derived = DerivedStore(sys.argv[2])
+derived.register(SearchTable())
+index = SearchIndex(derived)
+found = index.search("budgets", {})
+first = time.perf_counter() - t0
+t1 = time.perf_counter()
+report = derived.check(StoreSource(store))
+check = time.perf_counter() - t1
+print(json.dumps({"first_answer_s": first, "total": found.total, "reconcile_s": check,
+                  "reconcile": report}))
+"""
 
 
-def sparql_search(store: Any, words: str, filters: dict[str, str]) -> dict[str, Any]:
-    """What the search page needs, from SPARQL: page, total, facet counts (7 queries)."""
-    where = _where(words, filters)
-    page = list(store.query(f"SELECT ?iri WHERE {{ {where} }} ORDER BY DESC(?m) LIMIT 20"))
-    total = next(iter(store.query(f"SELECT (COUNT(?iri) AS ?n) WHERE {{ {where} }}")))["n"]
-    facets = {}
-    for facet, pattern in FACET_PREDICATES.items():
-        bind = "BIND(?pub AS ?v)" if pattern is None else pattern
-        rows = store.query(f"SELECT ?v (COUNT(DISTINCT ?iri) AS ?c) WHERE {{ {where} {bind} }} "
-                           "GROUP BY ?v ORDER BY DESC(?c)")
-        facets[facet] = len(list(rows))
-    return {"page": len(page), "total": int(total.value), "facet_values": facets}
+def start_to_first_answer(store_dir: Path, index_file: Path) -> dict[str, Any]:
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _START, str(store_dir), str(index_file)],
+                         check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"process_wall_s": round(wall, 2),
+            "first_answer_in_process_s": round(info["first_answer_s"], 3),
+            "reconcile_s": round(info["reconcile_s"], 2), "reconcile": info["reconcile"]}
+
+
+def time_mix(search, mix, clear) -> tuple[list[float], list[float], list[int]]:
+    uncached, cached, totals = [], [], []
+    for words, filters, sort in mix:
+        clear()
+        t = time.perf_counter()
+        found = search(words, filters, sort)
+        uncached.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        search(words, filters, sort)
+        cached.append((time.perf_counter() - t) * 1000)
+        totals.append(found.total)
+    return uncached, cached, totals
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -119,84 +141,116 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     info = gen.build_store(args.n, directory)
     store = open_store(str(directory), read_only=True)
     result: dict[str, Any] = {"n": args.n, "store": info, "machine": machine_of(
-        ["pyoxigraph", "rdflib", "flask"])}
+        ["pyoxigraph", "rdflib", "snowballstemmer", "PyStemmer"])}
+    index_dir = directory.parent / f"search-index-n{args.n}"
+    if not args.reuse_index:
+        shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    index_file = index_dir / "derived.sqlite3"
     rss0 = rss_mb()
-    # As in the app: the feed's order index (built at start anyway) gives the record facts.
-    feed = FeedIndex(store, open_derived(store))
+    # A derived store holding the search tables only (the app's also holds the feed's).
+    derived = DerivedStore(str(index_file))
+    derived.register(SearchTable())
+    index = SearchIndex(derived)
     t0 = time.perf_counter()
-    feed.warm()
-    feed_s = time.perf_counter() - t0
-    index = SearchIndex(store, feed.entries)
-    t0 = time.perf_counter()
-    index.warm()
-    result["index"] = {"build_s": round(time.perf_counter() - t0, 2), "docs": len(index),
-                       "feed_index_build_s": round(feed_s, 2),
-                       "max_rss_mb_before": round(rss0, 1),
-                       "max_rss_mb_after": round(rss_mb(), 1)}
+    docs = (len(index) if args.reuse_index and derived.built()
+            else derived.rebuild(StoreSource(store)))
+    rebuild_s = time.perf_counter() - t0  # ~0 with --reuse-index: no rebuild measured
+    size = sum(f.stat().st_size for f in index_dir.iterdir())
+    result["sqlite"] = {"rebuild_s": round(rebuild_s, 2), "docs": docs,
+                        "file_mb": round(size / 1e6, 1), "max_rss_mb_before": round(rss0, 1),
+                        "max_rss_mb_after": round(rss_mb(), 1)}
+    result["sqlite"]["start"] = start_to_first_answer(directory, index_file)
     publishers = sorted(index.counts("publisher"))
     mix = query_mix(args.queries, publishers)
-    uncached, cached, totals = [], [], []
-    for words, filters in mix:
-        index._cache.clear()
-        t = time.perf_counter()
-        found = index.search(words, filters, limit=20)
-        uncached.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        index.search(words, filters, limit=20)
-        cached.append((time.perf_counter() - t) * 1000)
-        totals.append(found.total)
-    result["index"].update(uncached=summary(uncached), cached=summary(cached),
-                           mean_total=round(statistics.mean(totals), 1))
-    # One write as the records service reports it (reads the record graph, re-indexes).
+    uncached, cached, totals = time_mix(
+        lambda w, f, s: index.search(w, f, limit=20, sort=s), mix, index._cache.clear)
+    fallbacks = sum(index.search(w, f, sort=s).fallback for w, f, s in mix)
+    result["sqlite"].update(uncached=summary(uncached), cached=summary(cached),
+                            mean_total=round(statistics.mean(totals), 1),
+                            fallback_queries=fallbacks, totals=totals)
     meta = bookkeeping.list_records(store, limit=1)[0]
     t = time.perf_counter()
-    index.record_written(meta, [], [])
-    result["index"]["update_ms"] = round((time.perf_counter() - t) * 1000, 3)
-    base_ms, checks = [], []
-    for words, filters in mix[:args.baseline_queries]:
-        t = time.perf_counter()
-        answer = sparql_search(store.native, words, filters)
-        base_ms.append((time.perf_counter() - t) * 1000)
-        ours = index.search(words, filters, limit=20)
-        checks.append({"query": words, "filters": filters, "sparql_total": answer["total"],
-                       "index_total": ours.total})
-    same = mix[:args.baseline_queries]
-    index_same = [uncached[i] for i in range(len(same))]
-    result["baseline"] = {"sparql": summary(base_ms), "index_same_queries": summary(index_same),
-                          "totals": checks}
-    result["ratio_sparql_over_index_p50"] = round(
-        statistics.median(base_ms) / max(statistics.median(index_same), 1e-6), 1)
+    derived.written(StoreSource(store).written([meta]))
+    result["sqlite"]["update_ms"] = round((time.perf_counter() - t) * 1000, 3)
+    derived.close()
+    if not args.no_baseline:
+        result["memory"] = baseline(store, mix)
+        result["ratio_memory_over_sqlite"] = {
+            "search_p50": round(result["memory"]["uncached"]["p50_ms"]
+                                / max(result["sqlite"]["uncached"]["p50_ms"], 1e-6), 2),
+            "search_p95": round(result["memory"]["uncached"]["p95_ms"]
+                                / max(result["sqlite"]["uncached"]["p95_ms"], 1e-6), 2),
+            "build_or_rebuild": round(result["memory"]["build_s"] / max(rebuild_s, 1e-6), 2),
+            "ready_after_start": round(result["memory"]["build_s"] / max(
+                result["sqlite"]["start"]["first_answer_in_process_s"], 1e-6), 1)}
     store.close()
     return result
 
 
+def baseline(store: Any, mix: list) -> dict[str, Any]:
+    from bench.memory_search_index import SearchIndex as MemoryIndex
+    from service.derived.registry import open_derived
+    from service.feed.index import FeedIndex
+
+    rss0 = rss_mb()
+    feed = FeedIndex(store, open_derived(store, memory=True))
+    t0 = time.perf_counter()
+    feed.warm()
+    feed_s = time.perf_counter() - t0
+    index = MemoryIndex(store, feed.entries)
+    t0 = time.perf_counter()
+    index.warm()
+    build_s = time.perf_counter() - t0
+    uncached, cached, totals = time_mix(lambda w, f, s: index.search(w, f, limit=20), mix,
+                                        index._cache.clear)
+    return {"build_s": round(build_s + feed_s, 2), "feed_index_build_s": round(feed_s, 2),
+            "max_rss_mb_before": round(rss0, 1), "max_rss_mb_after": round(rss_mb(), 1),
+            "uncached": summary(uncached), "cached": summary(cached),
+            "mean_total": round(statistics.mean(totals), 1), "totals": totals}
+
+
 def table(r: dict[str, Any]) -> str:
-    i, b = r["index"], r["baseline"]
-    return "\n".join([
+    s = r["sqlite"]
+    lines = [
         f"search benchmark, n = {r['n']:,} records ({r['store']['quads']:,} quads)",
-        f"  feed index build       {i['feed_index_build_s']:>10.2f} s   (its facts are reused)",
-        f"  search index build     {i['build_s']:>10.2f} s   docs {i['docs']:,}   "
-        f"max RSS {i['max_rss_mb_before']:.0f} -> {i['max_rss_mb_after']:.0f} MB",
-        f"  index search uncached  p50 {i['uncached']['p50_ms']:>9.2f} ms   "
-        f"p95 {i['uncached']['p95_ms']:>9.2f} ms   ({i['uncached']['count']} queries)",
-        f"  index search cached    p50 {i['cached']['p50_ms']:>9.3f} ms   "
-        f"p95 {i['cached']['p95_ms']:>9.3f} ms",
-        f"  index update           {i['update_ms']:>10.2f} ms",
-        f"  SPARQL (7 queries)     p50 {b['sparql']['p50_ms']:>9.1f} ms   "
-        f"p95 {b['sparql']['p95_ms']:>9.1f} ms   ({b['sparql']['count']} queries)",
-        f"  index, same queries    p50 {b['index_same_queries']['p50_ms']:>9.2f} ms",
-        f"  ratio SPARQL / index (p50, same queries): {r['ratio_sparql_over_index_p50']}x",
-    ])
+        f"  SQLite rebuild          {s['rebuild_s']:>9.2f} s   docs {s['docs']:,}   file "
+        f"{s['file_mb']} MB   max RSS {s['max_rss_mb_before']:.0f} -> "
+        f"{s['max_rss_mb_after']:.0f} MB",
+        f"  start to first answer   {s['start']['first_answer_in_process_s']:>9.3f} s   "
+        f"(process wall {s['start']['process_wall_s']} s; then check "
+        f"{s['start']['reconcile_s']} s in the background)",
+        f"  search uncached         p50 {s['uncached']['p50_ms']:>8.2f} ms   "
+        f"p95 {s['uncached']['p95_ms']:>8.2f} ms   ({s['uncached']['count']} queries, "
+        f"{s['fallback_queries']} fallbacks, mean total {s['mean_total']})",
+        f"  search cached           p50 {s['cached']['p50_ms']:>8.3f} ms   "
+        f"p95 {s['cached']['p95_ms']:>8.3f} ms",
+        f"  one write               {s['update_ms']:>9.2f} ms",
+    ]
+    if "memory" in r:
+        m = r["memory"]
+        lines += [
+            f"  baseline in-memory build {m['build_s']:>8.2f} s   (feed index "
+            f"{m['feed_index_build_s']} s included)   max RSS {m['max_rss_mb_before']:.0f} -> "
+            f"{m['max_rss_mb_after']:.0f} MB",
+            f"  baseline search         p50 {m['uncached']['p50_ms']:>8.2f} ms   "
+            f"p95 {m['uncached']['p95_ms']:>8.2f} ms   (mean total {m['mean_total']})",
+            f"  ratios memory / SQLite: {r['ratio_memory_over_sqlite']}",
+        ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=40)
-    parser.add_argument("--baseline-queries", type=int, default=3)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="keep the index a previous run built (queries only)")
     parser.add_argument("--store", default=None, help="store directory (default: cached)")
     parser.add_argument("--out", default=str(gen.RESULTS / "search.json"))
     args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONPATH", str(gen.REPO))
     result = run(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,9 @@ from service.feed.index import FeedIndex
 from service.store import Store, open_for
 
 if TYPE_CHECKING:
+    from service.search import SearchIndex
     from service.sparql.endpoint import Executor
     from service.validation import Validator
-    from service.web.search_index import SearchIndex
 
 EXTENSION = "socle"
 
@@ -47,13 +47,15 @@ class Services:
         if self.sparql is not None:  # worker processes first: they start in parallel
             self.sparql.warm()
         self.feed_index.warm()
-        if self.search is not None:  # reads the feed index's facts
+        if self.search is not None:  # the derived store's check (the feed index's)
             self.search.warm()
 
     def close(self) -> None:
         """Stop the query workers and close the store (when this process opened it)."""
         if self.sparql is not None:
             self.sparql.close()
+        if self.search is not None:
+            self.search.close()
         if self.derived is not None:
             self.derived.close()
         if self._owns_store:
@@ -74,7 +76,7 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     the web pages (the app; commands do without it)."""
     from service.auth.tokens import migrate
     from service.ops.identity import bind
-    from service.web.search_index import SearchIndex
+    from service.search import SearchIndex
 
     store = settings.store or open_for(settings)
     settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
@@ -93,11 +95,9 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
                    _owns_store=settings.store is None)
     migrate(store)  # token digests must not stay where SPARQL can read them
     if search:
-        # The feed's order index already holds each record's id, publisher, dates and themes.
-        index = SearchIndex(store, feed_index.entries)
-        records.observers.append(index)
-        feed_index.followers.append(index)  # other processes' writes (external store)
-        index.before_read = feed_index.follow
+        # Its tables are in the derived store, which the write path keeps current.
+        index = SearchIndex(derived, feed_index.warm)
+        index.before_read = feed_index.follow  # other processes' writes (external store)
         svc.search = index
     return svc
 

@@ -10,9 +10,11 @@ from typing import Any
 from service.derived.feed import FeedTable
 from service.derived.protocol import DerivedIndex
 from service.derived.store import DerivedStore
+from service.search.db import SearchTable
 
 INDEXES: list[Callable[[], DerivedIndex]] = [
     FeedTable,
+    SearchTable,  # the web search (service/search)
 ]
 
 

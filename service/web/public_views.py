@@ -7,20 +7,26 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
+from service.errors import SocleError
 from service.rdf.formats import SYNTAXES
+from service.search import FACETS, SORTS, SearchIndex
 from service.services import services
 from service.web import completeness, dataset_page, remarks, vocabulary
-from service.web.errors import html_errors, prefers_html
+from service.web.errors import html_errors, prefers_html, wants_json
 from service.web.formats import collated
 from service.web.i18n import current, t
-from service.web.search_index import FACETS, SearchIndex
 
 bp = Blueprint("public", __name__)
 html_errors(bp)
 PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 FACET_NAMES = {"publisher": ("Éditeur", "Publisher"), "theme": ("Thème", "Theme"),
+               "schema": ("Schéma de données", "Data schema"),
+               "territory": ("Territoire", "Territory"),
                "format": ("Format", "Format"), "licence": ("Licence", "Licence"),
                "frequency": ("Fréquence", "Frequency")}
+SORT_NAMES = {"relevance": ("Pertinence", "Relevance"), "date": ("Date de modification",
+              "Date modified"), "title": ("Titre", "Title")}
 FACET_SHOWN = 12
 
 
@@ -41,7 +47,13 @@ def publisher_names() -> dict[str, str]:
 def value_label(facet: str, value: str, names: dict[str, str]) -> str:
     if facet == "publisher":
         return names.get(value, value)
-    return _vocab().label(value, current()) or value.rsplit("/", 1)[-1]
+    if facet == "territory":
+        from service.territories.registry import registry
+
+        place = registry().by_iri(value)
+        if place is not None:
+            return place.label
+    return _vocab().label(value, current()) or value.rstrip("/").rsplit("/", 1)[-1]
 
 
 @bp.get("/search")
@@ -49,13 +61,22 @@ def search():
     query = request.args.get("q", "").strip()[:200]
     filters = {f: request.args.get(f, "") for f in FACETS if request.args.get(f)}
     page = max(request.args.get("page", 1, type=int), 1)
-    result = search_index().search(query, filters, offset=(page - 1) * PAGE_SIZE,
-                                   limit=PAGE_SIZE)
+    size = min(max(request.args.get("page_size", PAGE_SIZE, type=int), 1), MAX_PAGE_SIZE)
+    sort = request.args.get("sort", "")
+    if sort and sort not in SORTS:
+        raise SocleError(f"Tri inconnu : « sort » vaut {', '.join(SORTS)}, reçu « {sort[:40]} ».",
+                         f"Unknown sort: 'sort' is one of {', '.join(SORTS)}, got "
+                         f"'{sort[:40]}'.", parameter="sort")
+    result = search_index().search(query, filters, offset=(page - 1) * size, limit=size,
+                                   sort=sort or "relevance")
     names = publisher_names()
-    pages = max(1, -(-result.total // PAGE_SIZE))
+    pages = max(1, -(-result.total // size))
+    if wants_json():
+        return jsonify(search_json(query, filters, result, page, size, names))
 
     def link(**changes) -> str:
-        args = {"q": query, **filters, "page": page}
+        args = {"q": query, **filters, "sort": sort, "page": page,
+                "page_size": size if size != PAGE_SIZE else None}
         args.update(changes)
         return url_for("public.search", **{k: v for k, v in args.items() if v})
 
@@ -66,7 +87,23 @@ def search():
         facets.append((facet, t(*FACET_NAMES[facet]), entries))
     return render_template("public/search.html", query=query, filters=filters, result=result,
                            page=page, pages=pages, facets=facets, link=link, names=names,
-                           value_label=value_label)
+                           value_label=value_label, sort=sort or "relevance", page_size=size,
+                           sorts=[(k, t(*SORT_NAMES[k])) for k in SORTS])
+
+
+def search_json(query: str, filters: dict[str, str], result, page: int, size: int,
+                names: dict[str, str]) -> dict:
+    """The search answer for API clients (`Accept: application/json`)."""
+    base = services().settings.base_url
+    return {
+        "query": query, "filters": filters, "sort": result.sort, "page": page,
+        "page_size": size, "total": result.total, "fallback": result.fallback,
+        "items": [{"id": d.id, "iri": d.iri, "url": f"{base}/datasets/{d.id}",
+                   "title": d.title, "publisher": d.publisher,
+                   "modified": d.modified.isoformat(), "description": d.description,
+                   "keywords": list(d.keywords)} for d in result.docs],
+        "facets": {f: [{"value": v, "label": value_label(f, v, names), "count": n}
+                       for v, n in result.facets[f]] for f in FACETS}}
 
 
 @bp.get("/publishers")

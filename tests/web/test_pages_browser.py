@@ -13,7 +13,8 @@ PUBLIC = ["/", "/search", "/search?q=budget", "/datasets/montfort-sur-meu-delibe
           f"/datasets/{HOSTILE_ID}", f"/publishers/{DEMO_PUBLISHER}", "/validation",
           "/sparql", "/login", "/territories", "/territories/243500550",
           "/publishers", "/?lang=en", "/datasets/montfort-sur-meu-deliberations?lang=en",
-          "/search?lang=en"]
+          "/search?lang=en", "/search?q=budget+primitif+licorne",
+          "/search?q=budget&sort=title&lang=en", "/sparql?lang=en"]
 CURATOR = ["/curator/", "/curator/datasets/new",
            "/curator/datasets/montfort-sur-meu-deliberations/edit",
            "/curator/datasets/montfort-sur-meu-deliberations/delete", "/curator/import/"]

@@ -1,4 +1,6 @@
-"""The search index of the web pages: full text and facets over every record, in memory.
+"""The former search index of the web pages (in memory, rebuilt per process), kept as the
+baseline of `bench/search.py` only: the service uses service/search (SQLite on disk).
+
 
 Why not SPARQL per request: a `CONTAINS` filter over 100,000 titles and descriptions, plus one
 `GROUP BY` per facet, scans the whole store on every page (seconds at 100k, measured in
