@@ -51,7 +51,7 @@ LAYERS: list[tuple[str, int]] = [
     # the records and their rules
     ("service.catalog", 4), ("service.auth", 4),
     ("service.validation", 3),
-    ("service.derived", 3),  # read models on disk beside the store (SQLite)
+    ("service.derived", 3), ("service.search", 3),  # read models on disk beside the store (SQLite)
     ("service.store", 2),
     # RDF terms, formats, safe parsing, profiles; reference data (the territories registry)
     ("service.rdf", 1),

@@ -19,6 +19,7 @@ removes the row.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import sqlite3
@@ -83,13 +84,13 @@ class PrivateArea:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
 
-    def _query(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+    def _query(self, sql: str, args: Iterable[Any] = ()) -> builtins.list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
     # -- reads -----------------------------------------------------------------------------
     @staticmethod
-    def _meta(row: tuple) -> RecordMeta:
+    def _meta(row: tuple[Any, ...]) -> RecordMeta:
         rid, iri, pub, status, issued, modified, digest, validation = row
         return RecordMeta(rid, iri, pub, issued, modified, digest, json.loads(validation),
                           status=status)
@@ -151,7 +152,7 @@ class PrivateArea:
         return int(self._query(f"SELECT COUNT(*) FROM private_record {where}", args)[0][0])
 
     @staticmethod
-    def _where(publisher: str | None, status: str | None) -> tuple[str, list[str]]:
+    def _where(publisher: str | None, status: str | None) -> tuple[str, builtins.list[str]]:
         clauses, args = [], []
         if publisher is not None:
             clauses.append("publisher = ?")
@@ -162,7 +163,8 @@ class PrivateArea:
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     # -- writes ------------------------------------------------------------------------------
-    def put(self, records: Iterable[tuple[RecordMeta, str, list[dict[str, Any]]]]) -> None:
+    def put(self, records: Iterable[tuple[RecordMeta, str, builtins.list[dict[str, Any]]]]
+            ) -> None:
         """Add or replace records (meta, N-Triples, repairs), in one transaction."""
         with self._lock:
             db = self._db

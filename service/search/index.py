@@ -19,24 +19,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from service.search import text
 from service.search.docs import FACETS, Doc
+from service.search.query import Result, answer
 
 SORTS = ("relevance", "date", "title")
 CACHE_SIZE = 256
-TITLE_WEIGHT = 4.0  # bm25 column weights: title, body
-
-
-@dataclass(frozen=True)
-class Result:
-    total: int
-    docs: list[Doc]
-    facets: dict[str, list[tuple[str, int]]]  # facet -> (value, count), most frequent first
-    fallback: bool = False  # no record has every word: records with some of them
-    sort: str = "relevance"
 
 
 class SearchIndex:
@@ -66,7 +56,6 @@ class SearchIndex:
 
     def search(self, query: str = "", filters: dict[str, str] | None = None, *,
                offset: int = 0, limit: int = 20, sort: str = "relevance") -> Result:
-        from service.search.query import answer
 
         filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
         sort = sort if sort in SORTS else "relevance"
