@@ -97,15 +97,21 @@ def wanted_id(base: str, root: Node, identifiers: Iterable[Node],
     return None
 
 
-def check_record_iri(base: str, iri: str, record_id: str, new: bool) -> None:
+def check_iri_form(iri: str) -> None:
     """The dataset IRI names the record graph: http(s) or urn, never a system graph name
-    (that graph would be dropped and overwritten), and under the base only the record's own."""
+    (that graph would be dropped and overwritten). Malformed input: checked before any
+    conflict with stored records."""
     if not iri.startswith(("http://", "https://", "urn:")):
         raise RecordShapeError("L'IRI du jeu de données doit être http(s) ou urn.",
                                "The dataset IRI must be http(s) or urn.")
     if iri.startswith(SYSTEM_IRI_PREFIX):
         raise RecordShapeError(f"IRI réservée au service : {iri}.",
                                f"IRI reserved for the service: {iri}.")
+
+
+def check_record_iri(base: str, iri: str, record_id: str, new: bool) -> None:
+    """`check_iri_form`, and under the base only the record's own IRI."""
+    check_iri_form(iri)
     own = f"{base}/datasets/{record_id}"
     if new and under_base(base, iri) and iri != own:
         raise RecordShapeError(

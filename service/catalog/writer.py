@@ -43,7 +43,7 @@ from rdflib.term import Node
 from service.catalog import bookkeeping, rules
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.lookups import described_by, identifier_ids, metas, stored_identifiers
-from service.catalog.ownership import lookup_iris, under_base
+from service.catalog.ownership import check_iri_form, lookup_iris, under_base
 from service.catalog.pool import PreparePool, record_payload
 from service.catalog.prepare import Job, Prepared, prepare
 from service.catalog.private import area_of
@@ -331,6 +331,8 @@ class _Batch:
                 keys.add(("id", write.record_id or ""))
                 addressed = self.by_id.get(write.record_id or "")
             try:
+                if isinstance(root, URIRef):  # a malformed IRI is a 400 before any conflict
+                    check_iri_form(str(root))
                 found = None if write.mode == "replace" else rules.existing(
                     write.extracted, item.idents, self.by_iri.get,
                     lambda i: self.by_id.get(self.by_ident.get(i, [""])[0]))

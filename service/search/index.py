@@ -84,6 +84,11 @@ class SearchIndex:
             return dict(con.execute(
                 "SELECT value, count FROM search_vals WHERE facet = ? AND count > 0", (facet,)))
 
+    def invalidate(self) -> None:
+        """Something wrote around the records (an admin command run by the server): forget
+        the cached answers; the tables are the derived store's, rechecked by the feed index."""
+        self._cache.clear()
+
     def close(self) -> None:
         """Nothing of its own: the derived store is closed by its owner."""
 

@@ -120,7 +120,9 @@ def test_curator_creates_fixes_and_finds_a_dataset(wide, live_server, live_data)
     assert feed.ok and TITLE in feed.text()
 
     page.goto(f"{live_server}/publishers/{DEMO_PUBLISHER}")
-    assert page.locator("svg[role=img]").count() == 1
+    # Two charts: the publisher's activity, and its quality score history (a point on every
+    # day with a write: service/quality/keeper.py).
+    assert page.locator("svg[role=img]").count() == 2
     assert TITLE in page.inner_text("main")
     shot(page, "publisher")
 
