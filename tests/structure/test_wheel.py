@@ -47,7 +47,8 @@ def test_wheel_installs_and_validates(tmp_path: Path):
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith("SOCLE_") and k != "PYTHONPATH"}
     where = subprocess.run([str(python), "-c", "import service; print(service.__file__)"],
-                           capture_output=True, text=True, cwd=tmp_path, env=clean, check=True)
+                           capture_output=True, text=True, cwd=tmp_path, env=clean)
+    assert where.returncode == 0, where.stderr
     assert where.stdout.startswith(str(env_dir)), where.stdout  # the wheel, not the checkout
     done = subprocess.run([str(env_dir / "bin" / "socle"), "validate", str(good)],
                           capture_output=True, text=True, cwd=tmp_path, env=clean, timeout=300)
