@@ -203,19 +203,19 @@ STAGE_ORDER = ["parse", "extract", "lookups", "prepare (closure+skolemise)", "co
 @contextlib.contextmanager
 def instrument(svc: Any) -> Iterator[Stages]:
     """Wrap the functions the POST path calls; restores them on exit."""
+    from service.catalog import batch as batch_mod
     from service.catalog import prepare as prepare_mod
     from service.catalog import records as records_mod
-    from service.catalog import writer as writer_mod
     from service.records import views
 
     stages = Stages()
     patches = [
         (views, "parse_untrusted", "parse"),
         (records_mod, "single_record", "extract"),
-        (writer_mod, "metas", "lookups"),
-        (writer_mod, "described_by", "lookups"),
-        (writer_mod, "identifier_ids", "lookups"),
-        (writer_mod, "stored_identifiers", "lookups"),
+        (batch_mod, "metas", "lookups"),
+        (batch_mod, "described_by", "lookups"),
+        (batch_mod, "identifier_ids", "lookups"),
+        (batch_mod, "stored_identifiers", "lookups"),
         (prepare_mod, "record_graph", "prepare (closure+skolemise)"),
         (prepare_mod, "content_hash", "content hash"),
         (prepare_mod, "validate_triples", "validate"),

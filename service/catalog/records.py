@@ -15,6 +15,7 @@ from rdflib import Graph, Literal
 
 from service.catalog import bookkeeping, rules
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.commit import announced
 from service.catalog.prepare import Intake, Job, record_graph, validate_triples
 from service.catalog.private import PrivateArea
 from service.catalog.publishers import get_publisher
@@ -29,7 +30,7 @@ from service.catalog.rules import (
     check_owner,
     invalid_record,
 )
-from service.catalog.writer import BatchWriter, RecordObserver, announced
+from service.catalog.writer import BatchWriter, RecordObserver
 from service.rdf.namespaces import DCAT, DCTERMS, XSD
 from service.rdf.records import Extracted, single_record
 from service.store import DropGraph, Store

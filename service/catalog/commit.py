@@ -1,0 +1,100 @@
+"""Committing a batch's checked records (``batch.py``): public records and their bookkeeping
+to the store in one transaction, drafts and quarantined records to the private area, and the
+observers told (the derived store first, with a write-ahead log around the transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from service.catalog import bookkeeping
+from service.catalog.bookkeeping import RecordMeta
+from service.store import DropGraph, PutGraph
+
+if TYPE_CHECKING:
+    from service.catalog.batch import Item
+    from service.catalog.writer import BatchWriter
+
+# Below this many records a commit hands the store parsed triples, not N-Triples text: the
+# embedded store bulk-loads text, whose new SST files cost a lone API write several times the
+# CPU of a plain transaction.
+BULK_LOAD_MIN = 16
+
+
+@contextmanager
+def announced(observers: Iterable[Any], record_ids: list[str]) -> Iterator[None]:
+    """Tell the observers that keep a write-ahead log (the derived store, service/derived)
+    which records a store transaction is about to change, and when it failed."""
+    for observer in observers:
+        pending = getattr(observer, "records_pending", None)
+        if pending is not None:
+            pending(record_ids)
+    try:
+        yield
+    except BaseException:
+        for observer in observers:
+            failed = getattr(observer, "records_failed", None)
+            if failed is not None:
+                failed(record_ids)
+        raise
+
+
+def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
+                  pending: list[tuple[Item, RecordMeta]]) -> None:
+    """Public records and their bookkeeping in one store transaction, then the observers; a
+    record that was private (a published draft) leaves the private area afterwards."""
+    changes: list[Any] = []
+    few = len(pending) < BULK_LOAD_MIN
+    for item, meta in pending:
+        assert item.prepared is not None
+        graph: Any = item.prepared.graph  # N-Triples text: stores load it as it is
+        if few:  # parsed: the embedded store bulk-loads text (new SST files each time)
+            graph = [(t.subject, t.predicate, t.object) for t in ox.parse(
+                graph.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+        changes.append(PutGraph(item.iri, graph))
+        changes.append(bookkeeping.bookkeeping_change(base, meta, publisher_iri))
+    metas = [meta for _, meta in pending]
+    with announced(writer.observers, [m.id for m in metas]):
+        writer.store.apply(changes)
+    writer.private.remove(m.id for i, m in pending
+                          if i.current is not None and not i.current.public)
+    for observer in writer.observers:
+        stored = getattr(observer, "records_stored", None)
+        if stored is not None:  # the derived store: reads back what the store kept
+            stored(metas)
+            continue
+        batch = getattr(observer, "records_written", None)
+        if batch is not None:  # observers that do better per batch (quality scores)
+            batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
+                   for item, meta in pending])
+            continue
+        for item, meta in pending:
+            prepared = item.prepared
+            assert prepared is not None
+            observer.record_written(meta, prepared.themes, prepared.keywords)
+
+
+def commit_private(writer: BatchWriter, base: str,
+                   hidden: list[tuple[Item, RecordMeta]]) -> None:
+    """Drafts and quarantined records to the private area; a public record that became one
+    leaves the store (observers hear it deleted: it left the feed)."""
+    # Its fix list: the caller's repairs, or the intake's (prepare.repaired).
+    writer.private.put(
+        (m, i.prepared.graph.text,  # type: ignore[union-attr]
+         list(i.write.repairs) + list(i.prepared.repairs))  # type: ignore[union-attr]
+        for i, m in hidden)
+    left = [m for i, m in hidden if i.current is not None and i.current.public]
+    if not left:
+        return
+    changes: list[Any] = []
+    for meta in left:
+        changes += [DropGraph(meta.iri), bookkeeping.delete_change(base, meta.id)]
+    with announced(writer.observers, [m.id for m in left]):
+        writer.store.apply(changes)
+    for meta in left:
+        for observer in writer.observers:
+            observer.record_deleted(meta.id)
