@@ -130,7 +130,7 @@ def read(name: str):
     if chosen == HTML and not meta.public:  # no public page for it
         raise not_found(record_id)
     if chosen == HTML:
-        from service.web.public_views import dataset_html
+        from service.web.dataset_render import dataset_html
 
         return dataset_html(meta, graph)
     if profile is not None:

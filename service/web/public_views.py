@@ -1,17 +1,17 @@
-"""Public pages: search with facets, the publisher page, the dataset page's rendering."""
+"""Public pages: search with facets, the publisher page (the dataset page is
+web/dataset_render.py, served by the records API)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from service.catalog import bookkeeping
-from service.catalog.bookkeeping import RecordMeta
 from service.catalog.publishers import get_publisher, list_publishers
 from service.errors import SocleError
-from service.rdf.formats import SYNTAXES
 from service.search import FACETS, SORTS, SearchIndex
 from service.services import services
-from service.web import completeness, dataset_page, remarks, vocabulary
+from service.web import completeness, vocabulary
+from service.web.dataset_render import vocabularies
 from service.web.errors import html_errors, prefers_html, wants_json
 from service.web.formats import collated
 from service.web.i18n import current, t
@@ -37,7 +37,7 @@ def search_index() -> SearchIndex:
 
 
 def _vocab() -> vocabulary.Vocabularies:
-    return vocabulary.load(services().settings.vocab_dir)
+    return vocabularies()
 
 
 def publisher_names() -> dict[str, str]:
@@ -141,19 +141,6 @@ def publisher(publisher_id: str):
     return render_template("public/publisher.html", pub=pub, docs=docs, total=total,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), feeds=feeds,
                            bars=bars, chart=chart)
-
-
-def dataset_html(meta: RecordMeta, graph) -> str:
-    """The dataset page (the records API serves it to browsers, by content negotiation)."""
-    settings = services().settings
-    pub = get_publisher(services().store, settings.base_url, meta.publisher, required=False)
-    url = f"{settings.base_url}/datasets/{meta.id}"
-    page = dataset_page.build(meta, graph, _vocab(), current(),
-                              pub.name if pub else meta.publisher, url)
-    shown = remarks.for_curators(meta.validation.get("results", []), _vocab(),
-                                 pub.iri if pub else None)
-    return render_template("records/dataset.html", meta=meta, page=page, pub=pub,
-                           formats=SYNTAXES, url=url, results=shown)
 
 
 def home_context() -> dict:
