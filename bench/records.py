@@ -243,6 +243,7 @@ _MISSING = object()
 # -- in-process run -----------------------------------------------------------------------------
 def setup_store(data_dir: str) -> str:
     """A publisher and a token in a fresh store; returns the bearer token."""
+    from service.auth.jsonfile import DataFiles
     from service.auth.tokens import create_token
     from service.catalog.publishers import add_publisher
     from service.store import open_store
@@ -250,7 +251,7 @@ def setup_store(data_dir: str) -> str:
     store = open_store(data_dir)
     try:
         pub = add_publisher(store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
-        return create_token(store, pub)
+        return create_token(DataFiles(store), pub)
     finally:
         store.close()
 

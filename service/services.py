@@ -2,9 +2,11 @@
 
 `build_services(settings)` wires the store, the validator, the records service and the read
 models (feed order index, search index) without Flask, so the command line, the benchmarks and
-the tests build exactly what the app serves. `create_app` keeps the result in
-`app.extensions["socle"]` (the only extension key) and the views reach it with `services()`;
-no view imports `service.app`.
+the tests build exactly what the app serves. It also owns what a process keeps beside the
+store: the private area (drafts, quarantine), the JSON files of tokens, curators and sessions,
+and the anonymous rate limits; none of them lives in a module-level registry. `create_app`
+keeps the result in `app.extensions["socle"]` (the only extension key) and the views reach it
+with `services()`; no view imports `service.app`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from service.auth.jsonfile import DataFiles
+from service.catalog.private import PrivateArea
 from service.catalog.records import RecordService
 from service.config import Settings
 from service.derived.store import DerivedStore
 from service.feed.index import FeedIndex
+from service.ratelimit import RateLimits
 from service.store import Store, open_for
 
 if TYPE_CHECKING:
@@ -36,6 +41,9 @@ class Services:
     validator: Validator
     records: RecordService
     feed_index: FeedIndex
+    private: PrivateArea  # drafts and quarantined records, beside the store
+    files: DataFiles  # token digests, curator accounts, sessions (service/auth)
+    rate_limits: RateLimits = field(default_factory=RateLimits)  # anonymous validation
     derived: DerivedStore | None = None  # the indexes kept on disk (service/derived)
     search: SearchIndex | None = None
     sparql: Executor | None = None  # set by service.sparql.init_app (the endpoint needs Flask)
@@ -58,6 +66,7 @@ class Services:
             self.search.close()
         if self.derived is not None:
             self.derived.close()
+        self.private.close()
         if self._owns_store:
             self.store.close()
 
@@ -81,7 +90,8 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     store = settings.store or open_for(settings)
     settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
     validator = load_validator(settings.shapes_dir, settings.vocab_dir)
-    records = RecordService(store, validator, settings.base_url)
+    private = PrivateArea.beside(store)
+    records = RecordService(store, validator, settings.base_url, private)
     from service.derived.observer import DerivedWriter
     from service.derived.registry import open_derived
 
@@ -91,9 +101,10 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
     from service.quality.keeper import QualityKeeper
 
     records.observers.append(QualityKeeper(store))  # MQA score of every write (docs/quality.md)
-    svc = Services(settings, store, validator, records, feed_index, derived,
-                   _owns_store=settings.store is None)
-    migrate(store)  # token digests must not stay where SPARQL can read them
+    files = DataFiles(store)
+    svc = Services(settings, store, validator, records, feed_index, private, files,
+                   derived=derived, _owns_store=settings.store is None)
+    migrate(files)  # token digests must not stay where SPARQL can read them
     if search:
         # Its tables are in the derived store, which the write path keeps current.
         index = SearchIndex(derived, feed_index.warm)

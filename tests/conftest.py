@@ -77,12 +77,12 @@ def other_publisher(svc):
 
 @pytest.fixture
 def token(svc, publisher) -> str:
-    return create_token(svc.store, publisher)
+    return create_token(svc.files, publisher)
 
 
 @pytest.fixture
 def other_token(svc, other_publisher) -> str:
-    return create_token(svc.store, other_publisher)
+    return create_token(svc.files, other_publisher)
 
 
 @pytest.fixture

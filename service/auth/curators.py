@@ -22,11 +22,10 @@ from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.auth.jsonfile import JsonFile, file_of
+from service.auth.jsonfile import DataFiles, JsonFile
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Conflict, SocleError
-from service.store import Store
 
 CURATORS_FILE = "socle-curators.json"
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -70,11 +69,11 @@ def _decoy() -> dict[str, Any]:
     return _DECOY
 
 
-def _accounts(store: Store) -> JsonFile:
-    return file_of(store, CURATORS_FILE)[0]
+def _accounts(files: DataFiles) -> JsonFile:
+    return files.file(CURATORS_FILE)[0]
 
 
-def add_curator(store: Store, publisher: Publisher, login: str, password: str, *,
+def add_curator(files: DataFiles, publisher: Publisher, login: str, password: str, *,
                 replace: bool = False, operator: bool = False) -> Curator:
     """Create (or, with replace, reset the password of) a curator of this publisher."""
     if not LOGIN.match(login):
@@ -86,7 +85,7 @@ def add_curator(store: Store, publisher: Publisher, login: str, password: str, *
         raise SocleError(f"Mot de passe trop court : {MIN_PASSWORD} caractères au moins.",
                          f"Password too short: at least {MIN_PASSWORD} characters.")
     with _lock:
-        accounts = _accounts(store)
+        accounts = _accounts(files)
         if login in accounts.entries() and not replace:
             raise Conflict(f"Le compte « {login} » existe déjà.",
                            f"Account '{login}' already exists.")
@@ -97,25 +96,25 @@ def add_curator(store: Store, publisher: Publisher, login: str, password: str, *
     return Curator(login, publisher.id, operator)
 
 
-def authenticate(store: Store, login: str, password: str) -> Curator | None:
+def authenticate(files: DataFiles, login: str, password: str) -> Curator | None:
     """The curator when login and password match; None otherwise (same cost either way)."""
     with _lock:
-        entry = _accounts(store).entries().get(login)
+        entry = _accounts(files).entries().get(login)
     if entry is None:  # one scrypt, as for a known login: logins cannot be told by timing
         check_password(password, _decoy())
         return None
     return _curator(login, entry) if check_password(password, entry) else None
 
 
-def get_curator(store: Store, login: str) -> Curator | None:
+def get_curator(files: DataFiles, login: str) -> Curator | None:
     with _lock:
-        entry = _accounts(store).entries().get(login)
+        entry = _accounts(files).entries().get(login)
     return _curator(login, entry) if entry else None
 
 
-def list_curators(store: Store) -> list[Curator]:
+def list_curators(files: DataFiles) -> list[Curator]:
     with _lock:
-        return [_curator(k, v) for k, v in sorted(_accounts(store).entries().items())]
+        return [_curator(k, v) for k, v in sorted(_accounts(files).entries().items())]
 
 
 def _curator(login: str, entry: dict[str, Any]) -> Curator:

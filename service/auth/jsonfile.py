@@ -15,10 +15,11 @@ import json
 import os
 import tempfile
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from service.store import Store
 
 
 @contextmanager
@@ -80,23 +81,27 @@ class JsonFile:
             self._entries = entries
 
 
-_by_store: weakref.WeakKeyDictionary[Any, dict[str, JsonFile]] = weakref.WeakKeyDictionary()
-_by_store_lock = threading.Lock()
+class DataFiles:
+    """The JSON files beside one store (token digests, curator accounts, sessions), one
+    `JsonFile` per name, opened on first use. A process has one, owned by its `Services`
+    (`Services.files`, built by `build_services`); a command that opens a bare store makes its
+    own: every process re-reads the files on disk when they change. A store without a directory
+    keeps the entries in memory, in this object, for as long as it lives."""
 
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._files: dict[str, JsonFile] = {}
+        self._lock = threading.Lock()
 
-def file_of(store: Any, name: str) -> tuple[JsonFile, bool]:
-    """The JsonFile `name` beside this store (in memory when the store has no directory),
-    one per store and name for the process; the flag says it was just opened. Kept in a map
-    keyed weakly by the store (never in the store object itself): an in-memory store keeps
-    its entries for as long as it lives."""
-    with _by_store_lock:
-        files = _by_store.setdefault(store, {})
-        found = files.get(name)
-        if found is not None:
-            return found, False
-        path = store.files_dir
-        found = files[name] = JsonFile(os.path.join(path, name) if path else None)
-        return found, True
+    def file(self, name: str) -> tuple[JsonFile, bool]:
+        """The JsonFile `name`; the flag says it was just opened (first use here)."""
+        with self._lock:
+            found = self._files.get(name)
+            if found is not None:
+                return found, False
+            path = self.store.files_dir
+            found = self._files[name] = JsonFile(os.path.join(path, name) if path else None)
+            return found, True
 
 
 def write_private(path: str, text: str) -> None:

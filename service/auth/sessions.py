@@ -13,45 +13,43 @@ import secrets
 import time
 from typing import Any
 
-from service.auth.jsonfile import JsonFile, file_of
-from service.store import Store
+from service.auth.jsonfile import DataFiles, JsonFile
 
 SESSIONS_FILE = "socle-sessions.json"
 MAX_AGE = 7 * 24 * 3600.0
 
 
-def _sessions(store: Store) -> JsonFile:
-    """One registry per store and process, with the tokens and curators (jsonfile.file_of),
-    never stashed on the store object."""
-    return file_of(store, SESSIONS_FILE)[0]
+def _sessions(files: DataFiles) -> JsonFile:
+    """Beside the tokens and curators, in the process's `DataFiles` (`Services.files`)."""
+    return files.file(SESSIONS_FILE)[0]
 
 
 def _expired(_: str, entry: dict[str, Any]) -> bool:
     return time.time() - float(entry.get("created", 0)) > MAX_AGE
 
 
-def open_session(store: Store, login: str) -> str:
+def open_session(files: DataFiles, login: str) -> str:
     """A new session id for `login` (expired sessions are pruned on the way)."""
     sid = secrets.token_urlsafe(32)
-    _sessions(store).put({sid: {"login": login, "created": time.time()}}, drop=_expired)
+    _sessions(files).put({sid: {"login": login, "created": time.time()}}, drop=_expired)
     return sid
 
 
-def session_login(store: Store, sid: str | None) -> str | None:
+def session_login(files: DataFiles, sid: str | None) -> str | None:
     """The login of a live session; None when it was closed, expired or never existed."""
     if not sid:
         return None
-    entry = _sessions(store).entries().get(sid)
+    entry = _sessions(files).entries().get(sid)
     if entry is None or _expired(sid, entry):
         return None
     return str(entry["login"])
 
 
-def close_session(store: Store, sid: str | None) -> None:
+def close_session(files: DataFiles, sid: str | None) -> None:
     if sid:
-        _sessions(store).put({}, drop=lambda key, entry: key == sid or _expired(key, entry))
+        _sessions(files).put({}, drop=lambda key, entry: key == sid or _expired(key, entry))
 
 
-def close_sessions_of(store: Store, login: str) -> None:
+def close_sessions_of(files: DataFiles, login: str) -> None:
     """Log a curator out everywhere (password reset, account removed)."""
-    _sessions(store).put({}, drop=lambda _, entry: entry.get("login") == login)
+    _sessions(files).put({}, drop=lambda _, entry: entry.get("login") == login)

@@ -16,12 +16,12 @@ import hashlib
 import secrets
 import threading
 
-from service.auth.jsonfile import JsonFile, file_of
+from service.auth.jsonfile import DataFiles, JsonFile
 from service.catalog.bookkeeping import now
 from service.catalog.publishers import Publisher
 from service.errors import Unauthorized
 from service.rdf.namespaces import AUTH_GRAPH, SOCLE
-from service.store import DropGraph, Store
+from service.store import DropGraph
 
 PREFIX = "socle_"
 TOKENS_FILE = "socle-tokens.json"
@@ -32,16 +32,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _tokens(store: Store) -> JsonFile:
-    registry, opened = file_of(store, TOKENS_FILE)
+def _tokens(files: DataFiles) -> JsonFile:
+    registry, opened = files.file(TOKENS_FILE)
     if opened:
-        migrate(store)
+        migrate(files)
     return registry
 
 
-def migrate(store: Store) -> int:
+def migrate(files: DataFiles) -> int:
     """Move token digests left in the legacy graph `urn:socle:graph:auth` into the token file
     and drop that graph; returns how many were moved (0 on a read-only store)."""
+    store = files.store
     if store.read_only:
         return 0
     rows = store.select(f"""SELECT ?node ?pub ?created WHERE {{ GRAPH <{AUTH_GRAPH}> {{
@@ -54,26 +55,26 @@ def migrate(store: Store) -> int:
         digest = str(row["node"]).rsplit(":", 1)[-1]
         moved[digest] = {"publisher": str(row["pub"]), "created": str(row.get("created", ""))}
     with _lock:
-        _tokens(store).put(moved)
+        _tokens(files).put(moved)
         store.apply([DropGraph(AUTH_GRAPH)])
     return len(moved)
 
 
-def create_token(store: Store, publisher: Publisher) -> str:
+def create_token(files: DataFiles, publisher: Publisher) -> str:
     token = PREFIX + secrets.token_urlsafe(32)
     with _lock:
-        _tokens(store).put({_digest(token): {"publisher": publisher.id,
+        _tokens(files).put({_digest(token): {"publisher": publisher.id,
                                              "created": now()}})
     return token
 
 
-def publisher_for_token(store: Store, token: str) -> str | None:
+def publisher_for_token(files: DataFiles, token: str) -> str | None:
     with _lock:
-        entry = _tokens(store).entries().get(_digest(token))
+        entry = _tokens(files).entries().get(_digest(token))
     return entry["publisher"] if entry else None
 
 
-def require_publisher(store: Store, authorization: str | None) -> str:
+def require_publisher(files: DataFiles, authorization: str | None) -> str:
     """The publisher id a request writes as, from its Authorization header; 401 otherwise."""
     if not authorization:
         raise Unauthorized(
@@ -84,7 +85,7 @@ def require_publisher(store: Store, authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("En-tête Authorization invalide : « Bearer <jeton> » attendu.",
                            "Invalid Authorization header: 'Bearer <token>' expected.")
-    publisher = publisher_for_token(store, token.strip())
+    publisher = publisher_for_token(files, token.strip())
     if publisher is None:
         raise Unauthorized("Jeton inconnu ou révoqué.", "Unknown or revoked token.")
     return publisher

@@ -24,8 +24,8 @@ import json
 import os
 import sqlite3
 import threading
-import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -72,7 +72,7 @@ class PrivateArea:
     """The private records of one store (SQLite file, or memory when ``path`` is None)."""
 
     def __init__(self, path: str | None) -> None:
-        self.path = path
+        self.path = path  # None: in memory
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path or ":memory:", timeout=30.0,
                                    check_same_thread=False, isolation_level=None)
@@ -83,6 +83,13 @@ class PrivateArea:
             self._db.execute("PRAGMA journal_mode=DELETE")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def beside(cls, store: Any) -> PrivateArea:
+        """The private area in the store's files directory (in memory when it has none).
+        A process opens it once, in ``build_services``; ``Services.private`` hands it out."""
+        path = store.files_dir
+        return cls(os.path.join(path, FILE) if path else None)
 
     def _query(self, sql: str, args: Iterable[Any] = ()) -> builtins.list[tuple[Any, ...]]:
         with self._lock:
@@ -222,19 +229,18 @@ class PrivateArea:
             self._db.close()
 
 
-_areas: weakref.WeakKeyDictionary[Any, PrivateArea] = weakref.WeakKeyDictionary()
-_areas_lock = threading.Lock()
-
-
-def area_of(store: Any) -> PrivateArea:
-    """The private area beside this store, one per store for the process (kept in a weak map,
-    never in the store object: an in-memory store keeps its drafts as long as it lives)."""
-    with _areas_lock:
-        found = _areas.get(store)
-        if found is None:
-            path = store.files_dir
-            found = _areas[store] = PrivateArea(os.path.join(path, FILE) if path else None)
-        return found
+@contextmanager
+def private_area(store: Any, given: PrivateArea | None = None) -> Iterator[PrivateArea]:
+    """``given`` (the process's own, ``Services.private``), else one opened beside the store for
+    this use and closed after it (commands that open a bare store: backup, restore)."""
+    if given is not None:
+        yield given
+        return
+    area = PrivateArea.beside(store)
+    try:
+        yield area
+    finally:
+        area.close()
 
 
 def with_status(meta: RecordMeta, status: str) -> RecordMeta:

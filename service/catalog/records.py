@@ -47,10 +47,14 @@ STORED_DATATYPES = {DCAT.byteSize: XSD.nonNegativeInteger}
 class RecordService:
     """Create, replace, delete and read records for publishers."""
 
-    def __init__(self, store: Store, validator: Any, base_url: str) -> None:
+    def __init__(self, store: Store, validator: Any, base_url: str,
+                 private: PrivateArea | None = None) -> None:
+        """private: the store's private area, which the process's ``Services`` owns; without
+        one (tests, tools reading a store) the service opens its own beside the store."""
         # Told of every committed write (the feed's order index keeps itself current).
         self.observers: list[RecordObserver] = []
-        self.writer = BatchWriter(store, validator, base_url, self.observers)
+        self.writer = BatchWriter(store, validator, base_url, self.observers,
+                                  private if private is not None else PrivateArea.beside(store))
 
     @property
     def store(self) -> Store:
@@ -183,7 +187,7 @@ class RecordService:
         record_id = rules.asked_id(self.base_url, extracted, idents) or "validation"
         _iri, triples, dropped = record_graph(self.base_url, publisher,
                                               Job(extracted.root, record_id), extracted.graph)
-        report = validate_triples(self.validator, triples).to_dict()
+        report: dict[str, Any] = validate_triples(self.validator, triples).to_dict()
         if dropped:
             report["dropped"] = [d.to_dict() for d in dropped]
         return report

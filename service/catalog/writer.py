@@ -39,7 +39,7 @@ from service.catalog import rules
 from service.catalog.batch import Batch
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.pool import PreparePool
-from service.catalog.private import area_of
+from service.catalog.private import PrivateArea
 from service.catalog.rules import BATCH_SIZE, Policy, Result, Write, WriteResult
 from service.errors import SocleError
 from service.store import Store
@@ -59,13 +59,13 @@ class BatchWriter:
     ownership) from interleaving, for every writer of that store."""
 
     def __init__(self, store: Store, validator: Any, base_url: str,
-                 observers: list[RecordObserver]) -> None:
+                 observers: list[RecordObserver], private: PrivateArea) -> None:
         self.store = store
         self.validator = validator
         self.base_url = base_url.rstrip("/")
         self.observers = observers
         self.lock = threading.RLock()
-        self.private = area_of(store)  # drafts and quarantined records (private.py)
+        self.private = private  # drafts and quarantined records (private.py)
 
     def write(self, publisher_id: str, writes: Iterable[Write], policy: Policy = "strict",
               batch_size: int = BATCH_SIZE, workers: int = 1,

@@ -66,12 +66,13 @@ def token() -> None:
 @guard
 def token_create(publisher_id, data, base_url) -> None:
     """Create a token for a publisher; the token is printed alone on the last line."""
+    from service.auth.jsonfile import DataFiles
     from service.auth.tokens import create_token
     from service.catalog.publishers import get_publisher
 
     store, settings = open_store(data, base_url)
     pub = get_publisher(store, settings.base_url, publisher_id)
-    secret = create_token(store, pub)
+    secret = create_token(DataFiles(store), pub)
     click.echo(f"Jeton pour / token for {pub.id} (affiché une seule fois / shown once):", err=True)
     click.echo(secret)
 

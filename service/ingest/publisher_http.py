@@ -71,8 +71,8 @@ def import_catalogue(publisher_id: str) -> Response:
     """Import a catalogue for the token's publisher; each dataset reported."""
     svc = services()
     # The publisher's token, or a delegate's (an EPCI for a member commune).
-    require_writer(svc.store, svc.settings.base_url, request.headers.get("Authorization"),
-                   publisher_id)
+    require_writer(svc.store, svc.files, svc.settings.base_url,
+                   request.headers.get("Authorization"), publisher_id)
     kind, data, syntax = _body()
     if not data.strip():
         raise SocleError("Corps de requête vide.", "Empty request body.")

@@ -56,7 +56,8 @@ def _page(message: str | None = None, error: str | None = None, token: str | Non
 
     store = services().store
     return render_template(
-        "admin/index.html", publishers=list_publishers(store), curators=list_curators(store),
+        "admin/index.html", publishers=list_publishers(store),
+        curators=list_curators(services().files),
         sources=list_sources(store), exemptions=sorted(exemptions(store).values(),
                                                        key=lambda e: e.siren),
         message=message, error=error, token=token), status
@@ -113,7 +114,7 @@ def token_create():
     svc = services()
     try:
         pub = _publisher(_form("publisher"))
-        secret = create_token(svc.store, pub)
+        secret = create_token(svc.files, pub)
     except SocleError as err:
         return _page(error=t(err.detail_fr, err.detail_en), status=err.status)
     event("admin_action", action="token_create", publisher=pub.id,
@@ -130,7 +131,7 @@ def curator_add():
     def run() -> str:
         svc = services()
         pub = _publisher(_form("publisher"))
-        found = add_curator(svc.store, pub, _form("login"), request.form.get("password", ""),
+        found = add_curator(svc.files, pub, _form("login"), request.form.get("password", ""),
                             operator=request.form.get("operator") == "on")
         return t(f"Gestionnaire créé : {found.login}", f"Curator created: {found.login}")
 
@@ -183,7 +184,7 @@ def backup() -> Response:
     from service.ops.backup import write_backup
 
     out = io.BytesIO()
-    summary = write_backup(services().store, out)
+    summary = write_backup(services().store, out, services().private)
     event("admin_action", action="backup", quads=summary.quads,
           operator=current_curator().login)  # type: ignore[union-attr]
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from service.auth.jsonfile import locked, write_private
-from service.catalog.private import area_of
+from service.catalog.private import PrivateArea, private_area
 from service.errors import SocleError
 from service.ops.identity import IDENTITY_FILE, adopt_restored, stored_base
 from service.store import Store, files_dir
@@ -77,8 +77,9 @@ def _read_file(directory: str, name: str) -> bytes | None:
             return None
 
 
-def write_backup(store: Store, out: BinaryIO) -> Summary:
-    """Write the whole instance as a gzipped tar archive to `out`."""
+def write_backup(store: Store, out: BinaryIO, private: PrivateArea | None = None) -> Summary:
+    """Write the whole instance as a gzipped tar archive to `out` (private: the process's
+    private area, `Services.private`; else one is opened beside the store)."""
     dump = io.BytesIO()
     store.dump(dump)  # one snapshot of the store
     quads = dump.getvalue().count(b"\n")
@@ -89,7 +90,8 @@ def write_backup(store: Store, out: BinaryIO) -> Summary:
             data = _read_file(directory, name)
             if data is not None:
                 members[f"files/{name}"] = data
-    members[f"files/{PRIVATE}"] = area_of(store).dump()  # drafts, quarantine (one snapshot)
+    with private_area(store, private) as area:
+        members[f"files/{PRIVATE}"] = area.dump()  # drafts, quarantine (one snapshot)
     base = stored_base(store)
     manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "base_url": base, "quads": quads, "derived": "rebuild",
@@ -138,8 +140,10 @@ def read_backup(source: BinaryIO) -> tuple[dict, dict[str, bytes]]:
     return manifest, members
 
 
-def restore_backup(store: Store, source: BinaryIO) -> Summary:
-    """Replace the instance by an archive's content (checked whole first)."""
+def restore_backup(store: Store, source: BinaryIO,
+                   private: PrivateArea | None = None) -> Summary:
+    """Replace the instance by an archive's content (checked whole first); private as for
+    `write_backup`."""
     manifest, members = read_backup(source)
     dump = io.BytesIO(members["store.nq"])
     try:  # the store parses the whole dump before clearing anything (Store.restore)
@@ -161,7 +165,8 @@ def restore_backup(store: Store, source: BinaryIO) -> Summary:
                 with locked(path if path.endswith(".json") else None):
                     write_private(path, data.decode("utf-8"))
                 names.append(name.removeprefix("files/"))
-    area_of(store).load(members.get(f"files/{PRIVATE}"))  # none then: none now
+    with private_area(store, private) as area:
+        area.load(members.get(f"files/{PRIVATE}"))  # none then: none now
     if f"files/{PRIVATE}" in members:
         names.append(PRIVATE)
     if IDENTITY_FILE not in names:

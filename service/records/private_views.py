@@ -75,7 +75,7 @@ def index(writer: str) -> Response:
 def publish(name: str):
     """Publish a draft or quarantined record as stored (strict validation: 422 with the
     report when it still violates)."""
-    writer = require_publisher(services().store, request.headers.get("Authorization"))
+    writer = require_publisher(services().files, request.headers.get("Authorization"))
     record_id, _ = split_suffix(name)
     records = services().records
     owner = records.any_meta(record_id).publisher

@@ -16,7 +16,6 @@ from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.rules import not_found
 from service.errors import NotFound, SocleError, UnsupportedMediaType
-from service.ratelimit import limit_anonymous
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import RECORD
@@ -79,7 +78,7 @@ def _reporting(repairs: list[dict]) -> Iterator[None]:
 
 
 def _writer() -> str:
-    return require_publisher(services().store, request.headers.get("Authorization"))
+    return require_publisher(services().files, request.headers.get("Authorization"))
 
 
 def _write_body(result, status: int, repairs: list[dict] | None = None) -> Response:
@@ -203,7 +202,8 @@ def validate():
     publisher = request.args.get("publisher")
     settings = services().settings
     if not request.headers.get("Authorization"):
-        limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
+        services().rate_limits.check("validate", settings.validate_per_minute,
+                                     settings.validate_burst, request.remote_addr)
     else:  # a token skips the anonymous limit only if it is a valid one
         _writer()
     graph, repairs = _repaired_body()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
+from service.auth.jsonfile import DataFiles
 from service.catalog.publishers import get_publisher
 from service.errors import Forbidden, SocleError
 from service.rdf.namespaces import PUBLISHERS_GRAPH, SOCLE
@@ -91,13 +92,13 @@ def writer_for_record(store: Store, writer: str, owner: str) -> str:
     return writer
 
 
-def require_writer(store: Store, base_url: str, authorization: str | None,
+def require_writer(store: Store, files: DataFiles, base_url: str, authorization: str | None,
                    publisher_id: str) -> str:
     """The publisher a write on `/publishers/{publisher_id}/…` is made for: the token's own,
     or one that delegated to it; 401 without a token, 404 for an unknown publisher, 403
     otherwise. One check for every per-publisher write endpoint (import, harvest)."""
     from service.auth.tokens import require_publisher
 
-    writer = require_publisher(store, authorization)
+    writer = require_publisher(files, authorization)
     get_publisher(store, base_url, publisher_id)
     return acting_publisher(store, writer, publisher_id)

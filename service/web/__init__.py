@@ -34,4 +34,4 @@ def init_app(app: Flask) -> None:
     if svc.settings.demo:
         from service.web.demo import ensure_demo_curator
 
-        ensure_demo_curator(svc.store, svc.settings.base_url)
+        ensure_demo_curator(svc.store, svc.files, svc.settings.base_url)

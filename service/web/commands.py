@@ -28,6 +28,7 @@ def curator_add(login, publisher_id, reset, operator, data, base_url) -> None:
     """Create a curator account for a publisher; the password is read from a prompt (or the
     first line of standard input), never from the command line, and stored hashed (scrypt)."""
     from service.auth.curators import add_curator
+    from service.auth.jsonfile import DataFiles
     from service.catalog.publishers import get_publisher
 
     store, settings = open_store(data, base_url)
@@ -37,11 +38,12 @@ def curator_add(login, publisher_id, reset, operator, data, base_url) -> None:
                                 confirmation_prompt=True, err=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    found = add_curator(store, pub, login, password, replace=reset, operator=operator)
+    files = DataFiles(store)
+    found = add_curator(files, pub, login, password, replace=reset, operator=operator)
     if reset:  # a new password logs the account out everywhere
         from service.auth.sessions import close_sessions_of
 
-        close_sessions_of(store, login)
+        close_sessions_of(files, login)
     role = ", opérateur / operator" if found.operator else ""
     click.echo(f"Gestionnaire créé / curator created: {found.login} ({pub.id}{role})")
 
@@ -53,8 +55,9 @@ def curator_add(login, publisher_id, reset, operator, data, base_url) -> None:
 def curator_list(data, base_url) -> None:
     """List curator accounts and their publisher."""
     from service.auth.curators import list_curators
+    from service.auth.jsonfile import DataFiles
 
-    for found in list_curators(open_store(data, base_url)[0]):
+    for found in list_curators(DataFiles(open_store(data, base_url)[0])):
         click.echo(f"{found.login}\t{found.publisher}" + ("\toperator" if found.operator else ""))
 
 

@@ -113,9 +113,9 @@ def check_csrf() -> None:
 def current_curator() -> Curator | None:
     if "curator" not in g:
         login = session.get("login")
-        if login and session_login(services().store, session.get("sid")) != login:
+        if login and session_login(services().files, session.get("sid")) != login:
             login = None  # logged out (or expired) on the server: the cookie is not enough
-        g.curator = get_curator(services().store, login) if login else None
+        g.curator = get_curator(services().files, login) if login else None
     return g.curator
 
 
@@ -158,14 +158,14 @@ def login():
                       f"Too many attempts: try again in {ceil(wait / 60)} min.")
             status, headers = 429, {"Retry-After": str(ceil(wait))}
         else:
-            found = authenticate(services().store, name, request.form.get("password", ""))
+            found = authenticate(services().files, name, request.form.get("password", ""))
             if found is not None:
                 _throttle().succeeded(name)
                 event("login_succeeded", login=found.login, client=address)
                 token = session.get("csrf")
                 session.clear()
                 session["login"] = found.login
-                session["sid"] = open_session(services().store, found.login)
+                session["sid"] = open_session(services().files, found.login)
                 session["csrf"] = token or secrets.token_urlsafe(32)
                 return redirect(_safe_next(request.form.get("next")))
             _throttle().failed(name, address)
@@ -179,6 +179,6 @@ def login():
 @bp.post("/logout")
 def logout():
     check_csrf()
-    close_session(services().store, session.get("sid"))
+    close_session(services().files, session.get("sid"))
     session.clear()
     return redirect(url_for("web.home"))

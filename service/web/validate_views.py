@@ -10,7 +10,6 @@ from flask import Blueprint, render_template, request
 
 from service.catalog.publishers import list_publishers
 from service.errors import SocleError
-from service.ratelimit import limit_anonymous
 from service.rdf.formats import BY_NAME, SYNTAXES, syntax_for_filename
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import RECORD
@@ -41,7 +40,8 @@ def validation():
     headers: dict[str, str] = {}
     try:
         settings = services().settings
-        limit_anonymous("validate", settings.validate_per_minute, settings.validate_burst)
+        services().rate_limits.check("validate", settings.validate_per_minute,
+                                     settings.validate_burst, request.remote_addr)
         if not body.strip():
             raise SocleError("Collez un document RDF ou choisissez un fichier.",
                              "Paste an RDF document or choose a file.")

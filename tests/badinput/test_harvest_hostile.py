@@ -39,7 +39,7 @@ def harvest_app(tmp_path):
     site.add(f"{PATH}?page=1", body)
     add_source(svc.store, site.url(f"{PATH}?page=1"), "montfort", grace_days=0)
     client = app.test_client()
-    auth = {"Authorization": f"Bearer {create_token(svc.store, pub)}"}
+    auth = {"Authorization": f"Bearer {create_token(svc.files, pub)}"}
     first = finished(client, client.post("/publishers/montfort/harvest", headers=auth)
                      .headers["Location"])
     assert first["counts"]["created"] == 3

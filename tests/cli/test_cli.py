@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from service.auth.jsonfile import DataFiles
 from service.auth.tokens import publisher_for_token
 from service.store import open_store
 from tests.cli.conftest import catalogue, socle
@@ -39,7 +40,7 @@ def test_token_create_prints_token_alone_on_last_line(data: Path):
     assert token.startswith("socle_") and " " not in token
     store = open_store(str(data))
     try:
-        assert publisher_for_token(store, token) == "montfort"
+        assert publisher_for_token(DataFiles(store), token) == "montfort"
     finally:
         store.close()
 
@@ -216,11 +217,12 @@ def test_import_policy_quarantine_keeps_invalid_records_non_public(data: Path, t
     assert "QUARANTAINE / QUARANTINED identifier=jeu-0001" in done.stderr
     assert done.stdout.splitlines()[-1].endswith("en quarantaine/quarantined=1")
     from service.catalog import bookkeeping
-    from service.catalog.private import area_of
+    from service.catalog.private import private_area
 
     store = open_store(str(data))
     try:
         assert bookkeeping.count_records(store, "montfort") == 2
-        assert area_of(store).count("montfort", "quarantine") == 1
+        with private_area(store) as area:
+            assert area.count("montfort", "quarantine") == 1
     finally:
         store.close()

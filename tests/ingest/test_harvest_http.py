@@ -23,7 +23,7 @@ def setup(tmp_path, site):
     for path, body in pages(site.base, PATH, [0, 1, 2], 2).items():
         site.add(path, body)
     src = add_source(svc.store, site.url(f"{PATH}?page=1"), "montfort", source_id="portail")
-    return app, svc, src, create_token(svc.store, pub), create_token(svc.store, other)
+    return app, svc, src, create_token(svc.files, pub), create_token(svc.files, other)
 
 
 def finished(client, location: str) -> dict:

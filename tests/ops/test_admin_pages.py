@@ -28,7 +28,7 @@ def _login(client, login: str, password: str = PASSWORD):
 
 @pytest.fixture
 def operator(app, svc, publisher):
-    add_curator(svc.store, publisher, "root", PASSWORD, operator=True)
+    add_curator(svc.files, publisher, "root", PASSWORD, operator=True)
     client = app.test_client()
     assert _login(client, "root").status_code == 302
     return client
@@ -42,7 +42,7 @@ def _post(client, path: str, **form):
 def test_only_operators_get_in(app, svc, publisher, client):
     r = client.get("/admin/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
-    add_curator(svc.store, publisher, "alice", PASSWORD)
+    add_curator(svc.files, publisher, "alice", PASSWORD)
     assert _login(client, "alice").status_code == 302
     assert client.get("/admin/").status_code == 403
     assert client.get("/admin/backup.tar.gz").status_code == 403

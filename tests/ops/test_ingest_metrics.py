@@ -76,7 +76,7 @@ def test_harvests_are_counted_per_source_with_duration_and_last_success(tmp_path
         for path, body in pages(site.base, "/catalog.ttl", [0, 1, 2], 2).items():
             site.add(path, body)
         add_source(svc.store, site.url("/catalog.ttl?page=1"), "montfort", source_id="portail")
-        headers = {"Authorization": f"Bearer {create_token(svc.store, pub)}"}
+        headers = {"Authorization": f"Bearer {create_token(svc.files, pub)}"}
         client = app.test_client()
         before = _samples(client)
         assert ("socle_harvest_last_success_timestamp_seconds",

@@ -19,7 +19,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def curator(svc, publisher):
-    return add_curator(svc.store, publisher, "alice", PASSWORD)
+    return add_curator(svc.files, publisher, "alice", PASSWORD)
 
 
 def _csrf(client) -> str:
@@ -41,10 +41,10 @@ def test_unknown_and_known_logins_cost_one_scrypt_each(svc, curator, monkeypatch
         return real(*args, **kwargs)
 
     monkeypatch.setattr(hashlib, "scrypt", counting)
-    authenticate(svc.store, "nobody", "whatever-password")  # warms the decoy once
+    authenticate(svc.files, "nobody", "whatever-password")  # warms the decoy once
     for login in ("nobody", "someone-else", "alice"):
         calls.clear()
-        assert authenticate(svc.store, login, "wrong password") is None
+        assert authenticate(svc.files, login, "wrong password") is None
         assert len(calls) == 1, login
 
 

@@ -40,7 +40,7 @@ def test_publisher_page_has_score_over_time_chart(client, svc, token):
 
 
 def test_curator_dashboard_shows_score(logged_in, svc, publisher):  # noqa: F811
-    token = create_token(svc.store, publisher)
+    token = create_token(svc.files, publisher)
     post(logged_in, token)
     page = logged_in.get("/curator/", headers=HTML).text
     assert "Qualité des métadonnées" in page and "+50" in page
@@ -48,6 +48,6 @@ def test_curator_dashboard_shows_score(logged_in, svc, publisher):  # noqa: F811
 
 def test_territories_dashboard_per_commune(client, svc):
     pub = add_publisher(svc.store, BASE, "montfort-sur-meu", "Montfort-sur-Meu", "213501885")
-    post(client, create_token(svc.store, pub))
+    post(client, create_token(svc.files, pub))
     page = client.get("/territories", headers=HTML).text
     assert "Qualité MQA" in page and 'href="/publishers/montfort-sur-meu/quality"' in page

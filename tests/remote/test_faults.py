@@ -56,9 +56,10 @@ class Reference:
 
 
 def _publish(app) -> dict[str, str]:
-    store = app.extensions["socle"].store
-    pub = add_publisher(store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
-    return {"Authorization": f"Bearer {create_token(store, pub)}", "Content-Type": "text/turtle"}
+    svc = app.extensions["socle"]
+    pub = add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    return {"Authorization": f"Bearer {create_token(svc.files, pub)}",
+            "Content-Type": "text/turtle"}
 
 
 @pytest.fixture(scope="module")

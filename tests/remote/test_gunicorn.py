@@ -19,6 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from service.auth.curators import add_curator
+from service.auth.jsonfile import DataFiles
 from service.auth.tokens import create_token
 from service.catalog.publishers import add_publisher
 from service.config import Settings
@@ -45,8 +46,9 @@ def gunicorn(oxigraph, tmp_path):
     # Publisher and token first: the token digests live in the shared data directory.
     store = open_for(Settings.from_env(env))
     publisher = add_publisher(store, base, "montfort", "Commune de Montfort-sur-Meu", "213501882")
-    token = create_token(store, publisher)
-    add_curator(store, publisher, "marie", CURATOR_PASSWORD)
+    files = DataFiles(store)
+    token = create_token(files, publisher)
+    add_curator(files, publisher, "marie", CURATOR_PASSWORD)
     with open(tmp_path / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS),

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from service.auth.jsonfile import DataFiles
 from service.auth.tokens import create_token
 from service.catalog.publishers import add_publisher
 from service.catalog.records import RecordService
@@ -34,7 +35,7 @@ def test_store_restarted_under_load(oxigraph, tmp_path):
     settings = Settings(data=str(data), base_url=app.base, store_url=f"{oxigraph.base}/query",
                         store_update=f"{oxigraph.base}/update", store_gsp=f"{oxigraph.base}/store")
     store = open_for(settings)
-    token = create_token(store, add_publisher(store, settings.base_url, "montfort",
+    token = create_token(DataFiles(store), add_publisher(store, settings.base_url, "montfort",
                                               "Commune de Montfort-sur-Meu", "213501882"))
     app.start()
     try:

@@ -28,7 +28,7 @@ def sparql_app(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("sparql"))
     svc = app.extensions["socle"]
     pub = add_publisher(svc.store, BASE, "tokentest", "Commune test", "213501882")
-    app.token = create_token(svc.store, pub)
+    app.token = create_token(svc.files, pub)
     yield app
     close_app(app)
 

@@ -173,7 +173,7 @@ def test_token_digests_are_not_queryable(sparql_app, sc):
                  f' || ?g = <{AUTH_GRAPH}>) }}'})
     assert b"false" in r.data
     svc = sparql_app.extensions["socle"]
-    assert publisher_for_token(svc.store, sparql_app.token) == "tokentest"
+    assert publisher_for_token(svc.files, sparql_app.token) == "tokentest"
 
 
 def test_legacy_auth_graph_is_moved_out(tmp_path):
@@ -192,7 +192,7 @@ def test_legacy_auth_graph_is_moved_out(tmp_path):
         svc = app.extensions["socle"]
         assert (data / TOKENS_FILE).exists()
         assert not svc.store.ask(f"ASK {{ GRAPH <{AUTH_GRAPH}> {{ ?s ?p ?o }} }}")
-        assert publisher_for_token(svc.store, "socle_old") == "montfort"
+        assert publisher_for_token(svc.files, "socle_old") == "montfort"
     finally:
         close_app(app)
 

@@ -29,7 +29,7 @@ def territory_pubs(svc):
 
 @pytest.fixture
 def tokens(svc, territory_pubs):
-    return {siren: create_token(svc.store, pub) for siren, pub in territory_pubs.items()}
+    return {siren: create_token(svc.files, pub) for siren, pub in territory_pubs.items()}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -152,7 +152,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def curator(svc, publisher):
-    return add_curator(svc.store, publisher, "alice", PASSWORD)
+    return add_curator(svc.files, publisher, "alice", PASSWORD)
 
 
 def _csrf(html: str) -> str:

@@ -30,8 +30,8 @@ GOOD = {
 def test_password_is_hashed_with_scrypt_outside_the_store(svc, curator, tmp_path):
     text = (tmp_path / "data" / "socle-curators.json").read_text()
     assert PASSWORD not in text and '"kdf": "scrypt"' in text
-    assert authenticate(svc.store, "alice", PASSWORD).publisher == "montfort"
-    assert authenticate(svc.store, "alice", "wrong password") is None
+    assert authenticate(svc.files, "alice", PASSWORD).publisher == "montfort"
+    assert authenticate(svc.files, "alice", "wrong password") is None
     rows = svc.store.select('SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?o), '
                             '"scrypt") || CONTAINS(STR(?o), "alice")) }')
     assert rows == []

@@ -7,6 +7,7 @@ import base64
 import hashlib
 
 from service.auth.curators import add_curator, authenticate, check_password, hash_password
+from service.auth.jsonfile import DataFiles
 from service.catalog.publishers import add_publisher
 from service.store import open_store
 
@@ -36,13 +37,14 @@ def test_a_legacy_account_logs_in_from_the_accounts_file(tmp_path):
     store = open_store(str(tmp_path / "data"))
     try:
         pub = add_publisher(store, "http://socle.test", "montfort", "Commune de Montfort")
-        add_curator(store, pub, "bob", "a placeholder password")
+        files = DataFiles(store)
+        add_curator(files, pub, "bob", "a placeholder password")
         from service.auth.curators import _accounts
 
-        _accounts(store).put({"alice": {"publisher": "montfort", "created": "2024-01-01",
+        _accounts(files).put({"alice": {"publisher": "montfort", "created": "2024-01-01",
                                         **legacy_entry("an old password")}})
-        assert authenticate(store, "alice", "an old password") is not None
-        assert authenticate(store, "alice", "a wrong password") is None
-        assert authenticate(store, "bob", "a placeholder password") is not None
+        assert authenticate(files, "alice", "an old password") is not None
+        assert authenticate(files, "alice", "a wrong password") is None
+        assert authenticate(files, "bob", "a placeholder password") is not None
     finally:
         store.close()

@@ -58,8 +58,8 @@ def trigger(publisher_id: str):
     source (a slow one would hold a server thread for as long as it likes)."""
     svc = services()
     # The publisher's token, or a delegate's (an EPCI for a member commune).
-    require_writer(svc.store, svc.settings.base_url, request.headers.get("Authorization"),
-                   publisher_id)
+    require_writer(svc.store, svc.files, svc.settings.base_url,
+                   request.headers.get("Authorization"), publisher_id)
     body = request.get_json(silent=True) or {}
     targets = _sources_of(publisher_id, request.args.get("source") or body.get("source"))
     runs = background.start(harvester(svc), targets)
