@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from service.retry import exponential, retry
 from service.workers import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -71,24 +72,28 @@ class Pool:
     def _spawn(self) -> None:
         """Start one worker; a failed start (the store unreadable for a moment while the writer
         compacts) is retried with a growing pause, so the pool never stays a worker short."""
-        for attempt in range(1_000_000):
+        def start(attempt: int) -> Worker | None:
             if self.closed:
-                return
+                return None
             worker = None
             try:
                 worker = Worker(self.path, self.nice, self.allow_service)
                 with self.lock:
                     self.workers.add(worker)
                 worker.wait_ready(self.start_timeout)
-                break
-            except Exception:  # noqa: BLE001 - logged, retried
+                return worker
+            except Exception:
                 if worker is not None:
                     with self.lock:
                         self.workers.discard(worker)
                 if self.closed:  # killed by close() while starting: nothing went wrong
-                    return
-                log.exception("SPARQL worker failed to start (attempt %d)", attempt + 1)
-                time.sleep(min(0.2 * 2 ** attempt, 5.0))
+                    return None
+                log.exception("SPARQL worker failed to start (attempt %d)", attempt)
+                raise
+
+        worker = retry(start, exponential(0.2, None, cap=5.0), retryable=lambda exc: True)
+        if worker is None:
+            return
         if self.closed:
             worker.kill()
             return

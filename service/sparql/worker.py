@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import time
 from itertools import islice
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from service.retry import retry
 from service.sparql import sandbox, serialize
 
 CHUNK = 64 * 1024
@@ -74,16 +74,15 @@ class Runner:
 
     def reopen(self) -> None:
         self.store = None
-        for attempt in range(5):
-            try:
-                sig = _signature(self.path)
-                self.store = ox.Store.read_only(self.path)
-                self.sig = sig
-                return
-            except (OSError, RuntimeError):  # RocksDB "Corruption" while the writer compacts
-                if attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+
+        def open_once(_attempt: int) -> None:
+            sig = _signature(self.path)
+            self.store = ox.Store.read_only(self.path)
+            self.sig = sig
+
+        # RocksDB says "Corruption" for a moment while the writer compacts: a short retry.
+        retry(open_once, [0.05, 0.10, 0.15, 0.20],
+              retryable=lambda exc: isinstance(exc, (OSError, RuntimeError)))
 
     def refresh(self) -> None:
         if self.path is not None and _signature(self.path) != self.sig:

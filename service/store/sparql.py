@@ -27,7 +27,6 @@ import base64
 import hashlib
 import logging
 import socket
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -46,6 +45,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from service.errors import StoreBusy
 from service.rdf.parse import to_rdflib
+from service.retry import exponential, retry
 from service.store.base import (
     Change,
     DropGraph,
@@ -175,24 +175,28 @@ class SparqlStore(Store):
         return sw
 
     def _retrying(self, url: str, call: Callable[[], T]) -> T:
-        delay = self.config.backoff
-        for attempt in range(self.config.retries + 1):
+        """`call`, retried after connection-level failures (service/retry.py); a timeout is
+        not retried (the server may still be working on it); 503 once retries run out."""
+        def once(_attempt: int) -> T:
             try:
                 return call()
             except TimeoutError as exc:
                 raise _unavailable(url, f"timeout ({exc})") from None
-            except Exception as exc:  # noqa: BLE001 - sorted below
-                if isinstance(exc, urllib.error.URLError) and isinstance(
-                        exc.reason, (socket.timeout, TimeoutError)):
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, (socket.timeout, TimeoutError)):
                     raise _unavailable(url, "timeout") from None
-                if not _transient(exc):
-                    raise
-                if attempt == self.config.retries:
-                    raise _unavailable(url, exc) from None
-                log.warning("store %s: %s; retry in %.1f s", url, exc, delay)
-                time.sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
+                raise
+
+        def warn(exc: Exception, pause: float) -> None:
+            log.warning("store %s: %s; retry in %.1f s", url, exc, pause)
+
+        try:
+            return retry(once, exponential(self.config.backoff, self.config.retries),
+                         retryable=_transient, on_retry=warn)
+        except Exception as exc:  # noqa: BLE001 - only the transient ones are rewrapped
+            if _transient(exc):
+                raise _unavailable(url, exc) from None
+            raise
 
     def _json(self, query: str) -> dict[str, Any]:
         def call() -> dict[str, Any]:

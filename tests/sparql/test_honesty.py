@@ -152,7 +152,7 @@ def test_worker_opens_the_store_through_rocksdb_runtime_errors(tmp_path, monkeyp
             return Store if name == "Store" else getattr(ox, name)
 
     monkeypatch.setattr(worker, "ox", Shim())
-    monkeypatch.setattr(worker.time, "sleep", lambda s: None)
+    monkeypatch.setattr("time.sleep", lambda s: None)  # the retry pauses (service/retry.py)
     runner = worker.Runner(str(path))
     assert failures == [] and len(runner.store) == 1
 

@@ -1,6 +1,7 @@
 """One page over HTTP under a Policy: wall-clock bounds, size bound, complete bodies only,
 retries with backoff, and redirects only to URLs the policy also accepts (each hop checked, at
-most MAX_REDIRECTS).
+most MAX_REDIRECTS). The service's one HTTP fetcher: harvest pages, and the documents an
+import or a validation names by URL (`service/ingest/fetch.py`, with its own limits).
 
 Socket timeouts alone do not bound a request: a server dripping one byte per second never
 lets a read time out. Each attempt therefore has a wall-clock deadline (the per-request
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from service.errors import SocleError
 from service.ingest.harvest.policy import Policy
+from service.retry import exponential, retry
 
 MAX_REDIRECTS = 3
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
@@ -152,10 +154,10 @@ def _timed_out(policy: Policy) -> str:
     return f"timed out: no complete answer within {policy.limits.timeout:g} s"
 
 
-def _attempt(url: str, policy: Policy, deadline: float) -> Response:
+def _attempt(url: str, policy: Policy, deadline: float, accept: str) -> Response:
     dog = _Watchdog(deadline)
     opener = urllib.request.build_opener(_CheckedRedirect(policy), _HTTP(dog), _HTTPS(dog))
-    request = urllib.request.Request(url, headers={"Accept": ACCEPT, "User-Agent": USER_AGENT})
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
     timeout = max(min(policy.limits.timeout, deadline - time.monotonic()), 0.001)
     try:
         with opener.open(request, timeout=timeout) as answer:
@@ -179,33 +181,44 @@ def _attempt(url: str, policy: Policy, deadline: float) -> Response:
         dog.stop()
 
 
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, urllib.error.HTTPError):
+        return exc.code in RETRY_STATUSES
+    return isinstance(exc, _Transient)
+
+
+class _OutOfTime(Exception):
+    """The run's deadline passed before an attempt could start."""
+
+
 def get(url: str, policy: Policy, sleep: Callable[[float], None] = time.sleep,
-        deadline: float | None = None) -> Response:
+        deadline: float | None = None, accept: str = ACCEPT) -> Response:
     """GET url; transient failures (timeouts, resets, truncated bodies, 429, 5xx) are retried
-    with backoff. `deadline` (time.monotonic) is the run's end: no attempt, retry or wait
-    goes past it."""
+    with backoff (service/retry.py). `deadline` (time.monotonic) is the run's end: no attempt,
+    retry or wait goes past it. `accept`: the Accept header (an import also takes CSV)."""
     limits = policy.limits
-    last = ""
-    for attempt in range(1, limits.retries + 2):
+    failures: list[str] = []
+
+    def once(attempt: int) -> Response:
         policy.check(url)
         now = time.monotonic()
         if deadline is not None and now >= deadline:
-            last = last or "time limit of the run reached"
-            break
+            raise _OutOfTime
         ends = now + limits.timeout if deadline is None else min(now + limits.timeout, deadline)
         try:
-            answer = _attempt(url, policy, ends)
-            return Response(answer.url, answer.body, answer.content_type, attempt)
+            answer = _attempt(url, policy, ends, accept)
         except urllib.error.HTTPError as exc:
-            last = f"HTTP {exc.code}"
-            if exc.code not in RETRY_STATUSES:
-                break
+            failures.append(f"HTTP {exc.code}")
+            raise
         except _Transient as exc:
-            last = str(exc)
-        if attempt <= limits.retries:
-            wait = limits.backoff * 2 ** (attempt - 1)
-            if deadline is not None and time.monotonic() + wait >= deadline:
-                break
-            sleep(wait)
+            failures.append(str(exc))
+            raise
+        return Response(answer.url, answer.body, answer.content_type, attempt)
+
+    try:
+        return retry(once, exponential(limits.backoff, limits.retries), retryable=_retryable,
+                     deadline=deadline, sleep=sleep)
+    except (urllib.error.HTTPError, _Transient, _OutOfTime):
+        last = failures[-1] if failures else "time limit of the run reached"
     raise FetchError(f"Téléchargement impossible : {url} ({last}).",
                      f"Download failed: {url} ({last}).", url=url)
