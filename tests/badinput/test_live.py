@@ -3,8 +3,9 @@
 Each input of the issue is sent to the anonymous POST /validate while another client keeps
 sending GETs; it must come back as the right 4xx problem, the other client's GETs must all
 succeed, and the server's memory must come back near where it was. Time, the other client's
-GET p99 and RSS are printed in the suite's summary (summary.py) rather than asserted: the only
-time bound is a generous ceiling. Store-independent, so not rerun on the external stores.
+GET p99 and RSS are printed in the suite's summary (summary.py) rather than asserted: no
+assertion is about time; the only time bound is the clients' socket timeout, which stops a hung
+test. Store-independent, so not rerun on the external stores.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ pytestmark = [pytest.mark.embedded_only("store-independent: parsing limits of a 
               pytest.mark.slow]
 
 PROBLEM = "application/problem+json"
-CEILING = 60.0  # seconds: generous, the answers come in well under one (see the summary)
+HANG = 120.0  # seconds: a socket timeout that only stops a hung test (nothing asserts speed)
 RSS_SLACK_MB = 300  # the issue's target is 100 MB: the summary shows the measured figure
 
 
@@ -80,7 +81,7 @@ class Live:
         request = urllib.request.Request(self.base + path, data=body, method=method,
                                          headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=CEILING * 2) as answer:
+            with urllib.request.urlopen(request, timeout=HANG) as answer:
                 return answer.status, answer.headers.get("Content-Type", ""), answer.read()
         except urllib.error.HTTPError as err:
             return err.code, err.headers.get("Content-Type", ""), err.read()
@@ -137,7 +138,7 @@ class OtherClient:
 
     def __exit__(self, *exc) -> None:
         self.stop.set()
-        self.thread.join(timeout=CEILING)
+        self.thread.join(timeout=HANG)
 
     @property
     def p99_ms(self) -> float | None:
@@ -172,7 +173,6 @@ def test_costly_input_is_refused_while_others_are_served(live, baseline_rss, kin
                     (before, after)))
     assert got == status, answer[:500]
     assert mime.startswith(PROBLEM) and b"detail_fr" in answer
-    assert seconds < CEILING
     assert other.statuses and set(other.statuses) == {200}
     assert unchanged and live.outbound() == outbound
 
@@ -188,7 +188,7 @@ def test_ten_parallel_hostile_requests_leave_other_clients_served(live):
     SUMMARY.add(Row("10 parallel nested Turtle (125 kB each)", 422,
                     statuses[0] if len(statuses) == 1 else 0, 0, None, seconds,
                     other.p99_ms, None))
-    assert statuses == [422] and seconds < CEILING
+    assert statuses == [422]
     assert other.statuses and set(other.statuses) == {200}
 
 

@@ -23,8 +23,10 @@ from tests.remote.load import Loop, call, record_ttl, sparql_url
 from tests.remote.servers import SocleServe
 
 STORE_TIMEOUT = 5.0
-# One request may wait for the store timeout, then for its retries' backoff (0.2+0.4+0.8+1.6 s),
-# then for the queries the feed index or the SPARQL endpoint makes: far below this.
+# The clients' socket timeout: a request still unanswered then is a hung one, recorded with
+# status 0 and reported by the `odd` check (no assertion is about speed). One request may wait
+# for the store timeout, its retries' backoff (0.2+0.4+0.8+1.6 s), then the queries the feed
+# index or the SPARQL endpoint makes: far below this.
 NO_HANG = 4 * (STORE_TIMEOUT + 3.0)
 
 
@@ -47,10 +49,11 @@ def test_store_restarted_under_load(oxigraph, tmp_path):
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }"
         loops = [
             Loop(lambda i: call("write", f"{app.base}/datasets", method="POST",
-                                body=record_ttl(i + 1).encode(), headers=auth)),
-            Loop(lambda i: call("feed", f"{app.base}/catalog.ttl?page_size=10")),
-            Loop(lambda i: call("record", f"{record}.ttl")),
-            Loop(lambda i: call("sparql", sparql_url(app.base, count),
+                                body=record_ttl(i + 1).encode(), headers=auth, timeout=NO_HANG)),
+            Loop(lambda i: call("feed", f"{app.base}/catalog.ttl?page_size=10",
+                                timeout=NO_HANG)),
+            Loop(lambda i: call("record", f"{record}.ttl", timeout=NO_HANG)),
+            Loop(lambda i: call("sparql", sparql_url(app.base, count), timeout=NO_HANG,
                                 headers={"Accept": "application/sparql-results+json"})),
         ]
         for loop in loops:
@@ -76,8 +79,7 @@ def test_store_restarted_under_load(oxigraph, tmp_path):
 
     odd = [(a.kind, a.status, a.body[:300]) for a in answers
            if not (200 <= a.status < 300 or a.problem_503)]
-    assert not odd, odd
-    assert max(a.seconds for a in answers) < NO_HANG
+    assert not odd, odd  # a hung request (status 0, its socket timed out) is one of them
     during = [a for a in answers if stopped < a.started and a.started + a.seconds < restarted]
     assert during and all(a.problem_503 for a in during)
     assert {a.kind for a in during} == {"write", "feed", "record", "sparql"}, [
