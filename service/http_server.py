@@ -51,6 +51,6 @@ class ProblemChannel(HTTPChannel):
 def serve(app: Any, **options: Any) -> None:
     """waitress.serve, with problem+json error answers."""
     server = create_server(app, **options)
-    server.channel_class = ProblemChannel  # type: ignore[union-attr]
-    server.print_listen("Serving on http://{}:{}")  # type: ignore[union-attr]
+    server.channel_class = ProblemChannel
+    server.print_listen("Serving on http://{}:{}")
     server.run()

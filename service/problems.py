@@ -60,8 +60,9 @@ def http_error(err: HTTPException, pages: bool = True) -> Response:
         "instance": request.path,
     }
     headers = None
-    if status == 405 and getattr(err, "valid_methods", None):
-        headers = {"Allow": ", ".join(err.valid_methods)}
+    methods = getattr(err, "valid_methods", None)  # MethodNotAllowed's
+    if status == 405 and methods:
+        headers = {"Allow": ", ".join(methods)}
     return _respond(problem, status, headers, pages)
 
 

@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from service.rdf.namespaces import DCAT, DCTERMS, FOAF, RDF, RECORDS_GRAPH, SOCLE, XSD
 from service.store import PutSubject, Store
+from service.store.base import StoredTriple
 
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 
@@ -53,7 +54,7 @@ def bookkeeping_change(base_url: str, meta: RecordMeta, publisher_iri: str) -> P
     import)."""
     rec = ox.NamedNode(record_node(base_url, meta.id))
     validation = json.dumps(meta.validation, ensure_ascii=False)
-    triples = [
+    triples: list[StoredTriple] = [
         (rec, _N.rdf_type, _N.CatalogRecord),
         (rec, _N.primaryTopic, ox.NamedNode(meta.iri)),
         (rec, _N.localId, ox.Literal(meta.id)),
@@ -157,7 +158,7 @@ def count_records(store: Store, publisher: str | None = None) -> int:
     rows = store.select(f"""PREFIX socle: <{SOCLE}>
         SELECT (COUNT(?rec) AS ?n) WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
           ?rec socle:localId ?id . {where} }} }}""")
-    return int(rows[0]["n"]) if rows else 0
+    return int(str(rows[0]["n"])) if rows else 0
 
 
 def titles(store: Store, iris: list[str], lang: str = "fr") -> dict[str, str]:

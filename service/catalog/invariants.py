@@ -41,7 +41,7 @@ def shared_nodes(store: Store, limit: int = 100) -> list[SharedNode]:
         }}
         GROUP BY ?node HAVING (COUNT(DISTINCT ?g) > 1)
         ORDER BY DESC(?n) ?node LIMIT {int(limit)}""")
-    return [SharedNode(str(r["node"]), int(r["n"]), (str(r["first"]), str(r["last"])))
+    return [SharedNode(str(r["node"]), int(str(r["n"])), (str(r["first"]), str(r["last"])))
             for r in rows]
 
 

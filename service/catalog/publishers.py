@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Literal as Exactly
+from typing import overload
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from service.errors import Conflict, NotFound, SocleError
 from service.rdf.namespaces import DCTERMS, FOAF, PUBLISHERS_GRAPH, RDF, SOCLE
@@ -111,17 +114,28 @@ SELECT ?pub ?id ?name ?siren ?profile ?territory ?kind ?population WHERE {{
 }} }} ORDER BY ?id"""
 
 
-def _row(row) -> Publisher:
+def _row(row: dict[str, Node]) -> Publisher:
     siren, profile = row.get("siren"), row.get("profile")
     territory, kind, population = row.get("territory"), row.get("kind"), row.get("population")
     return Publisher(str(row["id"]), str(row["name"]), str(siren) if siren else None,
                      str(row["pub"]), str(profile) if profile else None,
                      str(territory) if territory else None, str(kind) if kind else None,
-                     int(population) if population is not None else None)
+                     int(str(population)) if population is not None else None)
+
+
+@overload
+def get_publisher(store: Store, base_url: str, publisher_id: str,
+                  required: Exactly[True] = True) -> Publisher: ...
+
+
+@overload
+def get_publisher(store: Store, base_url: str, publisher_id: str,
+                  required: bool) -> Publisher | None: ...
 
 
 def get_publisher(store: Store, base_url: str, publisher_id: str,
                   required: bool = True) -> Publisher | None:
+    """The publisher; with `required` (the default) a missing one is a 404, never None."""
     rows = store.select(_SELECT % f"FILTER(?id = {Literal(publisher_id).n3()})")
     if rows:
         return _row(rows[0])

@@ -22,7 +22,7 @@ from service.catalog.bookkeeping import RDF_JSON, record_node
 from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE, XSD
 from service.rdf.parse import TermCache, term_to_rdflib
 from service.store import Store
-from service.store.base import nt
+from service.store.base import Triple, nt
 
 BATCH = 500
 _BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
@@ -77,10 +77,10 @@ def _records(store: Store) -> list[tuple[str, str, str, str]]:
 _to_rdflib = TermCache(term_to_rdflib)
 
 
-def _graph(store: Store, iri: str) -> list[tuple]:
+def _graph(store: Store, iri: str) -> list[Triple]:
     """The record as written (byteSize read back as xsd:integer is put back, as
     RecordService.graph does), as rdflib-term triples."""
-    out = []
+    out: list[Triple] = []
     for t in store.triples([iri]):
         s, p, o = _to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)
         if (t.predicate.value == _BYTE_SIZE and isinstance(o, Literal)
@@ -90,7 +90,7 @@ def _graph(store: Store, iri: str) -> list[tuple]:
     return out
 
 
-def _validate(validator: Any, triples: list[tuple]) -> Any:
+def _validate(validator: Any, triples: list[Triple]) -> Any:
     from service.catalog.prepare import validate_triples
 
     return validate_triples(validator, triples)

@@ -34,7 +34,9 @@ def _walk(command: click.Command, path: list[str], parent: click.Context | None)
 def render(group: click.Group | None = None) -> str:
     """The page: one section per command, its `--help` text verbatim."""
     if group is None:
-        from service.cli.root import main as group
+        from service.cli.root import main
+
+        group = main
     parts = [HEADER]
     for path, command, ctx in _walk(group, ["socle"], None):
         parts.append(f"\n## `{' '.join(path)}`\n\n```text\n{command.get_help(ctx)}\n```\n")

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import resources
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.term import Node
 
 DEMO_PUBLISHERS: tuple[dict, ...] = (
     {"id": "montfort-communaute", "name": "Montfort Communauté", "siren": "243500550"},
@@ -46,7 +47,7 @@ _PREFIXES = {
 }
 
 
-def _sort_key(graph: Graph, dataset: URIRef | BNode) -> str:
+def _sort_key(graph: Graph, dataset: Node) -> str:
     identifier = graph.value(dataset, DCTERMS.identifier)
     if identifier is not None:
         return str(identifier)

@@ -207,7 +207,7 @@ def start(services: Any, cli: click.Group) -> AdminServer | None:
     """Listen for admin commands beside the embedded store (an external store needs none:
     commands open it themselves)."""
     path = services.store.path
-    if not path or getattr(services.settings, "store_url", ""):
+    if not path or services.settings.store_url:
         return None
     server = AdminServer(socket_path(path), services, cli)
     real_close = services.store.close

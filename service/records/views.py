@@ -19,7 +19,7 @@ from service.errors import NotFound, SocleError, UnsupportedMediaType
 from service.rdf.formats import SYNTAXES, syntax_for_media_type
 from service.rdf.isolate import isolation_of, parse_untrusted
 from service.rdf.limits import RECORD
-from service.rdf.negotiate import HTML, choose, split_suffix
+from service.rdf.negotiate import choose, split_suffix
 from service.rdf.parse import to_oxigraph_triples, to_rdflib
 from service.rdf.profiles import get_profile
 from service.rdf.records import find_roots
@@ -126,9 +126,9 @@ def read(name: str):
     profile = get_profile(profile_name) if profile_name is not None else None
     chosen = choose(request.accept_mimetypes, suffix)
     graph = services().records.graph(meta)
-    if chosen == HTML and not meta.public:  # no public page for it
-        raise not_found(record_id)
-    if chosen == HTML:
+    if isinstance(chosen, str):  # HTML (browsers): the dataset page, for public records only
+        if not meta.public:
+            raise not_found(record_id)
         from service.web.dataset_render import dataset_html
 
         return dataset_html(meta, graph)

@@ -151,7 +151,7 @@ def select(fmt: str, variables: list[str], rows: Iterable, truncated: bool) -> I
             yield f"<link href={quoteattr(TRUNCATED_LINK)}/>"
         yield "</head><results>"
         names = [quoteattr(v) for v in variables]
-        cache: dict = {}
+        cache = {}  # the same dict type as the JSON branch's
         for row in rows:
             parts = ["<result>"]
             for name, term in zip(names, row, strict=True):

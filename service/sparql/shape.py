@@ -234,6 +234,7 @@ def _iri(token: str, base: str | None) -> str:
 
     try:
         result = ox.Store().query(f"SELECT ({token} AS ?x) {{}}", base_iri=base)
+        assert isinstance(result, ox.QuerySolutions)  # a SELECT
         return next(iter(result))["x"].value
     except (SyntaxError, StopIteration, TypeError):
         return iri

@@ -17,6 +17,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+# What a write may hand the store: rdflib terms, or pyoxigraph's (the writer's bookkeeping and
+# small batches build those directly; both backends print either as N-Triples).
+Term = Node | ox.NamedNode | ox.BlankNode | ox.Literal
+StoredTriple = tuple[Term, Term, Term]
 
 
 class StoreLocked(RuntimeError):
@@ -28,7 +32,7 @@ class PutGraph:
     """Replace a whole named graph."""
 
     name: str
-    triples: Iterable[Triple]
+    triples: Iterable[StoredTriple]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class PutSubject:
 
     graph: str
     subject: str
-    triples: Iterable[Triple] = ()
+    triples: Iterable[StoredTriple] = ()
 
 
 Change = PutGraph | DropGraph | PutSubject
@@ -169,7 +173,7 @@ def compile_changes(changes: Sequence[Change]) -> str:
     return " ;\n".join(parts)
 
 
-def triple_lines(triples: Iterable[Triple]) -> Iterator[str]:
+def triple_lines(triples: Iterable[StoredTriple]) -> Iterator[str]:
     for s, p, o in triples:
         yield f"{nt(s)} {nt(p)} {nt(o)} ."
 
@@ -181,7 +185,7 @@ def _escape(text: str) -> str:
             .replace("\r", "\\r"))
 
 
-def nt(term: Node) -> str:
+def nt(term: Term) -> str:
     """N-Triples form of a term (blank nodes are not allowed in stored graphs)."""
     kind: type = type(term)
     if kind is ox.NamedNode or kind is ox.Literal:  # bulk writes hand pyoxigraph terms; an

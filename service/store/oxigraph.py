@@ -18,11 +18,12 @@ from service.store.base import (
     PutSubject,
     Store,
     StoreLocked,
+    Term,
     nt,
 )
 
 
-def _stored(term: Node | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+def _stored(term: Term) -> ox.NamedNode | ox.Literal:
     """rdflib terms converted; pyoxigraph terms (from the bulk path) as they are."""
     if isinstance(term, ox.NamedNode | ox.Literal):
         return term

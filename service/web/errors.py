@@ -90,8 +90,8 @@ def html_errors(bp: Blueprint) -> None:
         status = err.code or 500
         fr, en = _HTTP_TEXTS.get(status, (err.description or "", err.description or ""))
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        headers = {"Allow": ", ".join(err.valid_methods)} if getattr(
-            err, "valid_methods", None) else None
+        methods = getattr(err, "valid_methods", None)  # MethodNotAllowed's
+        headers = {"Allow": ", ".join(methods)} if methods else None
         return render_error(status, err.name, fr.format(limit=limit), en.format(limit=limit),
                             headers)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from service.territories import spatial_labels
 from service.web.formats import collated
@@ -88,7 +89,7 @@ def _ordered(concepts: tuple[Concept, ...], lang: str) -> list[Concept]:
     return collated(concepts, key=lambda c: c.label(lang))
 
 
-def _text(graph: Graph, node: URIRef, lang: str) -> str:
+def _text(graph: Graph, node: Node, lang: str) -> str:
     for value in graph.objects(node, SKOS.prefLabel):
         if isinstance(value, Literal) and value.language == lang:
             return str(value)
