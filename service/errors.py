@@ -14,6 +14,7 @@ class SocleError(Exception):
     status = 400
     title = "Bad request"
     type_slug = "bad-request"
+    headers: dict[str, str] | None = None  # extra response headers (Retry-After on 429, 503)
 
     def __init__(self, detail_fr: str, detail_en: str, **extra: Any) -> None:
         super().__init__(f"{detail_fr} / {detail_en}")

@@ -70,5 +70,5 @@ class RateLimits:
                 "(ou authentifiez-vous avec le jeton de votre éditeur).",
                 f"Too many anonymous validations from your address: retry in {seconds} s (or "
                 "authenticate with your publisher's token).", retry_after=seconds)
-            err.headers = {"Retry-After": str(seconds)}  # type: ignore[attr-defined]
+            err.headers = {"Retry-After": str(seconds)}
             raise err

@@ -17,7 +17,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
@@ -101,7 +101,9 @@ class RecordTriples:
             if values is None:
                 values = self._root_values[predicate] = [
                     conv(_exact(q.object))
-                    for q in self._doc.store.quads_for_pattern(s, p, None, None)]
+                    for q in self._doc.store.quads_for_pattern(
+                        cast("ox.NamedNode | ox.BlankNode", s), cast("ox.NamedNode", p),
+                        None, None)]
             return iter(values)
         return (conv(o) for s2, p2, o in self.native if s2 == s and p2 == p)
 

@@ -91,7 +91,7 @@ class ParsePool:
         except queue.Empty:
             err = StoreBusy("Trop de documents en cours de lecture : réessayez dans un instant.",
                             "Too many documents being read: retry in a moment.")
-            err.headers = {"Retry-After": "5"}  # type: ignore[attr-defined]
+            err.headers = {"Retry-After": "5"}
             raise err from None
         try:
             worker.conn.send((data, syntax.name, base_iri, astuple(limits)))

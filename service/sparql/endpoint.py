@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 from flask import Response
 
@@ -29,6 +29,11 @@ from service.sparql.errors import (
 )
 from service.sparql.pool import Pool, Timeout, WorkerFailed, messages
 from service.sparql.worker import Runner
+
+if TYPE_CHECKING:
+    from service.store import Store
+    from service.store.oxigraph import OxigraphStore
+    from service.store.sparql import SparqlStore
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ class Executor:
 
     path: str | None
     limits: Limits
-    store: object = None  # the Socle store; its pyoxigraph handle serves memory stores
+    store: Store | None = None  # the Socle store; its pyoxigraph handle serves memory stores
     prefixes: dict = field(default_factory=dict)
     _pool: Pool | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,6 +63,7 @@ class Executor:
     crashes: CrashLedger = field(default_factory=lambda: CrashLedger())
 
     def pool(self) -> Pool:
+        assert self.path is not None, "only stores on disk have query workers"
         with self._lock:
             if self._pool is None:
                 self._pool = Pool(self.path, self.limits.max_concurrent, nice=self.limits.nice,
@@ -124,15 +130,18 @@ class Executor:
             raise _busy(self.limits)
         try:
             out: list[tuple] = []
-            if self.store.remote:
+            store = self.store
+            assert store is not None, "init_app gives the executor its store"
+            if store.remote:
                 from service.sparql.remote import RemoteRunner, RemoteTimeout
 
                 try:
-                    RemoteRunner(self.store, self.limits.timeout).run(request, out.append)
+                    RemoteRunner(cast("SparqlStore", store), self.limits.timeout).run(
+                        request, out.append)
                 except RemoteTimeout:
                     raise _timeout(self.limits) from None
             else:
-                Runner(None, self.store.native).run(request, out.append)
+                Runner(None, cast("OxigraphStore", store).native).run(request, out.append)
         finally:
             self._slots.release()
         errors = [m for m in out if m[0] == "error"]

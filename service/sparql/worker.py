@@ -22,6 +22,7 @@ import os
 import sys
 from itertools import islice
 from multiprocessing.connection import Connection
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -75,9 +76,12 @@ class Runner:
     def reopen(self) -> None:
         self.store = None
 
+        path = self.path
+        assert path is not None, "a runner without a path is given its store"
+
         def open_once(_attempt: int) -> None:
-            sig = _signature(self.path)
-            self.store = ox.Store.read_only(self.path)
+            sig = _signature(path)
+            self.store = ox.Store.read_only(path)
             self.sig = sig
 
         # RocksDB says "Corruption" for a moment while the writer compacts: a short retry.
@@ -105,7 +109,8 @@ class Runner:
             self._run(req, send)
 
     def _execute(self, req: dict):
-        kwargs = {"base_iri": req.get("base_iri")}
+        assert self.store is not None  # opened by __init__ (reopen raises when it cannot)
+        kwargs: dict[str, Any] = {"base_iri": req.get("base_iri")}
         if req.get("default_graph") is not None or req.get("named_graphs") is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req.get("default_graph") or []]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.get("named_graphs") or []]

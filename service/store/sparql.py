@@ -127,7 +127,7 @@ def _unavailable(url: str, why: object) -> StoreUnavailable:
     err = StoreUnavailable(
         f"Le triplestore ({url}) ne répond pas : {why}. Réessayez dans un instant.",
         f"The triple store ({url}) is not answering: {why}. Retry in a moment.")
-    err.headers = {"Retry-After": "5"}  # type: ignore[attr-defined]
+    err.headers = {"Retry-After": "5"}
     return err
 
 

@@ -15,10 +15,10 @@ WIDTH, BAR, GAP, LABEL = 640, 18, 8, 250
 
 def coverage_svg(board: Dashboard, lang: str = "fr") -> str:
     summary = board.summary
-    obliged = int(summary["likely_obliged"])  # type: ignore[arg-type]
+    obliged = int(summary["likely_obliged"])  # type: ignore[call-overload]
     coverage: dict[str, int] = summary["scdl_coverage"]  # type: ignore[assignment]
     here = "Publish here" if lang == "en" else "Publient ici"
-    bars = [(here, int(summary["obliged_publishing"]))]  # type: ignore
+    bars = [(here, int(summary["obliged_publishing"]))]  # type: ignore[call-overload]
     bars += [(board.scdl_labels.get(n, n), count) for n, count in coverage.items()]
     height = len(bars) * (BAR + GAP) + 30
     span = WIDTH - LABEL - 60

@@ -166,7 +166,7 @@ def publisher_stats(store: Store, publisher_ids: Iterable[str], scdl: Scdl
                f"<{FOAF.primaryTopic}> ?iri }}")
     for row in store.select(f"SELECT ?pub (COUNT(?iri) AS ?n) WHERE {{ {records} }} "
                             "GROUP BY ?pub"):
-        stats[str(row["pub"])].datasets = int(row["n"])
+        stats[str(row["pub"])].datasets = int(str(row["n"]))
     for row in store.select(f"SELECT DISTINCT ?pub ?std WHERE {{ {records} GRAPH ?iri {{ "
                             f"?iri <{DCTERMS.conformsTo}> ?std }} }}"):
         notation = scdl.notation_of(str(row["std"]))
@@ -179,7 +179,7 @@ def publisher_stats(store: Store, publisher_ids: Iterable[str], scdl: Scdl
         OPTIONAL {{ GRAPH ?iri {{ {{ VALUES ?p {{ {own} }} ?iri ?p ?o }} UNION
           {{ VALUES ?p {{ {dist} }} ?iri <{DCAT.distribution}> ?d . ?d ?p ?o }} }} }} }}
         GROUP BY ?pub ?iri"""):
-        present[(str(row["pub"]), str(row["iri"]))] = int(row["n"])
+        present[(str(row["pub"]), str(row["iri"]))] = int(str(row["n"]))
     for (pub, _), n in present.items():
         stats[pub].completeness.append(n / len(COMPLETENESS))
     return stats

@@ -101,7 +101,8 @@ def dump(suffix: str) -> bytes:
                         "epci": f"{INSEE_GEO}intercommunalite/",
                         "dep": f"{INSEE_GEO}departement/", "reg": f"{INSEE_GEO}region/"}
             fmt = DUMP_FORMATS[suffix]
-            _dumps[suffix] = ox.serialize(
-                all_triples(), format=fmt,
-                **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
+            text = ox.serialize(all_triples(), format=fmt,
+                                prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
+            assert text is not None  # no output file given: the bytes are returned
+            _dumps[suffix] = text
         return _dumps[suffix]

@@ -125,7 +125,7 @@ class _HTTPS(urllib.request.HTTPSHandler):
 
     def https_open(self, req):  # noqa: ANN001
         return self.do_open(self.dog.connection(http.client.HTTPSConnection), req,
-                            context=self._context)
+                            context=getattr(self, "_context", None))  # HTTPSHandler's own
 
 
 def _read_all(answer, url: str, limit: int) -> bytes:  # noqa: ANN001

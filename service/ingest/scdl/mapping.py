@@ -14,11 +14,12 @@ an edited record exports what it now says, and the DCAT-AP view stays the plain 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from service.ingest.scdl.tables import table
 from service.ingest.scdl.writers import (
@@ -70,15 +71,20 @@ def _one(g: Graph, s: Node, p: URIRef, lang: str | None = None) -> str:
     return str(values[0]) if values else ""
 
 
+def _sorted(nodes: Iterable[Node]) -> list[Node]:
+    """Terms in rdflib's order (a graph's terms are Identifiers, which compare)."""
+    return list(sorted(cast("Iterable[Identifier]", nodes)))
+
+
 def _coll_agent(g: Graph, ds: Node) -> Node | None:
-    for attribution in sorted(g.objects(ds, PROV.qualifiedAttribution)):
+    for attribution in _sorted(g.objects(ds, PROV.qualifiedAttribution)):
         if (attribution, DCAT.hadRole, PUBLISHER_ROLE) in g:
             return g.value(attribution, PROV.agent)
     return g.value(ds, DCTERMS.publisher)
 
 
 def _producer_agent(g: Graph, ds: Node) -> Node | None:
-    creators = sorted(g.objects(ds, DCTERMS.creator))
+    creators = _sorted(g.objects(ds, DCTERMS.creator))
     return creators[0] if creators else _coll_agent(g, ds)
 
 
@@ -87,12 +93,12 @@ def _day(g: Graph, s: Node | None, p: URIRef) -> str:
 
 
 def _period(g: Graph, ds: Node) -> Node | None:
-    periods = sorted(g.objects(ds, DCTERMS.temporal))
+    periods = _sorted(g.objects(ds, DCTERMS.temporal))
     return periods[0] if periods else None
 
 
 def _territory(g: Graph, ds: Node):
-    for spatial in sorted(g.objects(ds, DCTERMS.spatial)):
+    for spatial in _sorted(g.objects(ds, DCTERMS.spatial)):
         found = registry().by_iri(str(spatial)) if isinstance(spatial, URIRef) else None
         if found is not None:
             return found
@@ -100,7 +106,7 @@ def _territory(g: Graph, ds: Node):
 
 
 def _distributions(g: Graph, ds: Node) -> list[Node]:
-    return sorted(g.objects(ds, DCAT.distribution))
+    return _sorted(g.objects(ds, DCAT.distribution))
 
 
 def _format_text(g: Graph, fmt: Node) -> str:
@@ -109,8 +115,11 @@ def _format_text(g: Graph, fmt: Node) -> str:
 
 
 # -- readers: (graph, dataset) → cell ------------------------------------------------------------
-def _r_name(agent_of: Callable[[Graph, Node], Node | None]):
-    return lambda g, ds: _one(g, agent_of(g, ds), FOAF.name, "fr") if agent_of(g, ds) else ""
+def _r_name(agent_of: Callable[[Graph, Node], Node | None]) -> Callable[[Graph, Node], str]:
+    def read(g: Graph, ds: Node) -> str:
+        agent = agent_of(g, ds)
+        return _one(g, agent, FOAF.name, "fr") if agent else ""
+    return read
 
 
 def _r_siret(agent_of: Callable[[Graph, Node], Node | None]):
@@ -141,7 +150,7 @@ def _r_spatial_name(g: Graph, ds: Node) -> str:
     found = _territory(g, ds)
     if found is not None:
         return found.name
-    for place in sorted(g.objects(ds, DCTERMS.spatial)):
+    for place in _sorted(g.objects(ds, DCTERMS.spatial)):
         label = _one(g, place, SKOS.prefLabel, "fr") or _one(g, place, RDFS.label, "fr")
         if label:
             return label
