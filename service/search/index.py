@@ -77,6 +77,15 @@ class SearchIndex:
         return self.search("", {"publisher": publisher} if publisher else {}, limit=limit,
                            sort="date").docs
 
+    def listing(self, offset: int = 0, limit: int = 50_000) -> list[tuple[str, str]]:
+        """(record id, dct:modified stamp) of every indexed record, newest first, a slice at a
+        time: what the sitemap needs, without the pages' facets and documents."""
+        self._catch_up()
+        with self.derived.reading() as con:
+            return [(rid, stamp) for rid, stamp in con.execute(
+                "SELECT id, stamp FROM search_docs ORDER BY modified DESC, n DESC "
+                "LIMIT ? OFFSET ?", (limit, offset))]
+
     def counts(self, facet: str) -> dict[str, int]:
         """How many records per facet value (e.g. per publisher, for the home page)."""
         self._catch_up()
