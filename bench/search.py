@@ -28,7 +28,8 @@ One run:
    did), and the same words and filters (it has no sort and no fallback).
 
 5. Before / after in the same run, on the same index and query mix, uncached: the former
-   facet counting without a time budget, then this code under ``--budget-ms``
+   answer (``bench/search_query_before.py``: facet counts joined per posting, filters as
+   ``IN (subquery)``) without a time budget, then this code under ``--budget-ms``
    (``service/search/budget.py``): p50, p95, max, and how many queries the budget stopped.
 
 ``--generator shared`` takes the store of ``bench/feed_store.py`` (``../shared/generators/
@@ -158,38 +159,19 @@ def time_mix(search, mix, clear) -> tuple[list[float], list[float], list[int]]:
     return uncached, cached, totals
 
 
-def facets_joined(con, driver):
-    """The facet counts as they were before (search_vals joined to every posting row, then
-    grouped): the same-run baseline of the facet fix."""
-    from service.search.docs import FACETS as ALL
-
-    if driver is None:
-        rows = con.execute("SELECT facet, value, count FROM search_vals WHERE count > 0")
-    else:
-        source, where, key, params = driver
-        rows = con.execute(
-            f"SELECT vl.facet, vl.value, COUNT(*) FROM {source} "
-            f"CROSS JOIN search_postings p ON p.n = {key} JOIN search_vals vl ON vl.v = p.v "
-            f"WHERE {where} GROUP BY p.v", params)
-    out: dict[str, list] = {f: [] for f in ALL}
-    for facet, value, n in rows:
-        out.setdefault(facet, []).append((value, n))
-    for pairs in out.values():
-        pairs.sort(key=lambda p: (-p[1], p[0]))
-    return out
-
-
 def before_after(index: SearchIndex, mix: list, budget_ms: float | None) -> dict[str, Any]:
-    """The query mix, uncached, twice on the same index in this run: before (the former facet
-    counting, no time budget) and after (this code, under `budget_ms`); queries stopped by the
-    budget are counted, their time (up to the budget) kept in the figures."""
-    from service.search import query as search_query
+    """The query mix, uncached, twice on the same index in this run: before (the former answer,
+    `bench/search_query_before.py`, no time budget) and after (this code, under `budget_ms`);
+    queries stopped by the budget are counted, their time (up to the budget) kept."""
+    from bench import search_query_before
+    from service.search import index as search_index
     from service.search.budget import SearchTooLong
 
-    fixed = search_query._facets
+    fixed = search_index.answer
     out: dict[str, Any] = {"budget_ms": budget_ms}
-    for label, facets, budget in (("before", facets_joined, None), ("after", fixed, budget_ms)):
-        search_query._facets = facets
+    for label, answer, budget in (("before", search_query_before.answer, None),
+                                  ("after", fixed, budget_ms)):
+        search_index.answer = answer
         index.budget_ms = budget
         times, stopped, slowest = [], 0, []
         try:
@@ -204,7 +186,7 @@ def before_after(index: SearchIndex, mix: list, budget_ms: float | None) -> dict
                 times.append(ms)
                 slowest.append((round(ms, 1), words, sort, sorted(filters)))
         finally:
-            search_query._facets = fixed
+            search_index.answer = fixed
         out[label] = {**summary(times), "stopped_by_budget": stopped,
                       "slowest": sorted(slowest, reverse=True)[:5]}
     out["ratio_before_over_after"] = {

@@ -99,3 +99,22 @@ def test_other_sqlite_errors_pass_through():
     with (pytest.raises(sqlite3.OperationalError, match="no such table"),
           budget.budget(con, 1000)):
         con.execute("SELECT * FROM nowhere")
+
+
+def test_same_answers_as_the_former_statements(demo):
+    """The facet counts by value id and the filters as EXISTS probes answer exactly what the
+    former statements did (bench/search_query_before.py, kept as the benchmark's baseline)."""
+    from bench import search_query_before
+    from service.search import query, text
+
+    index = demo.extensions["socle"].search
+    values = index.search("").facets
+    theme, publisher = values["theme"][0][0], values["publisher"][0][0]
+    cases = [("budget", {}), ("délibérations", {"theme": theme}),
+             ("budget primitif licorne", {"publisher": publisher}), ("", {"theme": theme}),
+             ("conseil", {"theme": theme, "publisher": publisher}), ("zzzz", {})]
+    with index.derived.reading() as con:
+        for words, filters in cases:
+            for sort in ("relevance", "date", "title"):
+                args = (con, text.query_terms(words), filters, sort, 0, 5)
+                assert query.answer(*args) == search_query_before.answer(*args), (words, filters)
