@@ -2,6 +2,7 @@
 
     python -m bench.search [--n 100000] [--queries 60] [--no-baseline] [--reuse-index]
                            [--store DIR] [--out bench/results/search.json]
+                           [--generator gen|shared] [--template 500] [--budget-ms 3000]
 
 One run:
 
@@ -25,6 +26,16 @@ One run:
 4. Baseline in the same run: the former in-memory index (``bench/memory_search_index.py``)
    built on the same store (after the feed order index whose facts it reuses, as the app
    did), and the same words and filters (it has no sort and no fallback).
+
+5. Before / after in the same run, on the same index and query mix, uncached: the former
+   answer (``bench/search_query_before.py``: facet counts joined per posting, filters as
+   ``IN (subquery)``) without a time budget, then this code under ``--budget-ms``
+   (``service/search/budget.py``): p50, p95, max, and how many queries the budget stopped.
+
+``--generator shared`` takes the store of ``bench/feed_store.py`` (``../shared/generators/
+dcat_catalogue.py``: ``--template`` datasets through the real write path, copied to n) and
+a query mix of its words, with the shapes found slow (very common stems, short prefixes,
+long queries that fall back to any word).
 
 Result: a table on stdout, JSON in ``--out``; ratios are baseline / SQLite index.
 """
@@ -59,6 +70,17 @@ WORDS = ["deliberations", "délibérations", "budget", "budgets", "subventions",
          "conseil municipal", "budget primitif", "qualite eau", "breteil", "montauban",
          "iffendic budget", "délibérations 2024", "budget zéphyr", "arbres licornes"]
 SORT_MIX = ["relevance"] * 3 + ["date", "title"]
+# For the shared generator's catalogue (bench/feed_store.py): its titles and keywords, and
+# the shapes that were slow: very common stems, short prefixes, long queries that fall back
+# to any word over most of the catalogue.
+SHARED_WORDS = ["délibérations", "budget", "budgets", "subventions", "équipements sportifs",
+                "prénoms", "recharge", "arbres", "déchèteries", "cantine", "stationnement",
+                "élus", "défibrillateurs", "urbanisme", "adresses", "covoiturage",
+                "bibliothèques", "eau potable", "catalogue", "conseil municipal",
+                "délibérations 2024", "budget zéphyr", "commune", "pub", "col", "liste",
+                "données publiques collectivité", "catalogue des données de la commune licornes",
+                "liste commune données publiées zzz",
+                "résultats contrôle sanitaire eau distribuée commune arbres"]
 
 
 def rss_mb() -> float:
@@ -75,13 +97,14 @@ def summary(ms: list[float]) -> dict[str, float]:
             "max_ms": round(max(ms), 3), "count": len(ms)}
 
 
-def query_mix(count: int, publishers: list[str], seed: int = 7) -> list[tuple[str, dict, str]]:
+def query_mix(count: int, publishers: list[str], seed: int = 7,
+              words_list: list[str] = WORDS) -> list[tuple[str, dict, str]]:
     rng = random.Random(seed)
     themes = [f"{gen.EU}/data-theme/{t}" for t in ("GOVE", "ECON", "ENVI", "TRAN")]
     mix: list[tuple[str, dict, str]] = [("", {}, "date"), ("", {"publisher": publishers[0]},
                                                           "date"), ("", {}, "title")]
     while len(mix) < count:
-        words = rng.choice(WORDS)
+        words = rng.choice(words_list)
         roll = rng.random()
         filters = ({"publisher": rng.choice(publishers)} if roll < 0.25 else
                    {"theme": rng.choice(themes)} if roll < 0.5 else {})
@@ -136,9 +159,51 @@ def time_mix(search, mix, clear) -> tuple[list[float], list[float], list[int]]:
     return uncached, cached, totals
 
 
+def before_after(index: SearchIndex, mix: list, budget_ms: float | None) -> dict[str, Any]:
+    """The query mix, uncached, twice on the same index in this run: before (the former answer,
+    `bench/search_query_before.py`, no time budget) and after (this code, under `budget_ms`);
+    queries stopped by the budget are counted, their time (up to the budget) kept."""
+    from bench import search_query_before
+    from service.search import index as search_index
+    from service.search.budget import SearchTooLong
+
+    fixed = search_index.answer
+    out: dict[str, Any] = {"budget_ms": budget_ms}
+    for label, answer, budget in (("before", search_query_before.answer, None),
+                                  ("after", fixed, budget_ms)):
+        search_index.answer = answer
+        index.budget_ms = budget
+        times, stopped, slowest = [], 0, []
+        try:
+            for words, filters, sort in mix:
+                index._cache.clear()
+                t = time.perf_counter()
+                try:
+                    index.search(words, filters, limit=20, sort=sort)
+                except SearchTooLong:
+                    stopped += 1
+                ms = (time.perf_counter() - t) * 1000
+                times.append(ms)
+                slowest.append((round(ms, 1), words, sort, sorted(filters)))
+        finally:
+            search_index.answer = fixed
+        out[label] = {**summary(times), "stopped_by_budget": stopped,
+                      "slowest": sorted(slowest, reverse=True)[:5]}
+    out["ratio_before_over_after"] = {
+        k: round(out["before"][f"{k}_ms"] / max(out["after"][f"{k}_ms"], 1e-6), 2)
+        for k in ("p50", "p95", "max")}
+    return out
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    directory = Path(args.store) if args.store else gen.store_dir(args.n)
-    info = gen.build_store(args.n, directory)
+    if args.generator == "shared":
+        from bench import feed_store
+
+        directory = feed_store.store_dir(args.n, args.template)
+        info = feed_store.build(args.n, args.template)
+    else:
+        directory = Path(args.store) if args.store else gen.store_dir(args.n)
+        info = gen.build_store(args.n, directory)
     store = open_store(str(directory), read_only=True)
     result: dict[str, Any] = {"n": args.n, "store": info, "machine": machine_of(
         ["pyoxigraph", "rdflib", "snowballstemmer", "PyStemmer"])}
@@ -152,6 +217,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     derived = DerivedStore(str(index_file))
     derived.register(SearchTable())
     index = SearchIndex(derived)
+    index.budget_ms = None  # no budget but in the before/after pass
     t0 = time.perf_counter()
     docs = (len(index) if args.reuse_index and derived.built()
             else derived.rebuild(StoreSource(store)))
@@ -162,13 +228,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "max_rss_mb_after": round(rss_mb(), 1)}
     result["sqlite"]["start"] = start_to_first_answer(directory, index_file)
     publishers = sorted(index.counts("publisher"))
-    mix = query_mix(args.queries, publishers)
+    mix = query_mix(args.queries, publishers,
+                    words_list=SHARED_WORDS if args.generator == "shared" else WORDS)
     uncached, cached, totals = time_mix(
         lambda w, f, s: index.search(w, f, limit=20, sort=s), mix, index._cache.clear)
     fallbacks = sum(index.search(w, f, sort=s).fallback for w, f, s in mix)
     result["sqlite"].update(uncached=summary(uncached), cached=summary(cached),
                             mean_total=round(statistics.mean(totals), 1),
                             fallback_queries=fallbacks, totals=totals)
+    result["before_after"] = before_after(index, mix, args.budget_ms)
     meta = bookkeeping.list_records(store, limit=1)[0]
     t = time.perf_counter()
     derived.written(StoreSource(store).written([meta]))
@@ -227,6 +295,14 @@ def table(r: dict[str, Any]) -> str:
         f"p95 {s['cached']['p95_ms']:>8.3f} ms",
         f"  one write               {s['update_ms']:>9.2f} ms",
     ]
+    ba = r["before_after"]
+    for label in ("before", "after"):
+        b = ba[label]
+        lines.append(f"  {label:6} uncached  p50 {b['p50_ms']:>8.2f} ms   "
+                     f"p95 {b['p95_ms']:>8.2f} ms   max {b['max_ms']:>8.2f} ms   "
+                     f"stopped by the budget {b['stopped_by_budget']}")
+    lines.append(f"  ratios before / after: {ba['ratio_before_over_after']} "
+                 f"(budget {ba['budget_ms']} ms after)")
     if "memory" in r:
         m = r["memory"]
         lines += [
@@ -248,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-index", action="store_true",
                         help="keep the index a previous run built (queries only)")
     parser.add_argument("--store", default=None, help="store directory (default: cached)")
+    parser.add_argument("--generator", choices=("gen", "shared"), default="gen",
+                        help="shared: bench/feed_store.py's store from "
+                             "../shared/generators/dcat_catalogue.py")
+    parser.add_argument("--template", type=int, default=500,
+                        help="with --generator shared: datasets generated, then copied")
+    parser.add_argument("--budget-ms", type=float, default=3000,
+                        help="the search time budget of the 'after' pass")
     parser.add_argument("--out", default=str(gen.RESULTS / "search.json"))
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONPATH", str(gen.REPO))

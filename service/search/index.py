@@ -13,6 +13,10 @@ letters); when no record has them all and the query has several words, the recor
 of them are given, those with the most words first, and `Result.fallback` says so. Sorts:
 relevance (BM25, title words weigh more, then newest), date (dct:modified, newest first),
 title (French collation).
+
+Every search runs under a time budget (`budget.py`, `SOCLE_SEARCH_BUDGET_MS`): past it the
+reader gets a 503 problem asking to narrow the search; the sitemap's listing has none (it
+walks an index in order).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from service.search import text
+from service.search import budget, text
 from service.search.docs import FACETS, Doc
 from service.search.query import Result, answer
 
@@ -30,10 +34,15 @@ CACHE_SIZE = 256
 
 
 class SearchIndex:
-    def __init__(self, derived: Any, ensure: Callable[[], Any] | None = None) -> None:
+    def __init__(self, derived: Any, ensure: Callable[[], Any] | None = None,
+                 budget_ms: float | None = None) -> None:
         """derived: the DerivedStore holding the search tables; ensure: checks it against the
-        RDF store once per process before the first read (the feed index's `warm`)."""
+        RDF store once per process before the first read (the feed index's `warm`);
+        budget_ms: the time budget of one search (`budget.py`; default from the
+        environment)."""
         self.derived = derived
+        self.budget_ms = budget_ms if budget_ms is not None else budget.configured_ms()
+        self.progress_steps = budget.STEPS
         self._ensure = ensure
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
         # External store: called before each read to take in the other processes' writes
@@ -67,7 +76,8 @@ class SearchIndex:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            result = answer(con, text.query_terms(query), filters, sort, offset, limit)
+            with budget.budget(con, self.budget_ms, self.progress_steps):
+                result = answer(con, text.query_terms(query), filters, sort, offset, limit)
         self._cache[key] = result
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -76,6 +86,15 @@ class SearchIndex:
     def latest(self, limit: int = 10, publisher: str | None = None) -> list[Doc]:
         return self.search("", {"publisher": publisher} if publisher else {}, limit=limit,
                            sort="date").docs
+
+    def listing(self, offset: int = 0, limit: int = 50_000) -> list[tuple[str, str]]:
+        """(record id, dct:modified stamp) of every indexed record, newest first, a slice at a
+        time: what the sitemap needs, without the pages' facets and documents."""
+        self._catch_up()
+        with self.derived.reading() as con:
+            return [(rid, stamp) for rid, stamp in con.execute(
+                "SELECT id, stamp FROM search_docs ORDER BY modified DESC, n DESC "
+                "LIMIT ? OFFSET ?", (limit, offset))]
 
     def counts(self, facet: str) -> dict[str, int]:
         """How many records per facet value (e.g. per publisher, for the home page)."""

@@ -16,6 +16,10 @@ from service.search.db import SEP
 from service.search.docs import FACETS, Doc
 
 MATCH = "d.n IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)"
+# A facet filter, probed per candidate record on the postings' primary key. Not
+# `rowid IN (SELECT …)` next to an FTS5 MATCH: SQLite then hands the rowids to FTS5, which
+# evaluates the whole MATCH once per rowid (a filter matching most records took seconds).
+FILTER = "EXISTS (SELECT 1 FROM search_postings WHERE v = ? AND n = {key})"
 TITLE_WEIGHT = 4.0  # bm25 column weights: title, body
 
 
@@ -41,7 +45,7 @@ def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], s
                           (facet, value)).fetchone()
         if row is None:
             return Result(0, [], {f: [] for f in FACETS}, False, sort)
-        conds.append("d.n IN (SELECT n FROM search_postings WHERE v = ?)")
+        conds.append(FILTER.format(key="d.n"))
         params.append(row[0])
         vids.append(row[0])
     fallback = False
@@ -100,7 +104,7 @@ def _driver(match: str | None, vids: list[int]) -> Driver:
     else:
         return None
     for v in vids:
-        where += f" AND {key} IN (SELECT n FROM search_postings WHERE v = ?)"
+        where += " AND " + FILTER.format(key=key)
         params.append(v)
     return source, where, key, params
 
@@ -117,11 +121,16 @@ def _facets(con: sqlite3.Connection, driver: Driver) -> dict[str, list[tuple[str
         rows = con.execute(
             "SELECT facet, value, count FROM search_vals WHERE count > 0").fetchall()
     else:
+        # Counted per value id, named afterwards: joining search_vals to every posting row
+        # (one per match and facet value) before grouping cost twice as much.
         source, where, key, params = driver
-        rows = con.execute(
-            f"SELECT vl.facet, vl.value, COUNT(*) FROM {source} "
-            f"CROSS JOIN search_postings p ON p.n = {key} JOIN search_vals vl ON vl.v = p.v "
-            f"WHERE {where} GROUP BY p.v", params).fetchall()
+        counts = con.execute(
+            f"SELECT p.v, COUNT(*) FROM {source} "
+            f"CROSS JOIN search_postings p ON p.n = {key} WHERE {where} GROUP BY p.v",
+            params).fetchall()
+        names = {v: (facet, value) for v, facet, value in con.execute(
+            "SELECT v, facet, value FROM search_vals")}
+        rows = [(*names[v], n) for v, n in counts if v in names]
     out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for facet, value, n in rows:
         out.setdefault(facet, []).append((value, n))

@@ -230,11 +230,13 @@ def _graphs(params, name: str) -> list[str]:
 
 
 def _page(query: str) -> Response:
-    from service.sparql.examples import EXAMPLES, PREFIX_BLOCK
+    from service.sparql.examples import PREFIX_BLOCK, examples
+    from service.web.i18n import current
 
-    html = render_template("sparql/query.html", query=query or EXAMPLES[0]["query"],
-                           examples=EXAMPLES, prefixes=PREFIX_BLOCK)
+    shown = examples(current())
+    html = render_template("sparql/query.html", query=query or shown[0]["query"],
+                           examples=shown, prefixes=PREFIX_BLOCK)
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Cookie"  # the language: ?lang= or its cookie
     return response

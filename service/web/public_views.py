@@ -20,6 +20,7 @@ bp = Blueprint("public", __name__)
 html_errors(bp)
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000  # an offset SQLite can hold, whatever the client sends
 FACET_NAMES = {"publisher": ("Éditeur", "Publisher"), "theme": ("Thème", "Theme"),
                "schema": ("Schéma de données", "Data schema"),
                "territory": ("Territoire", "Territory"),
@@ -60,7 +61,7 @@ def value_label(facet: str, value: str, names: dict[str, str]) -> str:
 def search():
     query = request.args.get("q", "").strip()[:200]
     filters = {f: request.args.get(f, "") for f in FACETS if request.args.get(f)}
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     size = min(max(request.args.get("page_size", PAGE_SIZE, type=int), 1), MAX_PAGE_SIZE)
     sort = request.args.get("sort", "")
     if sort and sort not in SORTS:

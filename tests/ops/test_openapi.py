@@ -5,6 +5,7 @@ every operation without any script."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import jsonschema
 import pytest
@@ -101,6 +102,46 @@ def test_real_responses_match_the_description(client, auth, spec):
         check(spec, method, path.split("?")[0], response)
         statuses.add(response.status_code)
     assert {200, 201, 204, 400, 401, 404, 409, 415} <= statuses
+
+
+def test_search_responses_match_the_description(client, svc, auth, spec):
+    """The JSON search API: words, fallback, every facet as a filter, each sort, paging, a
+    bad sort (400), a spent time budget (503), and the HTML page browsers get."""
+    assert post_ttl(client, VALID_TTL, auth).status_code == 201
+    other = VALID_TTL.replace('"deliberations-montfort"', '"budget-montfort"')
+    assert post_ttl(client, other, auth).status_code == 201
+    json_ = {"Accept": "application/json"}
+
+    def get(query: str, headers=json_):
+        response = client.get(f"/search{query}", headers=headers)
+        check(spec, "GET", "/search", response)
+        return response
+
+    first = get("?q=délibérations").get_json()
+    assert first["total"] == 2 and first["items"] and not first["fallback"]
+    facets = {f: values[0]["value"] for f, values in first["facets"].items() if values}
+    assert {"publisher", "theme"} <= set(facets)  # counts over the matches, to filter on
+    for facet, value in facets.items():
+        filtered = get("?" + urlencode({"q": "délibérations", facet: value})).get_json()
+        assert filtered["filters"] == {facet: value} and filtered["total"] >= 1
+    every = get("?" + urlencode({"q": "délibérations", **facets})).get_json()
+    assert every["filters"] == facets and every["total"] >= 1
+    for sort in ("relevance", "date", "title"):
+        answer = get(f"?sort={sort}&page=2&page_size=1").get_json()
+        assert answer["sort"] == sort and answer["page"] == 2 and len(answer["items"]) == 1
+    assert get("?q=délibérations+licornes").get_json()["fallback"]
+    assert get("?q=zzzz").get_json()["total"] == 0
+    assert get("?page=99999999999999999999&page_size=0").status_code == 200
+    assert get("?sort=nope").status_code == 400
+    assert get("?q=budget", {"Accept": "text/html"}).mimetype == "text/html"
+    index = svc.search
+    saved = index.budget_ms, index.progress_steps
+    index.budget_ms, index.progress_steps = 0, 1
+    index.invalidate()
+    try:
+        assert get("?q=budget").status_code == 503
+    finally:
+        index.budget_ms, index.progress_steps = saved
 
 
 def test_the_browsable_page_lists_every_operation_without_scripts(client, spec):

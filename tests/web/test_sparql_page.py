@@ -32,3 +32,19 @@ def test_page_needs_no_outside_resource(page, live_server):
     page.goto(f"{live_server}/sparql")
     page.wait_for_load_state("networkidle")
     assert requested and all(u.startswith(live_server) for u in requested)
+
+
+def test_examples_in_the_page_language(page, live_server):
+    page.goto(f"{live_server}/sparql")
+    french = page.locator("#examples option").all_inner_texts()
+    assert french[0] == "Jeux de données par thème" and not [t for t in french if " / " in t]
+    page.goto(f"{live_server}/sparql?lang=en")
+    english = page.locator("#examples option").all_inner_texts()
+    assert english[0] == "Datasets per theme" and not set(english) & set(french)
+    page.select_option("#examples", index=3)  # distributions by format
+    assert "(no format)" in page.input_value("textarea")
+    page.click("text=Run")
+    page.wait_for_selector("table tbody tr", timeout=15000)
+    status = page.inner_text("#status")
+    assert " rows, " in status or " row, " in status
+    assert "ligne" not in status and "(s)" not in status

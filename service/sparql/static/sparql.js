@@ -101,8 +101,9 @@
             status.textContent = "ASK → " + data.boolean + " (" + ms + " ms)";
             return;
           }
-          status.textContent = data.results.bindings.length + tr(" ligne(s), ", " row(s), ") + ms + " ms" +
-            (truncated ? " — tronqué à la limite / cut at the row limit" : "");
+          const n = data.results.bindings.length;
+          status.textContent = n + (n === 1 ? tr(" ligne, ", " row, ") : tr(" lignes, ", " rows, ")) +
+            ms + " ms" + (truncated ? tr(" — tronqué à la limite", " — cut at the row limit") : "");
           results.appendChild(table(data));
         } else {
           links(query, true);
