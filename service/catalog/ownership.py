@@ -151,10 +151,22 @@ def scope(outgoing: Mapping[Node, list[tuple[Node, Node]]], node: URIRef,
 
 def foreign_subjects(triples: Iterable[Triple], iri: str, prefixes: tuple[str, ...],
                      publisher_iri: str | None) -> list[str]:
-    """Subjects of the record that are not its own nodes, sorted (checks stop at the first)."""
+    """Subjects of the record that are not its own nodes, sorted (checks stop at the first).
+    A shared vocabulary IRI that the record only types with the class its property expects
+    (all ``scope`` keeps of it) is nobody's: two publishers may both type the same licence or
+    media type."""
+    triples = list(triples)
     own = (iri, publisher_iri)
-    return sorted({str(s) for s, _p, _o in triples if type(s) is URIRef
-                   and str(s) not in own and not str(s).startswith(prefixes)})
+    expected: dict[Node, set[Node]] = {}
+    for _s, p, o in triples:
+        cls = VOCABULARY_RANGES.get(p)
+        if cls is not None:
+            expected.setdefault(o, set()).add(cls)
+    shared_typing = {(s, p, o) for s, p, o in triples
+                     if p == RDF.type and o in expected.get(s, ())}
+    return sorted({str(s) for s, p, o in triples if type(s) is URIRef
+                   and str(s) not in own and not str(s).startswith(prefixes)
+                   and (s, p, o) not in shared_typing})
 
 
 def lookup_iris(iri: str, foreign: Iterable[str]) -> set[str]:

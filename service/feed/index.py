@@ -191,6 +191,18 @@ class FeedIndex:
         self._ensure()
         return self._entries_of(None)
 
+    def known_iris(self, iris: set[str]) -> set[str]:
+        """Which of ``iris`` are the dataset IRIs of records in the feed (any page)."""
+        if not iris:
+            return set()
+        self.follow()
+        self._ensure()
+        wanted = sorted(iris)
+        with self.derived.reading() as db:
+            return {r[0] for r in db.execute(
+                f"SELECT iri FROM feed_records WHERE iri IN ({','.join('?' * len(wanted))})",
+                wanted)}
+
     def _entries_of(self, ids: list[str] | None) -> list[Entry]:
         where, args = "", list(ids or [])
         if ids is not None:

@@ -21,6 +21,7 @@ from service.feed.page import (
     hydra_triples,
     sub_description,
 )
+from service.feed.references import relink_dangling
 from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
 from service.rdf.negotiate import choose
@@ -136,7 +137,8 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     # One value for every page: harvesters merge pages, and dct:modified is at most one.
     modified = snap.last_modified or _stamp(snap.changed_at)
     extra = svc.store.triples(graphs([(e.id, e.iri) for e in snap.entries]))
-    records = list(profile([*record_triples(snap.entries), *extra]))
+    records = relink_dangling(list(profile([*record_triples(snap.entries), *extra])),
+                              svc.feed_index.known_iris)
     head = [*catalog_triples(info, modified, (e.iri for e in snap.entries),
                              data_services(records)),
              *hydra_triples(info.iri, paging)]

@@ -28,13 +28,13 @@ def test_import_repairs_a_real_export_and_reports_each_repair(data: Path):
 def test_relative_iris_need_base_and_import_like_harvest(data: Path):
     """Issue 17 defect 7: udata's catalog.xml has relative IRIs. Without --base the refusal
     says to give one; with it the import takes what the harvest of the same file takes
-    (2 datasets once repaired, tests/ingest/test_harvest_catalogues.py)."""
+    (3 datasets once repaired, tests/ingest/test_harvest_catalogues.py)."""
     source = FIXTURES / "udata-dcat" / "dcat" / "catalog.xml"
     refused = socle("import", str(source), "--publisher", "montfort", data=data)
     assert refused.returncode != 0 and "--base" in refused.stderr
     done = socle("import", str(source), "--publisher", "montfort", "--base",
                  "http://data.test.org/", data=data)
-    assert "créés/created=2 " in done.stdout, done.stdout + done.stderr
+    assert "créés/created=3 " in done.stdout, done.stdout + done.stderr
 
 
 def test_identifier_of_another_record_refused_per_item(data: Path):

@@ -31,47 +31,42 @@ from tests.ingest.catalogues import catalogues
 
 # name: (Socle accept_invalid, Socle strict, udata, why they differ or None)
 EXPECTED: dict[str, tuple[int, int, int, str | None]] = {
-    "ckan-catalog-rdf": (2, 1, 2, None),
-    "ckan-catalog_datasets_list-rdf": (2, 1, 2, None),
-    "ckan-catalog_pod-jsonld": (1, 0, 0, "no-identifier"),
+    "ckan-catalog-rdf": (2, 2, 2, None),
+    "ckan-catalog_datasets_list-rdf": (2, 2, 2, None),
+    "ckan-catalog_pod-jsonld": (1, 1, 0, "no-identifier"),
     "ckan-catalog_with_at_graph-jsonld": (1, 1, 0, "no-identifier"),
     "ckan-dataset-rdf": (1, 0, 0, "hexbinary-checksum"),
     "ckan-dataset-ttl": (0, 0, 0, None),
     "ckan-dataset_afs-ttl": (1, 1, 0, "url-domains"),
-    "ckan-dataset_deri-ttl": (1, 0, 0, "no-identifier"),
-    "ckan-dataset_gob_es-ttl": (1, 0, 1, None),
-    "ckan-dataset_gov_de-rdf": (1, 0, 1, None),
+    "ckan-dataset_deri-ttl": (1, 1, 0, "no-identifier"),
+    "ckan-dataset_gob_es-ttl": (1, 1, 1, None),
+    "ckan-dataset_gov_de-rdf": (1, 1, 1, None),
     "ckan-dataset_health-ttl": (1, 0, 1, None),
     "ckan-dataset_health_multilingual-ttl": (1, 1, 0, "url-domains"),
     "ckan-dataset_health_no_blank-ttl": (1, 1, 1, None),
     "ckan-dataset_multilingual-ttl": (1, 1, 1, None),
-    "ckan-dataset_sweden-rdf": (1, 0, 0, "no-identifier"),
-    "udata-bnodes-jsonld": (3, 1, 3, None),
-    "udata-bnodes-xml": (4, 2, 4, None),
-    "udata-catalog-xml": (4, 2, 4, None),
+    "ckan-dataset_sweden-rdf": (1, 1, 0, "no-identifier"),
+    "udata-bnodes-jsonld": (3, 3, 3, None),
+    "udata-bnodes-xml": (4, 3, 4, None),
+    "udata-catalog-xml": (4, 3, 4, None),
     "udata-conflicting-dois-xml": (1, 1, 1, None),
-    "udata-datara--5a26b0f6-0ccf-46ad-ac58-734054b91977-rdf-xml": (1, 0, 1, None),
-    "udata-datara--f40c3860-7236-4b30-a141-23b8ae33f7b2-rdf-xml": (1, 0, 1, None),
+    "udata-datara--5a26b0f6-0ccf-46ad-ac58-734054b91977-rdf-xml": (1, 1, 1, None),
+    "udata-datara--f40c3860-7236-4b30-a141-23b8ae33f7b2-rdf-xml": (1, 1, 1, None),
     "udata-evian-json": (0, 0, 0, None),
     "udata-flat-jsonld": (3, 3, 3, None),
     "udata-geonetwork-xml": (0, 0, 1, "invalid-iri"),
     "udata-nested-jsonld": (1, 1, 1, None),
     "udata-paged-collection": (4, 4, 4, None),
-    "udata-partial-collection": (4, 3, 4, None),
+    "udata-partial-collection": (4, 4, 4, None),
     "udata-series-xml": (1, 0, 1, None),
     "udata-serves-dataset-by-uri": (2, 2, 2, None),
     "udata-sig-oreme-rdf": (1, 1, 1, None),
-    "udata-udata-xml": (3, 1, 3, None),
+    "udata-udata-xml": (3, 3, 3, None),
 }
 # name: records the default policy keeps in quarantine (non-public, with their fix list)
 QUARANTINED: dict[str, int] = {
-    "ckan-catalog-rdf": 1, "ckan-catalog_datasets_list-rdf": 1, "ckan-catalog_pod-jsonld": 1,
-    "ckan-dataset-rdf": 1, "ckan-dataset_deri-ttl": 1, "ckan-dataset_gob_es-ttl": 1,
-    "ckan-dataset_gov_de-rdf": 1, "ckan-dataset_health-ttl": 1, "ckan-dataset_sweden-rdf": 1,
-    "udata-bnodes-jsonld": 2, "udata-bnodes-xml": 2, "udata-catalog-xml": 2,
-    "udata-datara--5a26b0f6-0ccf-46ad-ac58-734054b91977-rdf-xml": 1,
-    "udata-datara--f40c3860-7236-4b30-a141-23b8ae33f7b2-rdf-xml": 1,
-    "udata-partial-collection": 1, "udata-series-xml": 1, "udata-udata-xml": 2,
+    "ckan-dataset-rdf": 1, "ckan-dataset_health-ttl": 1, "udata-bnodes-xml": 1,
+    "udata-catalog-xml": 1, "udata-series-xml": 1,
 }
 CATALOGUES = {c.name: c for c in catalogues()}
 UDATA_PY = Path(os.environ.get("UDATA_VENV", "/tmp/udata-venv")) / "bin" / "python"
@@ -112,10 +107,17 @@ def test_socle_takes_the_expected_resources(site, name):
         assert error["detail_fr"] and error["detail_en"]
 
 
+def test_default_publishes_at_least_what_udata_accepts():
+    """Issue 17: on these catalogues the default (repair, then quarantine what still
+    violates) publishes at least as many resources as data.gouv.fr's harvester accepts."""
+    assert sum(e[1] for e in EXPECTED.values()) >= sum(e[2] for e in EXPECTED.values())
+
+
 def test_default_store_feed_against_the_official_shapes(site):
     """Every catalogue harvested with the default policy into one store: quarantined records
-    stay out of the feed, and the feed's only official-shape violations are references to
-    resources that are not in it (docs/harvest.md, "Comparison with udata")."""
+    stay out of the feed, and the feed conforms to the official shapes, 0 violations: links
+    to resources described nowhere in the feed (a data service's dataset of another
+    catalogue, a sample never described) are served as dct:relation (docs/feed.md)."""
     from service.app import create_app
     from service.rdf.formats import BY_SUFFIX
     from service.rdf.parse import parse_rdf
@@ -139,11 +141,15 @@ def test_default_store_feed_against_the_official_shapes(site):
         quarantined += run.counts["quarantined"]
         for item in run.items:
             if item.outcome == "failed":
-                assert item.detail_en.startswith("This record belongs to publisher 'p"), item
+                # Two exports of one catalogue describe the same dataset, or the fixtures
+                # describe one non-vocabulary IRI (a temporal node, a DQV metric) in two
+                # catalogues: the second publisher is refused it.
+                assert item.detail_en.startswith("This record belongs to publisher 'p") or \
+                    "is already described by a record of publisher 'p" in item.detail_en, item
                 owned += 1
     assert published + quarantined + owned == sum(e[1] for e in EXPECTED.values()) + \
         sum(QUARANTINED.values())
-    assert owned <= 3, owned  # ckan catalog.rdf / catalog_datasets_list.rdf, health ttl
+    assert owned <= 5, owned
     feed = parse_rdf(app.test_client().get("/catalog.ttl?page_size=1000").data,
                      BY_SUFFIX["ttl"])
     private = {m.iri for p in publishers for m in svc.records.list_private(p, limit=1000)[1]}
@@ -154,11 +160,7 @@ def test_default_store_feed_against_the_official_shapes(site):
         found = violations(parse_rdf(app.test_client().get(
             f"/catalog.ttl?page_size=1000&profile={profile}").data, BY_SUFFIX["ttl"]),
             _shapes(paths))
-        # Known, not repairable by the harvest: a data service's served dataset or a sample
-        # that is not in the feed (kept in quarantine, or never in the source).
-        assert {path for _f, path, _m in found} <= {
-            "http://www.w3.org/ns/dcat#servesDataset", "http://www.w3.org/ns/adms#sample"}
-        assert len(found) <= 5, (profile, found)
+        assert found == [], (profile, found)
 
 
 # --- the same files through udata's real harvester --------------------------------------------

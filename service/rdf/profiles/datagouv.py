@@ -63,6 +63,7 @@ CRS84 = ("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>",
 # table (GET /api/1/datasets/licenses/) holds for it.
 DATAGOUV_LICENCES: dict[str, str] = {
     "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",  # lov2
+    "etalab-1.0": "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf",
     "ODbL-1.0": "http://opendatacommons.org/licenses/odbl/summary/",  # odc-odbl
     "ODC-By-1.0": "http://opendatacommons.org/licenses/by/summary/",  # odc-by
     "CC-BY-4.0": "http://www.opendefinition.org/licenses/cc-by",  # cc-by

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from service.rdf.repair import values
+from service.rdf.repair import structure, values
 from service.rdf.repair.tables import iso639_1, tables
 
 Triple = tuple[Node, Node, Node]
@@ -131,6 +131,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "literal": ("identifiant donné en lien remis en texte", "identifier given as a link made text"),
     "access-url": ("adresse d'accès (dcat:accessURL) reprise de l'adresse de téléchargement",
                    "access URL (dcat:accessURL) copied from the download URL"),
+    "url-dropped": ("adresse qui n'en est pas une (étiquette de nœud anonyme « _:… ») retirée",
+                    "URL that is none (a blank node label '_:…') removed"),
+    **structure.MESSAGES,
 }
 
 
@@ -199,6 +202,9 @@ def _vocabulary(kind: str) -> Callable[[Node, _Context], tuple[Node | None, str]
             found = table.lookup(name.strip(), False) if name else None
             return (URIRef(found), kind) if found else (term, kind)
         found = table.lookup(str(term).strip(), isinstance(term, URIRef))
+        if not found and isinstance(term, URIRef) and str(term) not in table.known \
+                and term in ctx.names:  # an IRI the source describes by name (datos.gob.es)
+            found = table.lookup(ctx.names[term].strip(), False)
         if found:
             return URIRef(found), kind
         return _statement(term, ctx)
@@ -318,7 +324,8 @@ HANDLERS: dict[str, Callable[[Node, _Context], tuple[Node | None, str]]] = {
     "language": _vocabulary("language"),
     "licence": _vocabulary("licence"),
     "access-right": _vocabulary("access-right"),
-    "url": lambda t, c: (values.repair_url(t, c.base), "url"),
+    "url": lambda t, c: (None, "url-dropped") if str(t).startswith("_:") and isinstance(
+        t, Literal) else (values.repair_url(t, c.base), "url"),
     "date": _date,
     "hex": lambda t, c: (values.repair_hex(t), "hex"),
     "integer": _integer,
@@ -377,8 +384,18 @@ def repair_triples(triples: Iterable[Triple], root: Node | None, base: str | Non
                                   show(repaired), how))
         out.append((s, p, repaired))  # type: ignore[arg-type]
     out += _access_urls(out, repairs)
-    out += ctx.added
-    return list(dict.fromkeys(out)), repairs
+    out, found = structure.repair_structure(list(dict.fromkeys(out + ctx.added)), root)
+    repairs += [Repair(show(n) or "", _prefixed(p), show(b), show(a), kind)
+                for n, p, b, a, kind in found.changes]
+    return out, repairs
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, ns in (("rdf", str(RDF)), ("dct", DCT), ("dcat", DCAT), ("foaf", FOAF),
+                       ("skos", SKOS), ("locn", "http://www.w3.org/ns/locn#")):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 def _language_tag(triples: list[Triple], root: Node | None, declared: str | None) -> str | None:
