@@ -218,8 +218,12 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
 def _rescore(store: Store, records: list[tuple[str, str, str, bool]],
              before: dict[str, dict[str, Any]], state: Callable[[str], bool | None],
              refresh: bool, result: Rescore, run: Run) -> None:
-    """Score each record and write those whose score or facts changed, BATCH at a time."""
+    """Score each record and write those whose score or facts changed. Records scored from
+    their stored facts are written BATCH at a time as the loop goes; those whose record
+    graph was read are written at the end: reads between bulk loads (each ingests new
+    files into the store) cost twice as much."""
     changed: list[Scored] = []
+    read: list[Scored] = []
     for record_id, iri, pub, conforms in records:
         old = before.get(record_id)
         if old is None or refresh:
@@ -230,12 +234,15 @@ def _rescore(store: Store, records: list[tuple[str, str, str, bool]],
         new = score(facts, conforms, state)
         result.scored += 1
         if old is None or old["detail_json"] != dqv.detail_json(new) or old["facts"] != facts:
-            changed.append(Scored(record_id, pub, iri, facts, new))
             result.changed += 1
+            if old is None or refresh:
+                read.append(Scored(record_id, pub, iri, facts, new))
+                continue
+            changed.append(Scored(record_id, pub, iri, facts, new))
             if len(changed) == BATCH:
                 write(store, changed, before, run)
                 changed = []
-    write(store, changed, before, run)
+    write(store, changed + read, before, run)
 
 
 def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
