@@ -16,8 +16,8 @@ import json
 import pyoxigraph as ox
 
 from service.quality.facts import Facts
-from service.quality.indicators import DIMENSION_LABELS, DIMENSIONS, INDICATORS, MAXIMUM
-from service.quality.score import Score
+from service.quality.indicators import DIMENSION_LABELS, DIMENSIONS, INDICATORS, MAXIMUM, band
+from service.quality.score import Score, compact_points
 from service.rdf.namespaces import QUALITY_GRAPH_PREFIX, RDF, SKOS, SOCLE, XSD
 
 DQV = "http://www.w3.org/ns/dqv#"
@@ -55,6 +55,7 @@ class _N:
     score = ox.NamedNode(MQA + "score")
 
 
+_NONE = [0, 1, 0]  # counts of an indicator missing from stored JSON (Score.from_compact)
 _DECIMAL = f'^^<{XSD}decimal>'
 _JSON = f"^^<{RDF_JSON}>"
 _TYPE, _MEASUREMENT = str(_N.type), str(_N.Measurement)
@@ -105,6 +106,45 @@ def changing_lines(record_id: str, score: Score, facts_json: str) -> dict[str, s
         out[result.indicator.id] = (f"<{base}#{result.indicator.id}> {_VALUE} "
                                     f"{_decimal(result.points)}")
     return out
+
+
+def changed_lines(record_id: str, old_detail: str, old_facts_json: str, new: Score,
+                  new_facts_json: str) -> tuple[list[str], list[str]]:
+    """(lines to delete, lines to insert): those of `changing_lines` that differ between the
+    stored score (its counts as stored, `detail_json`) and the new one. Only the lines that
+    may differ are printed (an indicator whose counts did not change keeps its value line):
+    a link check changes a few of them, and a rescore compares 10^5 records."""
+    base = graph_name(record_id)
+    main = f"<{base}#score>"
+    gone: list[str] = []
+    added: list[str] = []
+    counts = json.loads(old_detail)
+    was, total = compact_points(counts)
+    total_old, total_new = _decimal(total), _decimal(new.total)
+    if total_old != total_new:
+        gone.append(f"{main} {_VALUE} {total_old}")
+        added.append(f"{main} {_VALUE} {total_new}")
+    band_old, band_new = band(total), new.band
+    if band_old != band_new:
+        gone.append(f"{main} {_BAND} {_text(band_old)}")
+        added.append(f"{main} {_BAND} {_text(band_new)}")
+    detail_new = detail_json(new)
+    if old_detail != detail_new:
+        gone.append(f"{main} {_DETAIL} {_text(old_detail, _JSON)}")
+        added.append(f"{main} {_DETAIL} {_text(detail_new, _JSON)}")
+    if old_facts_json != new_facts_json:
+        gone.append(f"{main} {_FACTS} {_text(old_facts_json, _JSON)}")
+        added.append(f"{main} {_FACTS} {_text(new_facts_json, _JSON)}")
+    for r in new.results:
+        key = r.indicator.id
+        stored = counts.get(key, _NONE)
+        if stored[0] == r.passed and stored[1] == r.population:
+            continue  # same counts, same points
+        value_old, value_new = _decimal(was[key]), _decimal(r.points)
+        if value_old != value_new:
+            gone.append(f"<{base}#{key}> {_VALUE} {value_old}")
+            added.append(f"<{base}#{key}> {_VALUE} {value_new}")
+    return gone, added
 
 
 def detail_json(score: Score) -> str:

@@ -7,34 +7,24 @@ blocks or fails a write (an error is logged and the next rescore repairs it).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from service.catalog.bookkeeping import RecordMeta
 from service.quality import dqv, history
 from service.quality.facts import Facts, extract
 from service.quality.links import results as link_results
 from service.quality.score import Score, aggregate, score
+from service.quality.writes import BATCH, Run, Scored, Writer, write
 from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE
 from service.store import DropGraph, PutGraph, Store
-from service.store.base import NTriples
 
 log = logging.getLogger(__name__)
-BATCH = 500
-BULK_FROM = 64  # graphs written at once from which the bulk loader pays
-
-
-@dataclass
-class Scored:
-    record_id: str
-    publisher: str
-    iri: str
-    facts: Facts
-    score: Score
 
 
 def ensure_metrics(store: Store) -> None:
@@ -44,49 +34,15 @@ def ensure_metrics(store: Store) -> None:
 
 
 def link_state(links: dict[str, link_results.LinkResult]) -> Callable[[str], bool | None]:
-    def state(url: str) -> bool | None:
-        found = links.get(url)
-        return None if found is None else found.ok
-    return state
+    """A URL's last outcome (None: never checked), as a dict lookup: no Python frame per URL
+    scored."""
+    return {url: found.ok for url, found in links.items()}.get
 
 
 def score_triples(triples: Iterable[tuple], iri: str, conforms: bool,
                   links: dict[str, link_results.LinkResult]) -> tuple[Facts, Score]:
     facts = extract(triples, iri)
     return facts, score(facts, conforms, link_state(links))
-
-
-def write(store: Store, items: Sequence[Scored], before: dict[str, dict[str, Any]]) -> None:
-    """Store scores as DQV, many records per transaction. A record without a DQV graph gets
-    one through the add-only path; one that has it gets only the lines that changed (a link
-    check changes a few values, not 100 triples): docs/benchmarks.md, "Quality"."""
-    new: list[PutGraph] = []
-    updates: list[str] = []
-    for s in items:
-        facts = dqv.facts_json(s.facts)
-        old = before.get(s.record_id)
-        name = dqv.graph_name(s.record_id)
-        if old is not None and (old["publisher"], old["iri"]) == (s.publisher, s.iri):
-            was = dqv.changing_lines(s.record_id, old["score"], old["facts_json"])
-            now = dqv.changing_lines(s.record_id, s.score, facts)
-            gone = [line for key, line in was.items() if now[key] != line]
-            added = [line for key, line in now.items() if was[key] != line]
-            if gone:
-                updates.append(f"DELETE DATA {{ GRAPH <{name}> {{ {' . '.join(gone)} }} }}")
-            if added:
-                updates.append(f"INSERT DATA {{ GRAPH <{name}> {{ {' . '.join(added)} }} }}")
-            continue
-        if old is not None:  # another dataset or publisher under this id: start afresh
-            store.apply([DropGraph(name)])
-        lines = dqv.measurement_lines(s.record_id, s.publisher, s.iri, s.score, facts)
-        text = NTriples("\n".join(f"{line} ." for line in lines))
-        new.append(PutGraph(name, cast(Any, text)))
-    if len(new) < BULK_FROM:  # few graphs: term triples (one bulk load each would cost more)
-        new = [PutGraph(c.name, list(c.triples)) for c in new]
-    for start in range(0, len(new), BATCH):
-        store.apply(new[start:start + BATCH])
-    for start in range(0, len(updates), BATCH):
-        store.update(" ;\n".join(updates[start:start + BATCH]))
 
 
 SNAPSHOT_EVERY = 60.0  # seconds: at most one history snapshot per publisher and process
@@ -244,8 +200,31 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
     before = {r["id"]: r for r in stored(store, publisher, with_facts=True, raw=True)}
     links = link_results.load(store)
     state = link_state(links)
+    # What was read stays to the end: frozen, the collector stops walking it at every full
+    # collection (a pass over 10^5 stored rows each time).
+    gc.freeze()
+    try:
+        with Writer() as writer:  # batch k is stored while batch k + 1 is scored
+            _rescore(store, _records(store, publisher), before, state, refresh, result,
+                     writer.run)
+    finally:
+        gc.unfreeze()
+    if snapshot:
+        for pub, total in snapshot_all(store, publisher).items():
+            result.publishers[pub] = total
+    return result
+
+
+def _rescore(store: Store, records: list[tuple[str, str, str, bool]],
+             before: dict[str, dict[str, Any]], state: Callable[[str], bool | None],
+             refresh: bool, result: Rescore, run: Run) -> None:
+    """Score each record and write those whose score or facts changed. Records scored from
+    their stored facts are written BATCH at a time as the loop goes; those whose record
+    graph was read are written at the end: reads between bulk loads (each ingests new
+    files into the store) cost twice as much."""
     changed: list[Scored] = []
-    for record_id, iri, pub, conforms in _records(store, publisher):
+    read: list[Scored] = []
+    for record_id, iri, pub, conforms in records:
         old = before.get(record_id)
         if old is None or refresh:
             facts = extract(store.triples([iri]), iri)
@@ -255,15 +234,15 @@ def rescore_all(store: Store, *, refresh: bool = False, publisher: str | None = 
         new = score(facts, conforms, state)
         result.scored += 1
         if old is None or old["detail_json"] != dqv.detail_json(new) or old["facts"] != facts:
-            if old is not None:
-                old["score"] = Score.from_compact(json.loads(old["detail_json"]))
+            result.changed += 1
+            if old is None or refresh:
+                read.append(Scored(record_id, pub, iri, facts, new))
+                continue
             changed.append(Scored(record_id, pub, iri, facts, new))
-    result.changed = len(changed)
-    write(store, changed, before)
-    if snapshot:
-        for pub, total in snapshot_all(store, publisher).items():
-            result.publishers[pub] = total
-    return result
+            if len(changed) == BATCH:
+                write(store, changed, before, run)
+                changed = []
+    write(store, changed + read, before, run)
 
 
 def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
