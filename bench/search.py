@@ -333,8 +333,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the search time budget of the 'after' pass")
     parser.add_argument("--out", default=str(gen.RESULTS / "search.json"))
     args = parser.parse_args(argv)
+    # Child processes import the repo; the caller's environment is put back (the smoke test
+    # runs this in the test process, whose later subprocesses must not inherit it).
+    before = os.environ.get("PYTHONPATH")
     os.environ.setdefault("PYTHONPATH", str(gen.REPO))
-    result = run(args)
+    try:
+        result = run(args)
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False))

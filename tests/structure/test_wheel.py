@@ -28,8 +28,12 @@ def test_wheel_installs_and_validates(tmp_path: Path):
         ".venv", ".git", "build", "*.egg-info", "__pycache__", "test-artifacts", ".stores",
         "node_modules", ".mypy_cache", ".ruff_cache", "socle-data", "bench", "tests", "docs"))
     wheels = tmp_path / "wheels"
+    # Children get an environment without PYTHONPATH or SOCLE_*: with the checkout on the
+    # path, pip sees the editable install as "already installed" and installs nothing.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("SOCLE_") and k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                    str(source)], check=True, capture_output=True, timeout=300)
+                    str(source)], check=True, capture_output=True, timeout=300, env=clean)
     wheel = next(wheels.glob("socle_dcat-*.whl"))
 
     env_dir = tmp_path / "venv"
@@ -39,13 +43,11 @@ def test_wheel_installs_and_validates(tmp_path: Path):
     (site / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     python = env_dir / "bin" / "python"
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                    "--no-deps", "--no-index", "-q", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+                    "--no-deps", "--no-index", "--force-reinstall", "-q", str(wheel)],
+                   check=True, capture_output=True, timeout=300, env=clean)
 
     good = tmp_path / "good.ttl"
     good.write_text(VALID_TTL, encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("SOCLE_") and k != "PYTHONPATH"}
     where = subprocess.run([str(python), "-c", "import service; print(service.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path, env=clean)
     assert where.returncode == 0, where.stderr
