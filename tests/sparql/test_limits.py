@@ -151,9 +151,8 @@ def test_beyond_the_limit_503_with_retry_after_and_feed_still_answers(tight):
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "2"
     assert busy.get_json()["type"].endswith("sparql-busy")
-    started = time.monotonic()
     feed = app.test_client().get("/catalog.ttl")
     assert feed.status_code == 200
-    assert time.monotonic() - started < 1.0
+    assert t.is_alive()  # the feed answered while the heavy query still held the worker
     t.join()
     assert results["heavy"] == 504
