@@ -19,17 +19,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from service.rdf.namespaces import DCAT, FOAF, GSP, LOCN, SKOS, VCARD
+from service.rdf.namespaces import DCTERMS as DCT
 from service.rdf.repair import values
 from service.rdf.repair.tables import tables
 
 Triple = tuple[Node, Node, Node]
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-LOCN = "http://www.w3.org/ns/locn#"
-GSP = "http://www.opengis.net/ont/geosparql#"
 IANA = "https://www.iana.org/assignments/media-types/"
 _U = URIRef
 
