@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class Record:
     themes: tuple[str, ...]
     keywords: tuple[str, ...]
     text: str
+    # The same graph as pyoxigraph triples when the reader had them (source.py): indexes that
+    # need terms take these instead of parsing `text` again. Not part of the record's value.
+    triples: Any = field(default=None, compare=False, repr=False)
 
 
 class DerivedIndex(Protocol):

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 from service.derived.feed import FeedTable
+from service.derived.profiled import ProfiledTable
 from service.derived.protocol import DerivedIndex
 from service.derived.store import DerivedStore
 from service.search.db import SearchTable
 
 INDEXES: list[Callable[[], DerivedIndex]] = [
     FeedTable,
+    ProfiledTable,  # each record's output in the feed's profiles (service/feed/assemble.py)
     SearchTable,  # the web search (service/search)
 ]
 

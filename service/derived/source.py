@@ -58,5 +58,6 @@ class StoreSource:
             keywords = tuple(t.object.value for t in triples
                              if t.predicate.value == KEYWORD and t.subject.value == iri)
             out.append(Record(f["id"], iri, f["pub"], f["issued"], f["modified"], f["hash"],
-                              themes, keywords, "\n".join(f"{t} ." for t in triples)))
+                              themes, keywords, "\n".join(f"{t} ." for t in triples),
+                              triples=triples))
         return out

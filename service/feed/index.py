@@ -18,6 +18,7 @@ from typing import Any
 from service.derived.feed import parse_stamp, sort_key
 from service.derived.source import StoreSource
 from service.derived.store import DerivedStore, Progress
+from service.feed.assemble import Stored
 
 __all__ = ["Entry", "FeedIndex", "Filters", "Snapshot", "parse_stamp"]
 
@@ -32,6 +33,7 @@ class Entry:
     themes: frozenset[str] = field(default_factory=frozenset)
     keywords: frozenset[str] = field(default_factory=frozenset)
     text: str = ""  # the record's graph as N-Triples (page entries only)
+    stored: Stored | None = None  # its output in the page's profile (stored profiles only)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class FeedIndex:
         self._seq = derived.last_seq()  # the change log replayed to followers from here
         # Observers told of the other processes' writes found (the in-memory search index).
         self.followers: list[Any] = []
+        table = next((i for i in derived.indexes if i.name == "profiled"), None)
+        self._stored: frozenset[str] = frozenset(getattr(table, "profiles", ()))
 
     # -- consistency ---------------------------------------------------------------------------
     def warm(self) -> None:
@@ -152,8 +156,15 @@ class FeedIndex:
         """Nothing: as record_written."""
 
     # -- reading -------------------------------------------------------------------------------
-    def page(self, filters: Filters, start: int, size: int) -> Snapshot:
-        """One page of the entries matching filters, read in one SQLite read transaction."""
+    def stores(self, profile: str) -> bool:
+        """Whether the derived store keeps every record's output in this profile."""
+        return profile in self._stored
+
+    def page(self, filters: Filters, start: int, size: int,
+             profile: str | None = None, turtle: bool = False) -> Snapshot:
+        """One page of the entries matching filters, read in one SQLite read transaction;
+        with `profile` (one `stores` says yes to), the records' stored output in it instead
+        of their texts: their Turtle blocks if `turtle`, else their N-Triples lines."""
         self.follow()
         self._ensure()
         where, args = filters.where()
@@ -171,13 +182,25 @@ class FeedIndex:
             ids = [r[0] for r in db.execute(
                 f"SELECT id FROM feed_records{where} ORDER BY okey, id LIMIT ? OFFSET ?",
                 [*args, size, start])]
-            rows = {r[1]: r for r in db.execute(
-                "SELECT issued, id, iri, publisher, modified, text FROM feed_records "
-                f"WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+            marks = ",".join("?" * len(ids))
+            if profile is None:
+                rows = {r[1]: r for r in db.execute(
+                    "SELECT issued, id, iri, publisher, modified, text FROM feed_records "
+                    f"WHERE id IN ({marks})", ids)} if ids else {}
+            else:
+                rows = {r[1]: r for r in db.execute(
+                    "SELECT f.issued, f.id, f.iri, f.publisher, f.modified, '', "
+                    + ("'', p.turtle, " if turtle else "p.lines, '', ")
+                    + "p.extra, p.labelled, p.links, p.services FROM feed_records f "
+                    "LEFT JOIN profiled_records p ON p.profile = ? AND p.id = f.id "
+                    f"WHERE f.id IN ({marks})", [profile, *ids])} if ids else {}
             newest = db.execute("SELECT modified FROM feed_records ORDER BY mkey DESC "
                                 "LIMIT 1").fetchone()
             changed = self.derived.meta("changed_at", db)
-        entries = [Entry(r[0], r[1], r[2], r[3], r[4], text=r[5])
+        # A record without a stored output (none expected) gets stored=None: the view then
+        # builds the page from the texts.
+        entries = [Entry(r[0], r[1], r[2], r[3], r[4], text=r[5],
+                         stored=Stored(*r[6:]) if len(r) > 6 and r[8] is not None else None)
                    for r in (rows[i] for i in ids)]
         changed_at = (datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
                       if changed else self.started_at)

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 
 from service.catalog.publishers import get_publisher, list_publishers
 from service.errors import NotFound, SocleError
+from service.feed.assemble import assemble
 from service.feed.index import Entry, Filters, Snapshot
 from service.feed.page import (
     CatalogInfo,
@@ -112,7 +113,7 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     page = _int_arg("page", 1, 1)
     size = _int_arg("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     filters = _filters(publisher)
-    snap = svc.feed_index.page(filters, (page - 1) * size, size)
+    snap, stored, turtle = _page(filters, (page - 1) * size, size, profile_name, syntax)
     last = max(1, -(-snap.total // size))
     if page > last:
         raise NotFound(f"Page {page} au-delà de la dernière ({last}).",
@@ -136,26 +137,63 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
     paging = _paging(suffix_path, page, last, size, snap.total)
     # One value for every page: harvesters merge pages, and dct:modified is at most one.
     modified = snap.last_modified or _stamp(snap.changed_at)
+    iris = [e.iri for e in snap.entries]
+    if stored:  # the records' stored output in this profile (service/feed/assemble.py)
+        built = assemble([e.stored for e in snap.entries if e.stored is not None],
+                         svc.feed_index.known_iris)
+        head = _head(info, modified, iris, built.services, paging)
+        if turtle:  # the stored blocks after the catalogue, Hydra and the enrichment
+            enriched = parse_lines("\n".join(built.enrichment))
+            response.set_data(_serialize(head + enriched, syntax)
+                              + built.turtle.encode("utf-8"))
+        elif syntax.name == "ntriples":  # no parsing: the stored lines as they are
+            lines = _serialize(head, syntax).decode("utf-8")
+            response.set_data(built.text(lines).encode("utf-8"))
+        else:
+            response.set_data(_serialize(head + parse_lines(built.text()), syntax))
+        return response
     extra = svc.store.triples(graphs([(e.id, e.iri) for e in snap.entries]))
     records = relink_dangling(list(profile([*record_triples(snap.entries), *extra])),
                               svc.feed_index.known_iris)
-    head = [*catalog_triples(info, modified, (e.iri for e in snap.entries),
-                             data_services(records)),
-             *hydra_triples(info.iri, paging)]
-    # Group by subject, catalogue first, so that Turtle reads as one block per node.
-    head.sort(key=lambda t: (t.subject.value != info.iri, t.subject.value))
-    triples = head + records
+    head = _head(info, modified, iris, data_services(records), paging)
     # HEAD answers the same headers as GET, Content-Length included (udata sends HEAD to
     # detect the format); Werkzeug drops the body.
-    response.set_data(_serialize(triples, syntax))
+    response.set_data(_serialize(head + records, syntax))
     return response
+
+
+def _page(filters: Filters, start: int, size: int, profile: str,
+          syntax: RdfSyntax) -> tuple[Snapshot, str | None, bool]:
+    """(the page, the stored profile it carries or None, whether as Turtle blocks)."""
+    index = services().feed_index
+    if not index.stores(profile):
+        return index.page(filters, start, size), None, False
+    turtle = syntax.name == "turtle"
+    snap = index.page(filters, start, size, profile, turtle)
+    if turtle and any(e.stored is not None and e.stored.links for e in snap.entries):
+        # links that may be relinked (assemble.py): done on the lines, then serialised
+        turtle, snap = False, index.page(filters, start, size, profile)
+    if any(e.stored is None for e in snap.entries):
+        return index.page(filters, start, size), None, False
+    return snap, profile, turtle
+
+
+def _head(info: CatalogInfo, modified: str, iris: list[str], services: frozenset[str],
+          paging: Paging) -> list[ox.Triple]:
+    head = [*catalog_triples(info, modified, iris, services), *hydra_triples(info.iri, paging)]
+    # Group by subject, catalogue first, so that Turtle reads as one block per node.
+    head.sort(key=lambda t: (t.subject.value != info.iri, t.subject.value))
+    return head
+
+
+def parse_lines(text: str) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def record_triples(entries: list[Entry]) -> list[ox.Triple]:
     """The page's records from their stored N-Triples texts (the derived store): parsing
     text costs a fraction of decoding the same quads from the store (docs/benchmarks.md)."""
-    text = "\n".join(e.text for e in entries if e.text)
-    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    return parse_lines("\n".join(e.text for e in entries if e.text))
 
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -22,6 +22,22 @@ PROFILES: dict[str, Transform] = {
 }
 
 
+def _datagouv_shape(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    return datagouv.rewrite(dcatap3.normalise(triples))
+
+
+# Caching hook (service/derived/profiled.py): each profile above is its shaping of the
+# triples, then the shared enrichment of the result (`enrich.enrichment`):
+# PROFILES[name](t) == SHAPES[name](t) + enrichment(SHAPES[name](t)). The derived store keeps
+# every record's shaping; a feed page adds the enrichment of the whole page (tests/derived
+# check the equality for every profile).
+SHAPES: dict[str, Transform] = {
+    "dcat-ap-3": dcatap3.normalise,
+    "dcat-ap-2.1.1": dcatap2.shape,
+    "datagouv": _datagouv_shape,
+}
+
+
 # Graphs to read from the store, besides the records themselves, for a page's
 # (record id, dataset IRI) pairs.
 Graphs = Callable[[Sequence[tuple[str, str]]], list[str]]

@@ -64,6 +64,11 @@ TABLE = Table(
 _COMPILED = TABLE.compiled()
 
 
+def shape(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The record triples in this profile, without the enrichment (profiles.SHAPES)."""
+    return apply_table(_COMPILED, dcatap3.normalise(triples))
+
+
 def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    out = apply_table(_COMPILED, dcatap3.normalise(triples))
+    out = shape(triples)
     return out + enrichment(out)

@@ -1,0 +1,130 @@
+"""Each record's output in the feed's profiles, kept in the derived store (issue 18): a feed
+page in a stored profile is then the concatenation of these texts, without parsing the
+records nor running the profile per request (service/feed/assemble.py).
+
+Per record and profile:
+- ``lines``: the record's triples as the profile shapes them (`profiles.SHAPES`), N-Triples,
+  one per line, without the shared enrichment;
+- ``turtle``: the same triples as Turtle statements under the feed's prefixes (no header);
+- ``extra``: the enrichment those triples call for on their own (`enrich.enrichment`);
+- ``labelled``: the IRIs the record gives a ``skos:prefLabel`` itself (the page-wide
+  enrichment labels no IRI a record of the page labels: assemble.py drops those lines);
+- ``links``: the objects of ``dcat:servesDataset``/``adms:sample`` the record does not
+  describe (candidates for feed/references.relink_dangling, decided per page);
+- ``services``: the IRIs the record types ``dcat:DataService``.
+
+The index's schema carries a fingerprint of the profile code and of the vocabularies it reads
+(`fingerprint`): when either changes, the derived store is rebuilt at the next start (or by
+`socle reindex`), so a stored output never outlives the code that made it. The base URL is
+in the records' own texts (a change of base URL rewrites the store, which a rebuild follows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from service.derived.protocol import Record
+from service.rdf.namespaces import PREFIXES
+from service.rdf.profiles import SHAPES
+from service.rdf.profiles.enrich import PREF_LABEL, enrichment
+from service.resources import VOCAB_DIR
+
+# The profiles kept: each costs ~1 ms of CPU per record written or reindexed and ~25 KB per
+# record on disk (docs/benchmarks.md "Feed"); the others are built per page from the texts.
+STORED: tuple[str, ...] = ("dcat-ap-3",)
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DATA_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#DataService")
+# feed/references.DESCRIBED_LINKS (a layer above: tests/derived check they are the same)
+DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDataset"),
+                             ox.NamedNode("http://www.w3.org/ns/adms#sample")})
+LAYOUT = 1
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the profiles' code and of the vocabulary files their enrichment reads."""
+    import service.rdf.profiles as profiles
+
+    digest = hashlib.sha256()
+    code = Path(profiles.__file__).parent
+    for path in [*sorted(code.glob("*.py")), *sorted(Path(VOCAB_DIR).glob("*"))]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def nt(triples: Sequence[ox.Triple]) -> str:
+    return "".join(f"{t} .\n" for t in triples)
+
+
+def triples_of(record: Record) -> list[ox.Triple]:
+    if record.triples is not None:
+        return list(record.triples)
+    if not record.text:
+        return []
+    return [q.triple for q in ox.parse(record.text.encode("utf-8"),
+                                       format=ox.RdfFormat.N_TRIPLES)]
+
+
+def shaped(triples: list[ox.Triple],
+           profile: str) -> tuple[str, str, str, str, str, str]:
+    """(lines, turtle, extra, labelled, links, services) of one record in one profile."""
+    out = list(SHAPES[profile](triples))
+    extra = enrichment(out)
+    subjects = {t.subject for t in out}
+    labelled = sorted({t.subject.value for t in out
+                       if t.predicate == PREF_LABEL and isinstance(t.subject, ox.NamedNode)})
+    links = sorted({t.object.value for t in out if t.predicate in DESCRIBED_LINKS
+                    and isinstance(t.object, ox.NamedNode) and t.object not in subjects})
+    services = sorted({t.subject.value for t in out if t.predicate == _TYPE
+                       and t.object == _DATA_SERVICE and isinstance(t.subject, ox.NamedNode)})
+    return (nt(out), turtle_block(out), nt(extra), "\n".join(labelled), "\n".join(links),
+            "\n".join(services))
+
+
+def turtle_block(triples: Sequence[ox.Triple]) -> str:
+    """Turtle statements of these triples under the feed's prefixes, without the @prefix
+    lines: blocks of several records concatenated after one header are one document."""
+    text = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            or b"").decode("utf-8")
+    return "".join(line + "\n" for line in text.split("\n")
+                   if line and not line.startswith("@prefix "))
+
+
+class ProfiledTable:
+    """`DerivedIndex` "profiled" (service/derived/protocol.py)."""
+
+    name = "profiled"
+
+    def __init__(self, profiles: Sequence[str] | None = None) -> None:
+        self.profiles = tuple(STORED if profiles is None else profiles)
+        key = f"{LAYOUT}-{fingerprint()}-{','.join(self.profiles)}"
+        self.schema = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16)
+
+    def create(self, db: sqlite3.Connection) -> None:
+        db.execute("""CREATE TABLE IF NOT EXISTS profiled_records (
+            id TEXT NOT NULL, profile TEXT NOT NULL, lines TEXT NOT NULL,
+            turtle TEXT NOT NULL, extra TEXT NOT NULL, labelled TEXT NOT NULL, links TEXT NOT NULL,
+            services TEXT NOT NULL, PRIMARY KEY (profile, id)) WITHOUT ROWID""")
+
+    def clear(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM profiled_records")
+
+    def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
+        self.delete(db, [r.id for r in records])
+        rows: list[tuple[str, ...]] = []
+        for r in records:
+            triples = triples_of(r)
+            rows.extend((r.id, p, *shaped(triples, p)) for p in self.profiles)
+        db.executemany("INSERT INTO profiled_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
+        db.executemany("DELETE FROM profiled_records WHERE profile = ? AND id = ?",
+                       [(p, i) for i in record_ids for p in self.profiles])

@@ -1,0 +1,188 @@
+"""Feed pages from the records' stored profile output (service/derived/profiled.py,
+service/feed/assemble.py) against the pages the profile gives on the records' triples (the
+path without it): equal as graphs, in every stored profile and syntax, on the demo catalogue
+and on records of the shared generator; and the hooks the stored output relies on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+from rdflib.compare import isomorphic
+
+from service.app import create_app
+from service.catalog.publishers import add_publisher
+from service.config import Settings
+from service.derived import profiled
+from service.derived.registry import rebuilt_snapshot
+from service.feed import references
+from service.feed.assemble import Stored, assemble
+from service.feed.index import Filters
+from service.rdf.formats import BY_NAME, BY_SUFFIX
+from service.rdf.parse import parse_rdf
+from service.rdf.profiles import PROFILES, SHAPES
+from service.rdf.profiles.enrich import enrichment
+from service.rdf.records import split_catalogue
+from tests.conftest import BASE, SHARED
+
+SUFFIXES = ("ttl", "nt", "jsonld", "rdf")
+GENERATOR = SHARED / "generators" / "dcat_catalogue.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_profile_stored():
+    """The derived store of these apps keeps every profile with a shaping hook (the default
+    keeps dcat-ap-3 only: profiled.STORED)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(profiled, "STORED", tuple(SHAPES))
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
+                              base_url=BASE, demo=True))
+    yield app
+    app.extensions["socle"].store.close()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """40 datasets of ../shared/generators/dcat_catalogue.py through the write path."""
+    app = create_app(Settings(data=str(tmp_path_factory.mktemp("gen") / "data"),
+                              base_url=BASE))
+    svc = app.extensions["socle"]
+    add_publisher(svc.store, BASE, "gen", "Producteur généré", "213501882")
+    text = subprocess.run([sys.executable, str(GENERATOR), "--n", "40", "--seed", "11",
+                           "--format", "nt"], capture_output=True, check=True).stdout
+    records = split_catalogue(parse_rdf(text, BY_NAME["ntriples"]))
+    written = [r for r in svc.records.upsert_many("gen", records) if hasattr(r, "meta")]
+    assert len(written) >= 20
+    yield app
+    svc.store.close()
+
+
+def _pages(app, profile: str, suffix: str, stored: bool) -> list[bytes]:
+    """Every page of /catalog (7 records a page) as served, stored output used or not."""
+    svc = app.extensions["socle"]
+    index = svc.feed_index
+    kept = index._stored
+    index._stored = kept if stored else frozenset()
+    try:
+        client = app.test_client()
+        total = index.page(profiled_filters(), 0, 1).total
+        out = []
+        for page in range(1, -(-total // 7) + 1):
+            response = client.get(f"/catalog.{suffix}?page_size=7&page={page}"
+                                  f"&profile={profile}")
+            assert response.status_code == 200, response.data[:300]
+            out.append(response.data)
+        return out
+    finally:
+        index._stored = kept
+
+
+def profiled_filters() -> Filters:
+    return Filters()
+
+
+@pytest.mark.parametrize("fixture", ["demo", "generated"])
+@pytest.mark.parametrize("profile", sorted(SHAPES))
+def test_pages_from_stored_output_equal_the_profiled_pages(request, fixture, profile):
+    app = request.getfixturevalue(fixture)
+    assert app.extensions["socle"].feed_index.stores(profile)
+    for suffix in SUFFIXES:
+        new = _pages(app, profile, suffix, stored=True)
+        old = _pages(app, profile, suffix, stored=False)
+        assert len(new) == len(old) >= 2
+        for got, want in zip(new, old, strict=True):
+            # parsed as harvesters parse them (rdflib): valid in this syntax, and the same graph
+            g, w = parse_rdf(got, BY_SUFFIX[suffix]), parse_rdf(want, BY_SUFFIX[suffix])
+            assert len(g) == len(w) and isomorphic(g, w), (profile, suffix)
+
+
+def test_n_triples_page_has_no_duplicate_line(demo):
+    for body in _pages(demo, "dcat-ap-3", "nt", stored=True):
+        lines = [line for line in body.decode().split("\n") if line]
+        assert len(lines) == len(set(lines))
+
+
+@pytest.mark.parametrize("profile", sorted(SHAPES))
+def test_a_profile_is_its_shaping_then_the_enrichment(demo, profile):
+    svc = demo.extensions["socle"]
+    text = "\n".join(e.text for e in svc.feed_index.page(profiled_filters(), 0, 50).entries)
+    triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
+    shaped = list(SHAPES[profile](triples))
+    assert list(PROFILES[profile](triples)) == shaped + enrichment(shaped)
+
+
+def test_described_links_are_the_references_ones():
+    assert profiled.DESCRIBED_LINKS == references.DESCRIBED_LINKS
+
+
+N = ox.NamedNode
+SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def _stored(triples: list[ox.Triple]) -> Stored:
+    """A record's stored row for hand-made triples (dcat-ap-3)."""
+    text = "".join(f"{t} .\n" for t in triples)
+    return Stored(*profiled.shaped([q.triple for q in ox.parse(
+        text.encode(), format=ox.RdfFormat.N_TRIPLES)], "dcat-ap-3"))
+
+
+def test_assembly_does_what_only_the_whole_page_decides():
+    """A theme one record labels itself is not labelled by the enrichment of another; a link
+    to a record elsewhere in the feed stays, one to nothing becomes dct:relation; a record IRI
+    another record types dcat:DataService is a service."""
+    theme = N("http://publications.europa.eu/resource/authority/data-theme/AGRI")
+    a, b, svc = N("https://x.test/a"), N("https://x.test/b"), N("https://x.test/api")
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    first = [ox.Triple(a, rdf_type, N(f"{DCAT}Dataset")), ox.Triple(a, N(f"{DCAT}theme"), theme),
+             ox.Triple(theme, N(SKOS_LABEL), ox.Literal("Agriculture (source)", language="fr"))]
+    second = [ox.Triple(b, rdf_type, N(f"{DCAT}Dataset")), ox.Triple(b, N(f"{DCAT}theme"), theme),
+              ox.Triple(svc, rdf_type, N(f"{DCAT}DataService")),
+              ox.Triple(svc, N(f"{DCAT}servesDataset"), N("https://x.test/elsewhere")),
+              ox.Triple(svc, N(f"{DCAT}servesDataset"), N("https://other.test/none"))]
+    page = assemble([_stored(first), _stored(second)], lambda iris: {"https://x.test/elsewhere"}
+                    & iris)
+    got = {q.triple for q in ox.parse(page.text().encode(), format=ox.RdfFormat.N_TRIPLES)}
+    want = set(PROFILES["dcat-ap-3"](first + second))
+    want = set(references.relink_dangling(list(want), lambda iris: {"https://x.test/elsewhere"}
+                                          & iris))
+    assert got == want
+    assert not [t for t in got if t.subject == theme and t.predicate == N(SKOS_LABEL)
+                and t.object != ox.Literal("Agriculture (source)", language="fr")]
+    assert page.services == frozenset({svc.value})
+
+
+def test_live_stored_output_equals_one_rebuilt(generated):
+    svc = generated.extensions["socle"]
+    entry = svc.feed_index.page(profiled_filters(), 0, 1).entries[0]
+    svc.records.delete("gen", entry.id)
+    live = svc.derived.snapshot()
+    assert live["profiled_records"] and live == rebuilt_snapshot(svc.store)
+
+
+def test_a_change_of_profile_code_rebuilds(demo, monkeypatch):
+    """The fingerprint of the profile code is the index's schema: another one at open marks
+    the derived store for rebuild."""
+    from service.derived.store import DerivedStore
+
+    store = demo.extensions["socle"].store
+    same = DerivedStore.for_store(store)
+    try:
+        same.register(profiled.ProfiledTable())
+        assert "profiled" not in same._stale
+    finally:
+        same.close()
+    monkeypatch.setattr(profiled, "fingerprint", lambda: "changed")
+    other = DerivedStore.for_store(store)
+    try:
+        other.register(profiled.ProfiledTable())
+        assert not other.built()
+    finally:
+        other.close()
