@@ -60,8 +60,12 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def nt(triples: Sequence[ox.Triple]) -> str:
-    return "".join(f"{t} .\n" for t in triples)
+def nt(triples: Sequence[ox.Triple], known: dict[int, str] | None = None) -> str:
+    """N-Triples lines; ``known``: lines already written for some of these triple objects
+    (by id: the profile passes unchanged triples through as the same objects)."""
+    if not known:
+        return "".join(f"{t} .\n" for t in triples)
+    return "".join((known.get(id(t)) or f"{t} .") + "\n" for t in triples)
 
 
 def triples_of(record: Record) -> list[ox.Triple]:
@@ -73,9 +77,10 @@ def triples_of(record: Record) -> list[ox.Triple]:
                                        format=ox.RdfFormat.N_TRIPLES)]
 
 
-def shaped(triples: list[ox.Triple],
-           profile: str) -> tuple[str, str, str, str, str, str]:
-    """(lines, turtle, extra, labelled, links, services) of one record in one profile."""
+def shaped(triples: list[ox.Triple], profile: str,
+           known: dict[int, str] | None = None) -> tuple[str, str, str, str, str, str]:
+    """(lines, turtle, extra, labelled, links, services) of one record in one profile;
+    ``known``: see `nt`."""
     out = list(SHAPES[profile](triples))
     extra = enrichment(out)
     subjects = {t.subject for t in out}
@@ -85,7 +90,7 @@ def shaped(triples: list[ox.Triple],
                     and isinstance(t.object, ox.NamedNode) and t.object not in subjects})
     services = sorted({t.subject.value for t in out if t.predicate == _TYPE
                        and t.object == _DATA_SERVICE and isinstance(t.subject, ox.NamedNode)})
-    return (nt(out), turtle_block(out), nt(extra), "\n".join(labelled), "\n".join(links),
+    return (nt(out, known), turtle_block(out), nt(extra), "\n".join(labelled), "\n".join(links),
             "\n".join(services))
 
 
@@ -94,8 +99,20 @@ def turtle_block(triples: Sequence[ox.Triple]) -> str:
     lines: blocks of several records concatenated after one header are one document."""
     text = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
             or b"").decode("utf-8")
+    header = _header()
+    if text.startswith(header):
+        return text[len(header):]
     return "".join(line + "\n" for line in text.split("\n")
                    if line and not line.startswith("@prefix "))
+
+
+@cache
+def _header() -> str:
+    """The @prefix lines the serialiser writes before any statement."""
+    node = ox.NamedNode("urn:x")
+    text = (ox.serialize([ox.Triple(node, node, node)], format=ox.RdfFormat.TURTLE,
+                         prefixes=PREFIXES) or b"").decode("utf-8")
+    return text[:text.index("<urn:x>")]
 
 
 class ProfiledTable:
@@ -118,12 +135,17 @@ class ProfiledTable:
         db.execute("DELETE FROM profiled_records")
 
     def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
-        self.delete(db, [r.id for r in records])
+        # Every stored profile of a record is rewritten: a replace is enough.
         rows: list[tuple[str, ...]] = []
         for r in records:
             triples = triples_of(r)
-            rows.extend((r.id, p, *shaped(triples, p)) for p in self.profiles)
-        db.executemany("INSERT INTO profiled_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            # the record's text has one line per triple, in order (protocol.Record)
+            lines = r.text.split("\n") if r.text else []
+            known = (dict(zip(map(id, triples), lines, strict=True))
+                     if len(lines) == len(triples) else None)
+            rows.extend((r.id, p, *shaped(triples, p, known)) for p in self.profiles)
+        db.executemany("INSERT OR REPLACE INTO profiled_records "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
         db.executemany("DELETE FROM profiled_records WHERE profile = ? AND id = ?",
