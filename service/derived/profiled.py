@@ -43,7 +43,8 @@ _DATA_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#DataService")
 # feed/references.DESCRIBED_LINKS (a layer above: tests/derived check they are the same)
 DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDataset"),
                              ox.NamedNode("http://www.w3.org/ns/adms#sample")})
-LAYOUT = 1
+LAYOUT = 2  # the tables' layout (create): part of the schema
+COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "lines")
 
 
 @cache
@@ -126,27 +127,46 @@ class ProfiledTable:
         self.schema = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16)
 
     def create(self, db: sqlite3.Connection) -> None:
+        # Small columns first, and the Turtle blocks in their own table: SQLite reads a row's
+        # overflow pages up to the column asked for (a page reads one syntax's text).
+        columns = [r[1] for r in db.execute("PRAGMA table_info(profiled_records)")]
+        if columns and columns != list(COLUMNS):  # an older layout (LAYOUT): made anew
+            db.execute("DROP TABLE IF EXISTS profiled_records")
+            db.execute("DROP TABLE IF EXISTS profiled_turtle")
         db.execute("""CREATE TABLE IF NOT EXISTS profiled_records (
-            id TEXT NOT NULL, profile TEXT NOT NULL, lines TEXT NOT NULL,
-            turtle TEXT NOT NULL, extra TEXT NOT NULL, labelled TEXT NOT NULL, links TEXT NOT NULL,
-            services TEXT NOT NULL, PRIMARY KEY (profile, id)) WITHOUT ROWID""")
+            id TEXT NOT NULL, profile TEXT NOT NULL, services TEXT NOT NULL,
+            links TEXT NOT NULL, labelled TEXT NOT NULL, extra TEXT NOT NULL,
+            lines TEXT NOT NULL)""")
+        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS profiled_records_key "
+                   "ON profiled_records (profile, id)")
+        db.execute("CREATE TABLE IF NOT EXISTS profiled_turtle "
+                   "(id TEXT NOT NULL, profile TEXT NOT NULL, turtle TEXT NOT NULL)")
+        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS profiled_turtle_key "
+                   "ON profiled_turtle (profile, id)")
 
     def clear(self, db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM profiled_records")
+        db.execute("DELETE FROM profiled_turtle")
 
     def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
         # Every stored profile of a record is rewritten: a replace is enough.
         rows: list[tuple[str, ...]] = []
+        blocks: list[tuple[str, ...]] = []
         for r in records:
             triples = triples_of(r)
             # the record's text has one line per triple, in order (protocol.Record)
             lines = r.text.split("\n") if r.text else []
             known = (dict(zip(map(id, triples), lines, strict=True))
                      if len(lines) == len(triples) else None)
-            rows.extend((r.id, p, *shaped(triples, p, known)) for p in self.profiles)
+            for p in self.profiles:
+                lines_, turtle, extra, labelled, links, services = shaped(triples, p, known)
+                rows.append((r.id, p, services, links, labelled, extra, lines_))
+                blocks.append((r.id, p, turtle))
         db.executemany("INSERT OR REPLACE INTO profiled_records "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT OR REPLACE INTO profiled_turtle VALUES (?, ?, ?)", blocks)
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
-        db.executemany("DELETE FROM profiled_records WHERE profile = ? AND id = ?",
-                       [(p, i) for i in record_ids for p in self.profiles])
+        keys = [(p, i) for i in record_ids for p in self.profiles]
+        db.executemany("DELETE FROM profiled_records WHERE profile = ? AND id = ?", keys)
+        db.executemany("DELETE FROM profiled_turtle WHERE profile = ? AND id = ?", keys)

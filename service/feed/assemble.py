@@ -42,36 +42,43 @@ class Stored:
 
 @dataclass(frozen=True)
 class Assembled:
-    records: list[str]  # N-Triples lines, " ." included, no newline
-    enrichment: list[str]
+    records: dict[str, None]  # distinct N-Triples lines, " ." included, no newline, in order
+    enrichment: list[str]  # distinct, none of them a record line
     services: frozenset[str]
     turtle: str  # the records' Turtle blocks (no header), when read for Turtle
 
     def text(self, head: str = "") -> str:
         """The page's N-Triples: ``head`` (the catalogue and Hydra lines), then the records'
         lines and the enrichment's, none repeated."""
-        if not head:
-            return "\n".join(self.records + self.enrichment) + "\n"
-        seen = set(head.split("\n"))
-        return head + "\n".join(line for line in self.records + self.enrichment
-                                 if line not in seen) + "\n"
+        records, extra = self.records, self.enrichment
+        if head:
+            seen = head.split("\n")
+            records = records.copy()
+            for line in seen:
+                records.pop(line, None)
+            heads = set(seen)
+            extra = [line for line in extra if line not in heads]
+        return head + "\n".join(records) + "\n" + "".join(line + "\n" for line in extra)
 
 
-def _lines(texts: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(line for text in texts if text
-                              for line in text.split("\n") if line))
+def _lines(texts: Sequence[str]) -> dict[str, None]:
+    """The distinct lines of these texts (each ends with a newline), in order."""
+    lines = dict.fromkeys("".join(texts).split("\n"))
+    lines.pop("", None)
+    return lines
 
 
 def assemble(stored: Sequence[Stored], in_feed: Callable[[set[str]], set[str]]) -> Assembled:
     records = _lines([s.lines for s in stored])
-    extra = _lines([s.extra for s in stored])
+    extra = list(_lines([s.extra for s in stored]))
     labelled = {iri for s in stored if s.labelled for iri in s.labelled.split("\n")}
     if labelled:
         heads = tuple(f"<{iri}> {_LABEL} " for iri in labelled)
         extra = [line for line in extra if not line.startswith(heads)]
     candidates = {iri for s in stored if s.links for iri in s.links.split("\n")}
     if candidates:
-        records = _relink(records, extra, candidates, in_feed)
+        records = dict.fromkeys(_relink(list(records), extra, candidates, in_feed))
+    extra = [line for line in extra if line not in records]  # another record has it
     services = frozenset(iri for s in stored if s.services for iri in s.services.split("\n"))
     turtle = "".join(s.turtle for s in stored)
     return Assembled(records, extra, services, turtle)

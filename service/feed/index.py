@@ -190,17 +190,19 @@ class FeedIndex:
             else:
                 rows = {r[1]: r for r in db.execute(
                     "SELECT f.issued, f.id, f.iri, f.publisher, f.modified, '', "
-                    + ("'', p.turtle, " if turtle else "p.lines, '', ")
+                    + ("'', t.turtle, " if turtle else "p.lines, '', ")
                     + "p.extra, p.labelled, p.links, p.services FROM feed_records f "
                     "LEFT JOIN profiled_records p ON p.profile = ? AND p.id = f.id "
-                    f"WHERE f.id IN ({marks})", [profile, *ids])} if ids else {}
+                    + ("LEFT JOIN profiled_turtle t ON t.profile = p.profile AND t.id = f.id "
+                       if turtle else "")
+                    + f"WHERE f.id IN ({marks})", [profile, *ids])} if ids else {}
             newest = db.execute("SELECT modified FROM feed_records ORDER BY mkey DESC "
                                 "LIMIT 1").fetchone()
             changed = self.derived.meta("changed_at", db)
         # A record without a stored output (none expected) gets stored=None: the view then
         # builds the page from the texts.
         entries = [Entry(r[0], r[1], r[2], r[3], r[4], text=r[5],
-                         stored=Stored(*r[6:]) if len(r) > 6 and r[8] is not None else None)
+                         stored=Stored(*r[6:]) if len(r) > 6 and None not in r[6:9] else None)
                    for r in (rows[i] for i in ids)]
         changed_at = (datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
                       if changed else self.started_at)

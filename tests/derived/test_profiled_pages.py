@@ -103,8 +103,9 @@ def test_pages_from_stored_output_equal_the_profiled_pages(request, fixture, pro
             assert len(g) == len(w) and isomorphic(g, w), (profile, suffix)
 
 
-def test_n_triples_page_has_no_duplicate_line(demo):
-    for body in _pages(demo, "dcat-ap-3", "nt", stored=True):
+@pytest.mark.parametrize("fixture", ["demo", "generated"])
+def test_n_triples_page_has_no_duplicate_line(request, fixture):
+    for body in _pages(request.getfixturevalue(fixture), "dcat-ap-3", "nt", stored=True):
         lines = [line for line in body.decode().split("\n") if line]
         assert len(lines) == len(set(lines))
 
@@ -186,3 +187,14 @@ def test_a_change_of_profile_code_rebuilds(demo, monkeypatch):
         assert not other.built()
     finally:
         other.close()
+
+
+def test_an_older_table_layout_is_made_anew():
+    import sqlite3
+
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute("CREATE TABLE profiled_records (id, profile, lines, turtle, extra, labelled, "
+               "links, services)")
+    profiled.ProfiledTable().create(db)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(profiled_records)")]
+    assert columns == list(profiled.COLUMNS)
