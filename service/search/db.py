@@ -57,8 +57,10 @@ class SearchTable:
     def write(self, db: sqlite3.Connection, records: Sequence[Any]) -> None:
         """Records as written (id, iri, publisher, modified, content_hash and their graph as
         N-Triples `text`)."""
-        self.write_docs(db, [doc_of(r, ox.parse(r.text.encode("utf-8"),
-                                                format=ox.RdfFormat.N_TRIPLES))
+        # the reader's terms when it had them (derived/protocol.Record.triples): no re-parse
+        self.write_docs(db, [doc_of(r, r.triples if getattr(r, "triples", None) is not None
+                                    else ox.parse(r.text.encode("utf-8"),
+                                                  format=ox.RdfFormat.N_TRIPLES))
                              for r in records])
 
     def write_docs(self, db: sqlite3.Connection, docs: Iterable[Doc],
