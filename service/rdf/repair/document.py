@@ -28,12 +28,16 @@ from rdflib.term import Node
 
 from service.rdf.repair.engine import Repair, prefixed
 
-_IRI_ATTRIBUTE = re.compile(rb"""(\brdf:(?:about|resource)\s*=\s*)(["'])([^"'<>]*)\2""")
+# (patterns start with a literal the regex engine skips to; no Python call but on a match:
+# 0.9 s for 19 MB of clean RDF/XML, oxigraph's parse of it 2.1 s, load average 10)
+# an rdf:about / rdf:resource value with a space between two other characters
+_IRI_ATTRIBUTE = re.compile(
+    rb"""(rdf:(?:about|resource)\s*=\s*)(["'])([^"'<>]*?\S[ \t\r\n]+\S[^"'<>]*)\2""")
 _SPACE = re.compile(rb"[ \t\r\n]")
-# <p:name … rdf:resource="IRI" …>text</p:name>, text not empty (no nested element)
+# … rdf:resource="IRI" …>text</…>: the text not blank, and the next tag is the element's end
+# (the text holds no "<"), so the element is made empty.
 _RESOURCE_WITH_TEXT = re.compile(
-    rb"""<([A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*)(\s[^<>]*?\brdf:resource\s*=\s*(["'])([^"'<>]*)\3"""
-    rb"""[^<>]*?)(?<!/)>([^<]*\S[^<]*)</\1\s*>""")
+    rb"""(rdf:resource\s*=\s*(["'])([^"'<>]*)\2[^<>]*?)(?<!/)>([^<]*\S[^<]*)</[^<>]+>""")
 
 
 @dataclass
@@ -57,17 +61,15 @@ def repair_document(body: bytes, syntax: str) -> tuple[bytes, DocumentFixes]:
 
     def encode(match: re.Match[bytes]) -> bytes:
         value = match.group(3).strip()
-        if not _SPACE.search(value):
-            return match.group(0)
         after = _SPACE.sub(b"%20", value)
         fixes.iris[after.decode("utf-8", "replace")] = value.decode("utf-8", "replace")
         return match.group(1) + match.group(2) + after + match.group(2)
 
     def empty(match: re.Match[bytes]) -> bytes:
-        iri = _SPACE.sub(b"%20", match.group(4).strip()).decode("utf-8", "replace")
-        fixes.texts.setdefault(iri, []).append(" ".join(match.group(5).decode(
+        iri = _SPACE.sub(b"%20", match.group(3).strip()).decode("utf-8", "replace")
+        fixes.texts.setdefault(iri, []).append(" ".join(match.group(4).decode(
             "utf-8", "replace").split()))
-        return b"<" + match.group(1) + match.group(2) + b"/>"
+        return match.group(1) + b"/>"
 
     out = _RESOURCE_WITH_TEXT.sub(empty, body)
     out = _IRI_ATTRIBUTE.sub(encode, out)
