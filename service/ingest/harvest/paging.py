@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -23,6 +23,7 @@ from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media
 from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
 from service.rdf.parse import parse_quads
+from service.rdf.repair.document import DocumentFixes, repair_document
 
 # Next-page predicates, current vocabulary first.
 NEXT_PREDICATES = (ox.NamedNode(str(HYDRA.next)), ox.NamedNode(str(HYDRA.nextPage)))
@@ -46,6 +47,9 @@ class Page:
     quads: list[ox.Quad]  # as parsed: datasets are cut from them by split.cut
     total_items: int | None
     syntax: str
+    # what was repaired in the document before parsing, reported on the records it touches
+    # (service/rdf/repair/document.py)
+    fixes: DocumentFixes = field(default_factory=DocumentFixes)
 
 
 def syntax_of(url: str, content_type: str | None) -> RdfSyntax | None:
@@ -118,12 +122,13 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         refuse_not_dcat(answer.body, url)  # CSW / ISO 19139: say so, not a parser error
+        body, fixes = repair_document(answer.body, syntax.name)
         try:
-            quads = parse_quads(answer.body, syntax, answer.url, HARVEST_PAGE)
+            quads = parse_quads(body, syntax, answer.url, HARVEST_PAGE)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise
-        yield Page(number, url, quads, total_items(quads), syntax.name)
+        yield Page(number, url, quads, total_items(quads), syntax.name, fixes)
         following = next_link(quads, answer.url)
         if following == url or following == answer.url:  # a last page linking to itself
             following = None
