@@ -53,3 +53,20 @@ def test_harvest_reports_the_document_repairs(site):
     # what keeps it in quarantine is what DCAT-AP asks and the source does not give
     paths = {r["path"] for r in item["results"]}
     assert "http://purl.org/dc/terms/description" in paths
+
+
+def test_a_document_that_parses_is_never_rewritten():
+    """The patterns could match inside a literal's text: only a failed parse is repaired."""
+    from service.ingest.harvest.paging import _parse_page
+
+    text = 'Exemple : rdf:resource="http://ex.org/a b">libellé</fin'
+    escaped = text.replace("<", "&lt;").replace(">", "&gt;")
+    doc = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+           ' xmlns:dct="http://purl.org/dc/terms/"><rdf:Description rdf:about="http://ex.org/d">'
+           f'<dct:description>{escaped.replace("&gt;", ">")}</dct:description>'
+           '</rdf:Description></rdf:RDF>').encode()
+    syntax = syntax_for_filename("doc.rdf")
+    assert repair_document(doc, syntax.name)[1]  # the pattern alone would rewrite it
+    quads, fixes = _parse_page(doc, syntax, "http://127.0.0.1/doc.rdf")
+    assert not fixes
+    assert [str(q.object.value) for q in quads] == [text]

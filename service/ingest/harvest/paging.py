@@ -122,9 +122,8 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Format RDF inconnu pour {url} (Content-Type {answer.content_type}).",
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         refuse_not_dcat(answer.body, url)  # CSW / ISO 19139: say so, not a parser error
-        body, fixes = repair_document(answer.body, syntax.name)
         try:
-            quads = parse_quads(body, syntax, answer.url, HARVEST_PAGE)
+            quads, fixes = _parse_page(answer.body, syntax, answer.url)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise
@@ -137,3 +136,19 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Page suivante hors de la source, non suivie : {following}.",
                 f"Next page outside the source, not followed: {following}.", url=following)
         url = following
+
+
+def _parse_page(body: bytes, syntax: RdfSyntax, url: str) -> tuple[list[ox.Quad], DocumentFixes]:
+    """The page's quads; a document that does not parse is repaired (repair/document.py) and
+    parsed again, so a valid document is never rewritten. When the repair changes nothing or
+    does not help, the parser's first error is the one reported."""
+    try:
+        return parse_quads(body, syntax, url, HARVEST_PAGE), DocumentFixes()
+    except SocleError as first:
+        repaired, fixes = repair_document(body, syntax.name)
+        if not fixes:
+            raise
+        try:
+            return parse_quads(repaired, syntax, url, HARVEST_PAGE), fixes
+        except SocleError:
+            raise first from None
