@@ -175,7 +175,9 @@ def compare(catalogue: Catalogue, site: Site) -> dict[str, Any]:
     for d in src["datasets"]:
         mine = socle_datasets.get(_key(d)) or by_uri.get(d.get("uri"))
         if mine is None:
-            item = outcomes.get(d.get("uri") or "") or outcomes.get(f"identifier={_key(d)}")
+            uri = d.get("uri") or ""  # udata keeps spaces Socle percent-encodes (repair)
+            item = (outcomes.get(uri) or outcomes.get(uri.replace(" ", "%20"))
+                    or outcomes.get(f"identifier={_key(d)}"))
             why = item["outcome"] if item else "not harvested"
             report["missing"].append({"remote_id": _key(d), "title": d.get("title"),
                                       "socle": why})

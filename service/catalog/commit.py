@@ -1,6 +1,8 @@
 """Committing a batch's checked records (``batch.py``): public records and their bookkeeping
 to the store in one transaction, drafts and quarantined records to the private area, and the
-observers told (the derived store first, with a write-ahead log around the transaction).
+observers told (the derived store first, with a write-ahead log around the transaction). A
+record changing place is moved by the protocol of ``moves.py`` (logged, so a killed process
+leaves it in exactly one place).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pyoxigraph as ox
 
 from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.moves import recover
 from service.store import DropGraph, PutGraph
 
 if TYPE_CHECKING:
@@ -43,6 +46,18 @@ def announced(observers: Iterable[Any], record_ids: list[str]) -> Iterator[None]
         raise
 
 
+@contextmanager
+def moving(writer: BatchWriter, metas: list[RecordMeta]) -> Iterator[None]:
+    """A store transaction that moves these records: when it fails, their logged moves are
+    resolved at once from what the store holds (``moves.recover``)."""
+    try:
+        yield
+    except BaseException:
+        if metas:
+            recover(writer.store, writer.private, [m.id for m in metas])
+        raise
+
+
 def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
                   pending: list[tuple[Item, RecordMeta]]) -> None:
     """Public records and their bookkeeping in one store transaction, then the observers; a
@@ -58,10 +73,13 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
         changes.append(PutGraph(item.iri, graph))
         changes.append(bookkeeping.bookkeeping_change(base, meta, publisher_iri))
     metas = [meta for _, meta in pending]
-    with announced(writer.observers, [m.id for m in metas]):
+    # Published drafts and quarantined records leave the private area (moves.py: logged,
+    # store transaction, then the private rows and the log go together).
+    leaving = [m for i, m in pending if i.current is not None and not i.current.public]
+    writer.private.begin_publish((m.id, m.content_hash) for m in leaving)
+    with moving(writer, leaving), announced(writer.observers, [m.id for m in metas]):
         writer.store.apply(changes)
-    writer.private.remove(m.id for i, m in pending
-                          if i.current is not None and not i.current.public)
+    writer.private.end_moves([m.id for m in leaving], drop_records=True)
     for observer in writer.observers:
         stored = getattr(observer, "records_stored", None)
         if stored is not None:  # the derived store: reads back what the store kept
@@ -82,19 +100,21 @@ def commit_private(writer: BatchWriter, base: str,
                    hidden: list[tuple[Item, RecordMeta]]) -> None:
     """Drafts and quarantined records to the private area; a public record that became one
     leaves the store (observers hear it deleted: it left the feed)."""
-    # Its fix list: the caller's repairs, or the intake's (prepare.repaired).
-    writer.private.put(
-        (m, i.prepared.graph.text,  # type: ignore[union-attr]
-         list(i.write.repairs) + list(i.prepared.repairs))  # type: ignore[union-attr]
-        for i, m in hidden)
     left = [m for i, m in hidden if i.current is not None and i.current.public]
+    # Its fix list: the caller's repairs, or the intake's (prepare.repaired). Records leaving
+    # the store are logged as moves in the same SQLite transaction (moves.py).
+    writer.private.put(
+        ((m, i.prepared.graph.text,  # type: ignore[union-attr]
+          list(i.write.repairs) + list(i.prepared.repairs))  # type: ignore[union-attr]
+         for i, m in hidden), hiding=[(m.id, m.content_hash) for m in left])
     if not left:
         return
     changes: list[Any] = []
     for meta in left:
         changes += [DropGraph(meta.iri), bookkeeping.delete_change(base, meta.id)]
-    with announced(writer.observers, [m.id for m in left]):
+    with moving(writer, left), announced(writer.observers, [m.id for m in left]):
         writer.store.apply(changes)
+    writer.private.end_moves([m.id for m in left], drop_records=False)
     for meta in left:
         for observer in writer.observers:
             observer.record_deleted(meta.id)

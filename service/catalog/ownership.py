@@ -50,8 +50,16 @@ SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
 # source catalogue's record page often is its landing page), so it follows the ownership rule.
 PAGE_LINKS = frozenset({"http://www.w3.org/ns/dcat#landingPage",
                         "http://xmlns.com/foaf/0.1/page", "http://xmlns.com/foaf/0.1/homepage"})
-VOCABULARY_RANGES: dict[Node, URIRef] = {URIRef(p): URIRef(c) for p, c in RANGES.items()
-                                         if p not in PAGE_LINKS}
+# A checksum's algorithm (DCAT-AP 3: spdx:algorithm, range spdx:ChecksumAlgorithm) is a shared
+# value too; the feed's range table (profiles/enrich.py) does not type it, so it is added here.
+# Without it, ``spdx:checksumAlgorithm_sha256 a spdx:ChecksumAlgorithm`` (in every record of
+# data.gouv.fr-like exports) was owned by the first publisher typing it, and each later write
+# looked it up across every record typing it (described_by: a write grew with the store).
+_SPDX = "http://spdx.org/rdf/terms#"
+VOCABULARY_RANGES: dict[Node, URIRef] = {
+    **{URIRef(p): URIRef(c) for p, c in RANGES.items() if p not in PAGE_LINKS},
+    URIRef(f"{_SPDX}algorithm"): URIRef(f"{_SPDX}ChecksumAlgorithm"),
+}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ validation report and the repairs applied. The writer (``writer.py``) looks reco
 well as in the store, so a private record's id, IRI and identifiers stay reserved to its
 publisher; publishing writes the graph through the same pipeline with strict validation, then
 removes the row.
+
+A record moving between this area and the store is logged in ``private_move`` first, so a
+process killed between the two steps leaves a row that the next writer resolves from the store
+(``moves.py``): the record ends in exactly one place.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -49,8 +55,24 @@ CREATE TABLE IF NOT EXISTS private_identifier (
 CREATE INDEX IF NOT EXISTS private_identifier_value ON private_identifier(publisher, value);
 CREATE INDEX IF NOT EXISTS private_record_publisher ON private_record(publisher, status,
   modified);
+CREATE TABLE IF NOT EXISTS private_move (
+  id TEXT PRIMARY KEY, direction TEXT NOT NULL, content_hash TEXT NOT NULL,
+  at REAL NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL);
 """
 _COLUMNS = "id, iri, publisher, status, issued, modified, content_hash, validation"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move between the store and this area, begun and not yet seen through
+    (``direction``: ``publish`` = here → store, ``hide`` = store → here)."""
+
+    id: str
+    direction: str
+    content_hash: str  # of the version written to the new place
+    at: float
+    host: str
+    pid: int
 
 
 @dataclass(frozen=True)
@@ -170,13 +192,16 @@ class PrivateArea:
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     # -- writes ------------------------------------------------------------------------------
-    def put(self, records: Iterable[tuple[RecordMeta, str, builtins.list[dict[str, Any]]]]
-            ) -> None:
-        """Add or replace records (meta, N-Triples, repairs), in one transaction."""
+    def put(self, records: Iterable[tuple[RecordMeta, str, builtins.list[dict[str, Any]]]],
+            hiding: Iterable[tuple[str, str]] = ()) -> None:
+        """Add or replace records (meta, N-Triples, repairs), in one transaction; ``hiding``:
+        (id, content hash) of those that are leaving the store, logged as moves in the same
+        transaction (``moves.py``)."""
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
+                self._log(db, "hide", hiding)
                 for meta, ntriples, repairs in records:
                     assert meta.status in STATUSES, meta.status
                     db.execute("DELETE FROM private_record WHERE id = ? OR iri = ?",
@@ -203,6 +228,54 @@ class PrivateArea:
             self._db.executemany("DELETE FROM private_record WHERE id = ?",
                                  [(i,) for i in ids])
 
+    # -- moves between this area and the store (moves.py) ---------------------------------------
+    @staticmethod
+    def _log(db: sqlite3.Connection, direction: str, moves: Iterable[tuple[str, str]]) -> None:
+        host, pid, at = socket.gethostname(), os.getpid(), time.time()
+        db.executemany("INSERT OR REPLACE INTO private_move VALUES (?,?,?,?,?,?)",
+                       [(rid, direction, digest, at, host, pid) for rid, digest in moves])
+
+    def begin_publish(self, moves: Iterable[tuple[str, str]]) -> None:
+        """Log (id, content hash of the public version) of records about to be written to
+        the store (step 1 of a publish; the store transaction is step 2)."""
+        moves = builtins.list(moves)
+        if not moves:
+            return
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._log(db, "publish", moves)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def end_moves(self, ids: Iterable[str], drop_records: bool) -> None:
+        """The moves of these records seen through: their log rows go and, with
+        ``drop_records``, their rows here too (one transaction)."""
+        rows = [(i,) for i in ids]
+        if not rows:
+            return
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if drop_records:
+                    db.executemany("DELETE FROM private_record WHERE id = ?", rows)
+                db.executemany("DELETE FROM private_move WHERE id = ?", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def moves(self, ids: Iterable[str] | None = None) -> builtins.list[Move]:
+        """Moves begun and not seen through (of these records, or all)."""
+        rows = self._query("SELECT id, direction, content_hash, at, host, pid "
+                           "FROM private_move ORDER BY id")
+        wanted = None if ids is None else set(ids)
+        return [Move(*r) for r in rows if wanted is None or r[0] in wanted]
+
     # -- backup (service/ops/backup.py) ------------------------------------------------------
     def dump(self) -> bytes:
         """Every private record as JSON (one snapshot): what a backup archive holds."""
@@ -220,7 +293,8 @@ class PrivateArea:
                                r["content_hash"], json.loads(r["validation"]),
                                status=r["status"]), r["ntriples"], json.loads(r["repairs"]))
                    for r in rows]
-        with self._lock:
+        with self._lock:  # a restore replaces the moves in flight too: there are none
+            self._db.execute("DELETE FROM private_move")
             self._db.execute("DELETE FROM private_record")
         self.put(records)
 

@@ -19,8 +19,10 @@ give what batches of one give):
 - a record the write keeps non-public (a draft, or a quarantined record: ``rules.judged``) goes
   to the private area beside the store (``private.py``), not to the store, and no observer
   hears of it; its keys are looked up there too, so they stay reserved to its publisher.
-  A record moving between the two is written to its new place first, then removed from the
-  old (a crash in between leaves both, and lookups prefer the public copy);
+  A record moving between the two is moved by the protocol of ``moves.py``: logged in the
+  private area, written to its new place, removed from the old; a process killed in between
+  leaves a log row that the next writer resolves from the store, so the record ends in
+  exactly one place (meanwhile lookups prefer the public copy, the right one at every step);
 - when a record's keys (IRI, local id, identifiers) meet a record written earlier in the same
   batch, or a subject it describes is such a record's IRI, the batch so far is committed and
   that record is written as a batch of its own, so lookups always see what one-by-one writes
@@ -38,6 +40,7 @@ from typing import Any, Protocol
 from service.catalog import rules
 from service.catalog.batch import Batch
 from service.catalog.bookkeeping import RecordMeta
+from service.catalog.moves import recover
 from service.catalog.pool import PreparePool
 from service.catalog.private import PrivateArea
 from service.catalog.rules import BATCH_SIZE, Policy, Result, Write, WriteResult
@@ -66,6 +69,13 @@ class BatchWriter:
         self.observers = observers
         self.lock = threading.RLock()
         self.private = private  # drafts and quarantined records (private.py)
+        self.recover_moves()
+
+    def recover_moves(self) -> None:
+        """Resolve the moves a dead process left half done (``moves.py``); a read of an
+        empty table when there are none."""
+        with self.lock:
+            recover(self.store, self.private)
 
     def write(self, publisher_id: str, writes: Iterable[Write], policy: Policy = "strict",
               batch_size: int = BATCH_SIZE, workers: int = 1,
@@ -84,6 +94,7 @@ class BatchWriter:
         are written as batches of one): same results.
         """
         rules.check_policy(policy)
+        self.recover_moves()  # another process's, killed mid-move (moves.py)
         pool = PreparePool.start(self.validator, workers) if workers > 1 else None
         try:
             if pool is None:
@@ -108,6 +119,7 @@ class BatchWriter:
 
     def one(self, publisher_id: str, write: Write, policy: Policy = "strict") -> WriteResult:
         """One write (a batch of one); raises its SocleError."""
+        self.recover_moves()
         [result] = Batch(self, publisher_id, [write], policy).run()
         if isinstance(result, SocleError):
             raise result

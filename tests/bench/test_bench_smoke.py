@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import records as bench
 
 
@@ -24,3 +26,17 @@ def test_bench_records_smoke(tmp_path, capsys):
     assert result["inprocess"]["validation_only"]["pyshacl"]["violations"] == 0
     assert "post_p50_over_pyshacl_only_p50" in result["ratios"]
     assert "POST /datasets" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_bench_records_scale_smoke(tmp_path, capsys):
+    """bench/records_scale.py end to end on a tiny realistic store (cached under
+    bench/results like the feed benchmark's)."""
+    from bench import records_scale
+
+    out = tmp_path / "scale.json"
+    assert records_scale.main(["--n", "12", "--template", "4", "--writes", "2",
+                               "--out", str(out)]) == 0
+    [runs] = json.loads(out.read_text())["runs"].values()
+    assert runs["12"]["writes"] == 2 and runs["12"]["refused"] == 0
+    assert runs["12"]["post_p50_ms"] > 0

@@ -49,3 +49,14 @@ def test_a_page_without_dangling_links_is_not_looked_up():
         raise AssertionError("no look-up expected")
 
     assert relink_dangling(page, in_feed) == page
+
+
+def test_a_version_described_nowhere_becomes_a_relation():
+    """dataset_health.ttl (HealthDCAT-AP): dcat:hasVersion to an IRI it never describes,
+    dct:hasVersion in the 2.1.1 profile, whose range the official shapes check (dcat:Dataset)."""
+    version = N("http://example.com/dataset/1234567890")
+    has_version = N("http://purl.org/dc/terms/hasVersion")
+    page = [ox.Triple(ON_PAGE, A, N(f"{DCAT}Dataset")), ox.Triple(ON_PAGE, has_version, version)]
+    out = relink_dangling(page, lambda iris: set())
+    assert ox.Triple(ON_PAGE, RELATION, version) in out
+    assert ox.Triple(ON_PAGE, has_version, version) not in out

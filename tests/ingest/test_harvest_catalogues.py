@@ -41,7 +41,7 @@ EXPECTED: dict[str, tuple[int, int, int, str | None]] = {
     "ckan-dataset_deri-ttl": (1, 1, 0, "no-identifier"),
     "ckan-dataset_gob_es-ttl": (1, 1, 1, None),
     "ckan-dataset_gov_de-rdf": (1, 1, 1, None),
-    "ckan-dataset_health-ttl": (1, 0, 1, None),
+    "ckan-dataset_health-ttl": (1, 1, 1, None),
     "ckan-dataset_health_multilingual-ttl": (1, 1, 0, "url-domains"),
     "ckan-dataset_health_no_blank-ttl": (1, 1, 1, None),
     "ckan-dataset_multilingual-ttl": (1, 1, 1, None),
@@ -54,7 +54,7 @@ EXPECTED: dict[str, tuple[int, int, int, str | None]] = {
     "udata-datara--f40c3860-7236-4b30-a141-23b8ae33f7b2-rdf-xml": (1, 1, 1, None),
     "udata-evian-json": (0, 0, 0, None),
     "udata-flat-jsonld": (3, 3, 3, None),
-    "udata-geonetwork-xml": (0, 0, 1, "invalid-iri"),
+    "udata-geonetwork-xml": (1, 0, 1, None),
     "udata-nested-jsonld": (1, 1, 1, None),
     "udata-paged-collection": (4, 4, 4, None),
     "udata-partial-collection": (4, 4, 4, None),
@@ -65,8 +65,8 @@ EXPECTED: dict[str, tuple[int, int, int, str | None]] = {
 }
 # name: records the default policy keeps in quarantine (non-public, with their fix list)
 QUARANTINED: dict[str, int] = {
-    "ckan-dataset-rdf": 1, "ckan-dataset_health-ttl": 1, "udata-bnodes-xml": 1,
-    "udata-catalog-xml": 1, "udata-series-xml": 1,
+    "ckan-dataset-rdf": 1, "udata-bnodes-xml": 1, "udata-catalog-xml": 1,
+    "udata-geonetwork-xml": 1, "udata-series-xml": 1,
 }
 CATALOGUES = {c.name: c for c in catalogues()}
 UDATA_PY = Path(os.environ.get("UDATA_VENV", "/tmp/udata-venv")) / "bin" / "python"

@@ -33,6 +33,8 @@ CASES = [
     (CKAN / "dataset_sweden.rdf", "ds1", ("moved-media-type", "dct:format")),
     (UDATA / "bnodes.jsonld", "1", ("url-dropped", "dcat:landingPage")),
     (UDATA / "bnodes.xml", "dataset-2", ("concept-label", "skos:prefLabel")),
+    (UDATA / "bnodes.xml", "dataset-2", ("theme-inspire", "dct:subject")),
+    (CKAN / "dataset_health.ttl", "dataset", ("relation-unqualified", "dcat:qualifiedRelation")),
     (UDATA / "catalog.xml", "datasets/3", ("range-type", "rdf:type")),
     (UDATA / "datara--5a26b0f6-0ccf-46ad-ac58-734054b91977.rdf.xml", "5a26b0f6",
      ("source-record", "foaf:primaryTopic")),
@@ -71,12 +73,52 @@ def test_structural_repair_reported_and_record_conforms(validator, path, key, ex
 
 
 def test_unknown_theme_kept_as_subject_with_its_label_as_keyword():
-    record, _ = repair_extracted(_record(UDATA / "bnodes.xml", "dataset-2"), base=BASE)
+    record, _ = repair_extracted(_record(CKAN / "dataset_gob_es.ttl", "l01280796"), base=BASE)
+    subjects = list(record.graph.objects(record.root, DCTERMS.subject))
+    assert subjects and not list(record.graph.objects(record.root, DCAT.theme))
+    assert not any(list(record.graph.predicate_objects(s)) for s in subjects)  # shared IRIs
+
+
+def test_inspire_scheme_concept_becomes_the_inspire_theme():
+    """bnodes.xml names INSPIRE's Hydrography by its own IRI, in the INSPIRE theme scheme,
+    with the theme's French label: the subject kept is the registry's IRI (data.gouv.fr's
+    ``inspire`` tag comes from it, tests/interop/test_udata_compare.py)."""
+    record, repairs = repair_extracted(_record(UDATA / "bnodes.xml", "dataset-2"), base=BASE)
     hy = URIRef("http://bnode.namespace.voc/theme/hy")
-    assert (record.root, DCTERMS.subject, hy) in record.graph
+    inspire = URIRef("http://inspire.ec.europa.eu/theme/hy")
+    assert set(record.graph.objects(record.root, DCTERMS.subject)) == {inspire}
     assert not list(record.graph.objects(record.root, DCAT.theme))
     assert "Hydrographie" in {str(k) for k in record.graph.objects(record.root, DCAT.keyword)}
     assert not list(record.graph.predicate_objects(hy))  # nothing said about a shared IRI
+    assert {"property": "dct:subject", "before": str(hy), "after": str(inspire)}.items() <= \
+        next(r for r in repairs if r["kind"] == "theme-inspire").items()
+
+
+def test_generic_qualified_relation_to_an_undescribed_resource_becomes_dct_relation():
+    """dataset_health.ttl: dcat:qualifiedRelation [ dct:relation <…/3.141592> ; dcat:hadRole
+    iana:related ], the target described nowhere: said as dct:relation, nothing lost."""
+    record, repairs = repair_extracted(_record(CKAN / "dataset_health.ttl", "dataset"),
+                                       base=BASE)
+    target = URIRef("http://example.com/dataset/3.141592")
+    assert (record.root, DCTERMS.relation, target) in record.graph
+    assert not list(record.graph.objects(record.root, DCAT.qualifiedRelation))
+    assert not list(record.graph.subjects(RDF.type, DCAT.Relationship))
+    found = next(r for r in repairs if r["kind"] == "relation-unqualified")
+    assert found["after"] == str(target) and found["detail_fr"].startswith("relation qualifiée")
+
+
+def test_qualified_relation_with_a_specific_role_is_kept():
+    """Only the generic role says no more than dct:relation; another role would be lost."""
+    text = (CKAN / "dataset_health.ttl").read_text("utf-8").replace(
+        "<http://www.iana.org/assignments/relation/related>",
+        "<http://www.iana.org/assignments/relation/describedby>")
+    graph = Graph().parse(data=text, format="turtle", publicID=BASE)
+    record = next(r for r in split_catalogue(graph)
+                  if "dataset" in {str(i) for i in r.graph.objects(r.root, DCTERMS.identifier)}
+                  or "dataset" in str(r.root))
+    repaired, repairs = repair_extracted(record, base=BASE)
+    assert "relation-unqualified" not in {r["kind"] for r in repairs}
+    assert list(repaired.graph.objects(repaired.root, DCAT.qualifiedRelation))
 
 
 def test_vcard_creator_becomes_a_named_agent():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pyoxigraph as ox
 import pytest
 
@@ -152,7 +150,9 @@ def test_feed_and_record_serve_the_profile(client, publisher, auth, valid_ttl):
     assert record.status_code == 200
 
 
-def test_fast_on_a_100_record_page():
+def test_a_100_record_page_keeps_its_keywords_in_order():
+    """(Was a timed assertion, flaky on a loaded machine: the brief forbids them. Profile
+    time on this page: ~10 ms on a quiet machine, see the commit that changed this test.)"""
     base = []
     for i in range(100):
         ds, dist, period = (N(f"{BASE}/datasets/d{i}"), N(f"{BASE}/datasets/d{i}#x"),
@@ -162,8 +162,43 @@ def test_fast_on_a_100_record_page():
                  _t(dist, f"{DCT}format", N(f"{EUFT}CSV")),
                  _t(dist, f"{DCT}license", N("http://spdx.org/licenses/etalab-2.0"))]
         base += [_t(ds, f"{DCAT}keyword", ox.Literal(f"mot {j}")) for j in range(40)]
-    datagouv.profile(base)  # vocabulary labels read once per process
-    started = time.perf_counter()
-    for _ in range(5):
-        datagouv.profile(base)
-    assert (time.perf_counter() - started) / 5 < 0.1  # ~10 ms here; generous for slow CI
+    out = datagouv.profile(base)
+    keywords = [t for t in base if t.predicate == N(f"{DCAT}keyword")]
+    assert [t for t in out if t.predicate == N(f"{DCAT}keyword")] == keywords
+
+
+@pytest.mark.parametrize("iri,label", [
+    ("http://data.europa.eu/bna/c_dd313021", "Observation de la Terre et environnement"),
+    ("http://inspire.ec.europa.eu/theme/hy", "Hydrographie")])
+def test_inspire_and_hvd_subjects_served_as_themes(iri, label):
+    """udata reads only dcat:theme (its ``hvd`` and ``inspire`` tags, udata-catalog-xml and
+    udata-bnodes-xml in tests/interop/test_udata_compare.py); the record keeps them as
+    dct:subject. Served as a labelled skos:Concept, as DCAT-AP's shapes ask of a theme."""
+    subject = N(iri)
+    out = datagouv.profile([_t(DS, f"{DCT}subject", subject)])
+    assert subject in _values(out, DS, f"{DCAT}theme")
+    assert subject in _values(out, DS, f"{DCT}subject")
+    assert N("http://www.w3.org/2004/02/skos/core#Concept") in _values(
+        out, subject, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert ox.Literal(label, language="fr") in _values(
+        out, subject, "http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def test_other_subjects_are_not_themes():
+    subject = N("http://eurovoc.europa.eu/100142")
+    out = datagouv.profile([_t(DS, f"{DCT}subject", subject)])
+    assert _values(out, DS, f"{DCAT}theme") == []
+
+
+def test_values_in_several_languages_served_french_then_english_first():
+    """udata keeps the French value, else the first it reads: a contact point's name of
+    ckan-dataset_multilingual-ttl (en, ca, es) changed with the store's order."""
+    contact = N(f"{BASE}/datasets/d1#c")
+    fn = "http://www.w3.org/2006/vcard/ns#fn"
+    names = [ox.Literal("Contacto 1", language="es"), ox.Literal("Contact 1", language="en"),
+             ox.Literal("Contacte 1", language="ca")]
+    out = datagouv.profile([_t(contact, fn, n) for n in names])
+    assert [v.language for v in _values(out, contact, fn)] == ["en", "ca", "es"]
+    out = datagouv.profile([_t(contact, fn, n) for n in
+                            [*names, ox.Literal("Contact 1", language="fr")]])
+    assert _values(out, contact, fn)[0].language == "fr"

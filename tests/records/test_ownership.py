@@ -94,3 +94,32 @@ def test_validate_reports_dropped_statements(client, auth):
                            headers={"Content-Type": "text/turtle"})
     assert response.status_code == 200
     assert {d["subject"] for d in response.json["dropped"]} >= {case.shows}
+
+
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+
+
+def with_checksum(ident: str) -> str:
+    """A dataset whose distribution carries a SHA-256 checksum, typing the SPDX algorithm
+    (as the shared generator's and data.gouv.fr's exports do)."""
+    body = dataset(ident).replace(
+        "dcat:Distribution ;",
+        "dcat:Distribution ;\n    spdx:checksum [ a spdx:Checksum ; spdx:algorithm "
+        f"<{SHA256}> ;\n      spdx:checksumValue \"{'ab' * 32}\"^^xsd:hexBinary ] ;", 1)
+    return (PREFIXES + "@prefix spdx: <http://spdx.org/rdf/terms#> .\n"
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + body
+            + f"<{SHA256}> a spdx:ChecksumAlgorithm .\n")
+
+
+def test_checksum_algorithm_is_nobodys(client, auth, other_token):
+    """The SPDX algorithm a checksum names is a shared vocabulary value: typing it does not
+    make it the first publisher's (iffendic got 409 before), nor a subject every later write
+    looks up across all the records that type it (what made one write scale with the store)."""
+    first = post_ttl(client, with_checksum("sums-montfort"), auth)
+    assert first.status_code == 201, first.json
+    other = post_ttl(client, with_checksum("sums-iffendic"),
+                     {"Authorization": f"Bearer {other_token}"})
+    assert other.status_code == 201, other.json
+    for rid in ("sums-montfort", "sums-iffendic"):
+        text = client.get(f"/datasets/{rid}.nt").get_data(as_text=True)
+        assert f"<{SHA256}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in text

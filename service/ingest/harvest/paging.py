@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -23,6 +23,7 @@ from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media
 from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
 from service.rdf.parse import parse_quads
+from service.rdf.repair.document import DocumentFixes, repair_document
 
 # Next-page predicates, current vocabulary first.
 NEXT_PREDICATES = (ox.NamedNode(str(HYDRA.next)), ox.NamedNode(str(HYDRA.nextPage)))
@@ -46,6 +47,9 @@ class Page:
     quads: list[ox.Quad]  # as parsed: datasets are cut from them by split.cut
     total_items: int | None
     syntax: str
+    # what was repaired in the document before parsing, reported on the records it touches
+    # (service/rdf/repair/document.py)
+    fixes: DocumentFixes = field(default_factory=DocumentFixes)
 
 
 def syntax_of(url: str, content_type: str | None) -> RdfSyntax | None:
@@ -119,11 +123,11 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Unknown RDF format for {url} (Content-Type {answer.content_type}).", url=url)
         refuse_not_dcat(answer.body, url)  # CSW / ISO 19139: say so, not a parser error
         try:
-            quads = parse_quads(answer.body, syntax, answer.url, HARVEST_PAGE)
+            quads, fixes = _parse_page(answer.body, syntax, answer.url)
         except SocleError as err:
             err.extra.setdefault("url", url)
             raise
-        yield Page(number, url, quads, total_items(quads), syntax.name)
+        yield Page(number, url, quads, total_items(quads), syntax.name, fixes)
         following = next_link(quads, answer.url)
         if following == url or following == answer.url:  # a last page linking to itself
             following = None
@@ -132,3 +136,19 @@ def pages(start: str, policy: Policy, clock=time.monotonic) -> Iterator[Page]:
                 f"Page suivante hors de la source, non suivie : {following}.",
                 f"Next page outside the source, not followed: {following}.", url=following)
         url = following
+
+
+def _parse_page(body: bytes, syntax: RdfSyntax, url: str) -> tuple[list[ox.Quad], DocumentFixes]:
+    """The page's quads; a document that does not parse is repaired (repair/document.py) and
+    parsed again, so a valid document is never rewritten. When the repair changes nothing or
+    does not help, the parser's first error is the one reported."""
+    try:
+        return parse_quads(body, syntax, url, HARVEST_PAGE), DocumentFixes()
+    except SocleError as first:
+        repaired, fixes = repair_document(body, syntax.name)
+        if not fixes:
+            raise
+        try:
+            return parse_quads(repaired, syntax, url, HARVEST_PAGE), fixes
+        except SocleError:
+            raise first from None

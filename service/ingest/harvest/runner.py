@@ -33,6 +33,7 @@ from service.ingest.harvest.unenrich import strip_enrichment
 from service.rdf.limits import check_record_size
 from service.rdf.parse import term_to_rdflib
 from service.rdf.repair import declared_language, repair_extracted
+from service.rdf.repair.document import document_repairs
 from service.store.base import Change
 
 DEFAULT_GRACE_DAYS = 7.0
@@ -190,8 +191,9 @@ class _Run:
         except SocleError as err:
             return _problem_item(key, err, before.record_id if before else None)
         # Repaired before validation (service/rdf/repair), every change reported.
-        extracted, repairs = repair_extracted(strip_enrichment(part.extracted()), page.url,
-                                              self.language)
+        source = strip_enrichment(part.extracted())
+        extracted, repairs = repair_extracted(source, page.url, self.language)
+        repairs = document_repairs(source.graph, page.fixes) + repairs
         try:
             # The source's policy: records still violating after repair are quarantined
             # (non-public, with their fix list), refused (strict) or published.

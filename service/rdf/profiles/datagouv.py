@@ -23,7 +23,15 @@ on the feed (``tests/interop/``) and reading ``udata/core/dataset/rdf.py``:
 - ``rdfs:label`` on the EU file-type IRIs whose lowercased code is not the format name
   data.gouv.fr uses (``RDF_TURTLE`` → ``ttl``…): udata reads the label before the IRI;
 - themes, frequencies, licences… typed and labelled by the shared enrichment (udata turns a
-  theme into a tag only through its ``skos:prefLabel`` in the same document).
+  theme into a tag only through its ``skos:prefLabel`` in the same document);
+- the values of one property in several languages served French first, then English, then
+  the others by language tag: udata keeps one value, the French one, else the *first* it
+  reads, and a store has no order (a contact point's name changed from one run to the next,
+  ``ckan-dataset_multilingual-ttl``);
+- a ``dct:subject`` that is an INSPIRE theme or an HVD category (``repair/themes.py``; the
+  repair keeps them as subjects, not being DCAT-AP themes Socle holds) served as ``dcat:theme``
+  too, labelled: udata reads only ``dcat:theme``, and derives its ``inspire`` tag from the
+  INSPIRE IRI, its ``hvd`` tag and the category's name from the HVD IRI.
 
 One pass over the triples, one dictionary look-up per predicate (no if-chain on terms), then
 the shared enrichment.
@@ -41,6 +49,7 @@ import pyoxigraph as ox
 
 from service.rdf.profiles import dcatap3
 from service.rdf.profiles.enrich import DCAT, DCT, SKOS, SPDX, XSD, enrichment
+from service.rdf.repair.themes import LABELS as THEME_LABELS
 from service.resources import VOCAB_DIR
 
 if TYPE_CHECKING:
@@ -106,6 +115,9 @@ WKT_KEPT = frozenset({"POLYGON", "MULTIPOLYGON"})
 
 TEMPORAL = N(f"{DCT}temporal")
 CONFORMS_TO = N(f"{DCT}conformsTo")
+SUBJECT, THEME = N(f"{DCT}subject"), N(f"{DCAT}theme")
+PREF_LABEL = N(f"{SKOS}prefLabel")
+KEYWORD = N(f"{DCAT}keyword")
 # A record's skolem IRI (service.rdf.records.skolemise_triples): a blank node of the source.
 SKOLEM_IRI = re.compile(r"/datasets/[^/#]+#[0-9a-f]{16}(-[0-9]+)?$")
 LICENSE = N(f"{DCT}license")
@@ -145,6 +157,8 @@ def licence_map(path: Path = VOCAB_DIR / "licences.ttl") -> dict[ox.NamedNode,
 
 
 LICENCES: Mapping[ox.NamedNode, ox.NamedNode] = licence_map()
+_THEMES = {N(iri): (ox.Literal(fr, language="fr"), ox.Literal(en, language="en"))
+           for iri, (fr, en) in THEME_LABELS.items()}
 _FORMAT_LABELS = {N(EUFT + code): ox.Literal(name) for code, name in FORMAT_NAMES.items()}
 _MEDIA_BY_FORMAT = {N(EUFT + code): N(IANA + mime) for code, mime in MEDIA_TYPES.items()}
 
@@ -167,9 +181,9 @@ def _wkt(lit: ox.Literal) -> ox.Literal | None:
 
 
 # What each predicate needs (everything else is served as it is): one dict look-up per triple.
-_PERIOD, _LICENCE, _MEDIA, _FORMAT, _CHECKSUM, _GEOMETRY, _SKOLEM = range(7)
+_PERIOD, _LICENCE, _MEDIA, _FORMAT, _CHECKSUM, _GEOMETRY, _SKOLEM, _SUBJECT = range(8)
 _KIND = {TEMPORAL: _PERIOD, LICENSE: _LICENCE, MEDIA_TYPE: _MEDIA, FORMAT: _FORMAT,
-         CONFORMS_TO: _SKOLEM,
+         CONFORMS_TO: _SKOLEM, SUBJECT: _SUBJECT,
          N(f"{SPDX}checksumValue"): _CHECKSUM, N(f"{DCAT}bbox"): _GEOMETRY,
          N(f"{DCAT}centroid"): _GEOMETRY, N(f"{LOCN}geometry"): _GEOMETRY}
 
@@ -184,6 +198,7 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     has_media: set[OxTerm] = set()
     formats: list[tuple[OxSubject, ox.NamedNode]] = []
     labels: set[ox.NamedNode] = set()
+    themes: list[ox.Triple] = []
     kinds = _KIND
     for t in triples:
         kind = kinds.get(t.predicate)
@@ -209,6 +224,9 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
                 formats.append((t.subject, o))
             if isinstance(o, ox.NamedNode) and o in _FORMAT_LABELS:
                 labels.add(o)
+        elif kind == _SUBJECT:
+            if isinstance(o, ox.NamedNode) and o in _THEMES:
+                themes.append(ox.Triple(t.subject, THEME, o))
         elif kind == _CHECKSUM:
             if isinstance(o, ox.Literal) and o.datatype != XSD_STRING:
                 t = ox.Triple(t.subject, t.predicate, ox.Literal(o.value))
@@ -226,7 +244,24 @@ def rewrite(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
             append(ox.Triple(dist, MEDIA_TYPE, _MEDIA_BY_FORMAT[fmt]))
             has_media.add(dist)
     out.extend(ox.Triple(f, RDFS_LABEL, _FORMAT_LABELS[f]) for f in sorted(labels, key=str))
+    if themes:
+        _themes(out, themes)
     return out
+
+
+def _themes(out: list[ox.Triple], themes: list[ox.Triple]) -> None:
+    """The INSPIRE/HVD subjects as ``dcat:theme`` too, with their labels (the shared enrichment
+    then types them ``skos:Concept``), unless the page already says so."""
+    present = set(out)
+    labelled = {t.subject for t in out if t.predicate == PREF_LABEL}
+    for t in themes:
+        if t not in present:
+            out.append(t)
+            present.add(t)
+        iri = cast(ox.NamedNode, t.object)
+        if iri not in labelled:
+            labelled.add(iri)
+            out.extend(ox.Triple(iri, PREF_LABEL, label) for label in _THEMES[iri])
 
 
 def _periods_as_blank_nodes(out: list[ox.Triple], periods: dict[ox.NamedNode, ox.BlankNode],
@@ -242,6 +277,39 @@ def _periods_as_blank_nodes(out: list[ox.Triple], periods: dict[ox.NamedNode, ox
                   if (s := t.subject) in described else t for t in out]
 
 
+# Language tag → rank of a value among the values of its property (lower first).
+LANGUAGE_RANK = {"fr": 0, "en": 1}
+
+
+def languages_in_order(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with the language-tagged values of each (subject, property) in
+    :data:`LANGUAGE_RANK` order, in the places those values had (nothing else moves; values
+    all in one language, and keywords, udata keeps all of, are left as they are)."""
+    groups: dict[tuple[OxSubject, ox.NamedNode], list[tuple[int, str]]] = {}
+    literal, keyword = ox.Literal, KEYWORD
+    for i, t in enumerate(triples):
+        o = t.object
+        if type(o) is literal and t.predicate != keyword and (lang := o.language):
+            groups.setdefault((t.subject, t.predicate), []).append((i, lang))
+    out = triples
+    for found in groups.values():
+        if len(found) < 2 or len({lang for _i, lang in found}) < 2:
+            continue
+        if out is triples:
+            out = list(triples)
+        places = [i for i, _lang in found]
+        ranked = sorted((triples[i] for i in places), key=_language_key)
+        for i, t in zip(places, ranked, strict=True):
+            out[i] = t
+    return out
+
+
+def _language_key(t: ox.Triple) -> tuple[int, str, str]:
+    value = cast(ox.Literal, t.object)
+    lang = value.language or ""
+    return LANGUAGE_RANK.get(lang.split("-")[0].lower(), 2), lang, value.value
+
+
 def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    out = rewrite(dcatap3.normalise(triples))
+    out = languages_in_order(rewrite(dcatap3.normalise(triples)))
     return out + enrichment(out)

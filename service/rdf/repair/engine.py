@@ -133,6 +133,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "access URL (dcat:accessURL) copied from the download URL"),
     "url-dropped": ("adresse qui n'en est pas une (étiquette de nœud anonyme « _:… ») retirée",
                     "URL that is none (a blank node label '_:…') removed"),
+    "iri-encoded": ("IRI contenant des espaces (interdits dans une IRI) : espaces encodés en "
+                    "%20", "IRI containing spaces (not allowed in an IRI): spaces "
+                    "percent-encoded as %20"),
+    "resource-text": ("élément RDF/XML portant un lien (rdf:resource) et un texte, ce que "
+                      "RDF/XML interdit : le lien est gardé, le texte ignoré",
+                      "RDF/XML element with both a link (rdf:resource) and text, which RDF/XML "
+                      "does not allow: the link is kept, the text ignored"),
     **structure.MESSAGES,
 }
 
@@ -385,12 +392,13 @@ def repair_triples(triples: Iterable[Triple], root: Node | None, base: str | Non
         out.append((s, p, repaired))  # type: ignore[arg-type]
     out += _access_urls(out, repairs)
     out, found = structure.repair_structure(list(dict.fromkeys(out + ctx.added)), root)
-    repairs += [Repair(show(n) or "", _prefixed(p), show(b), show(a), kind)
+    repairs += [Repair(show(n) or "", prefixed(p), show(b), show(a), kind)
                 for n, p, b, a, kind in found.changes]
     return out, repairs
 
 
-def _prefixed(iri: str) -> str:
+def prefixed(iri: str) -> str:
+    """The IRI of a property as reports show it (``dct:title``), else the IRI."""
     for prefix, ns in (("rdf", str(RDF)), ("dct", DCT), ("dcat", DCAT), ("foaf", FOAF),
                        ("skos", SKOS), ("locn", "http://www.w3.org/ns/locn#")):
         if iri.startswith(ns):

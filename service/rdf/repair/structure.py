@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from service.rdf.namespaces import DCAT, FOAF, GSP, LOCN, SKOS, VCARD
 from service.rdf.namespaces import DCTERMS as DCT
-from service.rdf.repair import values
+from service.rdf.repair import themes, values
 from service.rdf.repair.tables import tables
 
 Triple = tuple[Node, Node, Node]
@@ -89,6 +89,14 @@ MOVE_EXTRA: dict[tuple[str, str], str] = {
 EMPTY_DROPPED = (f"{DCT}temporal", f"{DCT}spatial", f"{DCAT}contactPoint", f"{DCT}publisher",
                  f"{DCT}conformsTo", f"{DCAT}distribution")
 INTERVALS = (f"{DCT}temporal",)
+# A qualified relation with the generic role "related" (IANA link relations) says no more than
+# dct:relation: when its target is described nowhere in the record (DCAT-AP's shapes ask the
+# target of a dcat:Relationship to be a described catalogue, dataset or service), it is given
+# as the plain dct:relation it qualifies (DCAT-AP 3: range rdfs:Resource, no class).
+GENERIC_ROLES = frozenset({"http://www.iana.org/assignments/relation/related",
+                           "https://www.iana.org/assignments/relation/related"})
+DCAT_RESOURCES = frozenset({f"{DCAT}Catalog", f"{DCAT}Dataset", f"{DCAT}DataService",
+                            f"{DCAT}DatasetSeries", f"{DCAT}Resource"})
 
 
 # kind → (French, English) description of the repair, shown with the values.
@@ -103,6 +111,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "(dct:subject), son libellé comme mot-clé",
                       "theme of a vocabulary Socle does not know: kept as subject "
                       "(dct:subject), its label as a keyword"),
+    "theme-inspire": ("thème INSPIRE donné sous un IRI de la source (concept du schéma des "
+                      "thèmes INSPIRE, nommé par le libellé du thème) : remplacé par l'IRI du "
+                      "registre INSPIRE", "INSPIRE theme given under an IRI of the source "
+                      "(concept of the INSPIRE theme scheme, named by the theme's label): "
+                      "replaced by the INSPIRE registry IRI"),
+    "relation-unqualified": ("relation qualifiée de rôle générique « related » vers une ressource "
+                             "décrite nulle part : donnée comme simple lien dct:relation",
+                             "qualified relation with the generic role \"related\" to a resource "
+                             "described nowhere: given as a plain dct:relation link"),
     "agent-class": ("agent typé seulement foaf:Organization ou foaf:Person : déclaré aussi "
                     "foaf:Agent", "agent typed only foaf:Organization or foaf:Person: also "
                     "declared foaf:Agent"),
@@ -139,7 +156,7 @@ def repair_structure(triples: list[Triple], root: Node | None) -> tuple[list[Tri
     found = Found()
     out = list(triples)
     for step in (_aliases, _range_types, _agents, _themes, _concept_labels, _empty_links,
-                 _intervals, _source_records, _one_value):
+                 _intervals, _source_records, _relations, _one_value):
         out = step(out, found)
     return list(dict.fromkeys(out)), found
 
@@ -219,20 +236,27 @@ def _themes(triples: list[Triple], found: Found) -> list[Triple]:
     """A theme IRI of a vocabulary Socle does not hold (EuroVoc, a national one): a shared
     IRI no record may label (catalog/ownership.py), so its concept could not carry the label
     DCAT-AP asks for. Kept as ``dct:subject`` (dcat:theme is its sub-property), its label in
-    the record as a keyword; what the record said about the IRI is left out."""
+    the record as a keyword; what the record said about the IRI is left out, except that a
+    concept of the INSPIRE theme scheme named by an INSPIRE theme's label is that theme: its
+    registry IRI is the subject (repair/themes.py)."""
     known = tables()["theme"].known
     moved = {o for _s, p, o in triples if str(p) == f"{DCAT}theme" and isinstance(o, URIRef)
              and str(o) not in known}
     if not moved:
         return triples
     labels = {s: o for s, p, o in triples if s in moved and str(p) == f"{SKOS}prefLabel"}
+    inspire = {s: _U(iri) for s, p, o in triples
+               if s in moved and str(p) == f"{SKOS}inScheme" and str(o) in themes.INSPIRE_SCHEMES
+               and s in labels and (iri := themes.inspire_theme(str(labels[s])))}
     out: list[Triple] = []
     for s, p, o in triples:
         if s in moved:
             continue
         if str(p) == f"{DCAT}theme" and o in moved:
-            out.append((s, _U(f"{DCT}subject"), o))
+            out.append((s, _U(f"{DCT}subject"), inspire.get(o, o)))
             found.add(s, f"{DCAT}theme", o, None, "theme-subject")
+            if o in inspire:
+                found.add(s, f"{DCT}subject", o, inspire[o], "theme-inspire")
             if o in labels:
                 out.append((s, _U(f"{DCAT}keyword"), labels[o]))
             continue
@@ -293,6 +317,34 @@ def _source_records(triples: list[Triple], found: Found) -> list[Triple]:
             added.append((o, _U(f"{FOAF}primaryTopic"), topic[s]))
             found.add(o, f"{FOAF}primaryTopic", None, topic[s], "source-record")
     return triples + added
+
+
+def _relations(triples: list[Triple], found: Found) -> list[Triple]:
+    types = _types(triples)
+    props: dict[Node, dict[str, list[Node]]] = {}
+    for s, p, o in triples:
+        props.setdefault(s, {}).setdefault(str(p), []).append(o)
+    plain: dict[Node, Node] = {}  # Relationship node → its target, when it can be plain
+    for node, given in props.items():
+        targets, roles = given.get(f"{DCT}relation", []), given.get(f"{DCAT}hadRole", [])
+        if (f"{DCAT}Relationship" in types.get(node, set()) and isinstance(node, BNode)
+                and len(targets) == 1 and isinstance(targets[0], URIRef)
+                and not types.get(targets[0], set()) & DCAT_RESOURCES
+                and roles and {str(r) for r in roles} <= GENERIC_ROLES
+                and set(given) <= {str(RDF.type), f"{DCT}relation", f"{DCAT}hadRole"}):
+            plain[node] = targets[0]
+    if not plain:
+        return triples
+    out: list[Triple] = []
+    for s, p, o in triples:
+        if s in plain:
+            continue
+        if str(p) == f"{DCAT}qualifiedRelation" and o in plain:
+            out.append((s, _U(f"{DCT}relation"), plain[o]))
+            found.add(s, str(p), o, plain[o], "relation-unqualified")
+            continue
+        out.append((s, p, o))
+    return out
 
 
 def _one_value(triples: list[Triple], found: Found) -> list[Triple]:
