@@ -13,10 +13,11 @@ Per record and profile:
   describe (candidates for feed/references.relink_dangling, decided per page);
 - ``services``: the IRIs the record types ``dcat:DataService``.
 
-The index's schema carries a fingerprint of the profile code and of the vocabularies it reads
-(`fingerprint`): when either changes, the derived store is rebuilt at the next start (or by
-`socle reindex`), so a stored output never outlives the code that made it. The base URL is
-in the records' own texts (a change of base URL rewrites the store, which a rebuild follows).
+The index's schema carries a fingerprint of the profile code, of the vocabularies it reads and
+of this module (`fingerprint`): when one changes, the derived store is rebuilt at the next
+start (or by `socle reindex`), so a stored output never outlives the code that made it. The
+base URL is in the records' own texts: `socle rebase` rewrites them and marks the whole
+derived store for rebuild (service/ops/commands.py), this index with it.
 """
 
 from __future__ import annotations
@@ -42,19 +43,23 @@ _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DATA_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#DataService")
 # feed/references.DESCRIBED_LINKS (a layer above: tests/derived check they are the same)
 DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDataset"),
-                             ox.NamedNode("http://www.w3.org/ns/adms#sample")})
+                             ox.NamedNode("http://www.w3.org/ns/adms#sample"),
+                             ox.NamedNode("http://purl.org/dc/terms/hasVersion"),
+                             ox.NamedNode("http://purl.org/dc/terms/isVersionOf")})
 LAYOUT = 2  # the tables' layout (create): part of the schema
 COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "lines")
 
 
 @cache
 def fingerprint() -> str:
-    """A hash of the profiles' code and of the vocabulary files their enrichment reads."""
+    """A hash of the profiles' code, of the vocabulary files their enrichment reads and of
+    this module."""
     import service.rdf.profiles as profiles
 
     digest = hashlib.sha256()
     code = Path(profiles.__file__).parent
-    for path in [*sorted(code.glob("*.py")), *sorted(Path(VOCAB_DIR).glob("*"))]:
+    for path in [*sorted(code.glob("*.py")), *sorted(Path(VOCAB_DIR).glob("*")),
+                 Path(__file__)]:  # this module's shaping too
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

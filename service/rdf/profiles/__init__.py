@@ -22,10 +22,6 @@ PROFILES: dict[str, Transform] = {
 }
 
 
-def _datagouv_shape(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    return datagouv.rewrite(dcatap3.normalise(triples))
-
-
 # Caching hook (service/derived/profiled.py): each profile above is its shaping of the
 # triples, then the shared enrichment of the result (`enrich.enrichment`):
 # PROFILES[name](t) == SHAPES[name](t) + enrichment(SHAPES[name](t)). The derived store keeps
@@ -34,7 +30,7 @@ def _datagouv_shape(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 SHAPES: dict[str, Transform] = {
     "dcat-ap-3": dcatap3.normalise,
     "dcat-ap-2.1.1": dcatap2.shape,
-    "datagouv": _datagouv_shape,
+    "datagouv": datagouv.shape,
 }
 
 

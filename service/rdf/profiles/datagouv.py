@@ -310,6 +310,11 @@ def _language_key(t: ox.Triple) -> tuple[int, str, str]:
     return LANGUAGE_RANK.get(lang.split("-")[0].lower(), 2), lang, value.value
 
 
+def shape(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The record triples in this profile, without the enrichment (profiles.SHAPES)."""
+    return languages_in_order(rewrite(dcatap3.normalise(triples)))
+
+
 def profile(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    out = languages_in_order(rewrite(dcatap3.normalise(triples)))
+    out = shape(triples)
     return out + enrichment(out)
