@@ -45,6 +45,13 @@ def score_triples(triples: Iterable[tuple], iri: str, conforms: bool,
     return facts, score(facts, conforms, link_state(links))
 
 
+def _facts(meta: RecordMeta, triples: Iterable[Any],
+           extracted: dict[str, Any] | None = None) -> Facts:
+    """A written record's facts: found when it was prepared, else read from its triples."""
+    found = (extracted or {}).get("quality")
+    return found if isinstance(found, Facts) else extract(triples, meta.iri)
+
+
 SNAPSHOT_EVERY = 60.0  # seconds: at most one history snapshot per publisher and process
 
 
@@ -70,12 +77,17 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: record %s not scored", meta.id)
 
-    def records_written(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]) -> None:
-        """A bulk import's transaction: (meta, the triples written) per record, scored with
-        one read of each kind and without reading the records back."""
+    # Run on each record as it is prepared (catalog/prepare.py: in the worker processes of
+    # an import with --workers N); the facts come back to records_written.
+    record_extractor = ("quality", extract)
+
+    def records_written(self, written: Sequence[tuple[Any, ...]]) -> None:
+        """A bulk import's transaction: (meta, the triples written[, what the extractors
+        found: record_extractor]) per record, scored with one read of each kind and without
+        reading the records back; facts found in preparation are not extracted again."""
         try:
             self.score_records(written)
-            self.note_history({meta.publisher for meta, _ in written})
+            self.note_history({entry[0].publisher for entry in written})
         except Exception:
             log.exception("quality: %d record(s) not scored", len(written))
 
@@ -94,10 +106,9 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: score of %s not dropped", record_id)
 
-    def score_records(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]
-                      ) -> list[Scored]:
-        metas = [meta for meta, _ in written]
-        facts = [extract(triples, meta.iri) for meta, triples in written]
+    def score_records(self, written: Sequence[tuple[Any, ...]]) -> list[Scored]:
+        metas: list[RecordMeta] = [entry[0] for entry in written]
+        facts = [_facts(*entry) for entry in written]
         links = link_results.load(self.store, {u for f in facts for u in f.urls()})
         state = link_state(links)
         scored = [Scored(m.id, m.publisher, m.iri, f,
