@@ -45,10 +45,13 @@ def score_triples(triples: Iterable[tuple], iri: str, conforms: bool,
     return facts, score(facts, conforms, link_state(links))
 
 
+FACTS = "quality"  # the name of the facts among a prepared record's extracted results
+
+
 def _facts(meta: RecordMeta, triples: Iterable[Any],
            extracted: dict[str, Any] | None = None) -> Facts:
     """A written record's facts: found when it was prepared, else read from its triples."""
-    found = (extracted or {}).get("quality")
+    found = (extracted or {}).get(FACTS)
     return found if isinstance(found, Facts) else extract(triples, meta.iri)
 
 
@@ -86,7 +89,7 @@ class QualityKeeper:
 
     # Run on each record as it is prepared (catalog/prepare.py: in the worker processes of
     # an import with --workers N); the facts come back to records_written.
-    record_extractor = ("quality", extract)
+    record_extractor = (FACTS, extract)
 
     def records_written(self, written: Sequence[tuple[Any, ...]]) -> None:
         """A bulk import's transaction: (meta, the triples written[, what the extractors
