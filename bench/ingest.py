@@ -297,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(1: skip)")
     parser.add_argument("--big-workers", type=int, default=1,
                         help="worker processes of the streamed import")
+    parser.add_argument("--single", type=int, choices=(0, 1), default=1,
+                        help="0: skip the one-process import, re-import and validate --all "
+                             "(only the --workers import and the baseline)")
     parser.add_argument("--generator", choices=("shared", "socle"), default="shared",
                         help="shared: ../shared/generators/dcat_catalogue.py (shared vocabulary "
                              "nodes, as real exports); socle: bench.gen_catalogue (none)")
@@ -318,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
             write_catalogue(base_file, base_n)
         result["baseline_pyshacl"] = pyshacl_baseline(base_file, base_n)
         print(f"baseline pySHACL: {result['baseline_pyshacl']}", file=sys.stderr)
-        result["small"] = import_run(small, pub, env, again=True, validate_all=True)
-        print(f"import n={args.n}: {result['small']}", file=sys.stderr)
+        if args.single:
+            result["small"] = import_run(small, pub, env, again=True, validate_all=True)
+            print(f"import n={args.n}: {result['small']}", file=sys.stderr)
         if args.workers > 1:
             result["small_workers"] = import_run(small, pub, env, workers=args.workers)
             print(f"import n={args.n}, {args.workers} workers: {result['small_workers']}",
@@ -341,22 +345,26 @@ def main(argv: list[str] | None = None) -> int:
                                        limit_s=args.big_seconds)
             print(f"import n={args.big}: {result['big']}", file=sys.stderr)
     base = result["baseline_pyshacl"]["per_s"]
-    imp = result["small"]["import"]
-    result["ratios"] = {
-        "import_over_pyshacl_only": round(imp["per_s"] / base, 2),
-        "validate_all_over_pyshacl_only": round(result["small"]["validate_all"]["per_s"] / base,
-                                                2),
-        "reimport_unchanged_over_import": round(
-            result["small"]["reimport_unchanged"]["per_s"] / imp["per_s"], 2),
-    }
+    result["ratios"] = {}
+    imp = result["small"]["import"] if "small" in result else None
+    if imp is not None:
+        result["ratios"] = {
+            "import_over_pyshacl_only": round(imp["per_s"] / base, 2),
+            "validate_all_over_pyshacl_only": round(
+                result["small"]["validate_all"]["per_s"] / base, 2),
+            "reimport_unchanged_over_import": round(
+                result["small"]["reimport_unchanged"]["per_s"] / imp["per_s"], 2),
+        }
     if "small_workers" in result:
+        workers = result["small_workers"]["import"]
         result["ratios"]["import_workers_over_pyshacl_only_wall"] = round(
-            result["small_workers"]["import"]["per_wall_s"]
-            / result["baseline_pyshacl"]["per_wall_s"], 2)
-    if "before_sequential" in result:
+            workers["per_wall_s"] / result["baseline_pyshacl"]["per_wall_s"], 2)
+        result["ratios"]["import_workers_over_pyshacl_only_cpu"] = round(
+            workers["per_s"] / base, 2)
+    if imp is not None and "before_sequential" in result:
         result["ratios"]["import_over_before"] = round(
             imp["per_s"] / result["before_sequential"]["per_s"], 2)
-    if "big" in result:
+    if imp is not None and "big" in result:
         result["ratios"]["peak_rss_big_over_small"] = round(
             result["big"]["import"]["peak_rss_mb"] / imp["peak_rss_mb"], 2)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -369,11 +377,12 @@ def print_table(r: dict[str, Any]) -> None:
     rows = [("pySHACL alone, whole catalogue (baseline)", r["baseline_pyshacl"])]
     if "before_sequential" in r:
         rows.append(("before: one upsert per record (in process)", r["before_sequential"]))
-    s = r["small"]
+    s = r.get("small")
     for label, key in (("socle import (CLI, full validation)", "import"),
                        ("socle import again (all unchanged)", "reimport_unchanged"),
                        ("socle validate --all", "validate_all")):
-        rows.append((label, s[key] | {"n": s["n"]}))
+        if s is not None:
+            rows.append((label, s[key] | {"n": s["n"]}))
     if "small_workers" in r:
         w = r["small_workers"]
         rows.append((f"socle import --workers {w['workers']}", w["import"] | {"n": w["n"]}))

@@ -22,7 +22,7 @@ from service.catalog.commit import commit_private, commit_public
 from service.catalog.lookups import described_by, identifier_ids, metas, stored_identifiers
 from service.catalog.ownership import check_iri_form, lookup_iris, under_base
 from service.catalog.pool import PreparePool, record_payload
-from service.catalog.prepare import Job, Prepared, prepare
+from service.catalog.prepare import Extractor, Job, Prepared, prepare
 from service.catalog.publishers import Publisher, get_publisher
 from service.catalog.rules import Policy, Result, Write, WriteResult
 from service.errors import SocleError
@@ -85,6 +85,10 @@ class Batch:
         self.refused: SocleError | None = None  # the publisher lookup's error
         self.future: Any = None
         self.described: dict[str, set[str]] = {}
+        # What observers compute from each prepared record (the quality facts): with the
+        # record's preparation, so in the worker processes when there are some.
+        self.extractors: tuple[Extractor, ...] = tuple(
+            e for o in writer.observers if (e := getattr(o, "record_extractor", None)))
         # BatchWriter.write's progress callback; a batch of one re-run (_alone) has none: its
         # record was counted in its first batch.
         self.on_prepared = on_prepared or _ignore
@@ -124,12 +128,13 @@ class Batch:
                 root, payload = record_payload(job.root, item.write.extracted.graph)
                 jobs.append((replace(job, root=root), payload))
             self.future = (todo, self.pool.submit(self.base, publisher, jobs,
-                                                  self.on_prepared))
+                                                  self.on_prepared, self.extractors))
             return
         for item in todo:
             assert item.job is not None
             item.prepared = prepare(self.base, publisher, item.job,
-                                    item.write.extracted.graph, self.writer.validator)
+                                    item.write.extracted.graph, self.writer.validator,
+                                    self.extractors)
             self.on_prepared(1)
 
     def stage_b(self) -> list[Result]:

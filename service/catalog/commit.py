@@ -87,7 +87,8 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
             continue
         batch = getattr(observer, "records_written", None)
         if batch is not None:  # observers that do better per batch (quality scores)
-            batch([(meta, item.prepared.graph)  # type: ignore[union-attr]
+            batch([(meta, item.prepared.graph,  # type: ignore[union-attr]
+                    item.prepared.extracted)  # type: ignore[union-attr]
                    for item, meta in pending])
             continue
         for item, meta in pending:

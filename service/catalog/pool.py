@@ -18,13 +18,14 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode
 
-from service.catalog.prepare import Job, Prepared, prepare
+from service.catalog.prepare import Extractor, Job, Prepared, prepare
 from service.catalog.publishers import Publisher
 from service.rdf.parse import TermCache, term_to_oxigraph, term_to_rdflib
 from service.store.base import NTriples
 
 CHUNK = 16  # records per task sent to a worker
-Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any, list[Any], list[Any]]
+Wire = tuple[str, str, list[str], str, Any, list[str], list[str], Any, list[Any], list[Any],
+             dict[str, Any]]
 
 
 class PreparePool:
@@ -46,11 +47,14 @@ class PreparePool:
                             initargs=(*dirs, validator.engine_name)))
 
     def submit(self, base: str, publisher: Publisher, jobs: list[tuple[Job, Any]],
-               on_done: Callable[[int], None] | None = None) -> Any:
+               on_done: Callable[[int], None] | None = None,
+               extractors: tuple[Extractor, ...] = ()) -> Any:
         """Prepare these (job, ``record_payload``) pairs; ``.get()`` gives Prepared, in
         order. ``on_done(n)`` is called (in the pool's result thread) as each task of
-        ``CHUNK`` records comes back."""
-        tasks = [(base, publisher, jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+        ``CHUNK`` records comes back. ``extractors`` (``prepare.prepare``) run in the
+        workers; their results come back with each record."""
+        tasks = [(base, publisher, jobs[i:i + CHUNK], extractors)
+                 for i in range(0, len(jobs), CHUNK)]
         callback = (lambda wires: on_done(len(wires))) if on_done is not None else None
         return _Results([self._pool.apply_async(_worker_prepare, (task,), callback=callback)
                          for task in tasks])
@@ -102,9 +106,9 @@ _to_ox = TermCache(term_to_oxigraph)
 
 
 def _unwire(w: Wire) -> Prepared:
-    iri, text, foreign, digest, report, themes, keywords, error, dropped, repairs = w
+    iri, text, foreign, digest, report, themes, keywords, error, dropped, repairs, extracted = w
     return Prepared(iri, NTriples(text), foreign, digest, report, themes, keywords, error,
-                    dropped, repairs)
+                    dropped, repairs, extracted)
 
 
 _WORKER: dict[str, Any] = {}
@@ -117,8 +121,9 @@ def _worker_init(shapes_dir: str, vocab_dir: str, engine: str) -> None:
     _WORKER["to_rdflib"] = TermCache(term_to_rdflib)
 
 
-def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]]]) -> list[Wire]:
-    base, publisher, jobs = task
+def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]], tuple[Extractor, ...]]
+                    ) -> list[Wire]:
+    base, publisher, jobs, extractors = task
     to_rdflib, validator = _WORKER["to_rdflib"], _WORKER["validator"]
     out = []
     for job, payload in jobs:
@@ -129,7 +134,7 @@ def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]]]) -> list[
             function, args = payload
             native = function(*args)
         triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
-        p = prepare(base, publisher, job, triples, validator)
+        p = prepare(base, publisher, job, triples, validator, extractors)
         out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
-                    p.error, p.dropped, p.repairs))
+                    p.error, p.dropped, p.repairs, p.extracted))
     return out

@@ -22,7 +22,7 @@ processes (``pool``), while the writer (``writer.py``) only looks up, checks and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -43,6 +43,9 @@ from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
+# What an observer computes from a record's prepared triples (pyoxigraph terms) and its IRI,
+# by name: a module-level function, so that it pickles by reference to the worker processes.
+Extractor = tuple[str, Callable[[list[Any], str], Any]]
 _to_ox = TermCache(term_to_oxigraph)
 _THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
 _PUBLISHER, _IDENTIFIER = DCTERMS.publisher, DCTERMS.identifier  # Namespace lookups cost
@@ -83,12 +86,15 @@ class Prepared:
     error: SocleError | None = None
     dropped: list[Dropped] = field(default_factory=list)  # ownership.scope's report lines
     repairs: list[dict[str, Any]] = field(default_factory=list)  # the intake's (Repair dicts)
+    extracted: dict[str, Any] = field(default_factory=dict)  # the extractors' results, by name
 
 
 def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple],
-            validator: Any) -> Prepared:
+            validator: Any, extractors: Sequence[Extractor] = ()) -> Prepared:
     """The record graph, hash and report; a prepare error (record too large, identifier
-    changed) as ``error``."""
+    changed) as ``error``. Each of ``extractors`` (the writer's observers', e.g. the quality
+    facts) runs on a record that is validated, here: in the worker processes with
+    ``--workers N``, not in the writing process."""
     repairs: list[dict[str, Any]] = []
     try:
         if job.intake is not None:
@@ -107,6 +113,7 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     node = ox.NamedNode(iri)  # pyoxigraph terms compare natively
     out.themes = [o.value for s, p, o in native if p == _THEME and s == node]
     out.keywords = [o.value for s, p, o in native if p == _KEYWORD and s == node]
+    out.extracted = {name: function(native, iri) for name, function in extractors}
     return out
 
 

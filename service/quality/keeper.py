@@ -19,7 +19,7 @@ from service.catalog.bookkeeping import RecordMeta
 from service.quality import dqv, history
 from service.quality.facts import Facts, extract
 from service.quality.links import results as link_results
-from service.quality.score import Score, aggregate, score
+from service.quality.score import INDICATORS, Result, Score, aggregate, score
 from service.quality.writes import BATCH, Run, Scored, Writer, write
 from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE
 from service.store import DropGraph, PutGraph, Store
@@ -45,7 +45,21 @@ def score_triples(triples: Iterable[tuple], iri: str, conforms: bool,
     return facts, score(facts, conforms, link_state(links))
 
 
+FACTS = "quality"  # the name of the facts among a prepared record's extracted results
+
+
+def _facts(meta: RecordMeta, triples: Iterable[Any],
+           extracted: dict[str, Any] | None = None) -> Facts:
+    """A written record's facts: found when it was prepared, else read from its triples."""
+    found = (extracted or {}).get(FACTS)
+    return found if isinstance(found, Facts) else extract(triples, meta.iri)
+
+
 SNAPSHOT_EVERY = 60.0  # seconds: at most one history snapshot per publisher and process
+# A snapshot reads every score of the publisher: during a long import it would cost more and
+# more (a third of the importing process at 20,000 records). Its interval grows so that it
+# takes at most this share of the time (docs/benchmarks.md, "Bulk import").
+SNAPSHOT_SHARE = 0.05
 
 
 class QualityKeeper:
@@ -53,10 +67,13 @@ class QualityKeeper:
     keep today's point of the publisher's score history (at most every SNAPSHOT_EVERY
     seconds per publisher: the aggregate reads every score of the publisher)."""
 
-    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic,
+                 timer: Callable[[], float] = time.perf_counter) -> None:
         self.store = store
         self.clock = clock
+        self.timer = timer  # what a snapshot costs
         self._snapshotted: dict[str, float] = {}
+        self._interval: dict[str, float] = {}  # per publisher: SNAPSHOT_EVERY or more
         try:
             ensure_metrics(store)
         except Exception:  # a read-only or unreachable store must not stop the service
@@ -70,23 +87,31 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: record %s not scored", meta.id)
 
-    def records_written(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]) -> None:
-        """A bulk import's transaction: (meta, the triples written) per record, scored with
-        one read of each kind and without reading the records back."""
+    # Run on each record as it is prepared (catalog/prepare.py: in the worker processes of
+    # an import with --workers N); the facts come back to records_written.
+    record_extractor = (FACTS, extract)
+
+    def records_written(self, written: Sequence[tuple[Any, ...]]) -> None:
+        """A bulk import's transaction: (meta, the triples written[, what the extractors
+        found: record_extractor]) per record, scored with one read of each kind and without
+        reading the records back; facts found in preparation are not extracted again."""
         try:
             self.score_records(written)
-            self.note_history({meta.publisher for meta, _ in written})
+            self.note_history({entry[0].publisher for entry in written})
         except Exception:
             log.exception("quality: %d record(s) not scored", len(written))
 
     def note_history(self, publishers: set[str]) -> None:
         """Today's history point of publishers whose scores a write changed."""
         now = self.clock()
-        due = {p for p in publishers
-               if now - self._snapshotted.get(p, float("-inf")) >= SNAPSHOT_EVERY}
+        due = {p for p in publishers if now - self._snapshotted.get(p, float("-inf"))
+               >= self._interval.get(p, SNAPSHOT_EVERY)}
         for publisher in sorted(due):
+            started = self.timer()
             snapshot_all(self.store, publisher)
             self._snapshotted[publisher] = now
+            cost = self.timer() - started
+            self._interval[publisher] = max(SNAPSHOT_EVERY, cost / SNAPSHOT_SHARE)
 
     def record_deleted(self, record_id: str) -> None:
         try:
@@ -94,10 +119,9 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: score of %s not dropped", record_id)
 
-    def score_records(self, written: Sequence[tuple[RecordMeta, Iterable[Any]]]
-                      ) -> list[Scored]:
-        metas = [meta for meta, _ in written]
-        facts = [extract(triples, meta.iri) for meta, triples in written]
+    def score_records(self, written: Sequence[tuple[Any, ...]]) -> list[Scored]:
+        metas: list[RecordMeta] = [entry[0] for entry in written]
+        facts = [_facts(*entry) for entry in written]
         links = link_results.load(self.store, {u for f in facts for u in f.urls()})
         state = link_state(links)
         scored = [Scored(m.id, m.publisher, m.iri, f,
@@ -247,9 +271,28 @@ def _rescore(store: Store, records: list[tuple[str, str, str, bool]],
 
 def snapshot_all(store: Store, publisher: str | None = None) -> dict[str, float]:
     """Record today's score of every publisher with scored records (or of one)."""
-    by_pub: dict[str, list[Score]] = {}
-    for row in stored(store, publisher):
-        by_pub.setdefault(row["publisher"], []).append(row["score"])
-    scores = {pub: aggregate(items) for pub, items in by_pub.items()}
+    by_pub: dict[str, list[str]] = {}
+    for row in stored(store, publisher, raw=True):
+        by_pub.setdefault(row["publisher"], []).append(row["detail_json"])
+    scores = {pub: aggregate_details(items) for pub, items in by_pub.items()}
     history.snapshot(store, {pub: (s.total, s.datasets) for pub, s in scores.items()})
     return {pub: s.total for pub, s in scores.items()}
+
+
+def aggregate_details(details: Iterable[str]) -> Score:
+    """``aggregate`` of stored scores given as their counts' JSON text (``dqv.detail_json``):
+    summed as read, without a Score per record (a snapshot reads every score of a
+    publisher)."""
+    ids = [i.id for i in INDICATORS]
+    sums = {i: [0, 0, 0] for i in ids}
+    count = 0
+    for text in details:
+        data = json.loads(text)
+        count += 1
+        for i in ids:
+            passed, population, unchecked = data.get(i, (0, 1, 0))
+            total = sums[i]
+            total[0] += passed
+            total[1] += population
+            total[2] += unchecked
+    return Score(tuple(Result(i, *sums[i.id]) for i in INDICATORS), count)
