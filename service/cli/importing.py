@@ -67,8 +67,11 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     document_base = document_base or (source if "://" in source else None)
     meter = Progress("Import")  # service/cli/progress.py: the bar starts after parsing
     with meter.reading(source.rsplit("/", 1)[-1]):
-        document = _stored_document(source, allow_private, on_disk=workers > 1 or None,
-                                    base=document_base)
+        document, document_fixes = _stored_document(
+            source, allow_private, on_disk=workers > 1 or None, base=document_base)
+    if document_fixes:  # an RDF/XML document repaired before it could be read
+        lines.append(f"RÉPARÉ / REPAIRED document {source}: {len(document_fixes)}")
+        lines.extend(repair_lines(document_fixes, "    "))
     with document:
         workers = workers or auto_workers(document.on_disk)
         meter.start(len(document))
@@ -95,7 +98,10 @@ def import_(source, publisher_id, allow_private, as_json, batch_size, workers, d
     for line in lines:
         click.echo(line, err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        out = report.to_dict()
+        if document_fixes:
+            out["document_repairs"] = document_fixes
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     summary = report.summary()
     click.echo("créés/created={created} mis à jour/updated={updated} "
                "inchangés/unchanged={unchanged} échecs/failed={failed}".format(**summary)
@@ -140,16 +146,41 @@ def _stored_document(source: str, allow_private: bool, on_disk: bool | None = No
             refuse_not_dcat(f.read(4096), source)
     else:
         refuse_not_dcat(body or b"", source)
+    base_iri = base or (source if "://" in source else None)
     try:
-        return StoredDocument(syntax, path=path, data=body,
-                              base_iri=base or (source if "://" in source else None),
-                              on_disk=on_disk)
+        return StoredDocument(syntax, path=path, data=body, base_iri=base_iri,
+                              on_disk=on_disk), []
     except SocleError as err:
+        repaired = _repaired_document(syntax, path, body, base_iri, on_disk)
+        if repaired is not None:
+            return repaired
         if base is None and "No scheme found" in err.detail_en:  # relative IRIs, no base
             err.detail_fr += (" Le document contient des IRI relatives : donnez l'adresse "
                               "d'origine avec --base URL.")
             err.detail_en += " The document has relative IRIs: give its address with --base URL."
         raise
+
+
+def _repaired_document(syntax, path: Path | None, body: bytes | None, base_iri: str | None,
+                       on_disk: bool | None):
+    """An RDF/XML document that failed to parse, repaired as the harvest repairs it
+    (service/rdf/repair/document.py) and read again, with the changes as repair dicts; None
+    when the repair changes nothing or does not help (the first error stands)."""
+    from service.ingest.stream import StoredDocument
+    from service.rdf.parse import term_to_rdflib
+    from service.rdf.repair.document import document_repairs, repair_document
+
+    data = body if body is not None else path.read_bytes() if path is not None else b""
+    fixed, fixes = repair_document(data, syntax.name)
+    if not fixes:
+        return None
+    try:
+        document = StoredDocument(syntax, data=fixed, base_iri=base_iri, on_disk=on_disk)
+    except SocleError:
+        return None
+    triples = ((term_to_rdflib(q.subject), term_to_rdflib(q.predicate),
+                term_to_rdflib(q.object)) for q in document.store)
+    return document, document_repairs(triples, fixes)
 
 
 def register_commands(cli: click.Group) -> None:

@@ -93,3 +93,17 @@ def test_refused_command_prints_its_problem_as_json(data: Path, tmp_path: Path):
     problem = json.loads(done.stdout)
     assert problem["detail_fr"].startswith("Fichier introuvable") and problem["detail_en"]
     assert "Erreur : Fichier introuvable" in done.stderr
+
+
+def test_import_repairs_an_rdfxml_document_that_does_not_parse(data: Path):
+    """GeoNetwork's export (an IRI with a space, a link element with text) is read once
+    repaired, as the harvest reads it, and the document's repairs are reported."""
+    source = FIXTURES / "udata-dcat" / "dcat" / "geonetwork.xml"
+    done = socle("import", str(source), "--publisher", "montfort", "--json", data=data)
+    assert "RÉPARÉ / REPAIRED document" in done.stderr, done.stderr
+    report = json.loads(done.stdout)
+    kinds = {(r["kind"], r["property"]) for r in report["document_repairs"]}
+    assert ("iri-encoded", "rdf:about") in kinds and ("resource-text", "dcat:theme") in kinds
+    # read at last: what keeps its dataset out is DCAT-AP, not the syntax (no description)
+    assert report["summary"]["failed"] == 1, report["summary"]
+    assert "description" in done.stderr
