@@ -85,6 +85,9 @@ class Batch:
         self.refused: SocleError | None = None  # the publisher lookup's error
         self.future: Any = None
         self.described: dict[str, set[str]] = {}
+        # Other publishers describing each outside IRI, kept across the batches of one write
+        # held under the writer's lock (BatchWriter.write); None: asked per batch.
+        self.others: dict[str, set[str]] | None = None
         # What observers compute from each prepared record (the quality facts): with the
         # record's preparation, so in the worker processes when there are some.
         self.extractors: tuple[Extractor, ...] = tuple(
@@ -165,11 +168,30 @@ class Batch:
         known = (set(metas(self.store, "iri", looked)) | set(self.writer.private.metas(
             "iri", looked))) if looked else set()
         outside = {i for i in looked if not under_base(self.base, i)}
-        self.described = described_by(self.store, outside) if outside else {}
+        self.described = self._described(outside)
         for item in self.items:
             self._decide(item, known)
         self._flush()
         return [i.result for i in self.items]  # type: ignore[misc]
+
+    def _described(self, outside: set[str]) -> dict[str, set[str]]:
+        """``described_by`` of the outside IRIs. With ``others`` (a write held under the
+        writer's lock on a store only this process writes), each IRI is asked once per write,
+        not once per batch: a publisher's catalogue repeats its shared nodes in every record,
+        and asking again meant reading every record already written that describes them. Only
+        other publishers' records can make a write conflict, and none can be written while the
+        lock is held, so what was found for them stays true; the writer's own publisher is
+        left out of what is kept (``check_foreign`` ignores it)."""
+        if not outside:
+            return {}
+        if self.others is None:
+            return described_by(self.store, outside)
+        missing = outside - self.others.keys()
+        if missing:
+            found = described_by(self.store, missing)
+            for iri in missing:
+                self.others[iri] = found.get(iri, set()) - {self.publisher_id}
+        return {iri: self.others[iri] for iri in outside if self.others[iri]}
 
     # -- lookups, one query per kind of key ----------------------------------------------------
     def _lookups(self) -> None:

@@ -104,8 +104,11 @@ class BatchWriter:
                 return
             with self.lock:
                 previous: Batch | None = None
+                # another process may write to an external store: ask it per batch then
+                others: dict[str, set[str]] | None = None if self.store.remote else {}
                 for chunk in _chunks(writes, batch_size):
                     current = Batch(self, publisher_id, chunk, policy, pool, on_prepared)
+                    current.others = others
                     current.stage_a()
                     if previous is not None:
                         yield from previous.stage_b()

@@ -129,6 +129,18 @@ ROUNDS = [
     # IRI ownership (issue 21): iffendic's takeover attempts after montfort's record.
     ("montfort", p1_record()),
     ("iffendic", catalogue(f"{BASE}/datasets/{P1_ID}#x")),
+    # An outside node shared by records of several batches (BatchWriter.write keeps what it
+    # found of other publishers across batches): iffendic's stays iffendic's in every batch,
+    # montfort's own is montfort's in every batch.
+    ("iffendic", document([blank("iffendic-1", "Jeu", describes="https://org.example/iffendic")])),
+    ("montfort", document([
+        *(blank(f"partage-{i}", f"Jeu {i}", describes="https://org.example/montfort")
+          for i in range(5)),
+        *(blank(f"pris-{i}", f"Jeu {i}", describes="https://org.example/iffendic")
+          for i in range(3)),
+        blank("partage-5", "Jeu 5", describes="https://org.example/montfort"),
+    ])),
+    ("iffendic", document([blank("iffendic-2", "Jeu", describes="https://org.example/montfort")])),
 ]
 
 
@@ -233,3 +245,27 @@ def test_write_policy_is_a_parameter_of_both_paths(tmp_path: Path):
     finally:
         seq.store.close()
         blk.store.close()
+
+
+@pytest.mark.embedded_only("an external store has other writers: asked per batch there")
+def test_an_outside_node_is_looked_up_once_per_import(tmp_path: Path):
+    """Who describes a node the records share is asked once per (locked) import, not once per
+    batch: asking meant reading every record already written that describes it."""
+    svc, _ = services(tmp_path, "once")
+    shared = "https://org.example/montfort"
+    asked: list[str] = []
+    select = svc.store.select
+
+    def counting(sparql: str):
+        if f"<{shared}>" in sparql and "GRAPH ?g { ?s ?p ?o }" in sparql:  # described_by
+            asked.append(sparql)
+        return select(sparql)
+
+    svc.store.select = counting  # type: ignore[method-assign]
+    try:
+        doc = document([blank(f"partage-{i}", f"Jeu {i}", describes=shared) for i in range(6)])
+        results = bulk(svc, "montfort", parse_rdf(doc.encode(), TURTLE), 2, workers=2)
+        assert [r[0] for r in results] == ["created"] * 6
+        assert len(asked) == 1
+    finally:
+        svc.store.close()
