@@ -165,19 +165,20 @@ def _repaired_document(syntax, path: Path | None, body: bytes | None, base_iri: 
                        on_disk: bool | None):
     """An RDF/XML document that failed to parse, repaired as the harvest repairs it
     (service/rdf/repair/document.py) and read again, with the changes as repair dicts; None
-    when the repair changes nothing or does not help (the first error stands)."""
+    when the repair does not apply, changes nothing or does not help (the first error
+    stands). Other syntaxes are not read again (a file may be large)."""
     from service.ingest.stream import StoredDocument
     from service.rdf.parse import term_to_rdflib
-    from service.rdf.repair.document import document_repairs, repair_document
+    from service.rdf.repair.document import REPAIRED_SYNTAXES, document_repairs, parse_repaired
 
+    if syntax.name not in REPAIRED_SYNTAXES:
+        return None
     data = body if body is not None else path.read_bytes() if path is not None else b""
-    fixed, fixes = repair_document(data, syntax.name)
-    if not fixes:
+    again = parse_repaired(data, syntax.name, lambda fixed: StoredDocument(
+        syntax, data=fixed, base_iri=base_iri, on_disk=on_disk))
+    if again is None:
         return None
-    try:
-        document = StoredDocument(syntax, data=fixed, base_iri=base_iri, on_disk=on_disk)
-    except SocleError:
-        return None
+    document, fixes = again
     triples = ((term_to_rdflib(q.subject), term_to_rdflib(q.predicate),
                 term_to_rdflib(q.object)) for q in document.store)
     return document, document_repairs(triples, fixes)

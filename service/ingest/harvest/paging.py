@@ -23,7 +23,7 @@ from service.rdf.formats import RdfSyntax, syntax_for_filename, syntax_for_media
 from service.rdf.limits import HARVEST_PAGE
 from service.rdf.namespaces import HYDRA
 from service.rdf.parse import parse_quads
-from service.rdf.repair.document import DocumentFixes, repair_document
+from service.rdf.repair.document import DocumentFixes, parse_repaired
 
 # Next-page predicates, current vocabulary first.
 NEXT_PREDICATES = (ox.NamedNode(str(HYDRA.next)), ox.NamedNode(str(HYDRA.nextPage)))
@@ -144,11 +144,9 @@ def _parse_page(body: bytes, syntax: RdfSyntax, url: str) -> tuple[list[ox.Quad]
     does not help, the parser's first error is the one reported."""
     try:
         return parse_quads(body, syntax, url, HARVEST_PAGE), DocumentFixes()
-    except SocleError as first:
-        repaired, fixes = repair_document(body, syntax.name)
-        if not fixes:
+    except SocleError:
+        again = parse_repaired(body, syntax.name,
+                               lambda fixed: parse_quads(fixed, syntax, url, HARVEST_PAGE))
+        if again is None:
             raise
-        try:
-            return parse_quads(repaired, syntax, url, HARVEST_PAGE), fixes
-        except SocleError:
-            raise first from None
+        return again

@@ -20,13 +20,17 @@ stays a syntax error, as it is for udata).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rdflib import URIRef
 from rdflib.term import Node
 
+from service.errors import SocleError
 from service.rdf.repair.engine import Repair, prefixed
+
+T = TypeVar("T")
 
 # Applied only to a document that failed to parse (harvest/paging.py), so a valid document
 # is never rewritten: the patterns could match inside a literal's text.
@@ -52,11 +56,14 @@ class DocumentFixes:
         return bool(self.iris or self.texts)
 
 
+REPAIRED_SYNTAXES = frozenset({"rdfxml"})
+
+
 def repair_document(body: bytes, syntax: str) -> tuple[bytes, DocumentFixes]:
     """The document with the repairs of this module made, and what was changed. Other
     syntaxes, and documents that need none, come back as they are."""
     fixes = DocumentFixes()
-    if syntax != "rdfxml":
+    if syntax not in REPAIRED_SYNTAXES:
         return body, fixes
 
     def encode(match: re.Match[bytes]) -> bytes:
@@ -74,6 +81,20 @@ def repair_document(body: bytes, syntax: str) -> tuple[bytes, DocumentFixes]:
     out = _RESOURCE_WITH_TEXT.sub(empty, body)
     out = _IRI_ATTRIBUTE.sub(encode, out)
     return (out, fixes) if fixes else (body, fixes)
+
+
+def parse_repaired(body: bytes, syntax: str,
+                   parse: Callable[[bytes], T]) -> tuple[T, DocumentFixes] | None:
+    """After ``body`` failed to parse: ``parse`` of the repaired document, with what was
+    changed; None when the repair changes nothing or the repaired document fails too (the
+    caller reports the first error). Harvest pages and ``socle import`` alike."""
+    fixed, fixes = repair_document(body, syntax)
+    if not fixes:
+        return None
+    try:
+        return parse(fixed), fixes
+    except SocleError:
+        return None
 
 
 def document_repairs(triples: Iterable[tuple[Node, Node, Node]],
