@@ -58,9 +58,14 @@ class Executor:
     prefixes: dict = field(default_factory=dict)
     _pool: Pool | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _slots: threading.Semaphore | None = None
     allow_service: bool = False
     crashes: CrashLedger = field(default_factory=lambda: CrashLedger())
+    # the bound on in-process queries (memory and external stores); made here, not on first
+    # use, so two first queries cannot each make their own
+    slots: threading.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = threading.Semaphore(self.limits.max_concurrent)
 
     def pool(self) -> Pool:
         assert self.path is not None, "only stores on disk have query workers"
@@ -124,9 +129,7 @@ class Executor:
     def _run_in_process(self, request: dict, cache: str) -> Response:
         """Memory stores (tests, tools): same results, no kill on timeout (documented).
         External stores: the query runs on the server (sparql/remote.py), bounded the same way."""
-        if self._slots is None:
-            self._slots = threading.Semaphore(self.limits.max_concurrent)
-        if not self._slots.acquire(timeout=self.limits.queue_wait):
+        if not self.slots.acquire(timeout=self.limits.queue_wait):
             raise _busy(self.limits)
         try:
             out: list[tuple] = []
@@ -143,7 +146,7 @@ class Executor:
             else:
                 Runner(None, cast("OxigraphStore", store).native).run(request, out.append)
         finally:
-            self._slots.release()
+            self.slots.release()
         errors = [m for m in out if m[0] == "error"]
         if errors:
             raise _error(errors[0], request["format"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 import time
 from contextlib import contextmanager
 
@@ -149,15 +148,13 @@ def every_slot_taken(executor):
             for worker in held:
                 pool.release(worker)
         return
-    if executor._slots is None:
-        executor._slots = threading.Semaphore(executor.limits.max_concurrent)
     for _ in range(executor.limits.max_concurrent):
-        assert executor._slots.acquire(timeout=5.0)
+        assert executor.slots.acquire(timeout=5.0)
     try:
         yield
     finally:
         for _ in range(executor.limits.max_concurrent):
-            executor._slots.release()
+            executor.slots.release()
 
 
 def test_beyond_the_limit_503_with_retry_after_and_feed_still_answers(tight):
