@@ -1,6 +1,6 @@
-"""The search answer as it was before the time budget work (service/search/query.py at commit
-4171acf, facet counts joining search_vals per posting, filters as `IN (subquery)`): kept as the
-same-run baseline of bench/search.py only."""
+"""The search answer of main at commit 84534b1 (service/search/query.py before the facet value
+combinations and the sort index walks): kept as the same-run baseline of bench/search.py and
+the reference answers of tests/web/test_search_budget.py only."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from service.search.docs import FACETS, Doc
 from service.search.query import Result
 
 MATCH = "d.n IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)"
+# A facet filter, probed per candidate record on the postings' primary key. Not
+# `rowid IN (SELECT …)` next to an FTS5 MATCH: SQLite then hands the rowids to FTS5, which
+# evaluates the whole MATCH once per rowid (a filter matching most records took seconds).
+FILTER = "EXISTS (SELECT 1 FROM search_postings WHERE v = ? AND n = {key})"
 TITLE_WEIGHT = 4.0  # bm25 column weights: title, body
-
-
 
 
 COLUMNS = "d.n, d.id, d.iri, d.publisher, d.stamp, d.title, d.description, d.keywords, d.hash"
@@ -31,7 +33,7 @@ def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], s
                           (facet, value)).fetchone()
         if row is None:
             return Result(0, [], {f: [] for f in FACETS}, False, sort)
-        conds.append("d.n IN (SELECT n FROM search_postings WHERE v = ?)")
+        conds.append(FILTER.format(key="d.n"))
         params.append(row[0])
         vids.append(row[0])
     fallback = False
@@ -90,7 +92,7 @@ def _driver(match: str | None, vids: list[int]) -> Driver:
     else:
         return None
     for v in vids:
-        where += f" AND {key} IN (SELECT n FROM search_postings WHERE v = ?)"
+        where += " AND " + FILTER.format(key=key)
         params.append(v)
     return source, where, key, params
 
@@ -107,11 +109,16 @@ def _facets(con: sqlite3.Connection, driver: Driver) -> dict[str, list[tuple[str
         rows = con.execute(
             "SELECT facet, value, count FROM search_vals WHERE count > 0").fetchall()
     else:
+        # Counted per value id, named afterwards: joining search_vals to every posting row
+        # (one per match and facet value) before grouping cost twice as much.
         source, where, key, params = driver
-        rows = con.execute(
-            f"SELECT vl.facet, vl.value, COUNT(*) FROM {source} "
-            f"CROSS JOIN search_postings p ON p.n = {key} JOIN search_vals vl ON vl.v = p.v "
-            f"WHERE {where} GROUP BY p.v", params).fetchall()
+        counts = con.execute(
+            f"SELECT p.v, COUNT(*) FROM {source} "
+            f"CROSS JOIN search_postings p ON p.n = {key} WHERE {where} GROUP BY p.v",
+            params).fetchall()
+        names = {v: (facet, value) for v, facet, value in con.execute(
+            "SELECT v, facet, value FROM search_vals")}
+        rows = [(*names[v], n) for v, n in counts if v in names]
     out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for facet, value, n in rows:
         out.setdefault(facet, []).append((value, n))

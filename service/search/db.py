@@ -5,7 +5,14 @@ derived store opened).
 Tables: `search_docs` (what a result shows, the sort keys), `search_text` (FTS5 over the
 stems: title and body columns), `search_vals` (every facet value once, with its record count
 kept current, so the unfiltered facet counts of the home and search pages cost one small read)
-and `search_postings` (value × record).
+`search_postings` (value × record), and the facet value combinations: `search_combos` (each
+distinct set of facet values once, with its record count kept current), `search_combo_vals`
+(combination × value) and `search_doc_combo` (record -> combination).
+
+Why combinations: counting the facets of a search joined every matching record to its ~8
+postings and grouped them (most of a search's time on common words); records of one catalogue
+share their facet values (publisher, territory, licence, formats), so grouping the matches by
+combination reads one narrow row per match and names the values of a few hundred groups.
 """
 
 from __future__ import annotations
@@ -34,10 +41,17 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS search_postings(v INTEGER NOT NULL, n INTEGER NOT NULL,
       PRIMARY KEY(v, n)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS search_postings_doc ON search_postings(n, v)",
+    """CREATE TABLE IF NOT EXISTS search_combos(c INTEGER PRIMARY KEY, sig TEXT NOT NULL UNIQUE,
+      count INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS search_combo_vals(c INTEGER NOT NULL, v INTEGER NOT NULL,
+      PRIMARY KEY(c, v)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS search_combo_vals_v ON search_combo_vals(v, c)",
+    "CREATE TABLE IF NOT EXISTS search_doc_combo(n INTEGER PRIMARY KEY, c INTEGER NOT NULL)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(title, body,
       tokenize = 'unicode61 remove_diacritics 2', prefix = '3')""",
 ]
-_TABLES = ("search_docs", "search_vals", "search_postings", "search_text")
+_TABLES = ("search_docs", "search_vals", "search_postings", "search_text", "search_combos",
+           "search_combo_vals", "search_doc_combo")
 
 
 class SearchTable:
@@ -49,6 +63,7 @@ class SearchTable:
     def create(self, db: sqlite3.Connection) -> None:
         for statement in _DDL:
             db.execute(statement)
+        fill_combos(db)
 
     def clear(self, db: sqlite3.Connection) -> None:
         for table in _TABLES:
@@ -75,6 +90,7 @@ class SearchTable:
         if not count:
             db.execute("UPDATE search_vals SET count = "
                        "(SELECT COUNT(*) FROM search_postings p WHERE p.v = search_vals.v)")
+            recount_combos(db)
         return n
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
@@ -96,10 +112,28 @@ class SearchTable:
                 "JOIN search_docs d ON d.n = p.n JOIN search_vals vl ON vl.v = p.v")),
             "search_vals": sorted(db.execute(
                 "SELECT facet, value, count FROM search_vals WHERE count > 0")),
+            **_combo_snapshot(db),
         }
 
     def count(self, db: sqlite3.Connection) -> int:
         return int(db.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0])
+
+
+def _combo_snapshot(db: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Each record's combination and each combination in use, by value names (ids differ
+    between a live index and a rebuilt one)."""
+    names = {v: f"{facet}={value}" for v, facet, value in db.execute(
+        "SELECT v, facet, value FROM search_vals")}
+    combos: dict[int, tuple[str, ...]] = {}
+    for c, v in db.execute("SELECT c, v FROM search_combo_vals"):
+        combos[c] = (*combos.get(c, ()), names[v])
+    combos = {c: tuple(sorted(vals)) for c, vals in combos.items()}
+    return {
+        "search_doc_combo": sorted((rid, combos.get(c, ())) for rid, c in db.execute(
+            "SELECT d.id, dc.c FROM search_doc_combo dc JOIN search_docs d ON d.n = dc.n")),
+        "search_combos": sorted((combos.get(c, ()), k) for c, k in db.execute(
+            "SELECT c, count FROM search_combos WHERE count > 0")),
+    }
 
 
 def remove(con: sqlite3.Connection, record_id: str) -> bool:
@@ -109,6 +143,9 @@ def remove(con: sqlite3.Connection, record_id: str) -> bool:
     n = row[0]
     con.execute("UPDATE search_vals SET count = count - 1 WHERE v IN "
                 "(SELECT v FROM search_postings WHERE n = ?)", (n,))
+    con.execute("UPDATE search_combos SET count = count - 1 WHERE c = "
+                "(SELECT c FROM search_doc_combo WHERE n = ?)", (n,))
+    con.execute("DELETE FROM search_doc_combo WHERE n = ?", (n,))
     con.execute("DELETE FROM search_postings WHERE n = ?", (n,))
     con.execute("DELETE FROM search_text WHERE rowid = ?", (n,))
     con.execute("DELETE FROM search_docs WHERE n = ?", (n,))
@@ -118,7 +155,7 @@ def remove(con: sqlite3.Connection, record_id: str) -> bool:
 def add(con: sqlite3.Connection, doc: Doc, value_ids: dict[tuple[str, str], int],
         count: bool = True) -> None:
     """Insert one doc (its id must not be present). value_ids caches facet value ids within
-    one transaction."""
+    one transaction (and combination ids, under the facet name "")."""
     cur = con.execute(
         "INSERT INTO search_docs(id, iri, publisher, modified, stamp, hash, title, title_key, "
         "description, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -126,6 +163,7 @@ def add(con: sqlite3.Connection, doc: Doc, value_ids: dict[tuple[str, str], int]
          doc.hash, doc.title, text.title_key(doc.title or doc.id), doc.description,
          SEP.join(doc.keywords)))
     n = cur.lastrowid
+    vids: set[int] = set()
     body = " ".join([doc.description, *doc.keywords])
     con.execute("INSERT INTO search_text(rowid, title, body) VALUES (?, ?, ?)",
                 (n, text.stems(doc.title), text.stems(body)))
@@ -139,5 +177,56 @@ def add(con: sqlite3.Connection, doc: Doc, value_ids: dict[tuple[str, str], int]
                                 (facet, value)).fetchone()[0]
                 value_ids[(facet, value)] = v
             con.execute("INSERT INTO search_postings(v, n) VALUES (?, ?)", (v, n))
+            vids.add(v)
             if count:
                 con.execute("UPDATE search_vals SET count = count + 1 WHERE v = ?", (v,))
+    sig = ",".join(map(str, sorted(vids)))
+    c = value_ids.get(("", sig))
+    if c is None:
+        c = combo_id(con, sig, vids)
+        value_ids[("", sig)] = c
+    con.execute("INSERT INTO search_doc_combo(n, c) VALUES (?, ?)", (n, c))
+    if count:
+        con.execute("UPDATE search_combos SET count = count + 1 WHERE c = ?", (c,))
+
+
+def combo_id(con: sqlite3.Connection, sig: str, vids: Iterable[int]) -> int:
+    """The id of a combination of value ids (`sig`: the sorted ids, comma-separated), made
+    when new."""
+    row = con.execute("SELECT c FROM search_combos WHERE sig = ?", (sig,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    c = con.execute("INSERT INTO search_combos(sig) VALUES (?)", (sig,)).lastrowid
+    con.executemany("INSERT INTO search_combo_vals(c, v) VALUES (?, ?)",
+                    [(c, v) for v in vids])
+    return int(c)
+
+
+def recount_combos(con: sqlite3.Connection) -> None:
+    counts = dict(con.execute("SELECT c, COUNT(*) FROM search_doc_combo GROUP BY c"))
+    con.executemany("UPDATE search_combos SET count = ? WHERE c = ?",
+                    [(counts.get(c, 0), c) for (c,) in
+                     con.execute("SELECT c FROM search_combos").fetchall()])
+
+
+def fill_combos(con: sqlite3.Connection) -> None:
+    """A search index written before the combinations existed gets them from its postings
+    (seconds at 100,000 records, where re-reading every record graph takes minutes)."""
+    if (con.execute("SELECT 1 FROM search_doc_combo LIMIT 1").fetchone() is not None
+            or con.execute("SELECT 1 FROM search_docs LIMIT 1").fetchone() is None):
+        return
+    ids: dict[str, int] = {}
+    rows = con.execute("SELECT n, group_concat(v) FROM (SELECT n, v FROM search_postings "
+                       "ORDER BY n, v) GROUP BY n").fetchall()
+    for n, joined in rows:
+        vids = sorted(int(v) for v in joined.split(","))
+        sig = ",".join(map(str, vids))
+        c = ids.get(sig)
+        if c is None:
+            c = ids[sig] = combo_id(con, sig, vids)
+        con.execute("INSERT INTO search_doc_combo(n, c) VALUES (?, ?)", (n, c))
+    if con.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0] > len(rows):
+        con.execute("INSERT INTO search_doc_combo(n, c) SELECT d.n, ? FROM search_docs d "
+                    "WHERE NOT EXISTS (SELECT 1 FROM search_doc_combo x WHERE x.n = d.n)",
+                    (combo_id(con, "", []),))
+    recount_combos(con)

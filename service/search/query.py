@@ -1,8 +1,11 @@
 """One search answer from the index's SQLite database: total, page, facet counts.
 
-The matching records are a condition on `search_docs.n` (FTS5 match, facet postings), so the page,
-the total and the facet counts are three statements over the same condition; SQLite builds
-each `IN (subquery)` once per statement.
+The matching records are an FTS5 match and facet filters. The total and the facet counts read
+what the match costs least to read: FTS5 rowids for words; the facet value combinations
+(`db.py`) alone for filters without words, whose record counts are kept current. The page of a
+date or title sort walks that sort's index and keeps the matching records when they are many
+(the first page is found after a few rows), and sorts the matches when they are few. The
+relevance page is FTS5's BM25 over every match: its cost grows with the matches.
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ MATCH = "d.n IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)"
 # `rowid IN (SELECT …)` next to an FTS5 MATCH: SQLite then hands the rowids to FTS5, which
 # evaluates the whole MATCH once per rowid (a filter matching most records took seconds).
 FILTER = "EXISTS (SELECT 1 FROM search_postings WHERE v = ? AND n = {key})"
+# The same filter on a combination of facet values (a small table, probed per row or combo).
+COMBO_FILTER = "EXISTS (SELECT 1 FROM search_combo_vals WHERE c = {key} AND v = ?)"
 TITLE_WEIGHT = 4.0  # bm25 column weights: title, body
+# Walk the sort's index when at least one record in WALK matches: the walk reads at most
+# every index entry, and stops after about (rows to skip and show) x records / matches of them
+# when the matches are spread over the order; sorting reads every match's row (several times
+# an index entry's cost). Titles cluster ("Subventions …"), so the bound, not the average,
+# decides.
+WALK = 5
+SORT_INDEX = {"date": ("search_docs_modified", "d.modified DESC, d.n DESC"),
+              "title": ("search_docs_title", "d.title_key, d.n")}
 
 
 @dataclass(frozen=True)
@@ -36,101 +49,118 @@ COLUMNS = "d.n, d.id, d.iri, d.publisher, d.stamp, d.title, d.description, d.key
 
 
 def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], sort: str,
-           offset: int, limit: int):
-    conds: list[str] = []
-    params: list = []
+           offset: int, limit: int) -> Result:
     vids: list[int] = []
     for facet, value in filters.items():
         row = con.execute("SELECT v FROM search_vals WHERE facet = ? AND value = ?",
                           (facet, value)).fetchone()
         if row is None:
             return Result(0, [], {f: [] for f in FACETS}, False, sort)
-        conds.append(FILTER.format(key="d.n"))
-        params.append(row[0])
         vids.append(row[0])
     fallback = False
-    match = ""
+    match: str | None = None
     if terms:
         match = text.fts_query(terms)
-        total = _count(con, _driver(match, vids))
+        total = _count(con, match, vids)
         if total == 0 and len(terms) > 1:
             fallback = True
             match = text.fts_query(terms, every=False)
-            total = _count(con, _driver(match, vids))
+            total = _count(con, match, vids)
     else:
-        total = _count(con, _driver(None, vids))
-    if terms:
-        all_conds = conds + [MATCH]
-        all_params = params + [match]
+        total = _count(con, None, vids)
+    if total == 0:
+        rows: list = []
+    elif terms and sort == "relevance":
+        rows = _ranked(con, match or "", terms if fallback else [], vids, offset, limit)
     else:
-        all_conds, all_params = conds, params
-    where = " AND ".join(all_conds) or "1"
-    if terms and sort == "relevance":
-        hits = ""
-        hit_params: list = []
-        if fallback:  # the records with the most query words first
-            hits = " + ".join(f"({MATCH})" for _ in terms) + " DESC, "
-            hit_params = [text.fts_term(t) for t in terms]
-        filters_sql = "".join(f" AND {c}" for c in conds)
-        sql = (f"SELECT {COLUMNS} FROM search_text JOIN search_docs d "
-               f"ON d.n = search_text.rowid "
-               f"WHERE search_text MATCH ?{filters_sql} "
-               f"ORDER BY {hits}bm25(search_text, {TITLE_WEIGHT}, 1.0), d.modified DESC, d.n DESC "
-               f"LIMIT ? OFFSET ?")
-        rows = con.execute(sql, [match, *params, *hit_params, limit, offset]).fetchall()
-    else:
-        order = ("d.title_key, d.n" if sort == "title" else "d.modified DESC, d.n DESC")
-        rows = con.execute(
-            f"SELECT {COLUMNS} FROM search_docs d WHERE {where} ORDER BY {order} "
-            f"LIMIT ? OFFSET ?",
-            [*all_params, limit, offset]).fetchall()
-    return Result(total, _docs(con, rows), _facets(con, _driver(match or None, vids)),
-                  fallback, sort)
+        rows = _sorted(con, match, vids, sort if sort == "title" else "date", total,
+                       offset, limit)
+    return Result(total, _docs(con, rows), _facets(con, match, vids), fallback, sort)
 
 
-Driver = tuple[str, str, str, list] | None  # FROM, WHERE, record number column, parameters
+def _filters(vids: list[int], key: str) -> tuple[str, list[int]]:
+    return "".join(f" AND {FILTER.format(key=key)}" for _ in vids), list(vids)
 
 
-def _driver(match: str | None, vids: list[int]) -> Driver:
-    """The matching records as a table SQLite walks first (FTS5 rowids, or the postings of the
-    first filter), the other filters probed per row: measured 10-100x faster than the same
-    condition as `IN (subquery)` on search_docs, which SQLite answers by scanning."""
-    params: list[str | int]
+def _count(con: sqlite3.Connection, match: str | None, vids: list[int]) -> int:
     if match is not None:
-        source, where, key, params = "search_text t", "search_text MATCH ?", "t.rowid", [match]
-    elif vids:
-        source, where, key, params = "search_postings f", "f.v = ?", "f.n", [vids[0]]
-        vids = vids[1:]
-    else:
-        return None
-    for v in vids:
-        where += " AND " + FILTER.format(key=key)
-        params.append(v)
-    return source, where, key, params
+        where, params = _filters(vids, "t.rowid")
+        return con.execute(f"SELECT COUNT(*) FROM search_text t WHERE search_text MATCH ?"
+                           f"{where}", [match, *params]).fetchone()[0]
+    if not vids:  # every record has one publisher
+        return _records(con)
+    where = "".join(f" AND {COMBO_FILTER.format(key='co.c')}" for _ in vids)
+    return con.execute(f"SELECT COALESCE(SUM(co.count), 0) FROM search_combos co "
+                       f"WHERE co.count > 0{where}", vids).fetchone()[0]
 
 
-def _count(con: sqlite3.Connection, driver: Driver) -> int:
-    if driver is None:
-        return con.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0]
-    source, where, _key, params = driver
-    return con.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+def _records(con: sqlite3.Connection) -> int:
+    return con.execute("SELECT COALESCE(SUM(count), 0) FROM search_vals "
+                       "WHERE facet = 'publisher'").fetchone()[0]
 
 
-def _facets(con: sqlite3.Connection, driver: Driver) -> dict[str, list[tuple[str, int]]]:
-    if driver is None:  # every record: the counts kept in `search_vals`
+def _ranked(con: sqlite3.Connection, match: str, fallback_terms: list[str], vids: list[int],
+            offset: int, limit: int) -> list:
+    """BM25 (title words weigh more), then newest; in a fallback, the records with the most
+    query words first."""
+    hits = ""
+    hit_params: list = []
+    if fallback_terms:
+        hits = " + ".join(f"({MATCH})" for _ in fallback_terms) + " DESC, "
+        hit_params = [text.fts_term(t) for t in fallback_terms]
+    where, params = _filters(vids, "d.n")
+    sql = (f"SELECT {COLUMNS} FROM search_text JOIN search_docs d "
+           f"ON d.n = search_text.rowid "
+           f"WHERE search_text MATCH ?{where} "
+           f"ORDER BY {hits}bm25(search_text, {TITLE_WEIGHT}, 1.0), d.modified DESC, d.n DESC "
+           f"LIMIT ? OFFSET ?")
+    return con.execute(sql, [match, *params, *hit_params, limit, offset]).fetchall()
+
+
+def _sorted(con: sqlite3.Connection, match: str | None, vids: list[int], sort: str,
+            total: int, offset: int, limit: int) -> list:
+    index, order = SORT_INDEX[sort]
+    conds: list[str] = [MATCH] if match is not None else []
+    params: list = [match] if match is not None else []
+    if total * WALK >= _records(con):
+        source = f"search_docs d INDEXED BY {index}"
+        rest = vids
+    elif match is not None:
+        source, rest = "search_docs d", vids
+    else:  # few records with these values: from the first one's postings, then sorted
+        source, rest = "search_postings f CROSS JOIN search_docs d ON d.n = f.n", vids[1:]
+        conds.append("f.v = ?")
+        params.append(vids[0])
+    conds += [FILTER.format(key="d.n") for _ in rest]
+    where = " AND ".join(conds) or "1"
+    return con.execute(f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {order} "
+                       f"LIMIT ? OFFSET ?", [*params, *rest, limit, offset]).fetchall()
+
+
+def _facets(con: sqlite3.Connection, match: str | None,
+            vids: list[int]) -> dict[str, list[tuple[str, int]]]:
+    if match is None and not vids:  # every record: the counts kept in `search_vals`
         rows = con.execute(
             "SELECT facet, value, count FROM search_vals WHERE count > 0").fetchall()
     else:
-        # Counted per value id, named afterwards: joining search_vals to every posting row
-        # (one per match and facet value) before grouping cost twice as much.
-        source, where, key, params = driver
-        counts = con.execute(
-            f"SELECT p.v, COUNT(*) FROM {source} "
-            f"CROSS JOIN search_postings p ON p.n = {key} WHERE {where} GROUP BY p.v",
-            params).fetchall()
-        names = {v: (facet, value) for v, facet, value in con.execute(
-            "SELECT v, facet, value FROM search_vals")}
-        rows = [(*names[v], n) for v, n in counts if v in names]
+        if match is None:  # filters only: the combinations holding them, counts kept
+            key = "co.c"
+            groups = ("SELECT co.c AS c, co.count AS k FROM search_combos co "
+                      "WHERE co.count > 0")
+            params: list = []
+        else:  # the matches grouped by combination
+            key = "dc.c"
+            groups = ("SELECT dc.c AS c, COUNT(*) AS k FROM search_text t "
+                      "CROSS JOIN search_doc_combo dc ON dc.n = t.rowid "
+                      "WHERE search_text MATCH ?")
+            params = [match]
+        groups += "".join(f" AND {COMBO_FILTER.format(key=key)}" for _ in vids)
+        if match is not None:
+            groups += " GROUP BY dc.c"
+        rows = con.execute(
+            f"SELECT vl.facet, vl.value, x.s FROM (SELECT cv.v AS v, SUM(g.k) AS s "
+            f"FROM ({groups}) g CROSS JOIN search_combo_vals cv ON cv.c = g.c "
+            f"GROUP BY cv.v) x JOIN search_vals vl ON vl.v = x.v", [*params, *vids]).fetchall()
     out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for facet, value, n in rows:
         out.setdefault(facet, []).append((value, n))

@@ -102,8 +102,8 @@ def test_other_sqlite_errors_pass_through():
 
 
 def test_same_answers_as_the_former_statements(demo):
-    """The facet counts by value id and the filters as EXISTS probes answer exactly what the
-    former statements did (bench/search_query_before.py, kept as the benchmark's baseline)."""
+    """The answers under a budget not spent are exactly those of the former statements
+    (bench/search_query_before.py: main at 84534b1, the benchmark's baseline)."""
     from bench import search_query_before
     from service.search import query, text
 
