@@ -30,7 +30,8 @@ One run:
 5. Before / after in the same run, on the same index and query mix, uncached: the former
    answer (``bench/search_query_before.py``: facet counts joined per posting, filters as
    ``IN (subquery)``) without a time budget, then this code under ``--budget-ms``
-   (``service/search/budget.py``): p50, p95, max, and how many queries the budget stopped.
+   (``service/search/budget.py``): p50, p95, max, and how many queries the budget stopped;
+   ``--rounds`` alternating passes, each query's median time kept.
 
 ``--generator shared`` takes the store of ``bench/feed_store.py`` (``../shared/generators/
 dcat_catalogue.py``: ``--template`` datasets through the real write path, copied to n) and
@@ -159,35 +160,41 @@ def time_mix(search, mix, clear) -> tuple[list[float], list[float], list[int]]:
     return uncached, cached, totals
 
 
-def before_after(index: SearchIndex, mix: list, budget_ms: float | None) -> dict[str, Any]:
-    """The query mix, uncached, twice on the same index in this run: before (the former answer,
-    `bench/search_query_before.py`, no time budget) and after (this code, under `budget_ms`);
-    queries stopped by the budget are counted, their time (up to the budget) kept."""
+def before_after(index: SearchIndex, mix: list, budget_ms: float | None,
+                 rounds: int = 1) -> dict[str, Any]:
+    """The query mix, uncached, on the same index in this run: before (the former answer,
+    `bench/search_query_before.py`, no time budget) and after (this code, under `budget_ms`),
+    `rounds` times, alternating which goes first (the machine is shared: load comes and goes);
+    each query's time is its median over the rounds. Queries stopped by the budget are
+    counted, their time (up to the budget) kept."""
     from bench import search_query_before
     from service.search import index as search_index
     from service.search.budget import SearchTooLong
 
     fixed = search_index.answer
-    out: dict[str, Any] = {"budget_ms": budget_ms}
-    for label, answer, budget in (("before", search_query_before.answer, None),
-                                  ("after", fixed, budget_ms)):
-        search_index.answer = answer
-        index.budget_ms = budget
-        times, stopped, slowest = [], 0, []
-        try:
-            for words, filters, sort in mix:
-                index._cache.clear()
-                t = time.perf_counter()
-                try:
-                    index.search(words, filters, limit=20, sort=sort)
-                except SearchTooLong:
-                    stopped += 1
-                ms = (time.perf_counter() - t) * 1000
-                times.append(ms)
-                slowest.append((round(ms, 1), words, sort, sorted(filters)))
-        finally:
-            search_index.answer = fixed
-        out[label] = {**summary(times), "stopped_by_budget": stopped,
+    passes = {"before": (search_query_before.answer, None), "after": (fixed, budget_ms)}
+    times: dict[str, list[list[float]]] = {label: [[] for _ in mix] for label in passes}
+    stopped = dict.fromkeys(passes, 0)
+    for r in range(rounds):
+        for label in (("before", "after") if r % 2 == 0 else ("after", "before")):
+            search_index.answer, index.budget_ms = passes[label]
+            try:
+                for i, (words, filters, sort) in enumerate(mix):
+                    index._cache.clear()
+                    t = time.perf_counter()
+                    try:
+                        index.search(words, filters, limit=20, sort=sort)
+                    except SearchTooLong:
+                        stopped[label] += 1
+                    times[label][i].append((time.perf_counter() - t) * 1000)
+            finally:
+                search_index.answer = fixed
+    out: dict[str, Any] = {"budget_ms": budget_ms, "rounds": rounds}
+    for label in passes:
+        per_query = [statistics.median(t) for t in times[label]]
+        slowest = [(round(ms, 1), w, s, sorted(f))
+                   for ms, (w, f, s) in zip(per_query, mix, strict=True)]
+        out[label] = {**summary(per_query), "stopped_by_budget": stopped[label],
                       "slowest": sorted(slowest, reverse=True)[:5]}
     out["ratio_before_over_after"] = {
         k: round(out["before"][f"{k}_ms"] / max(out["after"][f"{k}_ms"], 1e-6), 2)
@@ -236,7 +243,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["sqlite"].update(uncached=summary(uncached), cached=summary(cached),
                             mean_total=round(statistics.mean(totals), 1),
                             fallback_queries=fallbacks, totals=totals)
-    result["before_after"] = before_after(index, mix, args.budget_ms)
+    result["before_after"] = before_after(index, mix, args.budget_ms, args.rounds)
     meta = bookkeeping.list_records(store, limit=1)[0]
     t = time.perf_counter()
     derived.written(StoreSource(store).written([meta]))
@@ -302,7 +309,7 @@ def table(r: dict[str, Any]) -> str:
                      f"p95 {b['p95_ms']:>8.2f} ms   max {b['max_ms']:>8.2f} ms   "
                      f"stopped by the budget {b['stopped_by_budget']}")
     lines.append(f"  ratios before / after: {ba['ratio_before_over_after']} "
-                 f"(budget {ba['budget_ms']} ms after)")
+                 f"(budget {ba['budget_ms']} ms after; median of {ba['rounds']} rounds)")
     if "memory" in r:
         m = r["memory"]
         lines += [
@@ -331,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --generator shared: datasets generated, then copied")
     parser.add_argument("--budget-ms", type=float, default=3000,
                         help="the search time budget of the 'after' pass")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="before/after passes, alternating; each query's median kept")
     parser.add_argument("--out", default=str(gen.RESULTS / "search.json"))
     args = parser.parse_args(argv)
     # Child processes import the repo; the caller's environment is put back (the smoke test

@@ -61,13 +61,13 @@ def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], s
     match: str | None = None
     if terms:
         match = text.fts_query(terms)
-        total = _count(con, match, vids)
+        total, facets = _counts(con, match, vids)
         if total == 0 and len(terms) > 1:
             fallback = True
             match = text.fts_query(terms, every=False)
-            total = _count(con, match, vids)
+            total, facets = _counts(con, match, vids)
     else:
-        total = _count(con, None, vids)
+        total, facets = _counts(con, None, vids)
     if total == 0:
         rows: list = []
     elif terms and sort == "relevance":
@@ -75,28 +75,11 @@ def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], s
     else:
         rows = _sorted(con, match, vids, sort if sort == "title" else "date", total,
                        offset, limit)
-    return Result(total, _docs(con, rows), _facets(con, match, vids), fallback, sort)
+    return Result(total, _docs(con, rows), facets, fallback, sort)
 
 
 def _filters(vids: list[int], key: str) -> tuple[str, list[int]]:
     return "".join(f" AND {FILTER.format(key=key)}" for _ in vids), list(vids)
-
-
-def _count(con: sqlite3.Connection, match: str | None, vids: list[int]) -> int:
-    if match is not None:
-        where, params = _filters(vids, "t.rowid")
-        return con.execute(f"SELECT COUNT(*) FROM search_text t WHERE search_text MATCH ?"
-                           f"{where}", [match, *params]).fetchone()[0]
-    if not vids:  # every record has one publisher
-        return _records(con)
-    where = "".join(f" AND {COMBO_FILTER.format(key='co.c')}" for _ in vids)
-    return con.execute(f"SELECT COALESCE(SUM(co.count), 0) FROM search_combos co "
-                       f"WHERE co.count > 0{where}", vids).fetchone()[0]
-
-
-def _records(con: sqlite3.Connection) -> int:
-    return con.execute("SELECT COALESCE(SUM(count), 0) FROM search_vals "
-                       "WHERE facet = 'publisher'").fetchone()[0]
 
 
 def _ranked(con: sqlite3.Connection, match: str, fallback_terms: list[str], vids: list[int],
@@ -137,30 +120,44 @@ def _sorted(con: sqlite3.Connection, match: str | None, vids: list[int], sort: s
                        f"LIMIT ? OFFSET ?", [*params, *rest, limit, offset]).fetchall()
 
 
-def _facets(con: sqlite3.Connection, match: str | None,
-            vids: list[int]) -> dict[str, list[tuple[str, int]]]:
+def _counts(con: sqlite3.Connection, match: str | None,
+            vids: list[int]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The total and the facet counts, in one pass over the matches: grouped by combination
+    of facet values, the groups' sizes add up to the total and, spread over each
+    combination's values, to the facet counts."""
     if match is None and not vids:  # every record: the counts kept in `search_vals`
-        rows = con.execute(
-            "SELECT facet, value, count FROM search_vals WHERE count > 0").fetchall()
-    else:
-        if match is None:  # filters only: the combinations holding them, counts kept
-            key = "co.c"
-            groups = ("SELECT co.c AS c, co.count AS k FROM search_combos co "
-                      "WHERE co.count > 0")
-            params: list = []
-        else:  # the matches grouped by combination
-            key = "dc.c"
-            groups = ("SELECT dc.c AS c, COUNT(*) AS k FROM search_text t "
-                      "CROSS JOIN search_doc_combo dc ON dc.n = t.rowid "
-                      "WHERE search_text MATCH ?")
-            params = [match]
-        groups += "".join(f" AND {COMBO_FILTER.format(key=key)}" for _ in vids)
-        if match is not None:
-            groups += " GROUP BY dc.c"
-        rows = con.execute(
-            f"SELECT vl.facet, vl.value, x.s FROM (SELECT cv.v AS v, SUM(g.k) AS s "
-            f"FROM ({groups}) g CROSS JOIN search_combo_vals cv ON cv.c = g.c "
-            f"GROUP BY cv.v) x JOIN search_vals vl ON vl.v = x.v", [*params, *vids]).fetchall()
+        return _records(con), _named(con.execute(
+            "SELECT facet, value, count FROM search_vals WHERE count > 0").fetchall())
+    if match is None:  # filters only: the combinations holding them, counts kept
+        key = "co.c"
+        groups = "SELECT co.c AS c, co.count AS k FROM search_combos co WHERE co.count > 0"
+        params: list = []
+    else:  # the matches grouped by combination
+        key = "dc.c"
+        groups = ("SELECT dc.c AS c, COUNT(*) AS k FROM search_text t "
+                  "CROSS JOIN search_doc_combo dc ON dc.n = t.rowid "
+                  "WHERE search_text MATCH ?")
+        params = [match]
+    groups += "".join(f" AND {COMBO_FILTER.format(key=key)}" for _ in vids)
+    if match is not None:
+        groups += " GROUP BY dc.c"
+    rows = con.execute(
+        f"WITH g AS MATERIALIZED ({groups}) "
+        f"SELECT NULL, NULL, COALESCE(SUM(k), 0) FROM g UNION ALL "
+        f"SELECT vl.facet, vl.value, x.s FROM (SELECT cv.v AS v, SUM(g.k) AS s "
+        f"FROM g CROSS JOIN search_combo_vals cv ON cv.c = g.c "
+        f"GROUP BY cv.v) x JOIN search_vals vl ON vl.v = x.v", [*params, *vids]).fetchall()
+    total = next(n for facet, _, n in rows if facet is None)
+    return total, _named([r for r in rows if r[0] is not None])
+
+
+def _records(con: sqlite3.Connection) -> int:
+    """Every record has one publisher."""
+    return con.execute("SELECT COALESCE(SUM(count), 0) FROM search_vals "
+                       "WHERE facet = 'publisher'").fetchone()[0]
+
+
+def _named(rows: list) -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for facet, value, n in rows:
         out.setdefault(facet, []).append((value, n))
