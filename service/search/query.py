@@ -51,12 +51,14 @@ COLUMNS = "d.n, d.id, d.iri, d.publisher, d.stamp, d.title, d.description, d.key
 def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], sort: str,
            offset: int, limit: int) -> Result:
     vids: list[int] = []
+    sizes: dict[int, int] = {}  # value id -> its records
     for facet, value in filters.items():
-        row = con.execute("SELECT v FROM search_vals WHERE facet = ? AND value = ?",
+        row = con.execute("SELECT v, count FROM search_vals WHERE facet = ? AND value = ?",
                           (facet, value)).fetchone()
         if row is None:
             return Result(0, [], {f: [] for f in FACETS}, False, sort)
         vids.append(row[0])
+        sizes[row[0]] = row[1]
     fallback = False
     match: str | None = None
     if terms:
@@ -73,7 +75,7 @@ def answer(con: sqlite3.Connection, terms: list[str], filters: dict[str, str], s
     elif terms and sort == "relevance":
         page = _ranked(con, match or "", terms if fallback else [], vids, offset, limit)
     else:
-        page = _sorted(con, match, vids, sort if sort == "title" else "date", total,
+        page = _sorted(con, match, sizes, sort if sort == "title" else "date", total,
                        offset, limit)
     return Result(total, _docs(con, _rows(con, page)), facets, fallback, sort)
 
@@ -111,20 +113,24 @@ def _ranked(con: sqlite3.Connection, match: str, fallback_terms: list[str], vids
     return [n for (n,) in con.execute(sql, [match, *params, *hit_params, limit, offset])]
 
 
-def _sorted(con: sqlite3.Connection, match: str | None, vids: list[int], sort: str,
+def _sorted(con: sqlite3.Connection, match: str | None, sizes: dict[int, int], sort: str,
             total: int, offset: int, limit: int) -> list[int]:
+    """The page of a date or title sort; sizes: the filters' value ids and their records."""
     index, order = SORT_INDEX[sort]
+    vids = list(sizes)
     conds: list[str] = [MATCH] if match is not None else []
     params: list = [match] if match is not None else []
+    narrow = min(vids, key=sizes.__getitem__) if vids else None
     if total * WALK >= _records(con):
         source = f"search_docs d INDEXED BY {index}"
         rest = vids
-    elif match is not None:
-        source, rest = "search_docs d", vids
-    else:  # few records with these values: from the first one's postings, then sorted
-        source, rest = "search_postings f CROSS JOIN search_docs d ON d.n = f.n", vids[1:]
+    elif narrow is None or (match is not None and sizes[narrow] > WALK * total):
+        source, rest = "search_docs d", vids  # from the matches, then sorted
+    else:  # from the postings of the filter value with the fewest records, then sorted
+        source = "search_postings f CROSS JOIN search_docs d ON d.n = f.n"
+        rest = [v for v in vids if v != narrow]
         conds.append("f.v = ?")
-        params.append(vids[0])
+        params.append(narrow)
     conds += [FILTER.format(key="d.n") for _ in rest]
     where = " AND ".join(conds) or "1"
     return [n for (n,) in con.execute(f"SELECT d.n FROM {source} WHERE {where} ORDER BY {order} "

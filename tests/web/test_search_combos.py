@@ -67,6 +67,8 @@ def test_same_answers_as_main_on_every_path(demo):
                for s in statements)
     assert any("FROM search_docs d WHERE d.n IN (SELECT rowid FROM search_text" in s
                for s in statements)
+    assert any("ON d.n = f.n WHERE d.n IN (SELECT rowid FROM search_text" in s
+               for s in statements)  # words and a rare filter: from the filter's postings
     assert any("FROM search_combos co" in s for s in ours)
     assert any("CROSS JOIN search_doc_combo dc" in s for s in ours)
 
