@@ -28,10 +28,10 @@ One run:
    did), and the same words and filters (it has no sort and no fallback).
 
 5. Before / after in the same run, on the same index and query mix, uncached: the former
-   answer (``bench/search_query_before.py``: facet counts joined per posting, filters as
-   ``IN (subquery)``) without a time budget, then this code under ``--budget-ms``
-   (``service/search/budget.py``): p50, p95, max, and how many queries the budget stopped;
-   ``--rounds`` alternating passes, each query's median time kept.
+   answer (``bench/search_query_before.py``: main at 84534b1, before the facet value
+   combinations and the sort index walks) without a time budget, then this code under
+   ``--budget-ms`` (``service/search/budget.py``): p50, p95, max, and how many queries the
+   budget stopped; ``--rounds`` alternating passes, each query's median time kept.
 
 ``--generator shared`` takes the store of ``bench/feed_store.py`` (``../shared/generators/
 dcat_catalogue.py``: ``--template`` datasets through the real write path, copied to n) and

@@ -196,7 +196,7 @@ def combo_id(con: sqlite3.Connection, sig: str, vids: Iterable[int]) -> int:
     row = con.execute("SELECT c FROM search_combos WHERE sig = ?", (sig,)).fetchone()
     if row is not None:
         return int(row[0])
-    c = con.execute("INSERT INTO search_combos(sig) VALUES (?)", (sig,)).lastrowid
+    c = con.execute("INSERT INTO search_combos(sig) VALUES (?) RETURNING c", (sig,)).fetchone()[0]
     con.executemany("INSERT INTO search_combo_vals(c, v) VALUES (?, ?)",
                     [(c, v) for v in vids])
     return int(c)
