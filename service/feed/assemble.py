@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.feed.references import DESCRIBED_LINKS, RELATION
 from service.rdf.profiles.enrich import PREF_LABEL
@@ -36,9 +37,9 @@ _RELATION = f"<{RELATION.value}>".encode()
 _LABEL = f"<{PREF_LABEL.value}>"
 
 
-@dataclass(frozen=True)
-class Stored:
-    """One record's stored output in one profile (a profiled_records row, see profiled.py)."""
+class Stored(NamedTuple):
+    """One record's stored output in one profile (a profiled_records row, see profiled.py);
+    a tuple: a page makes a hundred of them per request."""
 
     iri: str  # the record's dataset IRI: its own lines are about it and the nodes under IRI#
     services: str
