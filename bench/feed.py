@@ -17,10 +17,11 @@ One run:
 2. Baseline in the same process on the same store: one SPARQL CONSTRUCT per page
    (``ORDER BY ?g OFFSET n LIMIT size`` in the records graph), plus Turtle serialisation,
    for the same three pages; a full harvest that way is extrapolated (it would take hours).
-3. Over real HTTP (skip with ``--no-http``): ``socle serve`` (waitress) on 127.0.0.1 in a
-   child process on the same store (the in-process app is closed first: one process per
-   store); same pages, same harvest with a ``requests`` session, the child's RSS read from
-   /proc (psutil when installed). The child is always stopped.
+3. Over real HTTP (skip with ``--no-http``; ``--no-inprocess`` runs it alone): ``socle serve``
+   (waitress) on 127.0.0.1 in a child process on the same store (the in-process app is
+   closed first: one process per store); same pages, same harvest with a ``requests``
+   session, the child's RSS read from /proc (psutil when installed). The child is always
+   stopped.
 
 Results: a table on stdout and ``--out`` JSON (bench/results is git-ignored).
 """
@@ -520,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="CONSTRUCT runs per page (0: no baseline)")
     parser.add_argument("--rss-every", type=int, default=50, help="sample RSS every N pages")
     parser.add_argument("--no-http", action="store_true", help="skip the socle serve run")
+    parser.add_argument("--no-inprocess", action="store_true",
+                        help="skip the in-process run (test client, costs, baseline, writes)")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--store", type=Path, default=None,
                         help="store directory [bench/results/feed-store-n{n}-v{version}]")
@@ -547,8 +550,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.feed: n={args.n}, store {data}", flush=True)
         result["store"] = gen.build_store(args.n, data, force=args.force_gen)
     print(f"store: {json.dumps(result['store'])}", flush=True)
-    result["inprocess"] = run_inprocess(args, data)
-    print("in-process run done", flush=True)
+    if not args.no_inprocess:
+        result["inprocess"] = run_inprocess(args, data)
+        print("in-process run done", flush=True)
     if not args.no_http:
         result["http"] = run_http(args, data)
         print("HTTP run done", flush=True)

@@ -67,9 +67,9 @@ def page_costs(svc: Any, pages: dict[str, int], size: int, repeats: int) -> dict
             def stored(fmt=fmt, snap=stored_page):
                 built = assemble([e.stored for e in snap.entries], svc.feed_index.known_iris)
                 if fmt == ox.RdfFormat.TURTLE:
-                    extra = parse_lines("\n".join(built.enrichment))
-                    return ox.serialize(extra, format=fmt) + built.turtle.encode("utf-8")
-                return built.text().encode("utf-8")
+                    extra = parse_lines(b"".join(built.enrichment))
+                    return ox.serialize(extra, format=fmt) + built.turtle
+                return built.ntriples()
 
             row[name] = {"before_ms": _p50(before, repeats),
                          "derived_ms": _p50(derived, repeats),

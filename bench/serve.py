@@ -28,7 +28,8 @@ class SocleServer:
 
     def __init__(self, data: Path | str, log_path: Path | str, *, base_url: str | None = None,
                  env: dict[str, str] | None = None, ready_path: str = "/health",
-                 startup_timeout: float = 180.0) -> None:
+                 startup_timeout: float = 180.0, repo: Path | None = None) -> None:
+        self.repo = repo or REPO  # another checkout serves its own code (bench/feed_ab.py)
         self.data = str(data)
         self.log_path = Path(log_path)
         self.port = free_port()
@@ -49,7 +50,7 @@ class SocleServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--data", self.data,
              "--port", str(self.port), "--host", "127.0.0.1", "--base-url", self.base_url],
-            cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=self.repo, stdout=self.log, stderr=subprocess.STDOUT,
             env={**os.environ, **self.env})
         deadline = time.monotonic() + self.startup_timeout
         t0 = time.perf_counter()

@@ -3,8 +3,12 @@ page in a stored profile is then the concatenation of these texts, without parsi
 records nor running the profile per request (service/feed/assemble.py).
 
 Per record and profile:
-- ``lines``: the record's triples as the profile shapes them (`profiles.SHAPES`), N-Triples,
-  one per line, without the shared enrichment;
+- ``own`` and ``shared``: the record's triples as the profile shapes them (`profiles.SHAPES`),
+  N-Triples, one per line, without the shared enrichment, as UTF-8 bytes (a page is sent as
+  they are read). ``own``: the lines about the record's own nodes (its IRI and the nodes under
+  ``IRI#``), which no other record may describe (service/catalog/ownership.py): a page sends
+  them without looking for duplicates. ``shared``: the others (a publisher, a contact point
+  several records describe), de-duplicated per page;
 - ``turtle``: the same triples as Turtle statements under the feed's prefixes (no header);
 - ``extra``: the enrichment those triples call for on their own (`enrich.enrichment`);
 - ``labelled``: the IRIs the record gives a ``skos:prefLabel`` itself (the page-wide
@@ -46,8 +50,8 @@ DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDatas
                              ox.NamedNode("http://www.w3.org/ns/adms#sample"),
                              ox.NamedNode("http://purl.org/dc/terms/hasVersion"),
                              ox.NamedNode("http://purl.org/dc/terms/isVersionOf")})
-LAYOUT = 2  # the tables' layout (create): part of the schema
-COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "lines")
+LAYOUT = 3  # the tables' layout (create): part of the schema
+COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "shared", "own")
 
 
 @cache
@@ -121,6 +125,25 @@ def _header() -> str:
     return text[:text.index("<urn:x>")]
 
 
+def row(iri: str, lines: str, extra: str, labelled: str, links: str, services: str
+        ) -> tuple[str, str, str, bytes, bytes, bytes]:
+    """A profiled_records row after (id, profile): (services, links, labelled, extra, shared,
+    own), the texts a page sends as bytes. A line is the record's own when its subject is
+    ``iri`` or a node under ``iri#``; own lines are stored once each."""
+    heads = (f"<{iri}> ", f"<{iri}#")
+    own: dict[str, None] = {}
+    shared: list[str] = []
+    for line in lines.split("\n"):  # not splitlines: literals may hold U+2028 and the like
+        if not line:
+            continue
+        if line.startswith(heads):
+            own[line + "\n"] = None
+        else:
+            shared.append(line + "\n")
+    return (services, links, labelled, extra.encode("utf-8"),
+            "".join(shared).encode("utf-8"), "".join(own).encode("utf-8"))
+
+
 class ProfiledTable:
     """`DerivedIndex` "profiled" (service/derived/protocol.py)."""
 
@@ -140,12 +163,12 @@ class ProfiledTable:
             db.execute("DROP TABLE IF EXISTS profiled_turtle")
         db.execute("""CREATE TABLE IF NOT EXISTS profiled_records (
             id TEXT NOT NULL, profile TEXT NOT NULL, services TEXT NOT NULL,
-            links TEXT NOT NULL, labelled TEXT NOT NULL, extra TEXT NOT NULL,
-            lines TEXT NOT NULL)""")
+            links TEXT NOT NULL, labelled TEXT NOT NULL, extra BLOB NOT NULL,
+            shared BLOB NOT NULL, own BLOB NOT NULL)""")
         db.execute("CREATE UNIQUE INDEX IF NOT EXISTS profiled_records_key "
                    "ON profiled_records (profile, id)")
         db.execute("CREATE TABLE IF NOT EXISTS profiled_turtle "
-                   "(id TEXT NOT NULL, profile TEXT NOT NULL, turtle TEXT NOT NULL)")
+                   "(id TEXT NOT NULL, profile TEXT NOT NULL, turtle BLOB NOT NULL)")
         db.execute("CREATE UNIQUE INDEX IF NOT EXISTS profiled_turtle_key "
                    "ON profiled_turtle (profile, id)")
 
@@ -155,8 +178,8 @@ class ProfiledTable:
 
     def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
         # Every stored profile of a record is rewritten: a replace is enough.
-        rows: list[tuple[str, ...]] = []
-        blocks: list[tuple[str, ...]] = []
+        rows: list[tuple[str | bytes, ...]] = []
+        blocks: list[tuple[str | bytes, ...]] = []
         for r in records:
             triples = triples_of(r)
             # the record's text has one line per triple, in order (protocol.Record)
@@ -165,10 +188,10 @@ class ProfiledTable:
                      if len(lines) == len(triples) else None)
             for p in self.profiles:
                 lines_, turtle, extra, labelled, links, services = shaped(triples, p, known)
-                rows.append((r.id, p, services, links, labelled, extra, lines_))
-                blocks.append((r.id, p, turtle))
+                rows.append((r.id, p, *row(r.iri, lines_, extra, labelled, links, services)))
+                blocks.append((r.id, p, turtle.encode("utf-8")))
         db.executemany("INSERT OR REPLACE INTO profiled_records "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR REPLACE INTO profiled_turtle VALUES (?, ?, ?)", blocks)
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:

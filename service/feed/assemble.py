@@ -3,7 +3,13 @@ N-Triples lines of the page are the records' stored lines, then the union of the
 enrichments, with what only the whole page decides applied here:
 
 - duplicates removed (records share nodes: a publisher, a contact point), except in Turtle
-  blocks (a repeated statement is still the same graph);
+  blocks (a repeated statement is still the same graph). A record's *own* lines (about its
+  IRI and the nodes under ``IRI#``) are sent as stored, unread: a record describes only
+  itself (service/catalog/ownership.py refuses a record describing another record's IRI or
+  a node under it), so no other record's stored lines repeat them, and the lines of one
+  record are stored once each. Only the *shared* lines and the enrichment are compared;
+  the enrichment, made per record, may still say what a record of the page says of its
+  own nodes, and is checked against those;
 - the enrichment does not label an IRI a record of the page labels itself (enrich.enrichment
   looks at the whole page);
 - links to resources described nowhere in the feed served as ``dct:relation``
@@ -11,93 +17,139 @@ enrichments, with what only the whole page decides applied here:
 - the record IRIs typed ``dcat:DataService`` anywhere on the page (the catalogue lists them
   under ``dcat:service``).
 
-tests/derived/test_profiled_pages.py checks that a page assembled so is, as a graph, the page
-the profile gives on the records' triples, in every stored profile and syntax.
+Everything stays UTF-8 bytes as read from SQLite: a page is ~1 MB of N-Triples, sent as it
+is stored. tests/derived/test_profiled_pages.py checks that a page assembled so is, as a
+graph, the page the profile gives on the records' triples, in every stored profile and
+syntax, and that no N-Triples line repeats.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.feed.references import DESCRIBED_LINKS, RELATION
 from service.rdf.profiles.enrich import PREF_LABEL
 
-_LINKS = frozenset(f"<{p.value}>" for p in DESCRIBED_LINKS)
-_RELATION = f"<{RELATION.value}>"
+_LINKS = frozenset(f"<{p.value}>".encode() for p in DESCRIBED_LINKS)
+_RELATION = f"<{RELATION.value}>".encode()
 _LABEL = f"<{PREF_LABEL.value}>"
 
 
-@dataclass(frozen=True)
-class Stored:
-    """One record's stored output in one profile (a profiled_records row)."""
+class Stored(NamedTuple):
+    """One record's stored output in one profile (a profiled_records row, see profiled.py);
+    a tuple: a page makes a hundred of them per request."""
 
-    lines: str  # "" when the page was read for Turtle (FeedIndex.page)
-    turtle: str  # "" when read for the other syntaxes
-    extra: str
-    labelled: str
-    links: str
+    iri: str  # the record's dataset IRI: its own lines are about it and the nodes under IRI#
     services: str
+    links: str
+    labelled: str
+    extra: bytes
+    shared: bytes  # b"" when the page was read for Turtle (FeedIndex.page)
+    own: bytes  # b"" when read for Turtle
+    turtle: bytes  # b"" when read for the other syntaxes
 
 
 @dataclass(frozen=True)
 class Assembled:
-    records: dict[str, None]  # distinct N-Triples lines, " ." included, no newline, in order
-    enrichment: list[str]  # distinct, none of them a record line
+    stored: Sequence[Stored]
+    moved: frozenset[bytes]  # objects of described links relinked, as ``<iri> .``
+    enrichment: list[bytes]  # distinct lines (newline included), none labelling what a record
+    # labels; may still repeat a record line (ntriples drops those)
     services: frozenset[str]
-    turtle: str  # the records' Turtle blocks (no header), when read for Turtle
 
-    def text(self, head: str = "") -> str:
-        """The page's N-Triples: ``head`` (the catalogue and Hydra lines), then the records'
-        lines and the enrichment's, none repeated."""
-        records, extra = self.records, self.enrichment
-        if head:
-            seen = head.split("\n")
-            records = records.copy()
-            for line in seen:
-                records.pop(line, None)
-            heads = set(seen)
-            extra = [line for line in extra if line not in heads]
-        return head + "\n".join(records) + "\n" + "".join(line + "\n" for line in extra)
+    @property
+    def turtle(self) -> bytes:
+        """The records' Turtle blocks (no header), when read for Turtle."""
+        return b"".join(s.turtle for s in self.stored)
+
+    def ntriples(self, head: bytes = b"") -> bytes:
+        """The page's N-Triples: ``head`` (the catalogue and Hydra lines), then each record's
+        own lines and its shared lines not seen before, then the enrichment's lines not seen
+        before."""
+        seen = {line + b"\n" for line in head.split(b"\n") if line}
+        parts = [head]
+        owners: dict[str, Stored] = {}
+        for s in self.stored:
+            own, shared = s.own, s.shared
+            if self.moved and s.links:
+                own, shared = _relinked(own, self.moved), _relinked(shared, self.moved)
+            parts.append(own)
+            owners[s.iri] = s
+            for line in shared.split(b"\n"):
+                if line:
+                    line += b"\n"
+                    if line not in seen:
+                        seen.add(line)
+                        parts.append(line)
+        own_lines: dict[str, set[bytes]] = {}
+        for line in self.enrichment:
+            if line in seen:
+                continue
+            owner = _owner(_subject(line), owners)
+            if owner is not None:  # about a record's own node: compare with its own lines
+                lines = own_lines.get(owner.iri)
+                if lines is None:
+                    lines = own_lines[owner.iri] = set(_split(owner.own))
+                if line in lines:
+                    continue
+            seen.add(line)
+            parts.append(line)
+        return b"".join(parts)
 
 
-def _lines(texts: Sequence[str]) -> dict[str, None]:
-    """The distinct lines of these texts (each ends with a newline), in order."""
-    lines = dict.fromkeys("".join(texts).split("\n"))
-    lines.pop("", None)
-    return lines
+def _subject(line: bytes) -> str:
+    end = line.find(b"> ")
+    return line[1:end].decode("utf-8") if line.startswith(b"<") and end > 0 else ""
+
+
+def _owner(subject: str, owners: dict[str, Stored]) -> Stored | None:
+    """The record whose own node ``subject`` is: its IRI, or under its ``IRI#``."""
+    found = owners.get(subject)
+    at = subject.find("#")
+    while found is None and at >= 0:
+        found = owners.get(subject[:at])
+        at = subject.find("#", at + 1)
+    return found
+
+
+def _split(block: bytes) -> list[bytes]:
+    """The lines of a stored block, newline included."""
+    return [line + b"\n" for line in block.split(b"\n") if line]
 
 
 def assemble(stored: Sequence[Stored], in_feed: Callable[[set[str]], set[str]]) -> Assembled:
-    records = _lines([s.lines for s in stored])
-    extra = list(_lines([s.extra for s in stored]))
+    extra = list(dict.fromkeys(line for s in stored for line in _split(s.extra)))
     labelled = {iri for s in stored if s.labelled for iri in s.labelled.split("\n")}
     if labelled:
-        heads = tuple(f"<{iri}> {_LABEL} " for iri in labelled)
+        heads = tuple(f"<{iri}> {_LABEL} ".encode() for iri in labelled)
         extra = [line for line in extra if not line.startswith(heads)]
     candidates = {iri for s in stored if s.links for iri in s.links.split("\n")}
-    if candidates:
-        records = dict.fromkeys(_relink(list(records), extra, candidates, in_feed))
-    extra = [line for line in extra if line not in records]  # another record has it
+    moved = _moved(stored, extra, candidates, in_feed) if candidates else frozenset()
     services = frozenset(iri for s in stored if s.services for iri in s.services.split("\n"))
-    turtle = "".join(s.turtle for s in stored)
-    return Assembled(records, extra, services, turtle)
+    return Assembled(stored, moved, extra, services)
 
 
-def _relink(records: list[str], extra: list[str], candidates: set[str],
-            in_feed: Callable[[set[str]], set[str]]) -> list[str]:
-    subjects = {line.split(" ", 1)[0] for line in records}
-    subjects.update(line.split(" ", 1)[0] for line in extra)
-    dangling = {iri for iri in candidates if f"<{iri}>" not in subjects}
+def _moved(stored: Sequence[Stored], extra: list[bytes], candidates: set[str],
+           in_feed: Callable[[set[str]], set[str]]) -> frozenset[bytes]:
+    """The candidates no line of the page describes and no record of the feed is."""
+    page = b"\n" + b"\n".join([*(s.own for s in stored), *(s.shared for s in stored), *extra])
+    dangling = {iri for iri in candidates if f"\n<{iri}> ".encode() not in page}
     if not dangling:
-        return records
-    moved = {f"<{iri}> ." for iri in dangling - in_feed(dangling)}
-    if not moved:
-        return records
-    out = []
-    for line in records:
-        parts = line.split(" ", 2)
+        return frozenset()
+    return frozenset(f"<{iri}> .".encode() for iri in dangling - in_feed(dangling))
+
+
+def _relinked(block: bytes, moved: frozenset[bytes]) -> bytes:
+    """The block's lines with the described links to ``moved`` objects as dct:relation (own
+    lines stay distinct: a relinked line may repeat one the record has)."""
+    out: dict[bytes, None] = {}
+    for line in block.split(b"\n"):
+        if not line:
+            continue
+        parts = line.split(b" ", 2)
         if len(parts) == 3 and parts[1] in _LINKS and parts[2] in moved:
-            line = f"{parts[0]} {_RELATION} {parts[2]}"
-        out.append(line)
-    return out
+            line = b" ".join((parts[0], _RELATION, parts[2]))
+        out[line + b"\n"] = None
+    return b"".join(out)

@@ -189,9 +189,10 @@ class FeedIndex:
                     f"WHERE id IN ({marks})", ids)} if ids else {}
             else:
                 rows = {r[1]: r for r in db.execute(
-                    "SELECT f.issued, f.id, f.iri, f.publisher, f.modified, '', "
-                    + ("'', t.turtle, " if turtle else "p.lines, '', ")
-                    + "p.extra, p.labelled, p.links, p.services FROM feed_records f "
+                    "SELECT f.issued, f.id, f.iri, f.publisher, f.modified, '', f.iri, "
+                    "p.services, p.links, p.labelled, p.extra, "
+                    + ("x'', x'', t.turtle " if turtle else "p.shared, p.own, x'' ")
+                    + "FROM feed_records f "
                     "LEFT JOIN profiled_records p ON p.profile = ? AND p.id = f.id "
                     + ("LEFT JOIN profiled_turtle t ON t.profile = p.profile AND t.id = f.id "
                        if turtle else "")
@@ -202,7 +203,7 @@ class FeedIndex:
         # A record without a stored output (none expected) gets stored=None: the view then
         # builds the page from the texts.
         entries = [Entry(r[0], r[1], r[2], r[3], r[4], text=r[5],
-                         stored=Stored(*r[6:]) if len(r) > 6 and None not in r[6:9] else None)
+                         stored=Stored(*r[6:]) if len(r) > 6 and None not in r[7:] else None)
                    for r in (rows[i] for i in ids)]
         changed_at = (datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
                       if changed else self.started_at)

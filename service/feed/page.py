@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -16,7 +17,9 @@ from service.rdf.namespaces import DCAT, DCTERMS, FOAF, HYDRA, RDF, XSD
 _T = ox.NamedNode
 
 
+@cache
 def _n(ns, local: str) -> ox.NamedNode:
+    """A term of a namespace, made once (str() of an rdflib Namespace is slow)."""
     return ox.NamedNode(f"{ns}{local}")
 
 

@@ -10,18 +10,18 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from service.catalog.publishers import get_publisher, list_publishers
+from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
 from service.feed.assemble import assemble
 from service.feed.index import Entry, Filters, Snapshot
 from service.feed.page import (
     CatalogInfo,
     Paging,
-    SubCatalog,
     catalog_triples,
     hydra_triples,
     sub_description,
 )
+from service.feed.parts import sub_catalogs
 from service.feed.references import relink_dangling
 from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
@@ -76,8 +76,7 @@ def _filters(publisher: str | None) -> Filters:
 def catalog(ext: str | None = None):
     settings = services().settings
     base = settings.base_url
-    parts = tuple(SubCatalog(f"{base}/publishers/{p.id}/catalog", p.iri, p.name)
-                  for p in list_publishers(services().store))
+    parts = sub_catalogs(services().store, base)
     info = CatalogInfo(f"{base}/catalog", settings.catalog_title, settings.catalog_description,
                        f"{base}/operator", settings.operator_name, f"{base}/", parts)
     return _feed(info, "/catalog", ext, None)
@@ -143,14 +142,12 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
                          svc.feed_index.known_iris)
         head = _head(info, modified, iris, built.services, paging)
         if turtle:  # the stored blocks after the catalogue, Hydra and the enrichment
-            enriched = parse_lines("\n".join(built.enrichment))
-            response.set_data(_serialize(head + enriched, syntax)
-                              + built.turtle.encode("utf-8"))
+            enriched = parse_lines(b"".join(built.enrichment))
+            response.set_data(_serialize(head + enriched, syntax) + built.turtle)
         elif syntax.name == "ntriples":  # no parsing: the stored lines as they are
-            lines = _serialize(head, syntax).decode("utf-8")
-            response.set_data(built.text(lines).encode("utf-8"))
+            response.set_data(built.ntriples(_serialize(head, syntax)))
         else:
-            response.set_data(_serialize(head + parse_lines(built.text()), syntax))
+            response.set_data(_serialize(head + parse_lines(built.ntriples()), syntax))
         return response
     extra = svc.store.triples(graphs([(e.id, e.iri) for e in snap.entries]))
     records = relink_dangling(list(profile([*record_triples(snap.entries), *extra])),
@@ -186,8 +183,9 @@ def _head(info: CatalogInfo, modified: str, iris: list[str], services: frozenset
     return head
 
 
-def parse_lines(text: str) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+def parse_lines(text: str | bytes) -> list[ox.Triple]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def record_triples(entries: list[Entry]) -> list[ox.Triple]:

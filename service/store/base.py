@@ -95,6 +95,9 @@ class Store(ABC):
     remote: bool = False
     read_only: bool = False
     path: str | None = None
+    # Writes this process has committed (embedded backend: the only writer): caches of reads
+    # compare it, read before they query (service/feed/parts.py).
+    writes: int = 0
 
     @property
     def files_dir(self) -> str | None:

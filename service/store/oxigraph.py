@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, cast
 
@@ -42,6 +43,7 @@ class OxigraphStore(Store):
         self.path = path
         self.read_only = read_only
         self._unflushed = 0
+        self._writes_lock = threading.Lock()
         try:
             if path is None:
                 self._store = ox.Store()
@@ -96,6 +98,11 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
+        self._wrote()
+
+    def _wrote(self) -> None:
+        with self._writes_lock:  # after the commit: a read keyed before it is then stale
+            self.writes += 1
 
     def apply(self, changes: Sequence[Change]) -> None:
         """Writes that only add (new record graphs, new bookkeeping subjects) skip SPARQL.
@@ -121,6 +128,7 @@ class OxigraphStore(Store):
                      for q in _quads(c)]
             self._store.extend(quads)
             added = len(quads)
+        self._wrote()
         self._unflushed += added
         if self._unflushed >= FLUSH_EVERY and self.path is not None:
             # RocksDB keeps writes in memtables until flushed: without this an import's
@@ -167,6 +175,7 @@ class OxigraphStore(Store):
         self._store.clear()
         self._store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
         self._store.flush()
+        self._wrote()
         return len(self._store)
 
     def count_graphs(self) -> int:

@@ -128,11 +128,12 @@ SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCAT = "http://www.w3.org/ns/dcat#"
 
 
-def _stored(triples: list[ox.Triple]) -> Stored:
-    """A record's stored row for hand-made triples (dcat-ap-3)."""
+def _stored(triples: list[ox.Triple], iri: str) -> Stored:
+    """A record's stored row for hand-made triples (dcat-ap-3), read for N-Triples."""
     text = "".join(f"{t} .\n" for t in triples)
-    return Stored(*profiled.shaped([q.triple for q in ox.parse(
-        text.encode(), format=ox.RdfFormat.N_TRIPLES)], "dcat-ap-3"))
+    lines, _turtle, *rest = profiled.shaped([q.triple for q in ox.parse(
+        text.encode(), format=ox.RdfFormat.N_TRIPLES)], "dcat-ap-3")
+    return Stored(iri, *profiled.row(iri, lines, *rest), b"")
 
 
 def test_assembly_does_what_only_the_whole_page_decides():
@@ -148,9 +149,9 @@ def test_assembly_does_what_only_the_whole_page_decides():
               ox.Triple(svc, rdf_type, N(f"{DCAT}DataService")),
               ox.Triple(svc, N(f"{DCAT}servesDataset"), N("https://x.test/elsewhere")),
               ox.Triple(svc, N(f"{DCAT}servesDataset"), N("https://other.test/none"))]
-    page = assemble([_stored(first), _stored(second)], lambda iris: {"https://x.test/elsewhere"}
-                    & iris)
-    got = {q.triple for q in ox.parse(page.text().encode(), format=ox.RdfFormat.N_TRIPLES)}
+    page = assemble([_stored(first, a.value), _stored(second, b.value)],
+                    lambda iris: {"https://x.test/elsewhere"} & iris)
+    got = {q.triple for q in ox.parse(page.ntriples(), format=ox.RdfFormat.N_TRIPLES)}
     want = set(PROFILES["dcat-ap-3"](first + second))
     want = set(references.relink_dangling(list(want), lambda iris: {"https://x.test/elsewhere"}
                                           & iris))
@@ -198,3 +199,36 @@ def test_an_older_table_layout_is_made_anew():
     profiled.ProfiledTable().create(db)
     columns = [r[1] for r in db.execute("PRAGMA table_info(profiled_records)")]
     assert columns == list(profiled.COLUMNS)
+
+
+def test_a_record_own_lines_are_stored_apart_once():
+    """Lines about the record's IRI and the nodes under IRI# are its own (sent unread); the
+    others (a node other records may describe too) are compared per page."""
+    iri = "https://x.test/a"
+    lines = (f"<{iri}> <urn:p> <urn:o> .\n<{iri}#d> <urn:p> \"x\" .\n<{iri}> <urn:p> <urn:o> .\n"
+             f"<{iri}/dist> <urn:p> <urn:o> .\n<https://x.test/ab> <urn:p> <urn:o> .\n")
+    *_, shared, own = profiled.row(iri, lines, "", "", "", "")
+    assert own == f"<{iri}> <urn:p> <urn:o> .\n<{iri}#d> <urn:p> \"x\" .\n".encode()
+    assert shared == (f"<{iri}/dist> <urn:p> <urn:o> .\n"
+                      "<https://x.test/ab> <urn:p> <urn:o> .\n").encode()
+
+
+def test_an_enrichment_line_a_record_says_of_its_own_node_is_sent_once():
+    """A record's enrichment types the page it links to; when that page is another record's
+    own node, typed there, the line is not repeated."""
+    a, b = N("https://x.test/a"), N("https://x.test/b")
+    doc = N("https://x.test/a#doc")
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    document = N("http://xmlns.com/foaf/0.1/Document")
+    first = [ox.Triple(a, rdf_type, N(f"{DCAT}Dataset")), ox.Triple(doc, rdf_type, document),
+             ox.Triple(a, N(f"{DCAT}landingPage"), doc)]
+    second = [ox.Triple(b, rdf_type, N(f"{DCAT}Dataset")),
+              ox.Triple(b, N(f"{DCAT}landingPage"), doc)]
+    stored = [_stored(first, a.value), _stored(second, b.value)]
+    line = f"<{doc.value}> <{rdf_type.value}> <{document.value}> .\n".encode()
+    assert line in stored[0].own and line in stored[1].extra
+    body = assemble(stored, lambda iris: iris).ntriples()
+    lines = [line for line in body.split(b"\n") if line]
+    assert len(lines) == len(set(lines))
+    got = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+    assert got == set(PROFILES["dcat-ap-3"](first + second))
