@@ -56,3 +56,19 @@ def test_ingest_phases_prints_each_batch(tmp_path):
     assert [line.split()[1] for line in lines] == ["4", "6"]
     assert all("workers=" in line for line in lines)
     assert done.stdout.startswith("créés/created=6 ")
+
+
+def test_thread_cpu_names_the_main_thread():
+    """bench/thread_cpu.py: a command's threads by name, its main thread as ``main``."""
+    import sys
+
+    from bench import thread_cpu
+
+    code = "import threading, time\nt = time.time()\nwhile time.time() - t < 1.5: pass"
+    assert thread_cpu.main([sys.executable, "-c", code]) == 0
+    seen: dict[str, tuple[str, float]] = {}
+    import subprocess
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    while proc.poll() is None:
+        thread_cpu.sample(proc.pid, seen)
+    assert thread_cpu.by_name(seen)["main"][0] == 1
