@@ -33,3 +33,42 @@ def test_bench_ingest_smoke(tmp_path, capsys):
     assert result["profile"]["summary"]["created"] == 3
     assert "import_over_pyshacl_only" in result["ratios"]
     assert "socle import (CLI, full validation)" in capsys.readouterr().out
+
+
+def test_ingest_phases_prints_each_batch(tmp_path):
+    """bench/ingest_phases.py: the real import, with workers, one line per batch naming the
+    timed phases (no timing is asserted)."""
+    import os
+    import subprocess
+    import sys
+
+    catalogue = tmp_path / "c.nt"
+    pub = bench.write_catalogue(catalogue, 6)
+    data = tmp_path / "data"
+    env = bench.child_env(str(tmp_path))
+    bench.prepare_store(data, pub, env)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ingest_phases", "import", str(catalogue), "--publisher",
+         pub["id"], "--workers", "2", "--batch-size", "4", "--data", str(data)],
+        cwd=bench.REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[")]
+    assert [line.split()[1] for line in lines] == ["4", "6"]
+    assert all("workers=" in line for line in lines)
+    assert done.stdout.startswith("créés/created=6 ")
+
+
+def test_thread_cpu_names_the_main_thread():
+    """bench/thread_cpu.py: a command's threads by name, its main thread as ``main``."""
+    import sys
+
+    from bench import thread_cpu
+
+    code = "import threading, time\nt = time.time()\nwhile time.time() - t < 1.5: pass"
+    assert thread_cpu.main([sys.executable, "-c", code]) == 0
+    seen: dict[str, tuple[str, float]] = {}
+    import subprocess
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    while proc.poll() is None:
+        thread_cpu.sample(proc.pid, seen)
+    assert thread_cpu.by_name(seen)["main"][0] == 1
