@@ -11,9 +11,10 @@ with `services()`; no view imports `service.app`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from service.auth.jsonfile import DataFiles
 from service.catalog.private import PrivateArea
@@ -79,6 +80,32 @@ def load_validator(shapes_dir: str, vocab_dir: str) -> Validator:
     return Validator(shapes_dir=shapes_dir, vocab_dir=vocab_dir)
 
 
+class LazyValidator:
+    """The validator, compiled on its first use: compiling the shapes (and importing the SHACL
+    engine's modules) is a large share of an app's start, and serving a feed page or a search
+    never validates. Same interface: `validate`, then any attribute of the compiled one."""
+
+    def __init__(self, shapes_dir: str, vocab_dir: str) -> None:
+        self._dirs = (shapes_dir, vocab_dir)
+        self._lock = threading.Lock()
+        self._real: Validator | None = None
+
+    def compiled(self) -> Validator:
+        if self._real is None:
+            with self._lock:
+                if self._real is None:
+                    self._real = load_validator(*self._dirs)
+        return self._real
+
+    def validate(self, graph: Any) -> Any:
+        return self.compiled().validate(graph)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # never for the fields above (copy, pickle probes)
+            raise AttributeError(name)
+        return getattr(self.compiled(), name)
+
+
 def build_services(settings: Settings, *, search: bool = False) -> Services:
     """Open the store the settings name (or use `settings.store`), move legacy token digests
     out of it, and wire the records service to its observers. search: also the search index of
@@ -89,7 +116,7 @@ def build_services(settings: Settings, *, search: bool = False) -> Services:
 
     store = settings.store or open_for(settings)
     settings = bind(settings, store)  # the base URL stored with the data (service/ops/identity)
-    validator = load_validator(settings.shapes_dir, settings.vocab_dir)
+    validator = cast("Validator", LazyValidator(settings.shapes_dir, settings.vocab_dir))
     private = PrivateArea.beside(store)
     records = RecordService(store, validator, settings.base_url, private)
     from service.derived.observer import DerivedWriter

@@ -2,4 +2,5 @@
 
 from service.cli.root import main
 
-main()
+if __name__ == "__main__":  # not in the worker processes a rebuild spawns (derived/source.py)
+    main()

@@ -43,6 +43,7 @@ class FeedTable:
 
     name = "feed"
     schema = 1
+    pure_write = True  # write only issues statements: a rebuild computes it in its readers
 
     def create(self, db: sqlite3.Connection) -> None:
         db.execute("""CREATE TABLE IF NOT EXISTS feed_records (

@@ -148,6 +148,7 @@ class ProfiledTable:
     """`DerivedIndex` "profiled" (service/derived/protocol.py)."""
 
     name = "profiled"
+    pure_write = True  # write only issues statements: a rebuild computes it in its readers
 
     def __init__(self, profiles: Sequence[str] | None = None) -> None:
         self.profiles = tuple(STORED if profiles is None else profiles)

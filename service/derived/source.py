@@ -1,11 +1,24 @@
 """Records read back from the RDF store as `Record`s: for `socle reindex`, the repair at start
 and other processes' writes. Bookkeeping facts in one query per chunk, graphs through
-`Store.triples` (the backends' fastest read of whole graphs)."""
+`Store.triples` (the backends' fastest read of whole graphs).
+
+A rebuild of an embedded on-disk store reads the graphs in worker processes (`workers`), each
+on its own read-only handle of the store: decoding the stored terms is the largest share of a
+rebuild's CPU (about 1 ms per record of ~90 quads). The indexes that only write (`pure_write`:
+their `write` issues statements and reads nothing back) also compute in the workers, against
+a `Recorder`; the rebuilding process replays their statements in order, so the rows are the
+ones an in-process write gives. The others (search: surrogate keys read back) write in the
+rebuilding process from the records' text.
+"""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from service.derived.protocol import Record
@@ -19,13 +32,23 @@ _COUNT = f"""PREFIX socle: <{SOCLE}> SELECT (COUNT(?rec) AS ?n) WHERE {{
   GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:localId ?id }} }}"""
 THEME = f"{DCAT}theme"
 KEYWORD = f"{DCAT}keyword"
+PARALLEL_FROM = 5000  # records: below, starting the workers costs more than they save
+
+
+def default_workers() -> int:
+    """One reader per core (`SOCLE_REINDEX_WORKERS` overrides; 0 = read in this process)."""
+    configured = os.environ.get("SOCLE_REINDEX_WORKERS")
+    if configured is not None:
+        return max(0, int(configured))
+    return os.cpu_count() or 1
 
 
 class StoreSource:
     """The records of one store, as the derived store's indexes take them."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, workers: int | None = None) -> None:
         self.store = store
+        self.workers = workers  # readers of a rebuild; None: one per core from PARALLEL_FROM
 
     def count(self) -> int:
         for row in self.store.rows(_COUNT):
@@ -33,9 +56,23 @@ class StoreSource:
         return 0
 
     def all_records(self, chunk: int) -> Iterator[list[Record]]:
+        for records, _ in self.chunks(chunk, ()):
+            yield records
+
+    def chunks(self, chunk: int, ahead: Sequence[Any]) -> Iterator[Chunk]:
+        """(records, {index name: statements}) per chunk of every record; the statements of
+        the `ahead` indexes when workers computed them (`Recorder`), else none."""
         facts = list(self.store.rows(_FACTS % ""))
-        for start in range(0, len(facts), chunk):
-            yield self._records(facts[start:start + chunk])
+        slices = [facts[start:start + chunk] for start in range(0, len(facts), chunk)]
+        path = self._readable_path()
+        workers = self.workers
+        if workers is None:
+            workers = default_workers() if len(facts) >= PARALLEL_FROM else 0
+        if path is None or workers < 1:
+            for part in slices:
+                yield self._records(part), {}
+            return
+        yield from _parallel(path, slices, workers, [i for i in ahead if _pure(i)])
 
     def records(self, record_ids: Sequence[str]) -> list[Record]:
         values = " ".join(json.dumps(i) for i in record_ids)
@@ -48,16 +85,94 @@ class StoreSource:
                                "issued": m.issued, "modified": m.modified,
                                "hash": m.content_hash} for m in metas])
 
+    def _readable_path(self) -> str | None:
+        """The directory other processes can open read-only (embedded on-disk stores only)."""
+        if getattr(self.store, "remote", False) or not hasattr(self.store, "native"):
+            return None
+        return getattr(self.store, "path", None)
+
     def _records(self, facts: list[dict[str, str]]) -> list[Record]:
-        by_iri = {f["iri"]: f for f in facts}
-        out: list[Record] = []
-        for iri, triples in self.store.graphs(list(by_iri)):
-            f = by_iri[iri]
-            themes = tuple(t.object.value for t in triples
-                           if t.predicate.value == THEME and t.subject.value == iri)
-            keywords = tuple(t.object.value for t in triples
-                             if t.predicate.value == KEYWORD and t.subject.value == iri)
-            out.append(Record(f["id"], iri, f["pub"], f["issued"], f["modified"], f["hash"],
-                              themes, keywords, "\n".join(f"{t} ." for t in triples),
-                              triples=triples))
-        return out
+        return records_of(self.store, facts)
+
+
+def records_of(store: Any, facts: list[dict[str, str]]) -> list[Record]:
+    by_iri = {f["iri"]: f for f in facts}
+    out: list[Record] = []
+    for iri, triples in store.graphs(list(by_iri)):
+        f = by_iri[iri]
+        themes: list[str] = []
+        keywords: list[str] = []
+        for t in triples:
+            predicate = t.predicate.value
+            if predicate in (THEME, KEYWORD) and t.subject.value == iri:
+                (themes if predicate == THEME else keywords).append(t.object.value)
+        out.append(Record(f["id"], iri, f["pub"], f["issued"], f["modified"], f["hash"],
+                          tuple(themes), tuple(keywords), "\n".join(f"{t} ." for t in triples),
+                          triples=triples))
+    return out
+
+
+Statement = tuple[bool, str, Any]  # (many, sql, parameters)
+Chunk = tuple[list[Record], dict[str, list[Statement]]]
+
+
+class Recorder:
+    """A stand-in for the SQLite connection that keeps the statements a `pure_write` index
+    issues, to replay them on the real one (`replay`)."""
+
+    def __init__(self) -> None:
+        self.statements: list[Statement] = []
+
+    def execute(self, sql: str, parameters: Any = ()) -> None:
+        self.statements.append((False, sql, parameters))
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        self.statements.append((True, sql, list(rows)))
+
+
+def replay(db: Any, statements: Sequence[Statement]) -> None:
+    for many, sql, parameters in statements:
+        (db.executemany if many else db.execute)(sql, parameters)
+
+
+def _pure(index: Any) -> bool:
+    return bool(getattr(index, "pure_write", False))
+
+
+def _parallel(path: str, slices: list[list[dict[str, str]]], workers: int,
+              ahead: list[Any]) -> Iterator[Chunk]:
+    """The slices' chunks computed by `workers` processes, in order, at most two slices per
+    worker ahead of the writer (memory stays flat)."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open,
+                             initargs=(path, ahead)) as pool:
+        pending = [pool.submit(_read, part) for part in slices[:2 * workers]]
+        following = iter(slices[2 * workers:])
+        while pending:
+            done = pending.pop(0).result()
+            part = next(following, None)
+            if part is not None:
+                pending.append(pool.submit(_read, part))
+            yield done
+
+
+_worker: dict[str, Any] = {}
+
+
+def _open(path: str, ahead: list[Any]) -> None:
+    from service.store.oxigraph import OxigraphStore
+
+    _worker["store"] = OxigraphStore(path, read_only=True)
+    _worker["ahead"] = ahead
+
+
+def _read(facts: list[dict[str, str]]) -> Chunk:
+    """In a worker: the records of these facts (sent without their terms: the text is the
+    same graph) and the statements of the indexes computed here."""
+    records = records_of(_worker["store"], facts)
+    statements: dict[str, list[Statement]] = {}
+    for index in _worker["ahead"]:
+        recorder = Recorder()
+        index.write(recorder, records)
+        statements[index.name] = recorder.statements
+    return [replace(r, triples=None) for r in records], statements

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.derived.protocol import DerivedIndex, Record
+from service.derived.source import replay
 
 FILE_NAME = "derived.sqlite3"
 BATCH = 1000  # records per transaction in a rebuild
@@ -257,10 +258,13 @@ class DerivedStore:
             db.execute("DELETE FROM derived_pending")
         if progress:
             progress(0, total)
-        for chunk in source.all_records(BATCH):
+        for chunk, ahead in _chunks(source, self.indexes):
             with self.transaction() as db:
                 for index in self.indexes:
-                    index.write(db, chunk)
+                    if index.name in ahead:  # computed by a reader process (source.py)
+                        replay(db, ahead[index.name])
+                    else:
+                        index.write(db, chunk)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -295,6 +299,17 @@ class DerivedStore:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+def _chunks(source: Any, indexes: Sequence[DerivedIndex]
+            ) -> Iterator[tuple[list[Record], dict[str, Any]]]:
+    """Chunks of records and the statements of the indexes computed ahead, when the source
+    can (StoreSource.chunks); else the records alone."""
+    if hasattr(source, "chunks"):
+        yield from source.chunks(BATCH, indexes)
+    else:
+        for chunk in source.all_records(BATCH):
+            yield chunk, {}
 
 
 class _exclusive:
