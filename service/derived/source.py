@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -32,6 +34,7 @@ _COUNT = f"""PREFIX socle: <{SOCLE}> SELECT (COUNT(?rec) AS ?n) WHERE {{
   GRAPH <{RECORDS_GRAPH}> {{ ?rec socle:localId ?id }} }}"""
 THEME = f"{DCAT}theme"
 KEYWORD = f"{DCAT}keyword"
+ORPHAN_POLL_S = 0.5
 PARALLEL_FROM = 5000  # records: below, starting the workers costs more than they save
 
 
@@ -162,8 +165,18 @@ _worker: dict[str, Any] = {}
 def _open(path: str, ahead: list[Any]) -> None:
     from service.store.oxigraph import OxigraphStore
 
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+                     name="reindex-orphan-watch").start()
     _worker["store"] = OxigraphStore(path, read_only=True)
     _worker["ahead"] = ahead
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when its rebuilding process is gone (killed -9, it cannot stop the
+    pool): an orphan would otherwise wait for work forever, its store handle open."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL_S)
+    os._exit(1)
 
 
 def _read(facts: list[dict[str, str]]) -> Chunk:

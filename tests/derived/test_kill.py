@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from rdflib import Graph
@@ -59,3 +60,36 @@ def test_kill_9_between_store_and_derived_store_is_repaired_at_start(tmp_path):
         assert svc.derived.snapshot() == rebuilt_snapshot(svc.store)
     finally:
         svc.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.embedded_only("the rebuild's workers open the data directory themselves")
+def test_kill_9_of_a_rebuild_leaves_no_worker_behind(tmp_path):
+    """`socle reindex` killed -9 cannot stop its readers: they notice and end themselves."""
+    data = str(tmp_path / "data")
+    svc = build_services(Settings(data=data, base_url=BASE))
+    add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
+    for i in range(6):
+        svc.records.create("montfort", Graph().parse(data=HEAD + dataset(i), format="turtle"))
+    svc.close()
+    rebuild = subprocess.Popen([sys.executable, "-m", "tests.derived.orphan_rebuild", data],
+                               cwd=REPO, env=env(), stdout=subprocess.PIPE, text=True)
+    try:
+        assert rebuild.stdout is not None
+        workers = [int(pid) for pid in rebuild.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    finally:
+        rebuild.kill()
+        rebuild.wait(30)
+    give_up = time.monotonic() + 60  # a bound on waiting, not a timing assertion
+    while any(_alive(pid) for pid in workers) and time.monotonic() < give_up:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
