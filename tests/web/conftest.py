@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from service.app import create_app
 from service.auth.curators import add_curator
-from tests.conftest import REPO
+from service.config import Settings
+from tests.conftest import BASE, REPO
 from tests.serving import wait_until_serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -166,3 +168,12 @@ def logged_in(client, curator):
                                     "csrf_token": token})
     assert r.status_code == 302
     return client
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """The demo catalogue in an app of its own, shared by one module's tests (read-only use)."""
+    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
+                              base_url=BASE, demo=True))
+    yield app
+    app.extensions["socle"].close()

@@ -8,9 +8,7 @@ import re
 
 import pytest
 
-from service.app import create_app
-from service.config import Settings
-from tests.conftest import BASE, VALID_TTL, post_ttl
+from tests.conftest import VALID_TTL, post_ttl
 from tests.web.test_curator_http import GOOD, _form
 
 NNBSP = "\u202f"  # CLDR's French thousands separator
@@ -18,11 +16,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = create_app(Settings(data=str(tmp_path_factory.mktemp("lang") / "data"),
-                              base_url=BASE, demo=True))
-    yield app.test_client()
-    app.extensions["socle"].store.close()
+def demo(demo_app):
+    return demo_app.test_client()
 
 
 def _main(html: str) -> str:

@@ -7,17 +7,12 @@ import re
 
 import pytest
 
-from service.app import create_app
-from service.config import Settings
 from tests.conftest import BASE
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
-                              base_url=BASE, demo=True))
-    yield app.test_client()
-    app.extensions["socle"].store.close()
+def demo(demo_app):
+    return demo_app.test_client()
 
 
 def _count(html: str) -> int:

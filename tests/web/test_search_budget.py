@@ -8,27 +8,18 @@ import sqlite3
 
 import pytest
 
-from service.app import create_app
-from service.config import Settings
 from service.search import budget
 from service.search.budget import SearchTooLong
-from tests.conftest import BASE
 
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
-                              base_url=BASE, demo=True))
-    yield app
-    app.extensions["socle"].close()
 
 
 @pytest.fixture
-def spent(demo):
+def spent(demo_app):
     """The demo's index with a budget already spent; restored afterwards."""
-    index = demo.extensions["socle"].search
+    index = demo_app.extensions["socle"].search
     saved = index.budget_ms, index.progress_steps
     index.budget_ms, index.progress_steps = 0, 1
     index.invalidate()
@@ -57,8 +48,8 @@ def test_the_connection_is_left_without_handler_and_nothing_cached(spent):
                            "WHERE i < 100000) SELECT COUNT(*) FROM c").fetchone()[0] == 100000
 
 
-def test_a_budget_not_spent_changes_nothing(demo):
-    index = demo.extensions["socle"].search
+def test_a_budget_not_spent_changes_nothing(demo_app):
+    index = demo_app.extensions["socle"].search
     index.invalidate()
     unbounded = index.search("budget primitif licorne")
     saved = index.budget_ms
@@ -70,8 +61,8 @@ def test_a_budget_not_spent_changes_nothing(demo):
         index.budget_ms = saved
 
 
-def test_over_http_a_problem_for_api_clients_and_a_french_page(demo, spent):
-    client = demo.test_client()
+def test_over_http_a_problem_for_api_clients_and_a_french_page(demo_app, spent):
+    client = demo_app.test_client()
     r = client.get("/search?q=budget", headers=JSON)
     assert r.status_code == 503 and r.mimetype == "application/problem+json"
     problem = r.get_json()
@@ -101,13 +92,13 @@ def test_other_sqlite_errors_pass_through():
         con.execute("SELECT * FROM nowhere")
 
 
-def test_same_answers_as_the_former_statements(demo):
+def test_same_answers_as_the_former_statements(demo_app):
     """The answers under a budget not spent are exactly those of the former statements
     (bench/search_query_before.py: main at 84534b1, the benchmark's baseline)."""
     from bench import search_query_before
     from service.search import query, text
 
-    index = demo.extensions["socle"].search
+    index = demo_app.extensions["socle"].search
     values = index.search("").facets
     theme, publisher = values["theme"][0][0], values["publisher"][0][0]
     cases = [("budget", {}), ("délibérations", {"theme": theme}),

@@ -7,25 +7,14 @@ first."""
 
 from __future__ import annotations
 
-import pytest
-
 from bench import search_query_before
-from service.app import create_app
-from service.config import Settings
 from service.derived.registry import rebuilt_snapshot
 from service.search import query, text
 from service.search.db import SearchTable
-from tests.conftest import BASE
 
 COMBO_TABLES = ("search_doc_combo", "search_combos")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
-                              base_url=BASE, demo=True))
-    yield app
-    app.extensions["socle"].close()
 
 
 def _cases(index) -> list[tuple[str, dict[str, str]]]:
@@ -43,8 +32,8 @@ def _cases(index) -> list[tuple[str, dict[str, str]]]:
     return cases
 
 
-def test_same_answers_as_main_on_every_path(demo):
-    index = demo.extensions["socle"].search
+def test_same_answers_as_main_on_every_path(demo_app):
+    index = demo_app.extensions["socle"].search
     statements: list[str] = []
     cases = _cases(index)
     with index.derived.reading() as con:
@@ -87,10 +76,10 @@ def test_counts_follow_writes_and_equal_a_rebuild(app, svc, publisher, valid_ttl
         svc.search)
 
 
-def test_an_index_without_combinations_gets_them_from_its_postings(demo):
-    derived = demo.extensions["socle"].derived
+def test_an_index_without_combinations_gets_them_from_its_postings(demo_app):
+    derived = demo_app.extensions["socle"].derived
     before = derived.snapshot()
-    index = demo.extensions["socle"].search
+    index = demo_app.extensions["socle"].search
     answers = [index.search(w, f, sort="date") for w, f in _cases(index)]
     with derived.transaction() as db:  # as written by the code before the combinations
         for table in ("search_combos", "search_combo_vals", "search_doc_combo"):

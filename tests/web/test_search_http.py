@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from service.app import create_app
-from service.config import Settings
 from service.web.formats import sort_key
 from tests.conftest import BASE
 
@@ -18,11 +16,8 @@ BEDEE = "http://id.insee.fr/geo/commune/35023"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = create_app(Settings(data=str(tmp_path_factory.mktemp("demo") / "data"),
-                              base_url=BASE, demo=True))
-    yield app.test_client()
-    app.extensions["socle"].close()
+def demo(demo_app):
+    return demo_app.test_client()
 
 
 def found(demo, query: str = "", **params) -> dict:
