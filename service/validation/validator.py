@@ -10,7 +10,6 @@ from rdflib import Graph
 
 from .fast_engine import FastEngine
 from .loader import Sources, load_sources
-from .pyshacl_engine import PyshaclEngine
 from .report import Report, ValidationResult
 
 
@@ -22,7 +21,15 @@ class Engine(Protocol):
     def run(self, data: Graph, /) -> list[ValidationResult]: ...
 
 
-ENGINES: dict[str, Callable[[Sources], Engine]] = {"fast": FastEngine, "pyshacl": PyshaclEngine}
+def _pyshacl(sources: Sources) -> Engine:
+    """Imported on use: pySHACL (and rdflib's SPARQL engine it loads) weighs on every process
+    start, and only the reference checks and `--engine pyshacl` run it."""
+    from .pyshacl_engine import PyshaclEngine
+
+    return PyshaclEngine(sources)
+
+
+ENGINES: dict[str, Callable[[Sources], Engine]] = {"fast": FastEngine, "pyshacl": _pyshacl}
 
 
 class Validator:
