@@ -22,6 +22,7 @@ from service.catalog.records import RecordService
 from service.config import Settings
 from service.derived.store import DerivedStore
 from service.feed.index import FeedIndex
+from service.feed.parts import SubCatalogs
 from service.ratelimit import RateLimits
 from service.store import Store, open_for
 
@@ -45,6 +46,7 @@ class Services:
     private: PrivateArea  # drafts and quarantined records, beside the store
     files: DataFiles  # token digests, curator accounts, sessions (service/auth)
     rate_limits: RateLimits = field(default_factory=RateLimits)  # anonymous validation
+    sub_catalogs: SubCatalogs = field(default_factory=SubCatalogs)  # /catalog's hasPart list
     derived: DerivedStore | None = None  # the indexes kept on disk (service/derived)
     search: SearchIndex | None = None
     sparql: Executor | None = None  # set by service.sparql.init_app (the endpoint needs Flask)

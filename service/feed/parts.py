@@ -11,28 +11,33 @@ it again. An external store (`Store.remote`) is written by other processes too: 
 from __future__ import annotations
 
 import threading
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass, field
 
 from service.catalog.publishers import list_publishers
 from service.feed.page import SubCatalog
 from service.store.base import Store
 
-_lock = threading.Lock()
-# per store (a test process opens many): (writes, base) and the list read then
-_kept: WeakKeyDictionary[Store, tuple[int, str, tuple[SubCatalog, ...]]] = WeakKeyDictionary()
 
+@dataclass
+class SubCatalogs:
+    """The list kept for one process's store (held by its `Services`, not by this module: two
+    sets of services in one process keep two lists)."""
 
-def sub_catalogs(store: Store, base: str) -> tuple[SubCatalog, ...]:
-    """The publishers' sub-catalogues under ``base``, in publisher id order."""
-    writes = store.writes
-    if not store.remote:
-        with _lock:
-            found = _kept.get(store)
-        if found is not None and found[:2] == (writes, base):
-            return found[2]
-    parts = tuple(SubCatalog(f"{base}/publishers/{p.id}/catalog", p.iri, p.name)
-                  for p in list_publishers(store))
-    if not store.remote:
-        with _lock:
-            _kept[store] = (writes, base, parts)
-    return parts
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # (writes, base) when read, and the list read then
+    _kept: tuple[int, str, tuple[SubCatalog, ...]] | None = field(default=None, repr=False)
+
+    def get(self, store: Store, base: str) -> tuple[SubCatalog, ...]:
+        """The publishers' sub-catalogues under ``base``, in publisher id order."""
+        writes = store.writes
+        if not store.remote:
+            with self._lock:
+                found = self._kept
+            if found is not None and found[:2] == (writes, base):
+                return found[2]
+        parts = tuple(SubCatalog(f"{base}/publishers/{p.id}/catalog", p.iri, p.name)
+                      for p in list_publishers(store))
+        if not store.remote:
+            with self._lock:
+                self._kept = (writes, base, parts)
+        return parts

@@ -21,7 +21,6 @@ from service.feed.page import (
     hydra_triples,
     sub_description,
 )
-from service.feed.parts import sub_catalogs
 from service.feed.references import relink_dangling
 from service.rdf.formats import BY_SUFFIX, RdfSyntax
 from service.rdf.namespaces import PREFIXES
@@ -76,7 +75,7 @@ def _filters(publisher: str | None) -> Filters:
 def catalog(ext: str | None = None):
     settings = services().settings
     base = settings.base_url
-    parts = sub_catalogs(services().store, base)
+    parts = services().sub_catalogs.get(services().store, base)
     info = CatalogInfo(f"{base}/catalog", settings.catalog_title, settings.catalog_description,
                        f"{base}/operator", settings.operator_name, f"{base}/", parts)
     return _feed(info, "/catalog", ext, None)

@@ -76,6 +76,7 @@ def test_reindex_command_rebuilds_every_index(filled, svc, settings):
     derived.close()
 
 
+@pytest.mark.embedded_only("the rebuild's workers open the data directory themselves")
 def test_rebuild_read_by_worker_processes_equals_one_read_in_process(changed, svc):
     """The readers of a large rebuild (derived/source.py: other processes, read-only handles
     of the store, the feed and profiled rows computed there and replayed) give the tables an
