@@ -62,7 +62,7 @@ run_backend() {
   if [ -n "${SCRIPT[$b]:-}" ] && ! bash "${SCRIPT[$b]}" start; then
     echo "== $b: the store server did not start" >&2; ok=0
   fi
-  if [ $ok = 1 ] && ! SOCLE_TEST_STORE=$b .venv/bin/python -m pytest -q -p no:cacheprovider \
+  if [ $ok = 1 ] && ! SOCLE_TEST_STORE=$b .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
       "${args[@]}"; then ok=0; fi
   if [ -n "${SCRIPT[$b]:-}" ]; then bash "${SCRIPT[$b]}" stop >/dev/null 2>&1 || true; fi
   local word=passed; [ $ok = 1 ] || word=FAILED
