@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from service.collation import collator
+
 STOPWORDS = frozenset({"de", "la", "le", "les", "des", "du", "et", "en", "au", "aux", "un",
                        "une", "pour", "par", "sur", "dans", "the", "of", "and", "to", "in",
                        "for", "on", "d", "l"})
@@ -72,16 +74,9 @@ def fts_query(terms: list[str], every: bool = True) -> str:
     return (" AND " if every else " OR ").join(fts_term(t) for t in terms)
 
 
-@lru_cache(maxsize=1)
-def _collator():
-    import pyuca
-
-    return pyuca.Collator()
-
-
 def title_key(title: str) -> bytes:
     """The Unicode Collation Algorithm key of a title as bytes, so that SQLite's byte order
     is the French order ("Éducation" between "Économie" and "Énergie"; CLDR's French is the
     root order, as service/web/formats.py says): 16-bit weights, big-endian."""
-    key = _collator().sort_key(title.strip())
+    key = collator().sort_key(title.strip())
     return struct.pack(f">{len(key)}H", *(min(k, 0xFFFF) for k in key))

@@ -18,21 +18,16 @@ from typing import Any, TypeVar
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from service.collation import collator
+
 TZ = "Europe/Paris"
 T = TypeVar("T")
-
-
-@lru_cache(maxsize=1)
-def _collator() -> Any:
-    import pyuca
-
-    return pyuca.Collator()
 
 
 @lru_cache(maxsize=4096)
 def sort_key(text: str) -> tuple:
     """Collation key (UCA), then the text itself so equal keys keep a stable order."""
-    return (_collator().sort_key(text), text)
+    return (collator().sort_key(text), text)
 
 
 def collated(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SKOS
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from service.territories import spatial_labels
 from service.web.formats import collated
@@ -89,11 +87,33 @@ def _ordered(concepts: tuple[Concept, ...], lang: str) -> list[Concept]:
     return collated(concepts, key=lambda c: c.label(lang))
 
 
-def _text(graph: Graph, node: Node, lang: str) -> str:
-    for value in graph.objects(node, SKOS.prefLabel):
-        if isinstance(value, Literal) and value.language == lang:
-            return str(value)
-    return ""
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+def _concepts(path: Path) -> list[tuple[str, str | None, str, str]]:
+    """(IRI, notation or None, French label, English label) of each skos:Concept of a
+    Turtle file, first value in file order. Read with Oxigraph's parser: the first search
+    after a start waits for this (rdflib took most of it); tests/web/test_vocabulary_load.py
+    checks it against rdflib's reading of the same files."""
+    concepts: set[str] = set()
+    notation: dict[str, str] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        subject, predicate, value = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        if predicate == RDF_TYPE and value == ox.NamedNode(SKOS_CONCEPT):
+            concepts.add(subject.value)
+        elif predicate == SKOS_NOTATION and isinstance(value, ox.Literal):
+            notation.setdefault(subject.value, value.value)
+        elif (predicate == SKOS_PREF_LABEL and isinstance(value, ox.Literal)
+              and value.language in ("fr", "en")):
+            labels.setdefault((subject.value, value.language), value.value)
+    return [(iri, notation.get(iri), labels.get((iri, "fr"), ""), labels.get((iri, "en"), ""))
+            for iri in sorted(concepts)]
 
 
 @lru_cache(maxsize=4)
@@ -104,14 +124,11 @@ def load(vocab_dir: str) -> Vocabularies:
         if not (Path(vocab_dir) / filename).exists():  # optional tables (an older vocab/)
             pickers[name] = ()
             continue
-        graph = Graph().parse(Path(vocab_dir) / filename, format="turtle")
         concepts = []
-        for node in set(graph.subjects(RDF.type, SKOS.Concept)):
-            notation = graph.value(node, SKOS.notation)
-            fr, en = _text(graph, node, "fr"), _text(graph, node, "en")
-            concept = Concept(str(node), str(notation or ""), fr or en, en or fr)
+        for iri, notation, fr, en in _concepts(Path(vocab_dir) / filename):
+            concept = Concept(iri, notation or "", fr or en, en or fr)
             labels[concept.iri] = concept
             if notation is not None or not with_notation:
                 concepts.append(concept)
-        pickers[name] = tuple(collated(concepts, key=lambda c: c.fr))
+        pickers[name] = tuple(concepts)  # in IRI order; `choices` collates per language
     return Vocabularies(pickers, labels)
