@@ -148,7 +148,7 @@ def _parallel(path: str, slices: list[list[dict[str, str]]], workers: int,
     worker ahead of the writer (memory stays flat)."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_open,
-                             initargs=(path, ahead)) as pool:
+                             initargs=(path, ahead, os.getpid())) as pool:
         pending = [pool.submit(_read, part) for part in slices[:2 * workers]]
         following = iter(slices[2 * workers:])
         while pending:
@@ -162,10 +162,13 @@ def _parallel(path: str, slices: list[list[dict[str, str]]], workers: int,
 _worker: dict[str, Any] = {}
 
 
-def _open(path: str, ahead: list[Any]) -> None:
+def _open(path: str, ahead: list[Any], parent: int) -> None:
+    """A worker's start. ``parent`` is the rebuilding process's pid as it gave it, not
+    `os.getppid()` read here: a worker still starting when its parent is killed would read
+    the pid of the process that adopted it and watch that one forever."""
     from service.store.oxigraph import OxigraphStore
 
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True,
                      name="reindex-orphan-watch").start()
     _worker["store"] = OxigraphStore(path, read_only=True)
     _worker["ahead"] = ahead

@@ -72,15 +72,19 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.embedded_only("the rebuild's workers open the data directory themselves")
-def test_kill_9_of_a_rebuild_leaves_no_worker_behind(tmp_path):
-    """`socle reindex` killed -9 cannot stop its readers: they notice and end themselves."""
+@pytest.mark.parametrize("when", ["read", "start"])
+def test_kill_9_of_a_rebuild_leaves_no_worker_behind(tmp_path, when):
+    """`socle reindex` killed -9 cannot stop its readers: they notice and end themselves,
+    whether serving or still starting (then they must not watch the process that adopted
+    them)."""
     data = str(tmp_path / "data")
     svc = build_services(Settings(data=data, base_url=BASE))
     add_publisher(svc.store, BASE, "montfort", "Commune de Montfort-sur-Meu", "213501882")
     for i in range(6):
         svc.records.create("montfort", Graph().parse(data=HEAD + dataset(i), format="turtle"))
     svc.close()
-    rebuild = subprocess.Popen([sys.executable, "-m", "tests.derived.orphan_rebuild", data],
+    rebuild = subprocess.Popen([sys.executable, "-m", "tests.derived.orphan_rebuild", data,
+                                when],
                                cwd=REPO, env=env(), stdout=subprocess.PIPE, text=True)
     try:
         assert rebuild.stdout is not None
