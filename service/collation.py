@@ -12,8 +12,9 @@ import threading
 from typing import Any
 
 _lock = threading.Lock()
-_built: list[Any] = []  # the collator, once built (a lock, not lru_cache: built once even
-#                         when the warm thread and a first request ask at the same time)
+# the collator once built; a lock rather than lru_cache, so that two requests asking at
+# once build it once
+_built: list[Any] = []
 
 
 def collator() -> Any:
@@ -25,4 +26,3 @@ def collator() -> Any:
 
                 _built.append(pyuca.Collator())
     return _built[0]
-
