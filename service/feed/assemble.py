@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 from service.feed.references import DESCRIBED_LINKS, RELATION
@@ -65,38 +66,52 @@ class Assembled:
         return b"".join(s.turtle for s in self.stored)
 
     def ntriples(self, head: bytes = b"") -> bytes:
-        """The page's N-Triples: ``head`` (the catalogue and Hydra lines), then each record's
-        own lines and its shared lines not seen before, then the enrichment's lines not seen
-        before."""
-        seen = {line + b"\n" for line in head.split(b"\n") if line}
-        parts = [head]
+        """The page's N-Triples in one piece (see `ntriples_chunks`)."""
+        return b"".join(self.ntriples_chunks(head))
+
+    def ntriples_chunks(self, head: bytes = b"") -> list[bytes]:
+        """The page's N-Triples as pieces to send one after the other (a response body; no
+        1 MB join): ``head`` (the catalogue and Hydra lines), then the records' own lines,
+        then their shared lines not in ``head`` and not repeated, then the enrichment's lines
+        not seen before. Line order carries no meaning in N-Triples; the shared lines are
+        de-duplicated by one ``dict.fromkeys`` over the page (in C: a Python loop over the
+        page's ~6,000 shared lines cost a fifth of the page)."""
+        owns: list[bytes] = []
+        shared: list[bytes] = []
         owners: dict[str, Stored] = {}
         for s in self.stored:
-            own, shared = s.own, s.shared
+            own, lines = s.own, s.shared
             if self.moved and s.links:
-                own, shared = _relinked(own, self.moved), _relinked(shared, self.moved)
-            parts.append(own)
+                own, lines = _relinked(own, self.moved), _relinked(lines, self.moved)
+            owns.append(own)
+            shared.append(lines)
             owners[s.iri] = s
-            for line in shared.split(b"\n"):
-                if line:
-                    line += b"\n"
-                    if line not in seen:
-                        seen.add(line)
-                        parts.append(line)
+        head_lines = head.split(b"\n")
+        unique = dict.fromkeys(chain.from_iterable(block.split(b"\n") for block in shared))
+        for line in head_lines:  # b"" among them: the splits' empty pieces
+            unique.pop(line, None)
+        unique.pop(b"", None)
+        chunks = [head, *owns]
+        if unique:
+            chunks += [b"\n".join(unique), b"\n"]
+        seen: set[bytes] | None = None
         own_lines: dict[str, set[bytes]] = {}
         for line in self.enrichment:
-            if line in seen:
+            if seen is None:
+                seen = unique.keys() | head_lines
+            key = line[:-1]
+            if key in seen:
                 continue
             owner = _owner(_subject(line), owners)
             if owner is not None:  # about a record's own node: compare with its own lines
-                lines = own_lines.get(owner.iri)
-                if lines is None:
-                    lines = own_lines[owner.iri] = set(_split(owner.own))
-                if line in lines:
+                lines_of = own_lines.get(owner.iri)
+                if lines_of is None:
+                    lines_of = own_lines[owner.iri] = set(_split(owner.own))
+                if line in lines_of:
                     continue
-            seen.add(line)
-            parts.append(line)
-        return b"".join(parts)
+            seen.add(key)
+            chunks.append(line)
+        return chunks
 
 
 def _subject(line: bytes) -> str:
@@ -120,7 +135,8 @@ def _split(block: bytes) -> list[bytes]:
 
 
 def assemble(stored: Sequence[Stored], in_feed: Callable[[set[str]], set[str]]) -> Assembled:
-    extra = list(dict.fromkeys(line for s in stored for line in _split(s.extra)))
+    extra = [line + b"\n" for line in dict.fromkeys(
+        chain.from_iterable(s.extra.split(b"\n") for s in stored)) if line]
     labelled = {iri for s in stored if s.labelled for iri in s.labelled.split("\n")}
     if labelled:
         heads = tuple(f"<{iri}> {_LABEL} ".encode() for iri in labelled)

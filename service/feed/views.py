@@ -144,7 +144,9 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
             enriched = parse_lines(b"".join(built.enrichment))
             response.set_data(_serialize(head + enriched, syntax) + built.turtle)
         elif syntax.name == "ntriples":  # no parsing: the stored lines as they are
-            response.set_data(built.ntriples(_serialize(head, syntax)))
+            chunks = built.ntriples_chunks(_serialize(head, syntax))
+            response.response = chunks  # sent piece by piece: no 1 MB join per page
+            response.content_length = sum(map(len, chunks))
         else:
             response.set_data(_serialize(head + parse_lines(built.ntriples()), syntax))
         return response

@@ -9,6 +9,7 @@ from service.derived.registry import rebuilt_snapshot
 from service.derived.source import StoreSource
 from service.derived.store import DerivedStore
 from service.feed.index import Filters
+from tests.conftest import post_ttl
 from tests.feed import test_feed
 from tests.feed.test_feed import N, dataset
 
@@ -92,3 +93,35 @@ def test_rebuild_read_by_worker_processes_equals_one_read_in_process(changed, sv
         assert scratch.snapshot() == tables(svc.derived)
     finally:
         scratch.close()
+
+
+def _offset_slice(svc, filters: Filters, start: int, size: int) -> list[str]:
+    where, args = filters.where()
+    with svc.derived.reading() as db:
+        return [r[0] for r in db.execute(
+            f"SELECT id FROM feed_records{where} ORDER BY okey, id LIMIT ? OFFSET ?",
+            [*args, size, start])]
+
+
+def test_deep_pages_from_anchors_are_the_offset_slices(filled, svc, auth, monkeypatch):
+    """A page past the first anchor starts from the nearest (okey, id) anchor below it
+    (FeedIndex._slice): every slice, filtered or not, equals the plain OFFSET one, before
+    and after a creation and a deletion move the order."""
+    import service.feed.index as index
+
+    monkeypatch.setattr(index, "ANCHOR_STEP", 3)
+
+    def check() -> None:
+        for filters in (Filters(), Filters(publisher="montfort"), Filters(keyword="budget")):
+            total = len(_offset_slice(svc, filters, 0, 1000))
+            assert total > 3  # past the first anchor
+            for size in (1, 2, 5):
+                for start in range(total + 2):
+                    got = [e.id for e in svc.feed_index.page(filters, start, size).entries]
+                    assert got == _offset_slice(svc, filters, start, size), (filters, start)
+
+    check()
+    first = svc.feed_index.page(Filters(), 0, 1).entries[0].id
+    assert post_ttl(filled, dataset(50), auth).status_code == 201
+    assert filled.delete(f"/datasets/{first}", headers=auth).status_code == 204
+    check()

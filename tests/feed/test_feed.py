@@ -120,12 +120,14 @@ def test_formats_by_suffix_and_accept(filled, suffix, media_type):
         assert isinstance(__import__("json").loads(by_suffix.data)["@context"], dict)
 
 
-def test_head_has_get_headers(filled):
-    get = filled.get("/catalog.ttl")
-    head = filled.head("/catalog.ttl")
+@pytest.mark.parametrize("suffix", ["ttl", "nt"])  # N-Triples: a body sent in pieces
+def test_head_has_get_headers(filled, suffix):
+    get = filled.get(f"/catalog.{suffix}")
+    head = filled.head(f"/catalog.{suffix}")
     assert head.status_code == 200 and head.data == b""
     for name in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
         assert head.headers[name] == get.headers[name]
+    assert int(get.headers["Content-Length"]) == len(get.data)
 
 
 def test_conditional_get_and_changes(filled, auth):
