@@ -52,3 +52,10 @@ class DerivedIndex(Protocol):
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
         """Forget these records (ids that are not there are ignored)."""
+
+# Optional, for a rebuild's reader processes (service/derived/source.py):
+# - `pure_write = True`: `write` only issues statements (nothing read back); the readers
+#   record them and the rebuilding process replays them;
+# - `prepare(records) -> Any` (from the records alone, picklable) with
+#   `write_prepared(db, prepared)`: the readers prepare, the rebuilding process writes;
+#   `write(db, records)` must equal `write_prepared(db, prepare(records))`.

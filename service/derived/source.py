@@ -7,8 +7,11 @@ on its own read-only handle of the store: decoding the stored terms is the large
 rebuild's CPU (about 1 ms per record of ~90 quads). The indexes that only write (`pure_write`:
 their `write` issues statements and reads nothing back) also compute in the workers, against
 a `Recorder`; the rebuilding process replays their statements in order, so the rows are the
-ones an in-process write gives. The others (search: surrogate keys read back) write in the
-rebuilding process from the records' text.
+ones an in-process write gives. An index that reads back what it writes (search: surrogate
+keys) may split its write in two (`prepare`, from the records alone, then `write_prepared`):
+the workers prepare, the rebuilding process writes. Without that split, the search index's
+documents (parsing each record's text again, stemming, collation keys) were computed in the
+rebuilding process, which kept both workers waiting (docs/benchmarks.md, "Cold reindex").
 """
 
 from __future__ import annotations
@@ -75,7 +78,8 @@ class StoreSource:
             for part in slices:
                 yield self._records(part), {}
             return
-        yield from _parallel(path, slices, workers, [i for i in ahead if _pure(i)])
+        yield from _parallel(path, slices, workers,
+                             [i for i in ahead if _pure(i) or prepares(i)])
 
     def records(self, record_ids: Sequence[str]) -> list[Record]:
         values = " ".join(json.dumps(i) for i in record_ids)
@@ -116,7 +120,8 @@ def records_of(store: Any, facts: list[dict[str, str]]) -> list[Record]:
 
 
 Statement = tuple[bool, str, Any]  # (many, sql, parameters)
-Chunk = tuple[list[Record], dict[str, list[Statement]]]
+# (records, {index name: its statements (pure_write) or what it prepared})
+Chunk = tuple[list[Record], dict[str, Any]]
 
 
 class Recorder:
@@ -140,6 +145,11 @@ def replay(db: Any, statements: Sequence[Statement]) -> None:
 
 def _pure(index: Any) -> bool:
     return bool(getattr(index, "pure_write", False))
+
+
+def prepares(index: Any) -> bool:
+    """Whether the index splits its write into `prepare` (anywhere) and `write_prepared`."""
+    return not _pure(index) and hasattr(index, "prepare") and hasattr(index, "write_prepared")
 
 
 def _parallel(path: str, slices: list[list[dict[str, str]]], workers: int,
@@ -184,11 +194,14 @@ def _exit_with(parent: int) -> None:
 
 def _read(facts: list[dict[str, str]]) -> Chunk:
     """In a worker: the records of these facts (sent without their terms: the text is the
-    same graph) and the statements of the indexes computed here."""
+    same graph), the statements of the pure indexes and what the others prepared."""
     records = records_of(_worker["store"], facts)
-    statements: dict[str, list[Statement]] = {}
+    ahead: dict[str, Any] = {}
     for index in _worker["ahead"]:
+        if prepares(index):
+            ahead[index.name] = index.prepare(records)
+            continue
         recorder = Recorder()
         index.write(recorder, records)
-        statements[index.name] = recorder.statements
-    return [replace(r, triples=None) for r in records], statements
+        ahead[index.name] = recorder.statements
+    return [replace(r, triples=None) for r in records], ahead

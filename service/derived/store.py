@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.derived.protocol import DerivedIndex, Record
-from service.derived.source import replay
+from service.derived.source import prepares, replay
 
 FILE_NAME = "derived.sqlite3"
 BATCH = 1000  # records per transaction in a rebuild
@@ -261,10 +261,12 @@ class DerivedStore:
         for chunk, ahead in _chunks(source, self.indexes):
             with self.transaction() as db:
                 for index in self.indexes:
-                    if index.name in ahead:  # computed by a reader process (source.py)
-                        replay(db, ahead[index.name])
-                    else:
+                    if index.name not in ahead:
                         index.write(db, chunk)
+                    elif prepares(index):  # prepared by a reader process (source.py)
+                        index.write_prepared(db, ahead[index.name])  # type: ignore[attr-defined]
+                    else:  # its statements, computed by a reader process
+                        replay(db, ahead[index.name])
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -69,23 +69,33 @@ class SearchTable:
         for table in _TABLES:
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
+    def prepare(self, records: Sequence[Any]) -> list[Prepared]:
+        """What the rows of these records need, computed from them alone (no read): a
+        rebuild runs it in its reader processes (service/derived/source.py), where the
+        records' terms already are, and writes the result here (`write_prepared`)."""
+        # the reader's terms when it had them (derived/protocol.Record.triples): no re-parse
+        return [prepare_doc(doc_of(r, r.triples if getattr(r, "triples", None) is not None
+                                   else ox.parse(r.text.encode("utf-8"),
+                                                 format=ox.RdfFormat.N_TRIPLES)))
+                for r in records]
+
     def write(self, db: sqlite3.Connection, records: Sequence[Any]) -> None:
         """Records as written (id, iri, publisher, modified, content_hash and their graph as
         N-Triples `text`)."""
-        # the reader's terms when it had them (derived/protocol.Record.triples): no re-parse
-        self.write_docs(db, [doc_of(r, r.triples if getattr(r, "triples", None) is not None
-                                    else ox.parse(r.text.encode("utf-8"),
-                                                  format=ox.RdfFormat.N_TRIPLES))
-                             for r in records])
+        self.write_prepared(db, self.prepare(records))
 
-    def write_docs(self, db: sqlite3.Connection, docs: Iterable[Doc],
+    def write_prepared(self, db: sqlite3.Connection, prepared: Sequence[Prepared]) -> None:
+        self.write_docs(db, prepared)
+
+    def write_docs(self, db: sqlite3.Connection, docs: Iterable[Doc | Prepared],
                    count: bool = True) -> int:
         """Insert or replace; count=False for a rebuild, which counts once at the end."""
         value_ids: dict[tuple[str, str], int] = {}
         n = 0
         for doc in docs:
-            remove(db, doc.id)
-            add(db, doc, value_ids, count)
+            item = doc if isinstance(doc, Prepared) else prepare_doc(doc)
+            remove(db, item.doc.id)
+            add(db, item, value_ids, count)
             n += 1
         if not count:
             db.execute("UPDATE search_vals SET count = "
@@ -152,21 +162,35 @@ def remove(con: sqlite3.Connection, record_id: str) -> bool:
     return True
 
 
-def add(con: sqlite3.Connection, doc: Doc, value_ids: dict[tuple[str, str], int],
+class Prepared(NamedTuple):
+    """A record's Doc and the texts its rows hold, computed from it alone (`prepare_doc`)."""
+
+    doc: Doc
+    title_key: bytes  # the title's collation key (text.title_key)
+    title: str  # FTS5 columns: the stems of the title,
+    body: str  # and of the description and keywords
+
+
+def prepare_doc(doc: Doc) -> Prepared:
+    return Prepared(doc, text.title_key(doc.title or doc.id), text.stems(doc.title),
+                    text.stems(" ".join([doc.description, *doc.keywords])))
+
+
+def add(con: sqlite3.Connection, item: Prepared, value_ids: dict[tuple[str, str], int],
         count: bool = True) -> None:
     """Insert one doc (its id must not be present). value_ids caches facet value ids within
     one transaction (and combination ids, under the facet name "")."""
+    doc = item.doc
     cur = con.execute(
         "INSERT INTO search_docs(id, iri, publisher, modified, stamp, hash, title, title_key, "
         "description, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.id, doc.iri, doc.publisher, doc.modified.timestamp(), doc.modified.isoformat(),
-         doc.hash, doc.title, text.title_key(doc.title or doc.id), doc.description,
+         doc.hash, doc.title, item.title_key, doc.description,
          SEP.join(doc.keywords)))
     n = cur.lastrowid
     vids: set[int] = set()
-    body = " ".join([doc.description, *doc.keywords])
     con.execute("INSERT INTO search_text(rowid, title, body) VALUES (?, ?, ?)",
-                (n, text.stems(doc.title), text.stems(body)))
+                (n, item.title, item.body))
     for facet in FACETS:
         for value in doc.facets.get(facet, ()):
             v = value_ids.get((facet, value))

@@ -80,8 +80,9 @@ def test_reindex_command_rebuilds_every_index(filled, svc, settings):
 @pytest.mark.embedded_only("the rebuild's workers open the data directory themselves")
 def test_rebuild_read_by_worker_processes_equals_one_read_in_process(changed, svc):
     """The readers of a large rebuild (derived/source.py: other processes, read-only handles
-    of the store, the feed and profiled rows computed there and replayed) give the tables an
-    in-process rebuild gives, and the live ones."""
+    of the store, the feed and profiled rows computed there and replayed, the search
+    documents prepared there) give the tables an in-process rebuild gives, and the live
+    ones."""
     from service.derived.registry import open_derived
 
     assert svc.store.path  # an on-disk store: the workers open it themselves
@@ -89,6 +90,7 @@ def test_rebuild_read_by_worker_processes_equals_one_read_in_process(changed, sv
     try:
         source = StoreSource(svc.store, workers=2)
         assert source._readable_path() == svc.store.path
+        assert {i.name for i in scratch.indexes} >= {"feed", "profiled", "search"}
         assert scratch.rebuild(source) == N
         assert scratch.snapshot() == tables(svc.derived)
     finally:
