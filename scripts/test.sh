@@ -35,8 +35,9 @@ bash scripts/axe-setup.sh
 # venvs), tests/bench (smoke), tests/territories (registry), tests/validation (SHACL engines,
 # no store), tests/ingest (fetching and parsing harvest sources; their writes take the bulk
 # path that tests/cli imports run); inside the chosen directories, tests marked embedded_only.
-# The two external stores run side by side (each its own server and port; the runs mostly
-# wait on HTTP), each into its own log, printed when both are done.
+# The two external stores run side by side, and beside the embedded run (each its own
+# server and port; the remote runs mostly wait on HTTP): one after the other, the three took
+# over 30 minutes of CI. Each remote run goes into its own log, printed when all are done.
 REMOTE_TESTS=(tests/records tests/feed tests/sparql tests/cli tests/badinput tests/demo
   # `socle rebase` is one SPARQL Update: each store runs it its own way.
   tests/ops/test_identity.py::test_rebase_moves_every_iri_in_one_go)
@@ -72,12 +73,13 @@ run_backend() {
 rm -f "$LOGS"/*.result "$LOGS"/*.log
 pids=()
 for b in $BACKENDS; do
-  if [ "$b" = embedded ]; then
-    run_backend embedded "$@"
-  else
+  if [ "$b" != embedded ]; then
     run_backend "$b" "$@" >"$LOGS/$b.log" 2>&1 &
     pids+=($!)
   fi
+done
+for b in $BACKENDS; do
+  if [ "$b" = embedded ]; then run_backend embedded "$@"; fi
 done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
 for b in $BACKENDS; do

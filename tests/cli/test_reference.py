@@ -3,8 +3,12 @@ was not regenerated (`python -m service.cli.reference`)."""
 
 from __future__ import annotations
 
+import pytest
+
 from service.cli.reference import PAGE, render
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.embedded_only("no store: the commands' help")
 
 
 def test_cli_reference_is_current():
