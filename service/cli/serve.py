@@ -10,6 +10,8 @@ import click
 
 from service.cli.options import base_option, data_option, guard, settings, store_options
 
+OUTBUF_OVERFLOW = 4 * 1024 * 1024  # bytes of a response waitress keeps in memory (below)
+
 
 @click.command()
 @click.option("--host", envvar="SOCLE_HOST", default=None, help="Bind address [127.0.0.1].")
@@ -56,6 +58,10 @@ def serve(host, port, data, base_url, demo, threads, proxy_hops, **store) -> Non
     signal.signal(signal.SIGTERM, _terminate)
     waitress_serve(app, host=chosen.host, port=chosen.port, threads=chosen.threads,
                    ident="socle",
+                   # A response body over this stays in memory; over it waitress spills it to
+                   # a temporary file: its default (1 MB) sent every N-Triples feed page
+                   # (~1.2 MB) through the disk (docs/benchmarks.md, "Pages at 100,000").
+                   outbuf_overflow=OUTBUF_OVERFLOW,
                    # Above this waitress answers 413 itself (problem+json: http_server.py);
                    # below it the app answers problem+json without reading the body (it
                    # checks Content-Length first).

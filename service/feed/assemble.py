@@ -70,12 +70,11 @@ class Assembled:
         return b"".join(self.ntriples_chunks(head))
 
     def ntriples_chunks(self, head: bytes = b"") -> list[bytes]:
-        """The page's N-Triples as pieces to send one after the other (a response body; no
-        1 MB join): ``head`` (the catalogue and Hydra lines), then the records' own lines,
-        then their shared lines not in ``head`` and not repeated, then the enrichment's lines
-        not seen before. Line order carries no meaning in N-Triples; the shared lines are
-        de-duplicated by one ``dict.fromkeys`` over the page (in C: a Python loop over the
-        page's ~6,000 shared lines cost a fifth of the page)."""
+        """The page's N-Triples in pieces: ``head`` (the catalogue and Hydra lines), then the
+        records' own lines, then their shared lines not in ``head`` and not repeated, then the
+        enrichment's lines not seen before. Line order carries no meaning in N-Triples; the
+        shared lines are de-duplicated by one ``dict.fromkeys`` over the page (in C: a Python
+        loop over the page's ~6,000 shared lines cost a fifth of the page)."""
         owns: list[bytes] = []
         shared: list[bytes] = []
         owners: dict[str, Stored] = {}
