@@ -11,7 +11,8 @@ ones an in-process write gives. An index that reads back what it writes (search:
 keys) may split its write in two (`prepare`, from the records alone, then `write_prepared`):
 the workers prepare, the rebuilding process writes. Without that split, the search index's
 documents (parsing each record's text again, stemming, collation keys) were computed in the
-rebuilding process, which kept both workers waiting (docs/benchmarks.md, "Cold reindex").
+rebuilding process, busy most of a 20k rebuild; at 100k the readers themselves bound the
+rebuild (docs/benchmarks.md, "Cold reindex and start").
 """
 
 from __future__ import annotations
