@@ -66,11 +66,7 @@ class Assembled:
         return b"".join(s.turtle for s in self.stored)
 
     def ntriples(self, head: bytes = b"") -> bytes:
-        """The page's N-Triples in one piece (see `ntriples_chunks`)."""
-        return b"".join(self.ntriples_chunks(head))
-
-    def ntriples_chunks(self, head: bytes = b"") -> list[bytes]:
-        """The page's N-Triples in pieces: ``head`` (the catalogue and Hydra lines), then the
+        """The page's N-Triples: ``head`` (the catalogue and Hydra lines), then the
         records' own lines, then their shared lines not in ``head`` and not repeated, then the
         enrichment's lines not seen before. Line order carries no meaning in N-Triples; the
         shared lines are de-duplicated by one ``dict.fromkeys`` over the page (in C: a Python
@@ -110,7 +106,7 @@ class Assembled:
                     continue
             seen.add(key)
             chunks.append(line)
-        return chunks
+        return b"".join(chunks)
 
 
 def _subject(line: bytes) -> str:

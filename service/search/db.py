@@ -87,13 +87,12 @@ class SearchTable:
     def write_prepared(self, db: sqlite3.Connection, prepared: Sequence[Prepared]) -> None:
         self.write_docs(db, prepared)
 
-    def write_docs(self, db: sqlite3.Connection, docs: Iterable[Doc | Prepared],
+    def write_docs(self, db: sqlite3.Connection, docs: Iterable[Prepared],
                    count: bool = True) -> int:
         """Insert or replace; count=False for a rebuild, which counts once at the end."""
         value_ids: dict[tuple[str, str], int] = {}
         n = 0
-        for doc in docs:
-            item = doc if isinstance(doc, Prepared) else prepare_doc(doc)
+        for item in docs:
             remove(db, item.doc.id)
             add(db, item, value_ids, count)
             n += 1

@@ -120,7 +120,7 @@ def test_formats_by_suffix_and_accept(filled, suffix, media_type):
         assert isinstance(__import__("json").loads(by_suffix.data)["@context"], dict)
 
 
-@pytest.mark.parametrize("suffix", ["ttl", "nt"])  # N-Triples: a body sent in pieces
+@pytest.mark.parametrize("suffix", ["ttl", "nt"])  # N-Triples: assembled from stored lines
 def test_head_has_get_headers(filled, suffix):
     get = filled.get(f"/catalog.{suffix}")
     head = filled.head(f"/catalog.{suffix}")
