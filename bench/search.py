@@ -3,6 +3,7 @@
     python -m bench.search [--n 100000] [--queries 60] [--no-baseline] [--reuse-index]
                            [--store DIR] [--out bench/results/search.json]
                            [--generator gen|shared] [--template 500] [--budget-ms 3000]
+                           [--before-ref REF]
 
 One run:
 
@@ -29,7 +30,8 @@ One run:
 
 5. Before / after in the same run, on the same index and query mix, uncached: the former
    answer (``bench/search_query_before.py``: main at 84534b1, before the facet value
-   combinations and the sort index walks) without a time budget, then this code under
+   combinations and the sort index walks; or, with ``--before-ref REF``, the answer of
+   service/search/query.py at that git ref) without a time budget, then this code under
    ``--budget-ms`` (``service/search/budget.py``): p50, p95, max, and how many queries the
    budget stopped; ``--rounds`` alternating passes, each query's median time kept.
 
@@ -160,19 +162,38 @@ def time_mix(search, mix, clear) -> tuple[list[float], list[float], list[int]]:
     return uncached, cached, totals
 
 
+def answer_at(ref: str | None) -> Any:
+    """The `answer` of service/search/query.py at git ``ref`` (read with ``git show``, loaded
+    as a module beside this code), or the former one (`bench/search_query_before.py`)."""
+    if ref is None:
+        from bench import search_query_before
+
+        return search_query_before.answer
+    import importlib.util
+
+    source = subprocess.run(["git", "show", f"{ref}:service/search/query.py"], cwd=gen.REPO,
+                            check=True, capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader(f"search_query_at_{ref}", loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    exec(compile(source, f"{ref}:service/search/query.py", "exec"), module.__dict__)  # noqa: S102
+    return module.answer
+
+
 def before_after(index: SearchIndex, mix: list, budget_ms: float | None,
-                 rounds: int = 1) -> dict[str, Any]:
+                 rounds: int = 1, before_ref: str | None = None) -> dict[str, Any]:
     """The query mix, uncached, on the same index in this run: before (the former answer,
     `bench/search_query_before.py`, no time budget) and after (this code, under `budget_ms`),
     `rounds` times, alternating which goes first (the machine is shared: load comes and goes);
     each query's time is its median over the rounds. Queries stopped by the budget are
-    counted, their time (up to the budget) kept."""
-    from bench import search_query_before
+    counted, their time (up to the budget) kept. ``before_ref``: a git ref whose answer is the
+    before (`answer_at`)."""
     from service.search import index as search_index
     from service.search.budget import SearchTooLong
 
     fixed = search_index.answer
-    passes = {"before": (search_query_before.answer, None), "after": (fixed, budget_ms)}
+    passes = {"before": (answer_at(before_ref), None), "after": (fixed, budget_ms)}
     times: dict[str, list[list[float]]] = {label: [[] for _ in mix] for label in passes}
     stopped = dict.fromkeys(passes, 0)
     for r in range(rounds):
@@ -243,7 +264,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["sqlite"].update(uncached=summary(uncached), cached=summary(cached),
                             mean_total=round(statistics.mean(totals), 1),
                             fallback_queries=fallbacks, totals=totals)
-    result["before_after"] = before_after(index, mix, args.budget_ms, args.rounds)
+    result["before_after"] = before_after(index, mix, args.budget_ms, args.rounds,
+                                          args.before_ref)
+    result["before_after"]["before_code"] = args.before_ref or "bench/search_query_before.py"
     meta = bookkeeping.list_records(store, limit=1)[0]
     t = time.perf_counter()
     derived.written(StoreSource(store).written([meta]))
@@ -308,7 +331,8 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"  {label:6} uncached  p50 {b['p50_ms']:>8.2f} ms   "
                      f"p95 {b['p95_ms']:>8.2f} ms   max {b['max_ms']:>8.2f} ms   "
                      f"stopped by the budget {b['stopped_by_budget']}")
-    lines.append(f"  ratios before / after: {ba['ratio_before_over_after']} "
+    lines.append(f"  before = {ba.get('before_code')}; ratios before / after: "
+                 f"{ba['ratio_before_over_after']} "
                  f"(budget {ba['budget_ms']} ms after; median of {ba['rounds']} rounds)")
     if "memory" in r:
         m = r["memory"]
@@ -340,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the search time budget of the 'after' pass")
     parser.add_argument("--rounds", type=int, default=1,
                         help="before/after passes, alternating; each query's median kept")
+    parser.add_argument("--before-ref", default=None,
+                        help="git ref whose service/search/query.py answers the 'before' pass "
+                             "(default: bench/search_query_before.py, main at 84534b1)")
     parser.add_argument("--out", default=str(gen.RESULTS / "search.json"))
     args = parser.parse_args(argv)
     # Child processes import the repo; the caller's environment is put back (the smoke test

@@ -7,12 +7,17 @@ stems: title and body columns), `search_vals` (every facet value once, with its 
 kept current, so the unfiltered facet counts of the home and search pages cost one small read)
 `search_postings` (value × record), and the facet value combinations: `search_combos` (each
 distinct set of facet values once, with its record count kept current), `search_combo_vals`
-(combination × value) and `search_doc_combo` (record -> combination).
+(combination × value) and `search_doc_combo` (record -> combination); `search_order`: each
+record's date sort key alone (record -> dct:modified).
 
 Why combinations: counting the facets of a search joined every matching record to its ~8
 postings and grouped them (most of a search's time on common words); records of one catalogue
 share their facet values (publisher, territory, licence, formats), so grouping the matches by
 combination reads one narrow row per match and names the values of a few hundred groups.
+
+Why `search_order`: a relevance page breaks BM25 ties by date for every match, and a date page
+of few matches sorts them all; read from `search_docs`, whose rows carry the descriptions,
+that was a wide row per match (1.3-2x the page's time at 100,000 records, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -47,11 +52,12 @@ _DDL = [
       PRIMARY KEY(c, v)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS search_combo_vals_v ON search_combo_vals(v, c)",
     "CREATE TABLE IF NOT EXISTS search_doc_combo(n INTEGER PRIMARY KEY, c INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS search_order(n INTEGER PRIMARY KEY, modified REAL NOT NULL)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(title, body,
       tokenize = 'unicode61 remove_diacritics 2', prefix = '3')""",
 ]
 _TABLES = ("search_docs", "search_vals", "search_postings", "search_text", "search_combos",
-           "search_combo_vals", "search_doc_combo")
+           "search_combo_vals", "search_doc_combo", "search_order")
 
 
 class SearchTable:
@@ -64,6 +70,7 @@ class SearchTable:
         for statement in _DDL:
             db.execute(statement)
         fill_combos(db)
+        fill_order(db)
 
     def clear(self, db: sqlite3.Connection) -> None:
         for table in _TABLES:
@@ -121,6 +128,8 @@ class SearchTable:
                 "JOIN search_docs d ON d.n = p.n JOIN search_vals vl ON vl.v = p.v")),
             "search_vals": sorted(db.execute(
                 "SELECT facet, value, count FROM search_vals WHERE count > 0")),
+            "search_order": sorted(db.execute(
+                "SELECT d.id, o.modified FROM search_order o JOIN search_docs d ON d.n = o.n")),
             **_combo_snapshot(db),
         }
 
@@ -155,6 +164,7 @@ def remove(con: sqlite3.Connection, record_id: str) -> bool:
     con.execute("UPDATE search_combos SET count = count - 1 WHERE c = "
                 "(SELECT c FROM search_doc_combo WHERE n = ?)", (n,))
     con.execute("DELETE FROM search_doc_combo WHERE n = ?", (n,))
+    con.execute("DELETE FROM search_order WHERE n = ?", (n,))
     con.execute("DELETE FROM search_postings WHERE n = ?", (n,))
     con.execute("DELETE FROM search_text WHERE rowid = ?", (n,))
     con.execute("DELETE FROM search_docs WHERE n = ?", (n,))
@@ -187,6 +197,8 @@ def add(con: sqlite3.Connection, item: Prepared, value_ids: dict[tuple[str, str]
          doc.hash, doc.title, item.title_key, doc.description,
          SEP.join(doc.keywords)))
     n = cur.lastrowid
+    con.execute("INSERT INTO search_order(n, modified) VALUES (?, ?)",
+                (n, doc.modified.timestamp()))
     vids: set[int] = set()
     con.execute("INSERT INTO search_text(rowid, title, body) VALUES (?, ?, ?)",
                 (n, item.title, item.body))
@@ -253,3 +265,10 @@ def fill_combos(con: sqlite3.Connection) -> None:
                     "WHERE NOT EXISTS (SELECT 1 FROM search_doc_combo x WHERE x.n = d.n)",
                     (combo_id(con, "", []),))
     recount_combos(con)
+
+
+def fill_order(con: sqlite3.Connection) -> None:
+    """A search index written before `search_order` existed gets it from `search_docs`."""
+    if (con.execute("SELECT 1 FROM search_order LIMIT 1").fetchone() is None
+            and con.execute("SELECT 1 FROM search_docs LIMIT 1").fetchone() is not None):
+        con.execute("INSERT INTO search_order(n, modified) SELECT n, modified FROM search_docs")

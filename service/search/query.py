@@ -5,7 +5,8 @@ what the match costs least to read: FTS5 rowids for words; the facet value combi
 (`db.py`) alone for filters without words, whose record counts are kept current. The page of a
 date or title sort walks that sort's index and keeps the matching records when they are many
 (the first page is found after a few rows), and sorts the matches when they are few. The
-relevance page is FTS5's BM25 over every match: its cost grows with the matches.
+relevance page is FTS5's BM25 over every match: its cost grows with the matches; its ties
+are broken by date from the narrow `search_order` table.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ TITLE_WEIGHT = 4.0  # bm25 column weights: title, body
 WALK = 5
 SORT_INDEX = {"date": ("search_docs_modified", "d.modified DESC, d.n DESC"),
               "title": ("search_docs_title", "d.title_key, d.n")}
+# Where the matches are sorted (not walked): the narrow table holding the sort key alone when
+# there is one (db.py: a `search_docs` row carries the description).
+SORT_TABLE = {"date": "search_order", "title": "search_docs"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def _ranked(con: sqlite3.Connection, match: str, fallback_terms: list[str], vids
         hits = " + ".join(f"({MATCH})" for _ in fallback_terms) + " DESC, "
         hit_params = [text.fts_term(t) for t in fallback_terms]
     where, params = _filters(vids, "d.n")
-    sql = (f"SELECT d.n FROM search_text JOIN search_docs d "
+    sql = (f"SELECT d.n FROM search_text JOIN search_order d "
            f"ON d.n = search_text.rowid "
            f"WHERE search_text MATCH ?{where} "
            f"ORDER BY {hits}bm25(search_text, {TITLE_WEIGHT}, 1.0), d.modified DESC, d.n DESC "
@@ -125,9 +129,9 @@ def _sorted(con: sqlite3.Connection, match: str | None, sizes: dict[int, int], s
         source = f"search_docs d INDEXED BY {index}"
         rest = vids
     elif narrow is None or (match is not None and sizes[narrow] > WALK * total):
-        source, rest = "search_docs d", vids  # from the matches, then sorted
+        source, rest = f"{SORT_TABLE[sort]} d", vids  # from the matches, then sorted
     else:  # from the postings of the filter value with the fewest records, then sorted
-        source = "search_postings f CROSS JOIN search_docs d ON d.n = f.n"
+        source = f"search_postings f CROSS JOIN {SORT_TABLE[sort]} d ON d.n = f.n"
         rest = [v for v in vids if v != narrow]
         conds.append("f.v = ?")
         params.append(narrow)

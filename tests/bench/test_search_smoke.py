@@ -20,3 +20,8 @@ def test_bench_search_smoke(tmp_path, capsys):
         assert ours >= former
     assert result["ratio_memory_over_sqlite"]["search_p50"] > 0
     assert "ratios memory / SQLite" in capsys.readouterr().out
+
+
+def test_before_answer_from_a_git_ref_is_that_commit_s_code():
+    answer = bench.answer_at("HEAD")
+    assert answer.__module__ == "search_query_at_HEAD" and callable(answer)

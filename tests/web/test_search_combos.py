@@ -58,6 +58,11 @@ def test_same_answers_as_main_on_every_path(demo_app):
                for s in statements)
     assert any("ON d.n = f.n WHERE d.n IN (SELECT rowid FROM search_text" in s
                for s in statements)  # words and a rare filter: from the filter's postings
+    # the date sort of few matches and the relevance ties read the narrow date table
+    assert any("FROM search_order d WHERE d.n IN (SELECT rowid FROM search_text" in s
+               for s in statements)
+    assert any("JOIN search_order d ON d.n = search_text.rowid" in s and "bm25" in s
+               for s in statements)
     assert any("FROM search_combos co" in s for s in ours)
     assert any("CROSS JOIN search_doc_combo dc" in s for s in ours)
 
@@ -76,13 +81,13 @@ def test_counts_follow_writes_and_equal_a_rebuild(app, svc, publisher, valid_ttl
         svc.search)
 
 
-def test_an_index_without_combinations_gets_them_from_its_postings(demo_app):
+def test_an_index_without_combinations_or_date_table_gets_them_from_its_rows(demo_app):
     derived = demo_app.extensions["socle"].derived
     before = derived.snapshot()
     index = demo_app.extensions["socle"].search
     answers = [index.search(w, f, sort="date") for w, f in _cases(index)]
     with derived.transaction() as db:  # as written by the code before the combinations
-        for table in ("search_combos", "search_combo_vals", "search_doc_combo"):
+        for table in ("search_combos", "search_combo_vals", "search_doc_combo", "search_order"):
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
     with derived.transaction() as db:
         SearchTable().create(db)  # what registering the index at start runs
