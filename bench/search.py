@@ -30,10 +30,10 @@ One run:
 
 5. Before / after in the same run, on the same index and query mix, uncached: the former
    answer (``bench/search_query_before.py``: main at 84534b1, before the facet value
-   combinations and the sort index walks; or, with ``--before-ref REF``, the answer of
-   service/search/query.py at that git ref) without a time budget, then this code under
-   ``--budget-ms`` (``service/search/budget.py``): p50, p95, max, and how many queries the
-   budget stopped; ``--rounds`` alternating passes, each query's median time kept.
+   combinations and the sort index walks) without a time budget, or with ``--before-ref REF``
+   the answer of service/search/query.py at that git ref under ``--budget-ms``; then this
+   code under ``--budget-ms`` (``service/search/budget.py``): p50, p95, max, and how many
+   queries the budget stopped; ``--rounds`` alternating passes, each query's median time kept.
 
 ``--generator shared`` takes the store of ``bench/feed_store.py`` (``../shared/generators/
 dcat_catalogue.py``: ``--template`` datasets through the real write path, copied to n) and
@@ -188,12 +188,14 @@ def before_after(index: SearchIndex, mix: list, budget_ms: float | None,
     `rounds` times, alternating which goes first (the machine is shared: load comes and goes);
     each query's time is its median over the rounds. Queries stopped by the budget are
     counted, their time (up to the budget) kept. ``before_ref``: a git ref whose answer is the
-    before (`answer_at`)."""
+    before (`answer_at`), under the same budget."""
     from service.search import index as search_index
     from service.search.budget import SearchTooLong
 
     fixed = search_index.answer
-    passes = {"before": (answer_at(before_ref), None), "after": (fixed, budget_ms)}
+    # a ref's code runs under the same budget (it has one); the former answer had none
+    passes = {"before": (answer_at(before_ref), budget_ms if before_ref else None),
+              "after": (fixed, budget_ms)}
     times: dict[str, list[list[float]]] = {label: [[] for _ in mix] for label in passes}
     stopped = dict.fromkeys(passes, 0)
     for r in range(rounds):
