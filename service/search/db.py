@@ -17,7 +17,7 @@ combination reads one narrow row per match and names the values of a few hundred
 
 Why `search_order`: a relevance page breaks BM25 ties by date for every match, and a date page
 of few matches sorts them all; read from `search_docs`, whose rows carry the descriptions,
-that was a wide row per match (1.3-2x the page's time at 100,000 records, docs/benchmarks.md).
+that was a wide row per match (docs/benchmarks.md, "Web search index").
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def add(con: sqlite3.Connection, item: Prepared, value_ids: dict[tuple[str, str]
          doc.hash, doc.title, item.title_key, doc.description,
          SEP.join(doc.keywords)))
     n = cur.lastrowid
-    con.execute("INSERT INTO search_order(n, modified) VALUES (?, ?)",
+    con.execute("INSERT OR REPLACE INTO search_order(n, modified) VALUES (?, ?)",
                 (n, doc.modified.timestamp()))
     vids: set[int] = set()
     con.execute("INSERT INTO search_text(rowid, title, body) VALUES (?, ?, ?)",
@@ -268,7 +268,10 @@ def fill_combos(con: sqlite3.Connection) -> None:
 
 
 def fill_order(con: sqlite3.Connection) -> None:
-    """A search index written before `search_order` existed gets it from `search_docs`."""
-    if (con.execute("SELECT 1 FROM search_order LIMIT 1").fetchone() is None
-            and con.execute("SELECT 1 FROM search_docs LIMIT 1").fetchone() is not None):
+    """A search index written before `search_order` existed (or by such a version since: the
+    counts differ) gets it from `search_docs`."""
+    count = "SELECT COUNT(*) FROM {}"
+    if (con.execute(count.format("search_order")).fetchone()[0]
+            != con.execute(count.format("search_docs")).fetchone()[0]):
+        con.execute("DELETE FROM search_order")
         con.execute("INSERT INTO search_order(n, modified) SELECT n, modified FROM search_docs")
