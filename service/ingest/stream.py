@@ -79,7 +79,7 @@ class RecordTriples:
     @property
     def native(self) -> list[tuple]:
         if self._native is None:
-            self._native = cut(self._doc.store, self._root, self._doc.stop)
+            self._native = self._doc.cutter(self._root)
         return self._native
 
     def _converted(self) -> list[tuple[Node, Node, Node]]:
@@ -212,6 +212,7 @@ class StoredDocument:
         to_ox = TermCache(term_to_oxigraph)
         self.to_rdflib = TermCache(term_to_rdflib)
         self.stop = _native_stops(self.store)  # the root itself is never re-entered
+        self.cutter = Cutter(self.store, self.stop)
         for root in self.roots:
             native = to_ox(root)
             loader = (cut_on_disk, (self._dir, str(native))) if self._dir else None
@@ -283,37 +284,81 @@ def _native_roots(store: ox.Store) -> set[Any]:
 _ACCESS_SERVICE = ox.NamedNode("http://www.w3.org/ns/dcat#accessService")
 
 
-def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:
+class Cutter:
     """closure_triples over a scratch store's quads, pyoxigraph terms as written (each
-    (s, p, o) is there once: every quad was loaded into the default graph)."""
-    out: list[tuple] = []
-    seen, queue = {root}, deque([root])
-    quads = store.quads_for_pattern
-    while queue:
-        node = queue.popleft()
-        for q in quads(node, None, None, None):
-            o = q.object
-            if type(o) is ox.Literal:
-                o = _exact(o)
-            elif o not in seen and o not in stop:
-                seen.add(o)
-                queue.append(o)
-            out.append((node, q.predicate, o))
-    return out
+    (s, p, o) is there once: every quad was loaded into the default graph).
+
+    Why a memo: real catalogues describe their shared nodes (themes, licences, formats,
+    places, publishers) once, and every record's closure reaches them, so about half of a
+    record's triples are the same few dozen nodes' statements; reading a quad back from the
+    store costs a term decoding each time. The store is never written while records are cut,
+    so a node's statements read once stand for every later record. A node is kept from its
+    second sighting on (a distribution's IRI is seen once), and both tables are bounded.
+    """
+
+    MEMO = 4096  # nodes whose statements are kept
+    SIGHTED = 65536  # nodes seen once, remembered to spot the second sighting
+
+    def __init__(self, store: ox.Store, stop: set) -> None:
+        self.store = store
+        self.stop = stop
+        self._memo: dict[Any, list[tuple[Any, Any]]] = {}
+        self._sighted: set[Any] = set()
+
+    def _statements(self, node: Any) -> list[tuple[Any, Any]]:
+        """(predicate, object) of the node's quads, objects as written (_exact)."""
+        return [(q.predicate, _exact(q.object) if type(q.object) is ox.Literal else q.object)
+                for q in self.store.quads_for_pattern(node, None, None, None)]
+
+    def _of(self, node: Any) -> list[tuple[Any, Any]]:
+        found = self._memo.get(node)
+        if found is not None:
+            return found
+        found = self._statements(node)
+        if node in self._sighted:
+            if len(self._memo) >= self.MEMO:
+                self._memo.clear()
+            self._memo[node] = found
+        else:
+            if len(self._sighted) >= self.SIGHTED:
+                self._sighted.clear()
+            self._sighted.add(node)
+        return found
+
+    def __call__(self, root: Any) -> list[tuple]:
+        out: list[tuple] = []
+        seen, queue, stop = {root}, deque([root]), self.stop
+        literal = ox.Literal
+        first = True
+        while queue:
+            node = queue.popleft()
+            # the root is cut once: never worth remembering
+            pairs = self._statements(node) if first else self._of(node)
+            first = False
+            for p, o in pairs:
+                if type(o) is not literal and o not in seen and o not in stop:
+                    seen.add(o)
+                    queue.append(o)
+                out.append((node, p, o))
+        return out
 
 
-_OPENED: dict[str, tuple[ox.Store, set[Any]]] = {}
+def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:
+    """One record's closure, without a memo (``Cutter`` for many records of one store)."""
+    return Cutter(store, stop)(root)
+
+
+_OPENED: dict[str, Cutter] = {}
 
 
 def cut_on_disk(directory: str, root: str) -> list[tuple]:
     """``cut`` in a worker process: the on-disk scratch store opened read-only (once per
     process and document; the importing process wrote and flushed it before any record was
     sent, and never writes it again), the root given in N-Triples form."""
-    opened = _OPENED.get(directory)
-    if opened is None:
+    cutter = _OPENED.get(directory)
+    if cutter is None:
         _OPENED.clear()  # one document at a time
         store = ox.Store.read_only(directory)
-        opened = _OPENED[directory] = (store, _native_stops(store))
-    store, stop = opened
+        cutter = _OPENED[directory] = Cutter(store, _native_stops(store))
     node = ox.BlankNode(root[2:]) if root.startswith("_:") else ox.NamedNode(root[1:-1])
-    return cut(store, node, stop)
+    return cutter(node)
