@@ -82,8 +82,9 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
     writer.private.end_moves([m.id for m in leaving], drop_records=True)
     for observer in writer.observers:
         stored = getattr(observer, "records_stored", None)
-        if stored is not None:  # the derived store: reads back what the store kept
-            stored(metas)
+        if stored is not None:  # the derived store: what the store kept
+            stored(metas, [item.prepared.graph.text  # type: ignore[union-attr]
+                           for item, _ in pending])
             continue
         batch = getattr(observer, "records_written", None)
         if batch is not None:  # observers that do better per batch (quality scores)

@@ -29,8 +29,10 @@ class DerivedWriter:
         with contextlib.suppress(Exception):  # the write's own error is the one to report
             self.derived.repair(self.source, record_ids)
 
-    def records_stored(self, metas: Sequence[Any]) -> None:
-        self.derived.written(self.source.written(metas))
+    def records_stored(self, metas: Sequence[Any], texts: Sequence[str] | None = None
+                       ) -> None:
+        """``texts``: the graphs as written (N-Triples), in the order of ``metas``."""
+        self.derived.written(self.source.written(metas, texts))
 
     # RecordObserver: single writes come through records_stored; deletions here.
     def record_written(self, meta: Any, themes: Any, keywords: Any) -> None:

@@ -86,12 +86,20 @@ class StoreSource:
         values = " ".join(json.dumps(i) for i in record_ids)
         return self._records(list(self.store.rows(_FACTS % f"VALUES ?id {{ {values} }}")))
 
-    def written(self, metas: Sequence[Any]) -> list[Record]:
-        """The records just written (their RecordMeta), read back from the store: what the
-        store keeps (its canonical literals), so a live index equals a rebuilt one."""
-        return self._records([{"id": m.id, "iri": m.iri, "pub": m.publisher,
-                               "issued": m.issued, "modified": m.modified,
-                               "hash": m.content_hash} for m in metas])
+    def written(self, metas: Sequence[Any], texts: Sequence[str] | None = None
+                ) -> list[Record]:
+        """The records just written (their RecordMeta): what the store keeps (its canonical
+        literals), so a live index equals a rebuilt one. ``texts``: their graphs as written
+        (N-Triples), taken as the store says it keeps them (`Store.as_stored`) rather than
+        read back, when it can say; reading a bulk import's graphs back cost about a quarter
+        of the importing process (docs/benchmarks.md, "Bulk import")."""
+        facts = [{"id": m.id, "iri": m.iri, "pub": m.publisher, "issued": m.issued,
+                  "modified": m.modified, "hash": m.content_hash} for m in metas]
+        if texts is not None:
+            kept = [self.store.as_stored(t) for t in texts]
+            if all(k is not None for k in kept):
+                return [record_of(f, k) for f, k in zip(facts, kept, strict=True)]
+        return self._records(facts)
 
     def _readable_path(self) -> str | None:
         """The directory other processes can open read-only (embedded on-disk stores only)."""
@@ -105,19 +113,29 @@ class StoreSource:
 
 def records_of(store: Any, facts: list[dict[str, str]]) -> list[Record]:
     by_iri = {f["iri"]: f for f in facts}
-    out: list[Record] = []
-    for iri, triples in store.graphs(list(by_iri)):
-        f = by_iri[iri]
-        themes: list[str] = []
-        keywords: list[str] = []
-        for t in triples:
-            predicate = t.predicate.value
-            if predicate in (THEME, KEYWORD) and t.subject.value == iri:
-                (themes if predicate == THEME else keywords).append(t.object.value)
-        out.append(Record(f["id"], iri, f["pub"], f["issued"], f["modified"], f["hash"],
-                          tuple(themes), tuple(keywords), "\n".join(f"{t} ." for t in triples),
-                          triples=triples))
-    return out
+    return [record_of(by_iri[iri], triples) for iri, triples in store.graphs(list(by_iri))]
+
+
+def record_of(facts: dict[str, str], triples: Sequence[Any]) -> Record:
+    """A record from its facts and its graph's triples (pyoxigraph), in the order of their
+    N-Triples lines: a store gives a graph in its index order, a write in the order it was
+    prepared, and a live index must equal a rebuilt one."""
+    iri = facts["iri"]
+    lines = sorted(((f"{t} .", t) for t in triples), key=_first)
+    ordered = [t for _, t in lines]
+    themes: list[str] = []
+    keywords: list[str] = []
+    for t in ordered:
+        predicate = t.predicate.value
+        if predicate in (THEME, KEYWORD) and t.subject.value == iri:
+            (themes if predicate == THEME else keywords).append(t.object.value)
+    return Record(facts["id"], iri, facts["pub"], facts["issued"], facts["modified"],
+                  facts["hash"], tuple(themes), tuple(keywords),
+                  "\n".join(line for line, _ in lines), triples=ordered)
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 Statement = tuple[bool, str, Any]  # (many, sql, parameters)

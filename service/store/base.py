@@ -132,6 +132,13 @@ class Store(ABC):
         """The triples of several named graphs, as pyoxigraph terms: the feed's fast path
         (no rdflib objects), graph after graph in the order given."""
 
+    def as_stored(self, text: str) -> list[ox.Triple] | None:
+        """The triples of a graph just written as this N-Triples text, as a read would give
+        them back (the store's own literal forms, each triple once, any order), when the
+        backend knows them without reading; None: read the graph back. The derived store
+        takes a bulk write's graphs this way (service/derived/source.py)."""
+        return None
+
     def graphs(self, names: Sequence[str]) -> Iterator[tuple[str, list[ox.Triple]]]:
         """Each named graph with its triples (empty when absent), in the order given: the
         derived store reads records with it (service/derived/source.py)."""

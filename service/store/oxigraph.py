@@ -34,6 +34,8 @@ def _stored(term: Term) -> ox.NamedNode | ox.Literal:
 
 
 FLUSH_EVERY = 200_000  # quads added through apply() between two flushes of the memtables
+CANONICAL_KEPT = 20_000  # typed literals whose stored form is remembered (as_stored)
+_SCRATCH_NODE = ox.NamedNode("urn:socle:scratch")
 
 
 class OxigraphStore(Store):
@@ -44,6 +46,7 @@ class OxigraphStore(Store):
         self.read_only = read_only
         self._unflushed = 0
         self._writes_lock = threading.Lock()
+        self._canonical: dict[str, str] = {}  # typed literal -> as stored (N-Triples)
         try:
             if path is None:
                 self._store = ox.Store()
@@ -157,6 +160,44 @@ class OxigraphStore(Store):
 
     def graph(self, name: str) -> Graph:
         return to_rdflib(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def as_stored(self, text: str) -> list[ox.Triple]:
+        """Oxigraph keeps typed literals by value ("05312"^^xsd:nonNegativeInteger is read
+        back as "5312"^^xsd:integer, "+00:00" as "Z"): each typed literal is put once
+        through a scratch in-memory store, which encodes terms as this one does
+        (tests/derived/test_as_stored.py checks both against each other). Only the lines
+        that may hold one are parsed apart (``"^^<``: an xsd:string prints without it)."""
+        lines = text.split("\n")
+        if '"^^<' in text:
+            lines = [self._canonical_line(line) if '"^^<' in line else line
+                     for line in lines]
+        # one triple per line: equal triples print alike
+        kept = "\n".join(dict.fromkeys(line for line in lines if line))
+        return [q.triple for q in ox.parse(kept.encode("utf-8"),
+                                           format=ox.RdfFormat.N_TRIPLES)]
+
+    def _canonical_line(self, line: str) -> str:
+        # "<s> <p> object .": no space inside an N-Triples IRI, no blank node in a graph
+        s, p, o = line.split(" ", 2)
+        obj = o[:-2]
+        kept = self._canonical.get(obj)
+        if kept is None:
+            [quad] = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            literal = quad.object
+            kept = str(self._canonicalise(literal)) if type(literal) is ox.Literal else obj
+            if len(self._canonical) >= CANONICAL_KEPT:
+                self._canonical.clear()
+            self._canonical[obj] = kept
+        return line if kept == obj else f"{s} {p} {kept} ."
+
+    @staticmethod
+    def _canonicalise(literal: ox.Literal) -> ox.Literal:
+        # A fresh store each time: a cleared in-memory store keeps its past versions, and
+        # reading it grows slower with every literal put through it.
+        scratch = ox.Store()
+        scratch.add(ox.Quad(_SCRATCH_NODE, _SCRATCH_NODE, literal))
+        [back] = [q.object for q in scratch]
+        return cast(ox.Literal, back)
 
     def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
         for name in names:

@@ -14,6 +14,7 @@ import pytest
 from service.app import build_services
 from service.catalog.publishers import add_publisher
 from service.config import Settings
+from service.derived.registry import rebuilt_snapshot
 from service.errors import SocleError
 from service.ingest.rdf_import import import_graph, import_records
 from service.ingest.stream import StoredDocument, syntax_for_path
@@ -220,6 +221,8 @@ def test_streamed_document_imports_like_the_parsed_graph(tmp_path: Path, on_disk
         assert report.to_dict()["summary"] == expected["summary"] == {
             "created": 7, "updated": 0, "unchanged": 0, "failed": 1}
         assert content(ref) == content(got)
+        # the derived store took the written graphs with the store's literal forms
+        assert got.derived.snapshot() == rebuilt_snapshot(got.store)
     finally:
         ref.store.close()
         got.store.close()
