@@ -149,8 +149,9 @@ def scope(outgoing: Mapping[Node, list[tuple[Node, Node]]], node: URIRef,
         return graph, []
     graph = closure_triples(lambda n: outgoing.get(n, ()), node, set(vocabulary))
     dropped = []
+    rdf_type = RDF.type
     for v in sorted(described, key=str):
-        kept = [(v, p, o) for p, o in outgoing[v] if p == RDF.type and o in vocabulary[v]]
+        kept = [(v, p, o) for p, o in outgoing[v] if p == rdf_type and o in vocabulary[v]]
         graph.extend(kept)
         if len(outgoing[v]) > len(kept):
             dropped.append(Dropped(str(v), len(outgoing[v]) - len(kept)))
@@ -170,8 +171,9 @@ def foreign_subjects(triples: Iterable[Triple], iri: str, prefixes: tuple[str, .
         cls = VOCABULARY_RANGES.get(p)
         if cls is not None:
             expected.setdefault(o, set()).add(cls)
+    rdf_type = RDF.type  # one namespace lookup, not one per triple
     shared_typing = {(s, p, o) for s, p, o in triples
-                     if p == RDF.type and o in expected.get(s, ())}
+                     if p == rdf_type and o in expected.get(s, ())}
     return sorted({str(s) for s, p, o in triples if type(s) is URIRef
                    and str(s) not in own and not str(s).startswith(prefixes)
                    and (s, p, o) not in shared_typing})

@@ -26,6 +26,8 @@ from .report import ValidationResult, node_str
 __all__ = ["FastEngine", "datatype_matches", "lang_matches"]
 
 
+_RDF_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf  # namespace lookups cost per call
+
 class _Context:
     """Per-call view of data ∪ vocabulary, without copying the vocabulary."""
 
@@ -39,10 +41,10 @@ class _Context:
         self.vocab = vocab
         self.vocab_types = vt = vocab_types
         supers = superclasses
-        if data.has_predicate(RDFS.subClassOf):
+        if data.has_predicate(_SUBCLASS_OF):
             supers = subclass_closure(sources.vocab, data)
         types: dict[Node, set[Node]] = {}
-        for s, t in data.subject_objects(RDF.type):
+        for s, t in data.subject_objects(_RDF_TYPE):
             known = types.get(s)
             if known is None:
                 known = types[s] = set()

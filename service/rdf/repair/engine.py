@@ -38,6 +38,7 @@ _KEYWORD = URIRef(f"{DCAT}keyword")
 _ACCESS_URL, _DOWNLOAD_URL = URIRef(f"{DCAT}accessURL"), URIRef(f"{DCAT}downloadURL")
 _LANGUAGE = URIRef(f"{DCT}language")
 _VCARD_KIND = URIRef(f"{VCARD}Kind")
+_RDF_TYPE = URIRef(str(RDF.type))  # a namespace attribute costs more than the comparison
 # Text where DCAT-AP wants a described resource: (class, property naming it) of the node made.
 STATEMENTS: dict[str, tuple[str, str]] = {
     f"{DCT}rights": (f"{DCT}RightsStatement", str(RDFS.label)),
@@ -186,7 +187,7 @@ class _Context:
         self.typed: set[Node] = set()
         self.kinds: set[Node] = set()  # typed vcard:Kind itself (not only a subclass)
         for s, p, o in triples:
-            if p == RDF.type:
+            if p == _RDF_TYPE:
                 self.typed.add(s)
                 if o == _VCARD_KIND:
                     self.kinds.add(s)

@@ -12,7 +12,7 @@ What needs a decision (the value cannot be kept as it is) is said in docs/harves
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Literal, URIRef
@@ -154,41 +154,84 @@ class Found:
 def repair_structure(triples: list[Triple], root: Node | None) -> tuple[list[Triple], Found]:
     """The triples with the structural repairs made, and what was done."""
     found = Found()
-    out = list(triples)
+    view = _View(list(triples))
     for step in (_aliases, _range_types, _agents, _themes, _concept_labels, _empty_links,
                  _intervals, _source_records, _relations, _one_value):
-        out = step(out, found)
-    return list(dict.fromkeys(out)), found
+        out = step(view, found)
+        if out is not view.triples:  # a step that changes nothing returns the same list
+            view = _View(out)
+    return list(dict.fromkeys(view.triples)), found
 
 
-_RDF_TYPE = RDF.type  # a namespace lookup costs more than the comparison (6 passes a record)
+_TYPE = str(RDF.type)
+_THEME, _PREF_LABEL, _IN_SCHEME = f"{DCAT}theme", f"{SKOS}prefLabel", f"{SKOS}inScheme"
+_CONCEPT, _AGENT, _FOAF_NAME = f"{SKOS}Concept", f"{FOAF}Agent", f"{FOAF}name"
+_SOURCE, _PRIMARY_TOPIC = f"{DCT}source", f"{FOAF}primaryTopic"
+_CATALOG_RECORD, _RELATIONSHIP = f"{DCAT}CatalogRecord", f"{DCAT}Relationship"
+_RELATION, _HAD_ROLE = f"{DCT}relation", f"{DCAT}hadRole"
+_QUALIFIED_RELATION, _SUBJECT, _KEYWORD = (f"{DCAT}qualifiedRelation", f"{DCT}subject",
+                                           f"{DCAT}keyword")
+_ONE_VALUE_PROPERTIES = frozenset(prop for _cls, prop in ONE_VALUE)
 
 
-def _types(triples: list[Triple]) -> dict[Node, set[str]]:
-    out: dict[Node, set[str]] = {}
-    for s, p, o in triples:
-        if p == _RDF_TYPE:
-            out.setdefault(s, set()).add(str(o))
-    return out
+class _View:
+    """A record's triples as the steps read them: each property IRI as text (a string per
+    triple once, not per step), the properties present (a step with nothing to look at
+    returns at once) and each node's classes. Most records need no structural repair, and
+    these steps ran ten passes over every imported record (docs/benchmarks.md)."""
+
+    __slots__ = ("triples", "preds", "present", "types")
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self.triples = triples
+        self.preds = [str(p) for _s, p, _o in triples]
+        self.present = frozenset(self.preds)
+        types: dict[Node, set[str]] = {}
+        if _TYPE in self.present:
+            for (s, _p, o), prop in zip(triples, self.preds, strict=True):
+                if prop == _TYPE:
+                    types.setdefault(s, set()).add(str(o))
+        self.types = types
+
+    def rows(self) -> Iterator[tuple[Node, str, Node]]:
+        """(subject, property IRI, object), in the triples' order."""
+        return ((s, prop, o) for (s, _p, o), prop in zip(self.triples, self.preds, strict=True))
+
+    def copied_types(self) -> dict[Node, set[str]]:
+        return {node: set(classes) for node, classes in self.types.items()}
+
+    def values(self, props: tuple[str, ...]) -> dict[Node, Node]:
+        """The first value of any of ``props`` per subject, in the order of ``props``."""
+        out: dict[Node, Node] = {}
+        for prop in props:
+            if prop not in self.present:
+                continue
+            for s, p, o in self.rows():
+                if p == prop and isinstance(o, Literal) and s not in out:
+                    out[s] = o
+        return out
 
 
-def _aliases(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
-    added = []
-    for node, classes in types.items():
+def _aliases(view: _View, found: Found) -> list[Triple]:
+    added: list[Triple] = []
+    for node, classes in view.types.items():
+        if classes.isdisjoint(CLASS_ALIASES):
+            continue
         for cls in sorted(classes):
             target = CLASS_ALIASES.get(cls)
             if target and target not in classes:
                 added.append((node, RDF.type, _U(target)))
-                found.add(node, str(RDF.type), _U(cls), _U(target), "class-alias")
-    return triples + added
+                found.add(node, _TYPE, _U(cls), _U(target), "class-alias")
+    return view.triples + added if added else view.triples
 
 
-def _range_types(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
-    added = []
-    for _s, p, o in triples:
-        spec = RANGE_TYPES.get(str(p))
+def _range_types(view: _View, found: Found) -> list[Triple]:
+    if view.present.isdisjoint(RANGE_TYPES):
+        return view.triples
+    types = view.copied_types()
+    added: list[Triple] = []
+    for _s, p, o in view.rows():
+        spec = RANGE_TYPES.get(p)
         if spec is None or not isinstance(o, URIRef) or types.get(o):
             continue
         cls, kind = spec
@@ -196,171 +239,191 @@ def _range_types(triples: list[Triple], found: Found) -> list[Triple]:
             continue  # Socle's vocabularies type it
         types[o] = {cls}
         added.append((o, RDF.type, _U(cls)))
-        found.add(o, str(RDF.type), None, _U(cls), "range-type")
-    return triples + added
+        found.add(o, _TYPE, None, _U(cls), "range-type")
+    return view.triples + added if added else view.triples
 
 
-def _agents(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
-    names = _values(triples, (f"{FOAF}name",))
-    vcard = _values(triples, VCARD_NAMES)
+def _agents(view: _View, found: Found) -> list[Triple]:
+    if view.present.isdisjoint(AGENT_LINKS):
+        return view.triples
+    types = view.copied_types()
+    names = view.values((_FOAF_NAME,))
+    vcard = view.values(VCARD_NAMES)
     added: list[Triple] = []
-    for _s, p, o in triples:
-        if str(p) not in AGENT_LINKS or isinstance(o, Literal) or \
-                f"{FOAF}Agent" in types.get(o, set()):
+    for _s, p, o in view.rows():
+        if p not in AGENT_LINKS or isinstance(o, Literal) or _AGENT in types.get(o, set()):
             continue
         if types.get(o, set()) & AGENT_CLASSES:  # foaf:Organization or foaf:Person only
-            types[o].add(f"{FOAF}Agent")  # (shapes read without the FOAF ontology)
-            added.append((o, RDF.type, _U(f"{FOAF}Agent")))
-            found.add(o, str(RDF.type), None, _U(f"{FOAF}Agent"), "agent-class")
+            types[o].add(_AGENT)  # (shapes read without the FOAF ontology)
+            added.append((o, RDF.type, _U(_AGENT)))
+            found.add(o, _TYPE, None, _U(_AGENT), "agent-class")
             continue
         if o not in vcard:
             continue
-        types.setdefault(o, set()).add(f"{FOAF}Agent")
-        added.append((o, RDF.type, _U(f"{FOAF}Agent")))
-        found.add(o, str(RDF.type), None, _U(f"{FOAF}Agent"), "agent")
+        types.setdefault(o, set()).add(_AGENT)
+        added.append((o, RDF.type, _U(_AGENT)))
+        found.add(o, _TYPE, None, _U(_AGENT), "agent")
         if o not in names:
-            added.append((o, _U(f"{FOAF}name"), vcard[o]))
+            added.append((o, _U(_FOAF_NAME), vcard[o]))
             names[o] = vcard[o]
-    return triples + added
+    return view.triples + added if added else view.triples
 
 
-def _values(triples: list[Triple], props: tuple[str, ...]) -> dict[Node, Node]:
-    """The first value of any of ``props`` per subject, in the order of ``props``."""
-    out: dict[Node, Node] = {}
-    for prop in props:
-        for s, p, o in triples:
-            if str(p) == prop and isinstance(o, Literal) and s not in out:
-                out[s] = o
-    return out
-
-
-def _themes(triples: list[Triple], found: Found) -> list[Triple]:
+def _themes(view: _View, found: Found) -> list[Triple]:
     """A theme IRI of a vocabulary Socle does not hold (EuroVoc, a national one): a shared
     IRI no record may label (catalog/ownership.py), so its concept could not carry the label
     DCAT-AP asks for. Kept as ``dct:subject`` (dcat:theme is its sub-property), its label in
     the record as a keyword; what the record said about the IRI is left out, except that a
     concept of the INSPIRE theme scheme named by an INSPIRE theme's label is that theme: its
     registry IRI is the subject (repair/themes.py)."""
+    if _THEME not in view.present:
+        return view.triples
     known = tables()["theme"].known
-    moved = {o for _s, p, o in triples if str(p) == f"{DCAT}theme" and isinstance(o, URIRef)
+    moved = {o for _s, p, o in view.rows() if p == _THEME and isinstance(o, URIRef)
              and str(o) not in known}
     if not moved:
-        return triples
-    labels = {s: o for s, p, o in triples if s in moved and str(p) == f"{SKOS}prefLabel"}
-    inspire = {s: _U(iri) for s, p, o in triples
-               if s in moved and str(p) == f"{SKOS}inScheme" and str(o) in themes.INSPIRE_SCHEMES
+        return view.triples
+    labels = {s: o for s, p, o in view.rows() if s in moved and p == _PREF_LABEL}
+    inspire = {s: _U(iri) for s, p, o in view.rows()
+               if s in moved and p == _IN_SCHEME and str(o) in themes.INSPIRE_SCHEMES
                and s in labels and (iri := themes.inspire_theme(str(labels[s])))}
     out: list[Triple] = []
-    for s, p, o in triples:
+    for (s, pred, o), prop in zip(view.triples, view.preds, strict=True):
         if s in moved:
             continue
-        if str(p) == f"{DCAT}theme" and o in moved:
-            out.append((s, _U(f"{DCT}subject"), inspire.get(o, o)))
-            found.add(s, f"{DCAT}theme", o, None, "theme-subject")
+        if prop == _THEME and o in moved:
+            out.append((s, _U(_SUBJECT), inspire.get(o, o)))
+            found.add(s, _THEME, o, None, "theme-subject")
             if o in inspire:
-                found.add(s, f"{DCT}subject", o, inspire[o], "theme-inspire")
+                found.add(s, _SUBJECT, o, inspire[o], "theme-inspire")
             if o in labels:
-                out.append((s, _U(f"{DCAT}keyword"), labels[o]))
+                out.append((s, _U(_KEYWORD), labels[o]))
             continue
-        out.append((s, p, o))
+        out.append((s, pred, o))
     return out
 
 
-def _concept_labels(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
-    concepts = {n for n, c in types.items() if f"{SKOS}Concept" in c}
-    labelled = {s for s, p, _o in triples if str(p) == f"{SKOS}prefLabel"}
-    names = _values(triples, CONCEPT_NAMES)
-    added = []
-    for node in sorted(concepts - labelled, key=str):
+def _concept_labels(view: _View, found: Found) -> list[Triple]:
+    concepts = {n for n, c in view.types.items() if _CONCEPT in c}
+    if not concepts:
+        return view.triples
+    labelled = {s for s, p, _o in view.rows() if p == _PREF_LABEL}
+    unlabelled = concepts - labelled
+    if not unlabelled:
+        return view.triples
+    names = view.values(CONCEPT_NAMES)
+    added: list[Triple] = []
+    for node in sorted(unlabelled, key=str):
         if node in names:
-            added.append((node, _U(f"{SKOS}prefLabel"), names[node]))
-            found.add(node, f"{SKOS}prefLabel", None, names[node], "concept-label")
-    return triples + added
+            added.append((node, _U(_PREF_LABEL), names[node]))
+            found.add(node, _PREF_LABEL, None, names[node], "concept-label")
+    return view.triples + added if added else view.triples
 
 
-def _empty_links(triples: list[Triple], found: Found) -> list[Triple]:
-    subjects = {s for s, _p, _o in triples}
+def _empty_links(view: _View, found: Found) -> list[Triple]:
+    if view.present.isdisjoint(EMPTY_DROPPED):
+        return view.triples
+    subjects = {s for s, _p, _o in view.triples}
+    if not any(p in EMPTY_DROPPED and isinstance(o, BNode) and o not in subjects
+               for _s, p, o in view.rows()):
+        return view.triples
     out = []
-    for s, p, o in triples:
-        if str(p) in EMPTY_DROPPED and isinstance(o, BNode) and o not in subjects:
-            found.add(s, str(p), o, None, "empty-dropped")
+    for (s, pred, o), prop in zip(view.triples, view.preds, strict=True):
+        if prop in EMPTY_DROPPED and isinstance(o, BNode) and o not in subjects:
+            found.add(s, prop, o, None, "empty-dropped")
             continue
-        out.append((s, p, o))
+        out.append((s, pred, o))
     return out
 
 
-def _intervals(triples: list[Triple], found: Found) -> list[Triple]:
+def _intervals(view: _View, found: Found) -> list[Triple]:
+    if view.present.isdisjoint(INTERVALS):
+        return view.triples
     out = []
-    for s, p, o in triples:
-        if str(p) in INTERVALS and isinstance(o, Literal) and str(o).count("/") == 1:
+    changed = False
+    for (s, pred, o), prop in zip(view.triples, view.preds, strict=True):
+        if prop in INTERVALS and isinstance(o, Literal) and str(o).count("/") == 1:
             start, end = (values.repair_date(Literal(x)) for x in str(o).split("/"))
             if start is not None and end is not None:
                 node = BNode()
-                out += [(s, p, node), (node, RDF.type, _U(f"{DCT}PeriodOfTime")),
+                out += [(s, pred, node), (node, RDF.type, _U(f"{DCT}PeriodOfTime")),
                         (node, _U(f"{DCAT}startDate"), start),
                         (node, _U(f"{DCAT}endDate"), end)]
-                found.add(s, str(p), o, node, "interval")
+                found.add(s, prop, o, node, "interval")
+                changed = True
                 continue
-        out.append((s, p, o))
-    return out
+        out.append((s, pred, o))
+    return out if changed else view.triples
 
 
-def _source_records(triples: list[Triple], found: Found) -> list[Triple]:
+def _source_records(view: _View, found: Found) -> list[Triple]:
     """GeoDCAT-AP's source metadata record (``dct:source`` of a catalogue record, itself a
     dcat:CatalogRecord) describes the same resource: it gets the same foaf:primaryTopic."""
-    types = _types(triples)
-    topic = {s: o for s, p, o in triples if str(p) == f"{FOAF}primaryTopic"}
-    added = []
-    for s, p, o in triples:
-        if (str(p) == f"{DCT}source" and s in topic and o not in topic
-                and f"{DCAT}CatalogRecord" in types.get(o, set())):
+    if _SOURCE not in view.present or _PRIMARY_TOPIC not in view.present:
+        return view.triples
+    types = view.types
+    topic = {s: o for s, p, o in view.rows() if p == _PRIMARY_TOPIC}
+    added: list[Triple] = []
+    for s, p, o in view.rows():
+        if (p == _SOURCE and s in topic and o not in topic
+                and _CATALOG_RECORD in types.get(o, set())):
             topic[o] = topic[s]
-            added.append((o, _U(f"{FOAF}primaryTopic"), topic[s]))
-            found.add(o, f"{FOAF}primaryTopic", None, topic[s], "source-record")
-    return triples + added
+            added.append((o, _U(_PRIMARY_TOPIC), topic[s]))
+            found.add(o, _PRIMARY_TOPIC, None, topic[s], "source-record")
+    return view.triples + added if added else view.triples
 
 
-def _relations(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
+def _relations(view: _View, found: Found) -> list[Triple]:
+    types = view.types
+    if not any(_RELATIONSHIP in c for c in types.values()):
+        return view.triples
     props: dict[Node, dict[str, list[Node]]] = {}
-    for s, p, o in triples:
-        props.setdefault(s, {}).setdefault(str(p), []).append(o)
+    for s, p, o in view.rows():
+        props.setdefault(s, {}).setdefault(p, []).append(o)
     plain: dict[Node, Node] = {}  # Relationship node → its target, when it can be plain
     for node, given in props.items():
-        targets, roles = given.get(f"{DCT}relation", []), given.get(f"{DCAT}hadRole", [])
-        if (f"{DCAT}Relationship" in types.get(node, set()) and isinstance(node, BNode)
+        targets, roles = given.get(_RELATION, []), given.get(_HAD_ROLE, [])
+        if (_RELATIONSHIP in types.get(node, set()) and isinstance(node, BNode)
                 and len(targets) == 1 and isinstance(targets[0], URIRef)
                 and not types.get(targets[0], set()) & DCAT_RESOURCES
                 and roles and {str(r) for r in roles} <= GENERIC_ROLES
-                and set(given) <= {str(RDF.type), f"{DCT}relation", f"{DCAT}hadRole"}):
+                and set(given) <= {_TYPE, _RELATION, _HAD_ROLE}):
             plain[node] = targets[0]
     if not plain:
-        return triples
+        return view.triples
     out: list[Triple] = []
-    for s, p, o in triples:
+    for (s, pred, o), prop in zip(view.triples, view.preds, strict=True):
         if s in plain:
             continue
-        if str(p) == f"{DCAT}qualifiedRelation" and o in plain:
-            out.append((s, _U(f"{DCT}relation"), plain[o]))
-            found.add(s, str(p), o, plain[o], "relation-unqualified")
+        if prop == _QUALIFIED_RELATION and o in plain:
+            out.append((s, _U(_RELATION), plain[o]))
+            found.add(s, prop, o, plain[o], "relation-unqualified")
             continue
-        out.append((s, p, o))
+        out.append((s, pred, o))
     return out
 
 
-def _one_value(triples: list[Triple], found: Found) -> list[Triple]:
-    types = _types(triples)
-    for _s, p, o in triples:  # the class a value has by its property's range
-        cls = RANGE_CLASSES.get(str(p))
+def _one_value(view: _View, found: Found) -> list[Triple]:
+    if view.present.isdisjoint(_ONE_VALUE_PROPERTIES):
+        return view.triples
+    # only a subject with two values of one such property can need a repair
+    counts: dict[tuple[Node, str], int] = {}
+    for s, p, _o in view.rows():
+        if p in _ONE_VALUE_PROPERTIES:
+            counts[(s, p)] = counts.get((s, p), 0) + 1
+    if all(n < 2 for n in counts.values()):
+        return view.triples
+    triples = view.triples
+    types = view.copied_types()
+    for _s, p, o in view.rows():  # the class a value has by its property's range
+        cls = RANGE_CLASSES.get(p)
         if cls is not None and not isinstance(o, Literal):
             types.setdefault(o, set()).add(cls)
     groups: dict[tuple[Node, str, str], list[Node]] = {}
-    for s, p, o in triples:
+    for s, p, o in view.rows():
         for cls in types.get(s, ()):
-            if (cls, str(p)) in ONE_VALUE:
-                groups.setdefault((s, cls, str(p)), []).append(o)
+            if (cls, p) in ONE_VALUE:
+                groups.setdefault((s, cls, p), []).append(o)
     drop: set[Triple] = set()
     added: list[Triple] = []
     for (s, cls, prop), vals in groups.items():
@@ -377,6 +440,8 @@ def _one_value(triples: list[Triple], found: Found) -> list[Triple]:
                 found.add(s, prop, extra, media, "moved-media-type")
             else:
                 found.add(s, prop, extra, None, "extra-dropped")
+    if not drop and not added:
+        return triples
     return [t for t in triples if t not in drop] + added
 
 
