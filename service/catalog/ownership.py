@@ -171,9 +171,9 @@ def foreign_subjects(triples: Iterable[Triple], iri: str, prefixes: tuple[str, .
         cls = VOCABULARY_RANGES.get(p)
         if cls is not None:
             expected.setdefault(o, set()).add(cls)
-    rdf_type = RDF.type  # one namespace lookup, not one per triple
+    types = frozenset({RDF.type})  # a C hash per triple, not a Python ``==``
     shared_typing = {(s, p, o) for s, p, o in triples
-                     if p == rdf_type and o in expected.get(s, ())}
+                     if p in types and o in expected.get(s, ())}
     return sorted({str(s) for s, p, o in triples if type(s) is URIRef
                    and str(s) not in own and not str(s).startswith(prefixes)
                    and (s, p, o) not in shared_typing})

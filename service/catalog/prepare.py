@@ -49,6 +49,7 @@ Extractor = tuple[str, Callable[[list[Any], str], Any]]
 _to_ox = TermCache(term_to_oxigraph)
 _THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
 _PUBLISHER, _IDENTIFIER = DCTERMS.publisher, DCTERMS.identifier  # Namespace lookups cost
+_PUBLISHER_ONLY, _IDENTIFIER_ONLY = frozenset({_PUBLISHER}), frozenset({_IDENTIFIER})
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iter
     publisher_node = URIRef(publisher.iri) if publisher is not None else None
     seen: set[Triple] = set()
     index: dict[Node, list[tuple[Node, Node]]] = {}
+    # sets: a C hash per triple, where ``==`` on rdflib terms is a Python call
+    not_kept = frozenset({publisher_node}) if publisher_node is not None else frozenset()
     for s, p, o in triples:
         if renamed is not None:  # the blank root takes the record's IRI
             if type(s) is BNode and s == renamed:
@@ -140,11 +143,11 @@ def record_graph(base: str, publisher: Publisher | None, job: Job, triples: Iter
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
-        if not (p == _PUBLISHER and s == node) and s != publisher_node:
+        if not (p in _PUBLISHER_ONLY and s == node) and s not in not_kept:
             index.setdefault(s, []).append((p, o))
     graph, dropped = scope(index, node, own_prefixes(base, iri, record_id))
     graph = skolemise_triples(graph, f"{base}/datasets/{record_id}#") or graph
-    given = sorted(str(o) for s, p, o in graph if p == _IDENTIFIER and s == node)
+    given = sorted(str(o) for s, p, o in graph if p in _IDENTIFIER_ONLY and s == node)
     if job.current_iri is None:
         if not given:
             graph.append((node, _IDENTIFIER, Literal(str(node))))

@@ -51,7 +51,11 @@ STATEMENTS: dict[str, tuple[str, str]] = {
     f"{DCT}license": (f"{DCT}LicenseDocument", str(RDFS.label)),
 }
 # Names a blank node may give its value by (a format as [ rdfs:label "CSV" ]).
-_NAMES = (RDFS.label, RDF.value, URIRef(f"{SKOS}prefLabel"), URIRef(f"{DCT}title"))
+_NAMES = frozenset({RDFS.label, RDF.value, URIRef(f"{SKOS}prefLabel"), URIRef(f"{DCT}title")})
+# One-element sets: membership hashes in C and compares only on a hash match, where ``==``
+# on rdflib terms is a Python call per triple (these run over every triple of every record).
+_TYPE_ONLY, _LANGUAGE_ONLY = frozenset({_RDF_TYPE}), frozenset({_LANGUAGE})
+_ACCESS_ONLY, _DOWNLOAD_ONLY = frozenset({_ACCESS_URL}), frozenset({_DOWNLOAD_URL})
 
 # property → kind of repair (the handlers below); the prefixed name is what reports show.
 PROPERTIES: dict[str, tuple[str, str]] = {
@@ -187,7 +191,7 @@ class _Context:
         self.typed: set[Node] = set()
         self.kinds: set[Node] = set()  # typed vcard:Kind itself (not only a subclass)
         for s, p, o in triples:
-            if p == _RDF_TYPE:
+            if p in _TYPE_ONLY:
                 self.typed.add(s)
                 if o == _VCARD_KIND:
                     self.kinds.add(s)
@@ -409,7 +413,7 @@ def prefixed(iri: str) -> str:
 
 def _language_tag(triples: list[Triple], root: Node | None, declared: str | None) -> str | None:
     """The record's one dct:language, else the catalogue's, as an ISO 639-1 tag."""
-    own = [o for s, p, o in triples if s == root and p == _LANGUAGE]
+    own = [o for s, p, o in triples if p in _LANGUAGE_ONLY and s == root]
     chosen = str(own[0]) if len(own) == 1 else (declared if not own else None)
     return iso639_1().get(chosen) if chosen else None
 
@@ -417,10 +421,10 @@ def _language_tag(triples: list[Triple], root: Node | None, declared: str | None
 def _access_urls(triples: list[Triple], repairs: list[Repair]) -> list[Triple]:
     """A distribution with a download URL and no access URL gets the download URL as its
     access URL (DCAT-AP: accessURL 1..n; a download location is an access location)."""
-    has_access = {s for s, p, _o in triples if p == _ACCESS_URL}
+    has_access = {s for s, p, _o in triples if p in _ACCESS_ONLY}
     added: list[Triple] = []
     for s, p, o in triples:
-        if p == _DOWNLOAD_URL and s not in has_access and isinstance(o, URIRef):
+        if p in _DOWNLOAD_ONLY and s not in has_access and isinstance(o, URIRef):
             has_access.add(s)
             added.append((s, _ACCESS_URL, o))
             repairs.append(Repair(show(s) or "", "dcat:accessURL", None, show(o), "access-url"))
