@@ -343,16 +343,11 @@ class Cutter:
         return out
 
 
-def cut(store: ox.Store, root: Any, stop: set) -> list[tuple]:
-    """One record's closure, without a memo (``Cutter`` for many records of one store)."""
-    return Cutter(store, stop)(root)
-
-
 _OPENED: dict[str, Cutter] = {}
 
 
 def cut_on_disk(directory: str, root: str) -> list[tuple]:
-    """``cut`` in a worker process: the on-disk scratch store opened read-only (once per
+    """``Cutter`` in a worker process: the on-disk scratch store opened read-only (once per
     process and document; the importing process wrote and flushed it before any record was
     sent, and never writes it again), the root given in N-Triples form."""
     cutter = _OPENED.get(directory)
