@@ -45,6 +45,8 @@ from service.rdf.records import closure_triples
 
 Triple = tuple[Node, Node, Node]
 SYSTEM_IRI_PREFIX = "urn:socle:"  # system graphs, tokens
+# rdf:type as a set: a C hash per triple where ``==`` on rdflib terms is a Python call
+_TYPE_ONLY = frozenset({RDF.type})
 # Property → the class its IRI values are expected to have: those values are shared vocabulary.
 # Pages (landing page, foaf:page, homepage) are not: a page is usually one dataset's own (a
 # source catalogue's record page often is its landing page), so it follows the ownership rule.
@@ -149,9 +151,8 @@ def scope(outgoing: Mapping[Node, list[tuple[Node, Node]]], node: URIRef,
         return graph, []
     graph = closure_triples(lambda n: outgoing.get(n, ()), node, set(vocabulary))
     dropped = []
-    rdf_type = RDF.type
     for v in sorted(described, key=str):
-        kept = [(v, p, o) for p, o in outgoing[v] if p == rdf_type and o in vocabulary[v]]
+        kept = [(v, p, o) for p, o in outgoing[v] if p in _TYPE_ONLY and o in vocabulary[v]]
         graph.extend(kept)
         if len(outgoing[v]) > len(kept):
             dropped.append(Dropped(str(v), len(outgoing[v]) - len(kept)))
@@ -171,9 +172,8 @@ def foreign_subjects(triples: Iterable[Triple], iri: str, prefixes: tuple[str, .
         cls = VOCABULARY_RANGES.get(p)
         if cls is not None:
             expected.setdefault(o, set()).add(cls)
-    types = frozenset({RDF.type})  # a C hash per triple, not a Python ``==``
     shared_typing = {(s, p, o) for s, p, o in triples
-                     if p in types and o in expected.get(s, ())}
+                     if p in _TYPE_ONLY and o in expected.get(s, ())}
     return sorted({str(s) for s, p, o in triples if type(s) is URIRef
                    and str(s) not in own and not str(s).startswith(prefixes)
                    and (s, p, o) not in shared_typing})

@@ -329,12 +329,10 @@ class Cutter:
         out: list[tuple] = []
         seen, queue, stop = {root}, deque([root]), self.stop
         literal = ox.Literal
-        first = True
         while queue:
             node = queue.popleft()
             # the root is cut once: never worth remembering
-            pairs = self._statements(node) if first else self._of(node)
-            first = False
+            pairs = self._statements(node) if node is root else self._of(node)
             for p, o in pairs:
                 if type(o) is not literal and o not in seen and o not in stop:
                     seen.add(o)

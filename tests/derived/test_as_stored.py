@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from service.store import PutGraph
+from service.store.base import NTriples
 from service.store.oxigraph import OxigraphStore
 from tests.conftest import SHARED
 
@@ -35,14 +36,8 @@ def text_of(objects: list[str]) -> str:
 
 
 def read_back(store, text: str) -> set[str]:
-    store.apply([PutGraph("https://ex.org/g", _parsed(text))])
+    store.apply([PutGraph("https://ex.org/g", NTriples(text))])
     return {str(t) for t in store.triples(["https://ex.org/g"])}
-
-
-def _parsed(text: str):
-    from service.store.base import NTriples
-
-    return NTriples(text)
 
 
 @pytest.mark.parametrize("on_disk", [False, True])

@@ -38,7 +38,7 @@ _KEYWORD = URIRef(f"{DCAT}keyword")
 _ACCESS_URL, _DOWNLOAD_URL = URIRef(f"{DCAT}accessURL"), URIRef(f"{DCAT}downloadURL")
 _LANGUAGE = URIRef(f"{DCT}language")
 _VCARD_KIND = URIRef(f"{VCARD}Kind")
-_RDF_TYPE = URIRef(str(RDF.type))  # a namespace attribute costs more than the comparison
+_RDF_TYPE = URIRef(str(RDF.type))
 # Text where DCAT-AP wants a described resource: (class, property naming it) of the node made.
 STATEMENTS: dict[str, tuple[str, str]] = {
     f"{DCT}rights": (f"{DCT}RightsStatement", str(RDFS.label)),
