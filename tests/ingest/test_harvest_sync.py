@@ -218,6 +218,27 @@ def test_only_one_run_of_a_source_at_a_time(hsvc, engine, site):
     assert engine.run(src).status == "done"
 
 
+def test_no_reader_sees_a_run_ended_while_its_lock_is_held(hsvc, engine, site, monkeypatch):
+    """A client polling the report until the run ends may start the next run at once: the
+    final report and the lock's release are one store change."""
+    src = add_source(hsvc.store, serve(site, [0, 1], page_size=5), "montfort")
+    store, seen = hsvc.store, []
+
+    def checked(write):
+        def call(arg):
+            write(arg)
+            last = reports.runs(store, source=src.id, limit=1)
+            if last and last[0].status != "running":
+                seen.append(tracking.holder(store, src.node))
+        return call
+
+    monkeypatch.setattr(store, "update", checked(store.update))
+    monkeypatch.setattr(store, "apply", checked(store.apply))
+    assert engine.run(src).status == "done"
+    assert seen and seen[0] is None
+    assert engine.run(src).status == "done"
+
+
 def test_a_record_of_another_publisher_is_not_taken_over(hsvc, engine, site):
     from service.catalog.publishers import add_publisher
 

@@ -125,6 +125,11 @@ def _source_node(source_id: str) -> str:
 
 
 def save(store: Store, report: RunReport) -> None:
+    store.apply([put(report)])
+
+
+def put(report: RunReport) -> PutSubject:
+    """The change that stores the report (replacing its previous state)."""
     node = URIRef(RUN_PREFIX + report.run)
     triples = [
         (node, RDF.type, SOCLE.HarvestRun),
@@ -138,7 +143,7 @@ def save(store: Store, report: RunReport) -> None:
     ]
     if report.ended:
         triples.append((node, PROV.endedAtTime, Literal(report.ended, datatype=XSD.dateTime)))
-    store.apply([PutSubject(HARVEST_GRAPH, str(node), triples)])
+    return PutSubject(HARVEST_GRAPH, str(node), triples)
 
 
 def runs(store: Store, *, source: str | None = None, publisher: str | None = None,

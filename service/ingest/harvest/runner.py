@@ -34,7 +34,7 @@ from service.rdf.limits import check_record_size
 from service.rdf.parse import term_to_rdflib
 from service.rdf.repair import declared_language, repair_extracted
 from service.rdf.repair.document import document_repairs
-from service.store.base import Change
+from service.store.base import Change, compile_changes
 
 DEFAULT_GRACE_DAYS = 7.0
 MAX_RESULTS = 10  # validation results kept per failed dataset in the report
@@ -112,9 +112,11 @@ class Harvester:
             report.ended = now()
             if report.status == "running":
                 report.status = "failed"
-            reports.save(self.store, report)
+            # The final report and the lock's release in one request: a client that polls
+            # the report until the run ends may start the next run at once.
+            self.store.update(compile_changes([reports.put(report)]) + " ;\n"
+                              + tracking.release_update(source.node, owner))
             reports.prune(self.store, source.id)
-            tracking.release(self.store, source.node, owner)
             observers.harvest_run(report)
         return report
 

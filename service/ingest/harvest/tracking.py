@@ -124,7 +124,7 @@ def claim(store: Store, source_node: str, owner: str, seconds: float) -> bool:
     holds between app processes sharing the store. Expired locks (crashed runs) are taken.
     The WHERE has a VALUES row for the filter to act on: with an otherwise empty WHERE (or a
     BIND, or OPTIONAL + !BOUND) Virtuoso inserted even when the lock existed (two owners)."""
-    lock = LOCK_PREFIX + hashlib.sha256(source_node.encode()).hexdigest()[:32]
+    lock = _lock(source_node)
     stamp = now()
     expires = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(
         timespec="milliseconds").replace("+00:00", "Z")
@@ -137,14 +137,30 @@ def claim(store: Store, source_node: str, owner: str, seconds: float) -> bool:
                                               socle:expires "{expires}"^^{dt} }} }}
       WHERE {{ VALUES ?one {{ 1 }} FILTER NOT EXISTS {{
         GRAPH <{HARVEST_GRAPH}> {{ <{lock}> socle:owner ?any }} }} }}""")
+    return holder(store, source_node) == owner
+
+
+def holder(store: Store, source_node: str) -> str | None:
+    """Who holds the source's run lock (None: free), expired or not."""
     rows = store.select(f"""SELECT ?o WHERE {{ GRAPH <{HARVEST_GRAPH}> {{
-        <{lock}> <{SOCLE.owner}> ?o }} }}""")
-    return any(str(r["o"]) == owner for r in rows)
+        <{_lock(source_node)}> <{SOCLE.owner}> ?o }} }}""")
+    return str(rows[0]["o"]) if rows else None
+
+
+def _lock(source_node: str) -> str:
+    return LOCK_PREFIX + hashlib.sha256(source_node.encode()).hexdigest()[:32]
 
 
 def release(store: Store, source_node: str, owner: str) -> None:
-    lock = LOCK_PREFIX + hashlib.sha256(source_node.encode()).hexdigest()[:32]
-    store.update(f"""PREFIX socle: <{SOCLE}>
-      DELETE {{ GRAPH <{HARVEST_GRAPH}> {{ <{lock}> ?p ?o }} }}
+    store.update(release_update(source_node, owner))
+
+
+def release_update(source_node: str, owner: str) -> str:
+    """The SPARQL Update that frees the lock if `owner` still holds it: a run ends by sending
+    it in the same request as its final report (runner.py), so no reader sees the run ended
+    while its lock is still taken."""
+    lock = _lock(source_node)
+    # Full IRIs, no PREFIX: Oxigraph refuses a prologue after the ";" of an earlier operation.
+    return f"""DELETE {{ GRAPH <{HARVEST_GRAPH}> {{ <{lock}> ?p ?o }} }}
       WHERE {{ GRAPH <{HARVEST_GRAPH}> {{
-        <{lock}> socle:owner {Literal(owner).n3()} ; ?p ?o }} }}""")
+        <{lock}> <{SOCLE.owner}> {Literal(owner).n3()} ; ?p ?o }} }}"""
