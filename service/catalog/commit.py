@@ -17,6 +17,7 @@ from service.catalog import bookkeeping
 from service.catalog.bookkeeping import RecordMeta
 from service.catalog.moves import recover
 from service.store import DropGraph, PutGraph
+from service.store.base import NTriples
 
 if TYPE_CHECKING:
     from service.catalog.batch import Item
@@ -63,15 +64,23 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
     """Public records and their bookkeeping in one store transaction, then the observers; a
     record that was private (a published draft) leaves the private area afterwards."""
     changes: list[Any] = []
-    few = len(pending) < BULK_LOAD_MIN
     for item, meta in pending:
         assert item.prepared is not None
-        graph: Any = item.prepared.graph  # N-Triples text: stores load it as it is
-        if few:  # parsed: the embedded store bulk-loads text (new SST files each time)
-            graph = [(t.subject, t.predicate, t.object) for t in ox.parse(
-                graph.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-        changes.append(PutGraph(item.iri, graph))
+        # N-Triples text: stores load it as it is
+        changes.append(PutGraph(item.iri, item.prepared.graph))
         changes.append(bookkeeping.bookkeeping_change(base, meta, publisher_iri))
+    written = [(meta, item.prepared.graph, item.prepared.extracted)  # type: ignore[union-attr]
+               for item, meta in pending]
+    # Observers whose own graphs go in the same transaction (quality scores), and what each
+    # does after it; they are not told again below.
+    joined: dict[int, Any] = {}
+    for observer in writer.observers:
+        join = getattr(observer, "records_joining", None)
+        if join is not None:
+            extra, joined[id(observer)] = join(written)
+            changes += extra
+    if len(pending) < BULK_LOAD_MIN:
+        changes = [_parsed(c) for c in changes]
     metas = [meta for _, meta in pending]
     # Published drafts and quarantined records leave the private area (moves.py: logged,
     # store transaction, then the private rows and the log go together).
@@ -81,21 +90,32 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
         writer.store.apply(changes)
     writer.private.end_moves([m.id for m in leaving], drop_records=True)
     for observer in writer.observers:
+        after = joined.get(id(observer))
+        if after is not None:
+            after()
+            continue
         stored = getattr(observer, "records_stored", None)
         if stored is not None:  # the derived store: what the store kept
             stored(metas, [item.prepared.graph.text  # type: ignore[union-attr]
                            for item, _ in pending])
             continue
         batch = getattr(observer, "records_written", None)
-        if batch is not None:  # observers that do better per batch (quality scores)
-            batch([(meta, item.prepared.graph,  # type: ignore[union-attr]
-                    item.prepared.extracted)  # type: ignore[union-attr]
-                   for item, meta in pending])
+        if batch is not None:  # observers that do better per batch
+            batch(written)
             continue
         for item, meta in pending:
             prepared = item.prepared
             assert prepared is not None
             observer.record_written(meta, prepared.themes, prepared.keywords)
+
+
+def _parsed(change: Any) -> Any:
+    """A graph sent as N-Triples text, as parsed triples: below BULK_LOAD_MIN records the
+    embedded store then writes a plain transaction instead of a bulk load (new SST files)."""
+    if not isinstance(change, PutGraph) or not isinstance(change.triples, NTriples):
+        return change
+    return PutGraph(change.name, [(t.subject, t.predicate, t.object) for t in ox.parse(
+        change.triples.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)])
 
 
 def commit_private(writer: BatchWriter, base: str,

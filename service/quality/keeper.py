@@ -1,8 +1,9 @@
 """Scores kept current: computed on every write (an observer of the records service), rescored
 after link checks and by `socle validate --all`, read back per record, publisher, instance.
 
-A record's score is derived data: it is written after the record's own transaction, never
-blocks or fails a write (an error is logged and the next rescore repairs it).
+A record's score is derived data: it never blocks or fails a write (an error is logged and
+the next rescore repairs it). It is written after the record's own transaction, except in a
+bulk import, where a new score's graph goes in the records' transaction (`records_joining`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from service.quality import dqv, history
 from service.quality.facts import Facts, extract
 from service.quality.links import results as link_results
 from service.quality.score import INDICATORS, Result, Score, aggregate, score
-from service.quality.writes import BATCH, Run, Scored, Writer, write
+from service.quality.writes import BATCH, Run, Scored, Writer, graphs, split, write
 from service.rdf.namespaces import FOAF, RECORDS_GRAPH, SOCLE
 from service.store import DropGraph, PutGraph, Store
+from service.store.base import Change
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +121,43 @@ class QualityKeeper:
         except Exception:
             log.exception("quality: score of %s not dropped", record_id)
 
+    def records_joining(self, written: Sequence[tuple[Any, ...]]
+                        ) -> tuple[list[Change], Callable[[], None]]:
+        """A bulk import's transaction, before it runs (same entries as `records_written`):
+        the whole DQV graphs to write (records scored for the first time, or under another
+        dataset) go in the records' own transaction, one bulk load for both (each load adds
+        files RocksDB compacts later: docs/benchmarks.md, "Bulk import"); the call returned
+        writes the rest after it (changed lines of kept scores, the history point). Scoring
+        errors are logged and leave the records' transaction alone."""
+        try:
+            scored, before = self._scored(written)
+            fresh, kept = split(scored, before)
+            changes: list[Change] = list(graphs(fresh))  # PutGraph replaces a stored one
+        except Exception:
+            log.exception("quality: %d record(s) not scored", len(written))
+            return [], _nothing
+
+        def after() -> None:
+            try:
+                write(self.store, kept, before)
+                self.note_history({entry[0].publisher for entry in written})
+            except Exception:
+                log.exception("quality: %d record(s) not scored", len(written))
+        return changes, after
+
     def score_records(self, written: Sequence[tuple[Any, ...]]) -> list[Scored]:
+        scored, before = self._scored(written)
+        for s in scored:
+            old = before.get(s.record_id)
+            if old is not None and old["iri"] != s.iri:  # the id names another dataset now
+                self.store.apply([DropGraph(dqv.graph_name(s.record_id))])
+                del before[s.record_id]
+        write(self.store, scored, before)
+        return scored
+
+    def _scored(self, written: Sequence[tuple[Any, ...]]
+                ) -> tuple[list[Scored], dict[str, dict[str, Any]]]:
+        """The records' scores, and the stored rows (with facts) of those that had one."""
         metas: list[RecordMeta] = [entry[0] for entry in written]
         facts = [_facts(*entry) for entry in written]
         links = link_results.load(self.store, {u for f in facts for u in f.urls()})
@@ -130,13 +168,11 @@ class QualityKeeper:
         # A record created by this write (issued == modified) has no score stored yet.
         known = [m.id for m in metas if m.issued != m.modified]
         before = {r["id"]: r for r in stored(self.store, record_ids=known, with_facts=True)}
-        for s in scored:
-            old = before.get(s.record_id)
-            if old is not None and old["iri"] != s.iri:  # the id names another dataset now
-                self.store.apply([DropGraph(dqv.graph_name(s.record_id))])
-                del before[s.record_id]
-        write(self.store, scored, before)
-        return scored
+        return scored, before
+
+
+def _nothing() -> None:
+    return None
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -44,30 +44,56 @@ def write(store: Store, items: Sequence[Scored], before: dict[str, dict[str, Any
     one that has it gets only the lines that changed (a link check changes a few values, not
     100 triples), the lines of BATCH records in one DELETE DATA and one INSERT DATA.
     `before`: the stored rows (keeper.stored, with facts) of the records that have a score."""
-    new: list[PutGraph] = []
-    updates: list[tuple[str, list[str], list[str]]] = []
-    for s in items:
-        facts = dqv.facts_json(s.facts)
-        old = before.get(s.record_id)
-        name = dqv.graph_name(s.record_id)
-        if old is not None and (old["publisher"], old["iri"]) == (s.publisher, s.iri):
-            detail = old.get("detail_json") or dqv.detail_json(old["score"])
-            gone, added = dqv.changed_lines(s.record_id, detail, old["facts_json"],
-                                            s.score, facts)
-            if gone or added:
-                updates.append((name, gone, added))
-            continue
-        if old is not None:  # another dataset or publisher under this id: start afresh
-            run(store.apply, [DropGraph(name)])
-        lines = dqv.measurement_lines(s.record_id, s.publisher, s.iri, s.score, facts)
-        text = NTriples("\n".join(f"{line} ." for line in lines))
-        new.append(PutGraph(name, cast(Any, text)))
+    fresh, kept = split(items, before)
+    for s in fresh:
+        if s.record_id in before:  # another dataset or publisher under this id: start afresh
+            run(store.apply, [DropGraph(dqv.graph_name(s.record_id))])
+    new = graphs(fresh)
+    updates = changed(kept, before)
     if len(new) < BULK_FROM:  # few graphs: term triples (one bulk load each would cost more)
         new = [PutGraph(c.name, list(c.triples)) for c in new]
     for start in range(0, len(new), BATCH):
         run(store.apply, new[start:start + BATCH])
     for start in range(0, len(updates), BATCH):
         run(store.update, line_updates(updates[start:start + BATCH]))
+
+
+def split(items: Sequence[Scored], before: dict[str, dict[str, Any]]
+          ) -> tuple[list[Scored], list[Scored]]:
+    """(scores to write as whole graphs, scores whose stored graph gets changed lines): a
+    record keeps its graph while its stored score is of the same dataset and publisher."""
+    fresh: list[Scored] = []
+    kept: list[Scored] = []
+    for s in items:
+        old = before.get(s.record_id)
+        same = old is not None and (old["publisher"], old["iri"]) == (s.publisher, s.iri)
+        (kept if same else fresh).append(s)
+    return fresh, kept
+
+
+def graphs(items: Sequence[Scored]) -> list[PutGraph]:
+    """Each score's whole DQV graph, as N-Triples text (what the bulk loader takes)."""
+    out = []
+    for s in items:
+        lines = dqv.measurement_lines(s.record_id, s.publisher, s.iri, s.score,
+                                      dqv.facts_json(s.facts))
+        text = NTriples("\n".join(f"{line} ." for line in lines))
+        out.append(PutGraph(dqv.graph_name(s.record_id), cast(Any, text)))
+    return out
+
+
+def changed(items: Sequence[Scored], before: dict[str, dict[str, Any]]
+            ) -> list[tuple[str, list[str], list[str]]]:
+    """(graph, lines to delete, lines to insert) of the scores that changed."""
+    updates = []
+    for s in items:
+        old = before[s.record_id]
+        detail = old.get("detail_json") or dqv.detail_json(old["score"])
+        gone, added = dqv.changed_lines(s.record_id, detail, old["facts_json"], s.score,
+                                        dqv.facts_json(s.facts))
+        if gone or added:
+            updates.append((dqv.graph_name(s.record_id), gone, added))
+    return updates
 
 
 def line_updates(updates: Sequence[tuple[str, list[str], list[str]]]) -> str:

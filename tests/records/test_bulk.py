@@ -19,6 +19,7 @@ from service.errors import SocleError
 from service.ingest.rdf_import import import_graph, import_records
 from service.ingest.stream import StoredDocument, syntax_for_path
 from service.rdf.formats import TURTLE
+from service.rdf.namespaces import QUALITY_GRAPH_PREFIX
 from service.rdf.parse import parse_rdf
 from service.rdf.records import split_catalogue
 from tests.conftest import BASE, VALID_TTL
@@ -281,3 +282,36 @@ def test_an_outside_node_is_looked_up_once_per_import(tmp_path: Path):
         assert len(asked) == 1
     finally:
         svc.store.close()
+
+
+@pytest.mark.parametrize("n", [3, 20])  # below and above commit.BULK_LOAD_MIN
+def test_a_batch_and_its_new_scores_are_one_store_transaction(tmp_path: Path, n: int):
+    """A bulk write's new quality scores (DQV graphs) go in the records' own transaction: on
+    the embedded store, one load for both instead of two (each adds files RocksDB compacts
+    later). The stored scores equal those of one upsert per record."""
+    seq, _ = services(tmp_path, "seq")
+    blk, _ = services(tmp_path, "bulk")
+    calls: list[list] = []
+    apply = blk.store.apply
+
+    def recording(changes):
+        calls.append(list(changes))
+        return apply(changes)
+
+    blk.store.apply = recording  # type: ignore[method-assign]
+    try:
+        graph = parse_rdf(document([blank(f"jeu-{i}", f"Jeu {i}") for i in range(n)]).encode(),
+                          TURTLE)
+        sequential(seq, "montfort", graph)
+        assert [r[0] for r in bulk(blk, "montfort", graph, 1024)] == ["created"] * n
+        with_records = [c for c in calls if any(getattr(x, "name", "").startswith(
+            f"{BASE}/datasets/") for x in c)]
+        assert len(with_records) == 1
+        names = {getattr(x, "name", "") for x in with_records[0]}
+        assert sum(name.startswith(QUALITY_GRAPH_PREFIX) for name in names) == n
+        assert not any(getattr(x, "name", "").startswith(QUALITY_GRAPH_PREFIX)
+                       for c in calls if c is not with_records[0] for x in c)
+        assert content(seq) == content(blk)
+    finally:
+        seq.store.close()
+        blk.store.close()
