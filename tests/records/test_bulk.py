@@ -315,3 +315,23 @@ def test_a_batch_and_its_new_scores_are_one_store_transaction(tmp_path: Path, n:
     finally:
         seq.store.close()
         blk.store.close()
+
+
+def test_a_scoring_error_leaves_the_batch_written_without_scores(tmp_path: Path, monkeypatch,
+                                                                  caplog):
+    from service.quality.keeper import QualityKeeper
+
+    def broken(self, written):
+        raise RuntimeError("scoring broke")
+
+    monkeypatch.setattr(QualityKeeper, "_scored", broken)
+    svc, _ = services(tmp_path, "one")
+    try:
+        graph = parse_rdf(document([blank(f"jeu-{i}", f"Jeu {i}") for i in range(20)]).encode(),
+                          TURTLE)
+        assert [r[0] for r in bulk(svc, "montfort", graph, 1024)] == ["created"] * 20
+        assert len(svc.records.graph(svc.records.meta("jeu-7"))) > 0
+        assert not any(QUALITY_GRAPH_PREFIX in line and "jeu-" in line for line in content(svc))
+        assert "scoring broke" in caplog.text
+    finally:
+        svc.store.close()
