@@ -6,7 +6,8 @@ Runs the real CLI in this process with timers around the write path's phases (lo
 store load, derived store, quality scores, garbage collections) and prints, after each
 batch, each phase's wall seconds and the importing thread's CPU seconds in it
 (``wall/cpu``), and the process's CPU seconds so far (its threads included, not the
-workers). On a shared machine a phase's wall time far above its CPU time is time spent
+workers), its resident memory (``rss``, MB) and the memory blocks Python has allocated
+(``py``, millions: when RSS grows and these do not, the growth is outside Python's objects). On a shared machine a phase's wall time far above its CPU time is time spent
 waiting for a core (or for another thread), not work: read the CPU figures
 (docs/benchmarks.md, "Bulk import"). ``workers=``: the worker processes' CPU seconds
 so far.
@@ -80,6 +81,12 @@ def workers_cpu() -> float:
     return total / tick
 
 
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (/proc/self/statm)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 def install() -> None:
     """Timers around PHASES and LOOKUPS, and a line printed after each batch."""
     for module_name, qualified in PHASES:
@@ -107,7 +114,9 @@ def install() -> None:
             if wall >= 0.05:
                 parts.append(f"{name}={wall:.2f}/{cpu:.2f}")
         print(f"[{done[0]:7d} wall={time.perf_counter() - start:7.1f} "
-              f"cpu={time.process_time():7.1f} workers={workers_cpu():7.1f}] " + " ".join(parts),
+              f"cpu={time.process_time():7.1f} workers={workers_cpu():7.1f} "
+              f"rss={rss_mb():6.0f} py={sys.getallocatedblocks() / 1e6:5.2f}M] "
+              + " ".join(parts),
               file=sys.stderr, flush=True)
         return results
     batch.Batch.stage_b = reported
