@@ -7,7 +7,8 @@ store load, derived store, quality scores, garbage collections) and prints, afte
 batch, each phase's wall seconds and the importing thread's CPU seconds in it
 (``wall/cpu``), and the process's CPU seconds so far (its threads included, not the
 workers), its resident memory (``rss``, MB) and the memory blocks Python has allocated
-(``py``, millions: when RSS grows and these do not, the growth is outside Python's objects). On a shared machine a phase's wall time far above its CPU time is time spent
+(``py``, millions: when RSS grows and these do not, the growth is outside Python's small
+objects). On a shared machine a phase's wall time far above its CPU time is time spent
 waiting for a core (or for another thread), not work: read the CPU figures
 (docs/benchmarks.md, "Bulk import"). ``workers=``: the worker processes' CPU seconds
 so far.
