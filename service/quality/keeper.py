@@ -2,8 +2,8 @@
 after link checks and by `socle validate --all`, read back per record, publisher, instance.
 
 A record's score is derived data: it never blocks or fails a write (an error is logged and
-the next rescore repairs it). It is written after the record's own transaction, except in a
-bulk import, where a new score's graph goes in the records' transaction (`records_joining`).
+the next rescore repairs it). A new score's graph goes in the record's own transaction
+(`records_joining`); a changed score is written after it, as the lines that changed.
 """
 
 from __future__ import annotations
@@ -90,18 +90,8 @@ class QualityKeeper:
             log.exception("quality: record %s not scored", meta.id)
 
     # Run on each record as it is prepared (catalog/prepare.py: in the worker processes of
-    # an import with --workers N); the facts come back to records_written.
+    # an import with --workers N); the facts come back to records_joining.
     record_extractor = (FACTS, extract)
-
-    def records_written(self, written: Sequence[tuple[Any, ...]]) -> None:
-        """A bulk import's transaction: (meta, the triples written[, what the extractors
-        found: record_extractor]) per record, scored with one read of each kind and without
-        reading the records back; facts found in preparation are not extracted again."""
-        try:
-            self.score_records(written)
-            self.note_history({entry[0].publisher for entry in written})
-        except Exception:
-            log.exception("quality: %d record(s) not scored", len(written))
 
     def note_history(self, publishers: set[str]) -> None:
         """Today's history point of publishers whose scores a write changed."""
@@ -123,10 +113,12 @@ class QualityKeeper:
 
     def records_joining(self, written: Sequence[tuple[Any, ...]]
                         ) -> tuple[list[Change], Callable[[], None]]:
-        """A bulk import's transaction, before it runs (same entries as `records_written`):
-        the whole DQV graphs to write (records scored for the first time, or under another
-        dataset) go in the records' own transaction, one bulk load for both (each load adds
-        files RocksDB compacts later: docs/benchmarks.md, "Bulk import"); the call returned
+        """A write's transaction (catalog/commit.py: a batch, one record for a single
+        write), before it runs: (meta, the triples written, what the extractors found:
+        record_extractor) per record, scored without reading the records back. The whole DQV
+        graphs to write (records scored for the first time, or under another dataset) go in
+        the records' own transaction: one store load for both in a bulk import (each load adds
+        files RocksDB compacts later: docs/benchmarks.md, "Bulk import"). The call returned
         writes the rest after it (changed lines of kept scores, the history point). Scoring
         errors are logged and leave the records' transaction alone."""
         try:
