@@ -128,12 +128,12 @@ def _worker_prepare(task: tuple[str, Publisher, list[tuple[Job, Any]], tuple[Ext
     out = []
     for job, payload in jobs:
         if isinstance(payload, str):
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                       for t in ox.parse(payload.encode("utf-8"),
-                                         format=ox.RdfFormat.N_TRIPLES)]
-        else:  # a loader (stream.cut_on_disk): rdflib triples
+            native = [(t.subject, t.predicate, t.object) for t in
+                      ox.parse(payload.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+        else:
             function, args = payload
-            triples = function(*args)
+            native = function(*args)
+        triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in native]
         p = prepare(base, publisher, job, triples, validator, extractors)
         out.append((p.iri, p.graph.text, p.foreign, p.digest, p.report, p.themes, p.keywords,
                     p.error, p.dropped, p.repairs, p.extracted))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -304,9 +304,6 @@ class Cutter:
         self.stop = stop
         self._memo: dict[Any, list[tuple[Any, Any]]] = {}
         self._sighted: set[Any] = set()
-        # A remembered node's statements as rdflib triples (`rdflib_triples`): converting
-        # them was ~40 % of the workers' term conversions, the largest share of it.
-        self._converted: dict[Any, list[tuple]] = {}
 
     def _statements(self, node: Any) -> list[tuple[Any, Any]]:
         """(predicate, object) of the node's quads, objects as written (_exact)."""
@@ -321,7 +318,6 @@ class Cutter:
         if node in self._sighted:
             if len(self._memo) >= self.MEMO:
                 self._memo.clear()
-                self._converted.clear()
             self._memo[node] = found
         else:
             if len(self._sighted) >= self.SIGHTED:
@@ -344,42 +340,18 @@ class Cutter:
                 out.append((node, p, o))
         return out
 
-    def rdflib_triples(self, root: Any, convert: Callable[[Any], Any]) -> list[tuple]:
-        """The same triples as a call, in the same order, as rdflib terms (``convert``: a
-        pyoxigraph → rdflib term conversion); a remembered node's are converted once."""
-        out: list[tuple] = []
-        seen, queue, stop = {root}, deque([root]), self.stop
-        literal, memo, converted = ox.Literal, self._memo, self._converted
-        while queue:
-            node = queue.popleft()
-            pairs = self._statements(node) if node is root else self._of(node)
-            for _, o in pairs:
-                if type(o) is not literal and o not in seen and o not in stop:
-                    seen.add(o)
-                    queue.append(o)
-            done = converted.get(node)
-            if done is None:
-                subject = convert(node)
-                done = [(subject, convert(p), convert(o)) for p, o in pairs]
-                if node is not root and memo.get(node) is pairs:
-                    converted[node] = done
-            out.extend(done)
-        return out
-
 
 _OPENED: dict[str, Cutter] = {}
-_TO_RDFLIB = TermCache(term_to_rdflib)
 
 
 def cut_on_disk(directory: str, root: str) -> list[tuple]:
-    """``Cutter.rdflib_triples`` in a worker process: the on-disk scratch store opened
-    read-only (once per process and document; the importing process wrote and flushed it
-    before any record was sent, and never writes it again), the root given in N-Triples
-    form; rdflib triples, as the preparation takes them (catalog/pool.py)."""
+    """``Cutter`` in a worker process: the on-disk scratch store opened read-only (once per
+    process and document; the importing process wrote and flushed it before any record was
+    sent, and never writes it again), the root given in N-Triples form."""
     cutter = _OPENED.get(directory)
     if cutter is None:
         _OPENED.clear()  # one document at a time
         store = ox.Store.read_only(directory)
         cutter = _OPENED[directory] = Cutter(store, _native_stops(store))
     node = ox.BlankNode(root[2:]) if root.startswith("_:") else ox.NamedNode(root[1:-1])
-    return cutter.rdflib_triples(node, _TO_RDFLIB)
+    return cutter(node)
