@@ -13,7 +13,6 @@ timing: memory only (docs/benchmarks.md, "Bulk import").
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import tempfile
@@ -21,10 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-
-def rss_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+from bench.ingest_phases import rss_mb
 
 
 def run(source: Path, per_load: int, lookups: int, seed: int = 1) -> list[float]:
