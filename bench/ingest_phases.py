@@ -34,7 +34,7 @@ PHASES = (
     ("service.derived.observer", "DerivedWriter.records_stored"),
     ("service.derived.source", "StoreSource.written"),
     ("service.derived.store", "DerivedStore.written"),
-    ("service.quality.keeper", "QualityKeeper.score_records"),
+    ("service.quality.keeper", "QualityKeeper.records_joining"),
     ("service.quality.keeper", "QualityKeeper.note_history"),
     ("service.store.oxigraph", "OxigraphStore.apply"),
 )

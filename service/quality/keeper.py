@@ -139,12 +139,7 @@ class QualityKeeper:
 
     def score_records(self, written: Sequence[tuple[Any, ...]]) -> list[Scored]:
         scored, before = self._scored(written)
-        for s in scored:
-            old = before.get(s.record_id)
-            if old is not None and old["iri"] != s.iri:  # the id names another dataset now
-                self.store.apply([DropGraph(dqv.graph_name(s.record_id))])
-                del before[s.record_id]
-        write(self.store, scored, before)
+        write(self.store, scored, before)  # a score of another dataset is dropped there
         return scored
 
     def _scored(self, written: Sequence[tuple[Any, ...]]

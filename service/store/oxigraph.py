@@ -193,7 +193,7 @@ class OxigraphStore(Store):
     @staticmethod
     def _canonicalise(literal: ox.Literal) -> ox.Literal:
         # A fresh store each time: one in-memory store cleared and reused was read slower
-        # with every literal put through it (measured: docs/benchmarks.md, "Ninth round").
+        # with every literal put through it (measured: docs/benchmarks-history.md, "Ninth round").
         scratch = ox.Store()
         scratch.add(ox.Quad(_SCRATCH_NODE, _SCRATCH_NODE, literal))
         [back] = [q.object for q in scratch]

@@ -99,3 +99,38 @@ def test_a_costly_snapshot_is_taken_less_often(svc, monkeypatch):
     for _ in range(5):
         kept.note_history({"montfort"})
     assert calls == ["montfort", "montfort"]  # at 0 s and 201 s; the next 60 s after (0.1 s)
+
+
+@pytest.mark.parametrize("path", ["records_joining", "score_records"])
+def test_a_score_under_an_id_now_naming_another_dataset_is_replaced_whole(tmp_path, path):
+    """The stored score of an id whose dataset changed is not patched line by line: its graph
+    is replaced, so no measurement of the former dataset stays (both write paths)."""
+    from service.catalog.bookkeeping import RecordMeta
+    from service.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore(str(tmp_path / "store"))
+    kept = QualityKeeper(store)
+    graph = Graph().parse(data=FULL_TTL, format="turtle")
+    other = "https://data.montfort.fr/datasets/autre"
+
+    def meta(iri: str, modified: str) -> RecordMeta:
+        return RecordMeta("full", iri, "montfort", "2024-01-01T00:00:00Z", modified, "h",
+                          {"conforms": True})
+
+    def scored(iri: str, modified: str) -> None:
+        entry = [(meta(iri, modified), list(graph))]
+        if path == "records_joining":
+            changes, after = kept.records_joining(entry)
+            store.apply(changes)
+            after()
+        else:
+            kept.score_records(entry)
+
+    try:
+        scored(FULL_IRI, "2024-01-01T00:00:00Z")
+        scored(other, "2024-02-01T00:00:00Z")  # issued != modified: a stored score is read
+        rows = store.rows(f"""SELECT DISTINCT ?iri WHERE {{ GRAPH <{dqv.graph_name("full")}> {{
+            ?m <{dqv.DQV}computedOn> ?iri }} }}""")
+        assert [r["iri"] for r in rows] == [other]
+    finally:
+        store.close()
