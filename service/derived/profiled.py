@@ -3,12 +3,16 @@ page in a stored profile is then the concatenation of these texts, without parsi
 records nor running the profile per request (service/feed/assemble.py).
 
 Per record and profile:
-- ``own`` and ``shared``: the record's triples as the profile shapes them (`profiles.SHAPES`),
-  N-Triples, one per line, without the shared enrichment, as UTF-8 bytes (a page is sent as
-  they are read). ``own``: the lines about the record's own nodes (its IRI and the nodes under
-  ``IRI#``), which no other record may describe (service/catalog/ownership.py): a page sends
-  them without looking for duplicates. ``shared``: the others (a publisher, a contact point
-  several records describe), de-duplicated per page;
+- ``own``, ``solo`` and ``shared``: the record's triples as the profile shapes them
+  (`profiles.SHAPES`), N-Triples, one per line, without the shared enrichment, as UTF-8 bytes
+  (a page is sent as they are read). ``own``: the lines about the record's own nodes (its IRI
+  and the nodes under ``IRI#``), which no other record may describe
+  (service/catalog/ownership.py): a page sends them without looking for duplicates. ``solo``:
+  lines about nodes probably described by this record alone (its distributions, say: a guess,
+  `row`), with their subjects in ``solo_subjects``; ``shared``: the others (a publisher, a
+  contact point several records describe), with ``shared_subjects``. A page sends the solo
+  lines unread when the subjects show no other record of the page describes them, and
+  de-duplicates the rest (assemble.py);
 - ``turtle``: the same triples as Turtle statements under the feed's prefixes (no header);
 - ``extra``: the enrichment those triples call for on their own (`enrich.enrichment`);
 - ``labelled``: the IRIs the record gives a ``skos:prefLabel`` itself (the page-wide
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -50,8 +54,9 @@ DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDatas
                              ox.NamedNode("http://www.w3.org/ns/adms#sample"),
                              ox.NamedNode("http://purl.org/dc/terms/hasVersion"),
                              ox.NamedNode("http://purl.org/dc/terms/isVersionOf")})
-LAYOUT = 3  # the tables' layout (create): part of the schema
-COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "shared", "own")
+LAYOUT = 4  # the tables' layout (create): part of the schema
+COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "solo_subjects",
+           "shared_subjects", "shared", "solo", "own")
 
 
 @cache
@@ -125,23 +130,68 @@ def _header() -> str:
     return text[:text.index("<urn:x>")]
 
 
-def row(iri: str, lines: str, extra: str, labelled: str, links: str, services: str
-        ) -> tuple[str, str, str, bytes, bytes, bytes]:
-    """A profiled_records row after (id, profile): (services, links, labelled, extra, shared,
-    own), the texts a page sends as bytes. A line is the record's own when its subject is
-    ``iri`` or a node under ``iri#``; own lines are stored once each."""
+def row(iri: str, lines: str, extra: str, labelled: str, links: str, services: str,
+        record_id: str = "") -> tuple[str, str, str, bytes, str, str, bytes, bytes, bytes]:
+    """A profiled_records row after (id, profile): (services, links, labelled, extra,
+    solo_subjects, shared_subjects, shared, solo, own), the texts a page sends as bytes.
+
+    A line is the record's own when its subject is ``iri`` or a node under ``iri#``; own lines
+    are stored once each. The other lines are split by a guess that only speeds pages up:
+    ``solo`` holds those about nodes probably described by this record alone (its
+    distributions, IRIs under ``iri/`` or naming its id, its skolemised nodes), ``shared`` the
+    rest (a publisher, vocabulary nodes). A page checks the guess with the subjects kept
+    here (assemble.py: no solo subject on two records nor among the shared ones) and
+    de-duplicates only the shared lines when it holds, every non-own line otherwise."""
     heads = (f"<{iri}> ", f"<{iri}#")
     own: dict[str, None] = {}
-    shared: list[str] = []
+    others: list[tuple[str, str]] = []  # (subject IRI, line)
+    parts: list[str] = []
     for line in lines.split("\n"):  # not splitlines: literals may hold U+2028 and the like
         if not line:
             continue
         if line.startswith(heads):
             own[line + "\n"] = None
+            if _DISTRIBUTION_LINK in line:
+                parts.append(line.split(" ", 2)[2])
         else:
-            shared.append(line + "\n")
-    return (services, links, labelled, extra.encode("utf-8"),
-            "".join(shared).encode("utf-8"), "".join(own).encode("utf-8"))
+            others.append((subject_of(line), line + "\n"))
+    solo_guess = _solo_guess(iri, record_id, {p[1:-3] for p in parts if p.startswith("<")})
+    solo_lines: list[str] = []
+    shared_lines: list[str] = []
+    solo_subjects: dict[str, None] = {}
+    shared_subjects: dict[str, None] = {}
+    for subject, line in others:
+        if solo_guess(subject):
+            solo_lines.append(line)
+            solo_subjects[subject] = None
+        else:
+            shared_lines.append(line)
+            shared_subjects[subject] = None
+    return (services, links, labelled, extra.encode("utf-8"), "\n".join(solo_subjects),
+            "\n".join(shared_subjects), "".join(shared_lines).encode("utf-8"),
+            "".join(solo_lines).encode("utf-8"), "".join(own).encode("utf-8"))
+
+
+_DISTRIBUTION_LINK = " <http://www.w3.org/ns/dcat#distribution> "
+SOLO_ID_MIN = 8  # shorter local ids are not looked for inside IRIs (too many false hits)
+
+
+def subject_of(line: str) -> str:
+    """The subject of an N-Triples line: an IRI without its brackets, or a blank node label
+    as written (``_:b``)."""
+    end = line.find(" ")
+    subject = line[:end] if end > 0 else line
+    return subject[1:-1] if subject.startswith("<") else subject
+
+
+def _solo_guess(iri: str, record_id: str, distributions: set[str]) -> Callable[[str], bool]:
+    named = f"/{record_id}" if len(record_id) >= SOLO_ID_MIN else None
+    under = f"{iri}/"
+
+    def guess(subject: str) -> bool:
+        return (subject in distributions or subject.startswith(under)
+                or (named is not None and named in subject))
+    return guess
 
 
 class ProfiledTable:
@@ -165,7 +215,8 @@ class ProfiledTable:
         db.execute("""CREATE TABLE IF NOT EXISTS profiled_records (
             id TEXT NOT NULL, profile TEXT NOT NULL, services TEXT NOT NULL,
             links TEXT NOT NULL, labelled TEXT NOT NULL, extra BLOB NOT NULL,
-            shared BLOB NOT NULL, own BLOB NOT NULL)""")
+            solo_subjects TEXT NOT NULL, shared_subjects TEXT NOT NULL,
+            shared BLOB NOT NULL, solo BLOB NOT NULL, own BLOB NOT NULL)""")
         db.execute("CREATE UNIQUE INDEX IF NOT EXISTS profiled_records_key "
                    "ON profiled_records (profile, id)")
         db.execute("CREATE TABLE IF NOT EXISTS profiled_turtle "
@@ -189,10 +240,11 @@ class ProfiledTable:
                      if len(lines) == len(triples) else None)
             for p in self.profiles:
                 lines_, turtle, extra, labelled, links, services = shaped(triples, p, known)
-                rows.append((r.id, p, *row(r.iri, lines_, extra, labelled, links, services)))
+                rows.append((r.id, p, *row(r.iri, lines_, extra, labelled, links, services,
+                                                r.id)))
                 blocks.append((r.id, p, turtle.encode("utf-8")))
         db.executemany("INSERT OR REPLACE INTO profiled_records "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR REPLACE INTO profiled_turtle VALUES (?, ?, ?)", blocks)
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:

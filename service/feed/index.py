@@ -191,7 +191,8 @@ class FeedIndex:
                 rows = {r[1]: r for r in db.execute(
                     "SELECT f.issued, f.id, f.iri, f.publisher, f.modified, '', f.iri, "
                     "p.services, p.links, p.labelled, p.extra, "
-                    + ("x'', x'', t.turtle " if turtle else "p.shared, p.own, x'' ")
+                    + ("'', '', x'', x'', x'', t.turtle " if turtle else
+                       "p.solo_subjects, p.shared_subjects, p.shared, p.solo, p.own, x'' ")
                     + "FROM feed_records f "
                     "LEFT JOIN profiled_records p ON p.profile = ? AND p.id = f.id "
                     + ("LEFT JOIN profiled_turtle t ON t.profile = p.profile AND t.id = f.id "

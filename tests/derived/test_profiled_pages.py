@@ -207,10 +207,12 @@ def test_a_record_own_lines_are_stored_apart_once():
     iri = "https://x.test/a"
     lines = (f"<{iri}> <urn:p> <urn:o> .\n<{iri}#d> <urn:p> \"x\" .\n<{iri}> <urn:p> <urn:o> .\n"
              f"<{iri}/dist> <urn:p> <urn:o> .\n<https://x.test/ab> <urn:p> <urn:o> .\n")
-    *_, shared, own = profiled.row(iri, lines, "", "", "", "")
+    *_, solo_subjects, shared_subjects, shared, solo, own = profiled.row(
+        iri, lines, "", "", "", "")
     assert own == f"<{iri}> <urn:p> <urn:o> .\n<{iri}#d> <urn:p> \"x\" .\n".encode()
-    assert shared == (f"<{iri}/dist> <urn:p> <urn:o> .\n"
-                      "<https://x.test/ab> <urn:p> <urn:o> .\n").encode()
+    assert solo == f"<{iri}/dist> <urn:p> <urn:o> .\n".encode()
+    assert shared == b"<https://x.test/ab> <urn:p> <urn:o> .\n"
+    assert (solo_subjects, shared_subjects) == (f"{iri}/dist", "https://x.test/ab")
 
 
 def test_an_enrichment_line_a_record_says_of_its_own_node_is_sent_once():
@@ -232,3 +234,74 @@ def test_an_enrichment_line_a_record_says_of_its_own_node_is_sent_once():
     assert len(lines) == len(set(lines))
     got = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
     assert got == set(PROFILES["dcat-ap-3"](first + second))
+
+
+def _page_lines(stored: list[Stored]) -> list[bytes]:
+    body = assemble(stored, lambda iris: iris).ntriples()
+    return [line for line in body.split(b"\n") if line]
+
+
+def _dataset(iri: N, *more: ox.Triple) -> list[ox.Triple]:
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return [ox.Triple(iri, rdf_type, N(f"{DCAT}Dataset")), *more]
+
+
+@pytest.mark.parametrize("case", ["solo on two records", "solo of one, shared of another"])
+def test_a_solo_guess_that_fails_on_a_page_still_sends_each_line_once(case):
+    """The solo lines (a distribution, a node under IRI/) are sent unread only when no other
+    record of the page describes their subject; otherwise they are compared like the shared
+    lines, and the page is still the profile's graph without a repeated line."""
+    a, b = N("https://x.test/a"), N("https://x.test/b")
+    dist = N("https://x.test/a/d1")
+    described = [ox.Triple(dist, N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                           N(f"{DCAT}Distribution")),
+                 ox.Triple(dist, N(f"{DCAT}accessURL"), N("https://files.test/x.csv"))]
+    first = _dataset(a, ox.Triple(a, N(f"{DCAT}distribution"), dist), *described)
+    if case == "solo on two records":  # both link and describe it: solo for both
+        second = _dataset(b, ox.Triple(b, N(f"{DCAT}distribution"), dist), *described)
+    else:  # b describes it without linking it as a distribution: shared for b
+        second = _dataset(b, ox.Triple(b, N(f"{DCAT}relation"), dist), *described)
+    stored = [_stored(first, a.value), _stored(second, b.value)]
+    assert stored[0].solo and dist.value in stored[0].solo_subjects.split("\n")
+    lines = _page_lines(stored)
+    assert len(lines) == len(set(lines))
+    got = {q.triple for q in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
+    assert got == set(PROFILES["dcat-ap-3"](first + second))
+
+
+def test_an_enrichment_line_a_record_says_of_its_solo_node_is_sent_once():
+    """b's enrichment types the page it links to; a describes that page under its IRI/
+    (a solo node) with the same type: the line is sent once."""
+    a, b = N("https://x.test/a"), N("https://x.test/b")
+    page = N("https://x.test/a/page")
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    document = N("http://xmlns.com/foaf/0.1/Document")
+    first = _dataset(a, ox.Triple(a, N(f"{DCAT}landingPage"), page),
+                     ox.Triple(page, rdf_type, document))
+    second = _dataset(b, ox.Triple(b, N(f"{DCAT}landingPage"), page))
+    stored = [_stored(first, a.value), _stored(second, b.value)]
+    line = f"<{page.value}> <{rdf_type.value}> <{document.value}> .\n".encode()
+    assert line in stored[0].solo and line in stored[1].extra
+    lines = _page_lines(stored)
+    assert len(lines) == len(set(lines))
+    got = {q.triple for q in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
+    assert got == set(PROFILES["dcat-ap-3"](first + second))
+
+
+def test_solo_lines_sent_unread_give_the_lines_of_a_full_comparison(generated, monkeypatch):
+    """On the generator's records (distributions and skolemised nodes solo), every page's
+    lines are those of the same page with every non-own line compared."""
+    from service.feed import assemble as assembly
+
+    svc = generated.extensions["socle"]
+    snap = svc.feed_index.page(profiled_filters(), 0, 100, "dcat-ap-3")
+    stored = [e.stored for e in snap.entries if e.stored is not None]
+    assert sum(bool(s.solo) for s in stored) >= 20
+    for start in range(0, len(stored), 7):
+        page = stored[start:start + 7]
+        assert assembly._solo_apart(page, []) not in (None, {})
+        fast = _page_lines(page)
+        with monkeypatch.context() as patch:
+            patch.setattr(assembly, "_solo_apart", lambda stored, head: None)
+            full = _page_lines(page)
+        assert len(fast) == len(set(fast)) and sorted(fast) == sorted(full)
