@@ -35,6 +35,7 @@ FILE_NAME = "derived.sqlite3"
 BATCH = 1000  # records per transaction in a rebuild
 LOG_KEPT = 100_000  # change log entries kept for the processes that replay it
 STALE_PENDING = 60.0  # seconds after which another process's pending write counts as dead
+CACHE_KIB = 16 * 1024  # SQLite page cache of the connection, KiB (below)
 
 Progress = Callable[[int, int | None], None]  # (records done, total or None)
 
@@ -55,6 +56,10 @@ class DerivedStore:
             # Durable against a killed process (what the pending log is for); a power loss
             # may lose the last commits, which the count check at start catches.
             self._db.execute("PRAGMA synchronous=NORMAL")
+        # A feed page's rows are ~2 MB (N-Triples of 100 records): SQLite's default page
+        # cache (2 MB) held less than one, so even a page asked again was read from the file
+        # (docs/benchmarks.md, "Feed"). The cache grows to this bound as pages are read.
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         self._db.execute("CREATE TABLE IF NOT EXISTS derived_meta "
                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS derived_pending "

@@ -66,3 +66,17 @@ def test_as_stored_equals_reading_back_a_generated_catalogue(tmp_path):
             read_back(store, "\n".join(lines))
     finally:
         store.close()
+
+
+def test_the_page_cache_holds_several_feed_pages(tmp_path):
+    """A feed page's rows are ~2 MB: the connection's page cache is set above SQLite's 2 MB
+    default, so a page asked again is read from memory."""
+    from service.derived.store import CACHE_KIB, DerivedStore
+
+    derived = DerivedStore(str(tmp_path / "derived.sqlite3"))
+    try:
+        with derived.reading() as db:
+            assert db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+        assert CACHE_KIB * 1024 >= 3 * 2_500_000
+    finally:
+        derived.close()
