@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import datetime
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
+from werkzeug.wsgi import wrap_file
 
 from service.catalog.publishers import get_publisher
 from service.errors import NotFound, SocleError
@@ -142,20 +144,29 @@ def _feed(info: CatalogInfo, path: str, ext: str | None, publisher: str | None,
         head = _head(info, modified, iris, built.services, paging)
         if turtle:  # the stored blocks after the catalogue, Hydra and the enrichment
             enriched = parse_lines(b"".join(built.enrichment))
-            response.set_data(_serialize(head + enriched, syntax) + built.turtle)
-        elif syntax.name == "ntriples":  # no parsing: the stored lines as they are
+            return _whole(response, _serialize(head + enriched, syntax) + built.turtle)
+        if syntax.name == "ntriples":  # no parsing: the stored lines as they are
             # one body: waitress sends one buffer faster than ~100 pieces (benchmarks.md)
-            response.set_data(built.ntriples(_serialize(head, syntax)))
-        else:
-            response.set_data(_serialize(head + parse_lines(built.ntriples()), syntax))
-        return response
+            return _whole(response, built.ntriples(_serialize(head, syntax)))
+        return _whole(response, _serialize(head + parse_lines(built.ntriples()), syntax))
     extra = svc.store.triples(graphs([(e.id, e.iri) for e in snap.entries]))
     records = relink_dangling(list(profile([*record_triples(snap.entries), *extra])),
                               svc.feed_index.known_iris)
     head = _head(info, modified, iris, data_services(records), paging)
     # HEAD answers the same headers as GET, Content-Length included (udata sends HEAD to
     # detect the format); Werkzeug drops the body.
-    response.set_data(_serialize(head + records, syntax))
+    return _whole(response, _serialize(head + records, syntax))
+
+
+def _whole(response: Response, body: bytes) -> Response:
+    """The page as the server's file wrapper over the bytes (PEP 3333 ``wsgi.file_wrapper``),
+    Content-Length set. waitress copies a bytes body into its output buffer and reads it
+    back for each send, which cost a feed page about as much as reading its rows
+    (docs/benchmarks.md, "Feed"); a wrapped ``BytesIO`` is sent from the bytes themselves.
+    Elsewhere (the test client) Werkzeug's own wrapper iterates over it."""
+    response.response = wrap_file(request.environ, io.BytesIO(body))
+    response.direct_passthrough = True
+    response.content_length = len(body)
     return response
 
 

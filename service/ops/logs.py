@@ -85,7 +85,8 @@ def init_app(app: Any) -> None:
                   if started else None,
                   "client": request.remote_addr,
                   "publisher": args.get("publisher_id") or request.args.get("publisher"),
-                  # never calculate_content_length(): it buffers a streamed body whole
-                  "bytes": None if response.is_streamed else response.content_length}
+                  # the header (a wrapped file's too); never calculate_content_length():
+                  # it buffers a streamed body whole
+                  "bytes": response.content_length}
         ACCESS.info("access", extra={"fields": {"event": "access", **fields}})
         return response
