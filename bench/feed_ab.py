@@ -29,6 +29,7 @@ from bench import gen_catalogue as gen
 from bench.feed import HttpClient, check, harvest, pages_for, summary, timed
 from bench.feed_store import store_dir
 from bench.serve import SocleServer
+from service.cli.serve import OUTBUF_OVERFLOW
 
 BASE = gen.BASE
 
@@ -38,7 +39,7 @@ def load() -> str:
 
 
 # A WSGI app answering the bytes of a file per path: the transport alone (waitress, the
-# same threads, the same client), for the same bodies the feed sends.
+# same threads, output buffer and client), for the same bodies the feed sends.
 _FLOOR_APP = """
 import sys
 from pathlib import Path
@@ -49,7 +50,8 @@ def app(environ, start):
     start("200 OK", [("Content-Type", "application/octet-stream"),
                      ("Content-Length", str(len(body)))])
     return [body]
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8)
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8,
+      outbuf_overflow=int(sys.argv[3]))
 """
 
 
@@ -70,7 +72,8 @@ def floor(client: HttpClient, pages: dict[str, int], size: int, repeats: int,
                 status, body = client.get(f"/catalog.{suffix}?page={page}&page_size={size}")
                 (Path(tmp) / f"{label}.{suffix}").write_bytes(body)
         port = free_port()
-        proc = subprocess.Popen([sys.executable, "-c", _FLOOR_APP, str(port), tmp],
+        proc = subprocess.Popen([sys.executable, "-c", _FLOOR_APP, str(port), tmp,
+                                 str(OUTBUF_OVERFLOW)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             bare = HttpClient(f"http://127.0.0.1:{port}", proc.pid)
