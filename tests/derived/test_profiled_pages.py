@@ -305,3 +305,18 @@ def test_solo_lines_sent_unread_give_the_lines_of_a_full_comparison(generated, m
             patch.setattr(assembly, "_solo_apart", lambda stored, head: None)
             full = _page_lines(page)
         assert len(fast) == len(set(fast)) and sorted(fast) == sorted(full)
+
+
+def test_a_solo_line_the_head_already_holds_is_sent_once():
+    """A record whose distribution IRI is one the page's head describes (the catalogue node,
+    say): its solo lines are compared with the head's, not sent unread."""
+    a, dist = N("https://x.test/a"), N("https://x.test/a/d1")
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    first = _dataset(a, ox.Triple(a, N(f"{DCAT}distribution"), dist),
+                     ox.Triple(dist, rdf_type, N(f"{DCAT}Distribution")))
+    stored = _stored(first, a.value)
+    head = f"<{dist.value}> <{rdf_type.value}> <{DCAT}Distribution> .\n".encode()
+    assert head in stored.solo
+    body = assemble([stored], lambda iris: iris).ntriples(head)
+    lines = [line for line in body.split(b"\n") if line]
+    assert len(lines) == len(set(lines))
