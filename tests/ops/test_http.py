@@ -97,9 +97,10 @@ def test_access_lines_are_json_with_request_id_and_no_secrets(client, auth, capl
     assert all(token not in json.dumps(line) for line in lines)
 
 
-def test_access_line_leaves_streamed_bodies_streaming(app):
+def test_access_line_leaves_streamed_bodies_streaming(app, caplog):
     """The access line must not read a streamed body to learn its length (Werkzeug's
-    calculate_content_length() buffers it whole): chunks are made as the client reads."""
+    calculate_content_length() buffers it whole): chunks are made as the client reads, and
+    its ``bytes`` is null (no Content-Length was sent)."""
     from flask import Response
 
     made: list[int] = []
@@ -110,8 +111,12 @@ def test_access_line_leaves_streamed_bodies_streaming(app):
             yield b"x"
 
     app.add_url_rule("/_stream_probe", "stream_probe", lambda: Response(body()))
-    r = app.test_client().get("/_stream_probe", buffered=False)
+    with caplog.at_level("INFO", logger="socle.access"):
+        r = app.test_client().get("/_stream_probe", buffered=False)
     # Werkzeug's test client takes the first chunk itself; the rest must still be unmade.
     assert made == [0]
+    [line] = [rec.fields for rec in caplog.records if getattr(rec, "fields", {}).get("path")
+              == "/_stream_probe"]
+    assert line["bytes"] is None
     assert b"".join(r.response) == b"xxx" and made == [0, 1, 2]
     r.close()
