@@ -154,7 +154,7 @@ def row(iri: str, lines: str, extra: str, labelled: str, links: str, services: s
             if _DISTRIBUTION_LINK in line:
                 parts.append(line.split(" ", 2)[2])
         else:
-            others.append((subject_of(line), line + "\n"))
+            others.append((_subject_of(line), line + "\n"))
     solo_guess = _solo_guess(iri, record_id, {p[1:-3] for p in parts if p.startswith("<")})
     solo_lines: list[str] = []
     shared_lines: list[str] = []
@@ -176,7 +176,7 @@ _DISTRIBUTION_LINK = " <http://www.w3.org/ns/dcat#distribution> "
 SOLO_ID_MIN = 8  # shorter local ids are not looked for inside IRIs (too many false hits)
 
 
-def subject_of(line: str) -> str:
+def _subject_of(line: str) -> str:
     """The subject of an N-Triples line: an IRI without its brackets, or a blank node label
     as written (``_:b``)."""
     end = line.find(" ")

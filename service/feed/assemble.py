@@ -103,7 +103,7 @@ class Assembled:
         if unique:
             chunks += [b"\n".join(unique), b"\n"]
         seen: set[bytes] | None = None
-        own_lines: dict[int, set[bytes]] = {}
+        block_lines: dict[int, set[bytes]] = {}
         for line in self.enrichment:
             if seen is None:
                 seen = unique.keys() | head_lines
@@ -117,9 +117,9 @@ class Assembled:
                 solo_owner = apart.get(subject)
                 block = solo_owner.solo if solo_owner is not None else None
             if block:  # about a record's own or solo node: compare with its lines there
-                lines_of = own_lines.get(id(block))
+                lines_of = block_lines.get(id(block))
                 if lines_of is None:
-                    lines_of = own_lines[id(block)] = set(_split(block))
+                    lines_of = block_lines[id(block)] = set(_split(block))
                 if line in lines_of:
                     continue
             seen.add(key)
@@ -141,7 +141,7 @@ def _solo_apart(stored: Sequence[Stored], head_lines: list[bytes]) -> dict[str, 
     shared = "\n".join(s.shared_subjects for s in stored if s.shared_subjects)
     if shared and not distinct.isdisjoint(shared.split("\n")):
         return None
-    if not distinct.isdisjoint(_subject(line + b" ") for line in head_lines if line):
+    if not distinct.isdisjoint(_subject(line) for line in head_lines if line):
         return None
     return {subject: s for s in stored if s.solo_subjects
             for subject in s.solo_subjects.split("\n")}
