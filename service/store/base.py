@@ -8,7 +8,7 @@ Results use rdflib terms so that callers never depend on a backend's own types.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -137,6 +137,12 @@ class Store(ABC):
         them back (the store's own literal forms, each triple once, any order), when the
         backend knows them without reading; None: read the graph back. The derived store
         takes a bulk write's graphs this way (service/derived/source.py)."""
+        return None
+
+    def stored_form(self) -> Callable[[Sequence[ox.Triple]], list[ox.Triple]] | None:
+        """A module-level function (it runs in import worker processes, sent by reference)
+        giving a graph's triples as this store keeps them once written (`as_stored` from
+        terms instead of text), or None when the backend cannot say without reading."""
         return None
 
     def graphs(self, names: Sequence[str]) -> Iterator[tuple[str, list[ox.Triple]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
@@ -184,20 +184,14 @@ class OxigraphStore(Store):
         if kept is None:
             [quad] = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
             literal = quad.object
-            kept = str(self._canonicalise(literal)) if type(literal) is ox.Literal else obj
+            kept = str(_canonicalise(literal)) if type(literal) is ox.Literal else obj
             if len(self._canonical) >= CANONICAL_KEPT:
                 self._canonical.clear()
             self._canonical[obj] = kept
         return line if kept == obj else f"{s} {p} {kept} ."
 
-    @staticmethod
-    def _canonicalise(literal: ox.Literal) -> ox.Literal:
-        # A fresh store each time: one in-memory store cleared and reused was read slower
-        # with every literal put through it (measured: docs/benchmarks-history.md, "Ninth round").
-        scratch = ox.Store()
-        scratch.add(ox.Quad(_SCRATCH_NODE, _SCRATCH_NODE, literal))
-        [back] = [q.object for q in scratch]
-        return cast(ox.Literal, back)
+    def stored_form(self) -> Callable[[Sequence[ox.Triple]], list[ox.Triple]] | None:
+        return stored_triples
 
     def triples(self, names: Sequence[str]) -> Iterator[ox.Triple]:
         for name in names:
@@ -226,6 +220,40 @@ class OxigraphStore(Store):
         store = self.__dict__.pop("_store", None)
         if store is not None and self.path is not None and not self.read_only:
             store.flush()
+
+
+def _canonicalise(literal: ox.Literal) -> ox.Literal:
+    # A fresh store each time: one in-memory store cleared and reused was read slower
+    # with every literal put through it (measured: docs/benchmarks-history.md, "Ninth round").
+    scratch = ox.Store()
+    scratch.add(ox.Quad(_SCRATCH_NODE, _SCRATCH_NODE, literal))
+    [back] = [q.object for q in scratch]
+    return cast(ox.Literal, back)
+
+
+_PLAIN = frozenset({ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
+                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")})
+_kept: dict[ox.Literal, ox.Literal] = {}  # typed literal -> as stored (stored_triples)
+
+
+def stored_triples(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """`Store.stored_form` of this backend: the triples of a graph as the store keeps them
+    once written, each once, from pyoxigraph terms (what `OxigraphStore.as_stored` gives
+    from their text). A module function: import worker processes run it by reference."""
+    out: dict[ox.Triple, None] = {}
+    for t in triples:
+        literal = t.object
+        if type(literal) is ox.Literal and literal.datatype not in _PLAIN:
+            kept = _kept.get(literal)
+            if kept is None:
+                kept = _canonicalise(literal)
+                if len(_kept) >= CANONICAL_KEPT:
+                    _kept.clear()
+                _kept[literal] = kept
+            if kept != literal:
+                t = ox.Triple(t.subject, t.predicate, kept)
+        out[t] = None
+    return list(out)
 
 
 def _graph_of(change: PutGraph | PutSubject) -> str:

@@ -1,11 +1,13 @@
-"""`Store.as_stored` (the derived store takes a bulk write's graphs from it instead of
-reading them back) gives what reading the graph back gives, on every backend that answers."""
+"""`Store.as_stored` and `Store.stored_form` (the derived store takes a bulk write's graphs
+from them instead of reading them back: from their text, or from their terms in the import's
+worker processes) give what reading the graph back gives, on every backend that answers."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pyoxigraph as ox
 import pytest
 
 from service.store import PutGraph
@@ -35,6 +37,14 @@ def text_of(objects: list[str]) -> str:
     return "\n".join(f"{S} {P} {o} ." for o in objects)
 
 
+def from_terms(store, text: str) -> set[str]:
+    """What `stored_form` gives from the text's terms (each triple once)."""
+    form = store.stored_form()
+    got = form([q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)])
+    assert len(got) == len({str(t) for t in got})
+    return {str(t) for t in got}
+
+
 def read_back(store, text: str) -> set[str]:
     store.apply([PutGraph("https://ex.org/g", NTriples(text))])
     return {str(t) for t in store.triples(["https://ex.org/g"])}
@@ -50,6 +60,8 @@ def test_as_stored_equals_reading_back(tmp_path, on_disk: bool, objects: list[st
         assert got is not None and len(got) == len({str(t) for t in got})  # each once
         assert {str(t) for t in got} == read_back(store, text)
         assert {str(t) for t in store.as_stored(text) or []} == read_back(store, text)  # memo
+        assert from_terms(store, text) == read_back(store, text)
+        assert from_terms(store, text) == read_back(store, text)  # memo
     finally:
         store.close()
 
@@ -64,6 +76,7 @@ def test_as_stored_equals_reading_back_a_generated_catalogue(tmp_path):
     try:
         assert {str(t) for t in store.as_stored("\n".join(lines)) or []} == \
             read_back(store, "\n".join(lines))
+        assert from_terms(store, "\n".join(lines)) == read_back(store, "\n".join(lines))
     finally:
         store.close()
 
