@@ -55,6 +55,8 @@ DESCRIBED_LINKS = frozenset({ox.NamedNode("http://www.w3.org/ns/dcat#servesDatas
                              ox.NamedNode("http://purl.org/dc/terms/hasVersion"),
                              ox.NamedNode("http://purl.org/dc/terms/isVersionOf")})
 LAYOUT = 4  # the tables' layout (create): part of the schema
+# A record's profiled_records rows and profiled_turtle rows (ProfiledTable.prepare)
+Rows = tuple[list[tuple[str | bytes, ...]], list[tuple[str | bytes, ...]]]
 COLUMNS = ("id", "profile", "services", "links", "labelled", "extra", "solo_subjects",
            "shared_subjects", "shared", "solo", "own")
 
@@ -198,7 +200,6 @@ class ProfiledTable:
     """`DerivedIndex` "profiled" (service/derived/protocol.py)."""
 
     name = "profiled"
-    pure_write = True  # write only issues statements: a rebuild computes it in its readers
 
     def __init__(self, profiles: Sequence[str] | None = None) -> None:
         self.profiles = tuple(STORED if profiles is None else profiles)
@@ -228,24 +229,37 @@ class ProfiledTable:
         db.execute("DELETE FROM profiled_records")
         db.execute("DELETE FROM profiled_turtle")
 
-    def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
-        # Every stored profile of a record is rewritten: a replace is enough.
-        rows: list[tuple[str | bytes, ...]] = []
-        blocks: list[tuple[str | bytes, ...]] = []
+    def prepare(self, records: Sequence[Record]) -> list[Rows]:
+        """Each record's rows, from its id, IRI and graph alone: made where its terms are
+        (a rebuild's readers, an import's workers: protocol.py)."""
+        out: list[Rows] = []
         for r in records:
             triples = triples_of(r)
             # the record's text has one line per triple, in order (protocol.Record)
             lines = r.text.split("\n") if r.text else []
             known = (dict(zip(map(id, triples), lines, strict=True))
                      if len(lines) == len(triples) else None)
+            rows: list[tuple[str | bytes, ...]] = []
+            blocks: list[tuple[str | bytes, ...]] = []
             for p in self.profiles:
                 lines_, turtle, extra, labelled, links, services = shaped(triples, p, known)
                 rows.append((r.id, p, *row(r.iri, lines_, extra, labelled, links, services,
                                                 r.id)))
                 blocks.append((r.id, p, turtle.encode("utf-8")))
+            out.append((rows, blocks))
+        return out
+
+    def write(self, db: sqlite3.Connection, records: Sequence[Record]) -> None:
+        self.write_prepared(db, records, self.prepare(records))
+
+    def write_prepared(self, db: sqlite3.Connection, records: Sequence[Record],
+                       prepared: Sequence[Rows]) -> None:
+        # Every stored profile of a record is rewritten: a replace is enough.
         db.executemany("INSERT OR REPLACE INTO profiled_records "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.executemany("INSERT OR REPLACE INTO profiled_turtle VALUES (?, ?, ?)", blocks)
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [r for rows, _ in prepared for r in rows])
+        db.executemany("INSERT OR REPLACE INTO profiled_turtle VALUES (?, ?, ?)",
+                       [b for _, blocks in prepared for b in blocks])
 
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
         keys = [(p, i) for i in record_ids for p in self.profiles]

@@ -53,9 +53,13 @@ class DerivedIndex(Protocol):
     def delete(self, db: sqlite3.Connection, record_ids: Sequence[str]) -> None:
         """Forget these records (ids that are not there are ignored)."""
 
-# Optional, for a rebuild's reader processes (service/derived/source.py):
-# - `pure_write = True`: `write` only issues statements (nothing read back); the readers
-#   record them and the rebuilding process replays them;
-# - `prepare(records) -> Any` (from the records alone, picklable) with
-#   `write_prepared(db, prepared)`: the readers prepare, the rebuilding process writes;
-#   `write(db, records)` must equal `write_prepared(db, prepare(records))`.
+# Optional, for a rebuild's reader processes (service/derived/source.py) and an import's
+# worker processes (service/derived/ahead.py):
+# - `pure_write = True`: `write` only issues statements (nothing read back); a rebuild's
+#   readers record them and the rebuilding process replays them;
+# - `prepare(records) -> list` (one picklable item per record) with
+#   `write_prepared(db, records, items)`: `prepare` reads only each record's id, IRI and
+#   graph (text, triples, themes, keywords), never its bookkeeping (publisher, stamps, hash),
+#   so it may run where a record is prepared, before the writer stamps it; items prepared
+#   apart are written together; `write(db, records)` must equal
+#   `write_prepared(db, records, prepare(records))`.

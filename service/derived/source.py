@@ -7,9 +7,10 @@ on its own read-only handle of the store: decoding the stored terms is the large
 rebuild's CPU (about 1 ms per record of ~90 quads). The indexes that only write (`pure_write`:
 their `write` issues statements and reads nothing back) also compute in the workers, against
 a `Recorder`; the rebuilding process replays their statements in order, so the rows are the
-ones an in-process write gives. An index that reads back what it writes (search: surrogate
-keys) may split its write in two (`prepare`, from the records alone, then `write_prepared`):
-the workers prepare, the rebuilding process writes. Without that split, the search index's
+ones an in-process write gives. An index may instead split its write in two (`prepare`, from
+each record's id, IRI and graph, then `write_prepared`; search must: it reads back surrogate
+keys): the workers prepare, the rebuilding process writes, and an import's workers run the
+same `prepare` (ahead.py). Without that split, the search index's
 documents (parsing each record's text again, stemming, collation keys) were computed in the
 rebuilding process, busy most of a 20k rebuild; at 100k the readers themselves bound the
 rebuild (docs/benchmarks.md, "Cold reindex and start").

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -161,11 +161,18 @@ class DerivedStore:
             db.executemany("INSERT INTO derived_pending (id, at, pid) VALUES (?, ?, ?)",
                            [(i, now, pid) for i in record_ids])
 
-    def written(self, records: Sequence[Record]) -> None:
-        """Step 3: every index takes the records; their pending rows go."""
+    def written(self, records: Sequence[Record],
+                prepared: Mapping[str, Sequence[Any]] | None = None) -> None:
+        """Step 3: every index takes the records; their pending rows go. ``prepared``: by
+        index name, what its `prepare` made of each record where the record was prepared
+        (an import's worker processes: service/derived/ahead.py)."""
         with self.transaction() as db:
             for index in self.indexes:
-                index.write(db, records)
+                items = prepared.get(index.name) if prepared else None
+                if items is not None:
+                    index.write_prepared(db, records, items)  # type: ignore[attr-defined]
+                else:
+                    index.write(db, records)
             self._done(db, [r.id for r in records])
             self._bump(db, written=[r.id for r in records])
 
@@ -269,7 +276,8 @@ class DerivedStore:
                     if index.name not in ahead:
                         index.write(db, chunk)
                     elif prepares(index):  # prepared by a reader process (source.py)
-                        index.write_prepared(db, ahead[index.name])  # type: ignore[attr-defined]
+                        index.write_prepared(  # type: ignore[attr-defined]
+                            db, chunk, ahead[index.name])
                     else:  # its statements, computed by a reader process
                         replay(db, ahead[index.name])
             done += len(chunk)

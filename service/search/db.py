@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from service.search import text
-from service.search.docs import FACETS, Doc, doc_of
+from service.search.docs import FACETS, Doc, content_doc, with_bookkeeping
 
 SCHEMA_VERSION = "1"
 SEP = "\x1f"  # between keywords in search_docs.keywords
@@ -77,22 +77,26 @@ class SearchTable:
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
     def prepare(self, records: Sequence[Any]) -> list[Prepared]:
-        """What the rows of these records need, computed from them alone (no read): a
-        rebuild runs it in its reader processes (service/derived/source.py), where the
-        records' terms already are, and writes the result here (`write_prepared`)."""
+        """What the rows of these records need from their id, IRI and graph alone (no read,
+        no bookkeeping): made where the records' terms already are (a rebuild's reader
+        processes, an import's workers: service/derived/protocol.py), written here with
+        their bookkeeping (`write_prepared`)."""
         # the reader's terms when it had them (derived/protocol.Record.triples): no re-parse
-        return [prepare_doc(doc_of(r, r.triples if getattr(r, "triples", None) is not None
-                                   else ox.parse(r.text.encode("utf-8"),
-                                                 format=ox.RdfFormat.N_TRIPLES)))
+        return [prepare_doc(content_doc(r.iri, r.id, r.triples
+                                        if getattr(r, "triples", None) is not None
+                                        else ox.parse(r.text.encode("utf-8"),
+                                                      format=ox.RdfFormat.N_TRIPLES)))
                 for r in records]
 
     def write(self, db: sqlite3.Connection, records: Sequence[Any]) -> None:
         """Records as written (id, iri, publisher, modified, content_hash and their graph as
         N-Triples `text`)."""
-        self.write_prepared(db, self.prepare(records))
+        self.write_prepared(db, records, self.prepare(records))
 
-    def write_prepared(self, db: sqlite3.Connection, prepared: Sequence[Prepared]) -> None:
-        self.write_docs(db, prepared)
+    def write_prepared(self, db: sqlite3.Connection, records: Sequence[Any],
+                       prepared: Sequence[Prepared]) -> None:
+        self.write_docs(db, (p._replace(doc=with_bookkeeping(p.doc, r))
+                             for r, p in zip(records, prepared, strict=True)))
 
     def write_docs(self, db: sqlite3.Connection, docs: Iterable[Prepared],
                    count: bool = True) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
@@ -17,6 +17,7 @@ def parse_stamp(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+_NO_STAMP = datetime(1970, 1, 1, tzinfo=UTC)  # a content_doc's, until with_bookkeeping
 FACETS = ("publisher", "theme", "schema", "territory", "format", "licence", "frequency")
 
 
@@ -70,10 +71,19 @@ def facet_value(facet: str, value: str, record_iri: str, record_id: str) -> str 
     return value
 
 
-def doc_of(meta: Any, triples: Iterable[Any]) -> Doc:
-    """A record's Doc from its triples (pyoxigraph terms, as `Store.triples` or the writer's
-    N-Triples give them); meta: its bookkeeping (id, iri, publisher, modified, content_hash)."""
-    root = ox.NamedNode(meta.iri)
+def with_bookkeeping(doc: Doc, meta: Any) -> Doc:
+    """``doc`` (from `content_doc`) with the record's publisher, modified stamp and hash."""
+    return replace(doc, publisher=meta.publisher, modified=parse_stamp(meta.modified),
+                   hash=getattr(meta, "content_hash", "") or "",
+                   facets={**doc.facets, "publisher": frozenset([meta.publisher])})
+
+
+def content_doc(iri: str, record_id: str, triples: Iterable[Any]) -> Doc:
+    """What a record's Doc takes from its triples alone (pyoxigraph terms, as `Store.triples`
+    or the writer's N-Triples give them), without the publisher, stamp and hash
+    (`with_bookkeeping`): it can be made where the record is prepared (an import's worker
+    processes), before the writer stamps it."""
+    root = ox.NamedNode(iri)
     own: dict[str, list] = {}
     by_subject: dict[Any, list] = {}
     dists: set[Any] = set()
@@ -105,13 +115,10 @@ def doc_of(meta: Any, triples: Iterable[Any]) -> Doc:
         return [(v.value, v.language or "") for v in own.get(name, ())
                 if isinstance(v, ox.Literal)]
 
-    facets = {f: _values(f, fields.get(f, ()), meta.iri, meta.id)
+    facets = {f: _values(f, fields.get(f, ()), iri, record_id)
               for f in FACETS if f != "publisher"}
-    facets["publisher"] = frozenset([meta.publisher])
-    return Doc(meta.id, meta.iri, meta.publisher, parse_stamp(meta.modified),
-               pick(lits("title")), pick(lits("description")),
-               tuple(v for v, _ in lits("keyword")), facets,
-               getattr(meta, "content_hash", "") or "")
+    return Doc(record_id, iri, "", _NO_STAMP, pick(lits("title")), pick(lits("description")),
+               tuple(v for v, _ in lits("keyword")), facets)
 
 
 def _values(facet: str, values: Iterable[str], record_iri: str,
