@@ -97,7 +97,8 @@ def commit_public(writer: BatchWriter, base: str, publisher_iri: str,
         stored = getattr(observer, "records_stored", None)
         if stored is not None:  # the derived store: what the store kept
             stored(metas, [item.prepared.graph.text  # type: ignore[union-attr]
-                           for item, _ in pending])
+                           for item, _ in pending],
+                   [item.prepared.extracted for item, _ in pending])  # type: ignore[union-attr]
             continue
         batch = getattr(observer, "records_written", None)
         if batch is not None:  # observers that do better per batch

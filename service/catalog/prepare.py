@@ -43,9 +43,10 @@ from service.store.base import NTriples
 from service.validation.index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
-# What an observer computes from a record's prepared triples (pyoxigraph terms) and its IRI,
-# by name: a module-level function, so that it pickles by reference to the worker processes.
-Extractor = tuple[str, Callable[[list[Any], str], Any]]
+# What an observer computes from a record's prepared triples (pyoxigraph terms), its IRI and
+# its local id, by name: a module-level function (or a partial of one), so that it pickles by
+# reference to the worker processes.
+Extractor = tuple[str, Callable[[list[Any], str, str], Any]]
 _to_ox = TermCache(term_to_oxigraph)
 _THEME, _KEYWORD = ox.NamedNode(str(DCAT.theme)), ox.NamedNode(str(DCAT.keyword))
 _PUBLISHER, _IDENTIFIER = DCTERMS.publisher, DCTERMS.identifier  # Namespace lookups cost
@@ -114,7 +115,8 @@ def prepare(base: str, publisher: Publisher, job: Job, triples: Iterable[Triple]
     node = ox.NamedNode(iri)  # pyoxigraph terms compare natively
     out.themes = [o.value for s, p, o in native if p == _THEME and s == node]
     out.keywords = [o.value for s, p, o in native if p == _KEYWORD and s == node]
-    out.extracted = {name: function(native, iri) for name, function in extractors}
+    out.extracted = {name: function(native, iri, job.record_id)
+                     for name, function in extractors}
     return out
 
 

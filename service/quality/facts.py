@@ -82,6 +82,11 @@ def _term(term: Any) -> tuple[str, bool]:
     return str(term), isinstance(term, URIRef)
 
 
+def of_record(triples: Iterable[Any], iri: str, record_id: str) -> Facts:
+    """`extract` as the writer's extractors are called (catalog/prepare.Extractor)."""
+    return extract(triples, iri)
+
+
 def extract(triples: Iterable[Any], iri: str) -> Facts:
     """The facts of the dataset `iri` from its record's triples."""
     by_subject: dict[str, dict[str, list[tuple[str, bool]]]] = {}

@@ -18,7 +18,7 @@ from typing import Any
 
 from service.catalog.bookkeeping import RecordMeta
 from service.quality import dqv, history
-from service.quality.facts import Facts, extract
+from service.quality.facts import Facts, extract, of_record
 from service.quality.links import results as link_results
 from service.quality.score import INDICATORS, Result, Score, aggregate, score
 from service.quality.writes import BATCH, Run, Scored, Writer, graphs, split, write
@@ -91,7 +91,7 @@ class QualityKeeper:
 
     # Run on each record as it is prepared (catalog/prepare.py: in the worker processes of
     # an import with --workers N); the facts come back to records_joining.
-    record_extractor = (FACTS, extract)
+    record_extractor = (FACTS, of_record)
 
     def note_history(self, publishers: set[str]) -> None:
         """Today's history point of publishers whose scores a write changed."""
