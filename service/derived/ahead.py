@@ -2,8 +2,9 @@
 worker processes (catalog/pool.py) or, without workers, in the writing process before its
 store transaction.
 
-Why: the importing process's main thread bounded a `socle import --workers 2` of generated
-catalogues, and half of it was the derived store's rows: reading each written graph back as
+Why: the importing process's main thread bounded a `socle import --workers 2` of a few
+thousand generated datasets (at 20,000 both cores are full either way: docs/benchmarks.md,
+"Eleventh round"), and half of it was the derived store's rows: reading each written graph back as
 the store keeps it (`Store.as_stored`: parsing its text again), shaping its profiled output,
 making its search document. The workers hold the record's terms already, so they give them
 the store's literal forms (`Store.stored_form`), print the record's text as a rebuild would
