@@ -34,7 +34,7 @@ def _stored(term: Term) -> ox.NamedNode | ox.Literal:
 
 
 FLUSH_EVERY = 200_000  # quads added through apply() between two flushes of the memtables
-CANONICAL_KEPT = 20_000  # typed literals whose stored form is remembered (as_stored)
+CANONICAL_KEPT = 20_000  # typed literals whose stored form is remembered (stored_triples)
 _SCRATCH_NODE = ox.NamedNode("urn:socle:scratch")
 
 
@@ -46,7 +46,6 @@ class OxigraphStore(Store):
         self.read_only = read_only
         self._unflushed = 0
         self._writes_lock = threading.Lock()
-        self._canonical: dict[str, str] = {}  # typed literal -> as stored (N-Triples)
         try:
             if path is None:
                 self._store = ox.Store()
@@ -163,32 +162,10 @@ class OxigraphStore(Store):
 
     def as_stored(self, text: str) -> list[ox.Triple]:
         """Oxigraph keeps typed literals by value ("05312"^^xsd:nonNegativeInteger is read
-        back as "5312"^^xsd:integer, "+00:00" as "Z"): each typed literal is put once
-        through a scratch in-memory store, which encodes terms as this one does
-        (tests/derived/test_as_stored.py checks both against each other). Only the lines
-        that may hold one are parsed apart (``"^^<``: an xsd:string prints without it)."""
-        lines = text.split("\n")
-        if '"^^<' in text:
-            lines = [self._canonical_line(line) if '"^^<' in line else line
-                     for line in lines]
-        # one triple per line: equal triples print alike
-        kept = "\n".join(dict.fromkeys(line for line in lines if line))
-        return [q.triple for q in ox.parse(kept.encode("utf-8"),
-                                           format=ox.RdfFormat.N_TRIPLES)]
-
-    def _canonical_line(self, line: str) -> str:
-        # "<s> <p> object .": no space inside an N-Triples IRI, no blank node in a graph
-        s, p, o = line.split(" ", 2)
-        obj = o[:-2]
-        kept = self._canonical.get(obj)
-        if kept is None:
-            [quad] = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-            literal = quad.object
-            kept = str(_canonicalise(literal)) if type(literal) is ox.Literal else obj
-            if len(self._canonical) >= CANONICAL_KEPT:
-                self._canonical.clear()
-            self._canonical[obj] = kept
-        return line if kept == obj else f"{s} {p} {kept} ."
+        back as "5312"^^xsd:integer, "+00:00" as "Z"): `stored_triples` of the text's
+        triples (tests/derived/test_as_stored.py checks both against reading back)."""
+        return stored_triples([q.triple for q in ox.parse(text.encode("utf-8"),
+                                                           format=ox.RdfFormat.N_TRIPLES)])
 
     def stored_form(self) -> Callable[[Sequence[ox.Triple]], list[ox.Triple]] | None:
         return stored_triples
@@ -238,8 +215,9 @@ _kept: dict[ox.Literal, ox.Literal] = {}  # typed literal -> as stored (stored_t
 
 def stored_triples(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
     """`Store.stored_form` of this backend: the triples of a graph as the store keeps them
-    once written, each once, from pyoxigraph terms (what `OxigraphStore.as_stored` gives
-    from their text). A module function: import worker processes run it by reference."""
+    once written, each once, from pyoxigraph terms; each typed literal is put once through a
+    scratch in-memory store, which encodes terms as this one does. A module function: import
+    worker processes run it by reference."""
     out: dict[ox.Triple, None] = {}
     for t in triples:
         literal = t.object
