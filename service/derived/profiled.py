@@ -85,15 +85,6 @@ def nt(triples: Sequence[ox.Triple], known: dict[int, str] | None = None) -> str
     return "".join((known.get(id(t)) or f"{t} .") + "\n" for t in triples)
 
 
-def triples_of(record: Record) -> list[ox.Triple]:
-    if record.triples is not None:
-        return list(record.triples)
-    if not record.text:
-        return []
-    return [q.triple for q in ox.parse(record.text.encode("utf-8"),
-                                       format=ox.RdfFormat.N_TRIPLES)]
-
-
 def shaped(triples: list[ox.Triple], profile: str,
            known: dict[int, str] | None = None) -> tuple[str, str, str, str, str, str]:
     """(lines, turtle, extra, labelled, links, services) of one record in one profile;
@@ -234,7 +225,7 @@ class ProfiledTable:
         (a rebuild's readers, an import's workers: protocol.py)."""
         out: list[Rows] = []
         for r in records:
-            triples = triples_of(r)
+            triples = r.terms()
             # the record's text has one line per triple, in order (protocol.Record)
             lines = r.text.split("\n") if r.text else []
             known = (dict(zip(map(id, triples), lines, strict=True))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import pyoxigraph as ox
+
 
 @dataclass(frozen=True)
 class Record:
@@ -32,6 +34,16 @@ class Record:
     # The same graph as pyoxigraph triples when the reader had them (source.py): indexes that
     # need terms take these instead of parsing `text` again. Not part of the record's value.
     triples: Any = field(default=None, compare=False, repr=False)
+
+    def terms(self) -> list[ox.Triple]:
+        """The graph as pyoxigraph triples: the reader's when it had them, else `text`
+        parsed."""
+        if self.triples is not None:
+            return list(self.triples)
+        if not self.text:
+            return []
+        return [q.triple for q in ox.parse(self.text.encode("utf-8"),
+                                           format=ox.RdfFormat.N_TRIPLES)]
 
 
 class DerivedIndex(Protocol):

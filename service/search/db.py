@@ -26,8 +26,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
-
 from service.search import text
 from service.search.docs import FACETS, Doc, content_doc, with_bookkeeping
 
@@ -81,12 +79,8 @@ class SearchTable:
         no bookkeeping): made where the records' terms already are (a rebuild's reader
         processes, an import's workers: service/derived/protocol.py), written here with
         their bookkeeping (`write_prepared`)."""
-        # the reader's terms when it had them (derived/protocol.Record.triples): no re-parse
-        return [prepare_doc(content_doc(r.iri, r.id, r.triples
-                                        if getattr(r, "triples", None) is not None
-                                        else ox.parse(r.text.encode("utf-8"),
-                                                      format=ox.RdfFormat.N_TRIPLES)))
-                for r in records]
+        # derived/protocol.Record.terms: the reader's terms when it had them, no re-parse
+        return [prepare_doc(content_doc(r.iri, r.id, r.terms())) for r in records]
 
     def write(self, db: sqlite3.Connection, records: Sequence[Any]) -> None:
         """Records as written (id, iri, publisher, modified, content_hash and their graph as
