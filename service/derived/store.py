@@ -168,11 +168,7 @@ class DerivedStore:
         (an import's worker processes: service/derived/ahead.py)."""
         with self.transaction() as db:
             for index in self.indexes:
-                items = prepared.get(index.name) if prepared else None
-                if items is not None:
-                    index.write_prepared(db, records, items)  # type: ignore[attr-defined]
-                else:
-                    index.write(db, records)
+                _take(db, index, records, prepared or {})
             self._done(db, [r.id for r in records])
             self._bump(db, written=[r.id for r in records])
 
@@ -273,13 +269,7 @@ class DerivedStore:
         for chunk, ahead in _chunks(source, self.indexes):
             with self.transaction() as db:
                 for index in self.indexes:
-                    if index.name not in ahead:
-                        index.write(db, chunk)
-                    elif prepares(index):  # prepared by a reader process (source.py)
-                        index.write_prepared(  # type: ignore[attr-defined]
-                            db, chunk, ahead[index.name])
-                    else:  # its statements, computed by a reader process
-                        replay(db, ahead[index.name])
+                    _take(db, index, chunk, ahead)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -314,6 +304,18 @@ class DerivedStore:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+def _take(db: sqlite3.Connection, index: DerivedIndex, records: Sequence[Record],
+          ahead: Mapping[str, Any]) -> None:
+    """The index writes these records: what was made of them ahead (by a rebuild's reader
+    processes or an import's workers: source.py, ahead.py), else from the records."""
+    if index.name not in ahead:
+        index.write(db, records)
+    elif prepares(index):  # its prepare's items
+        index.write_prepared(db, records, ahead[index.name])  # type: ignore[attr-defined]
+    else:  # its statements, recorded by a reader process
+        replay(db, ahead[index.name])
 
 
 def _chunks(source: Any, indexes: Sequence[DerivedIndex]
