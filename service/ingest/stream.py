@@ -206,6 +206,11 @@ class StoredDocument:
     def on_disk(self) -> bool:
         return self._dir is not None
 
+    @property
+    def directory(self) -> str | None:
+        """The on-disk scratch store's directory (what workers open read-only)."""
+        return self._dir
+
     def records(self) -> Iterator[Extracted]:
         """split_catalogue over the store: each root with its closure, one at a time, as
         pyoxigraph terms (``RecordTriples``) with typed literals as written."""
