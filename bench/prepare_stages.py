@@ -69,8 +69,9 @@ def _timed(table: dict[str, float], name: str, function: Callable[..., Any]
 
 
 def stages(directory: str, roots: list[str], rounds: int) -> dict[str, float]:
-    """Each step's thread CPU per record (ms) over the last of ``rounds`` passes, in this
-    process, as a worker runs it."""
+    """Each step's thread CPU per record (ms) over the last of ``rounds`` passes, as a
+    worker runs it (``pool._worker_prepare``). Meant for a spawned process
+    (``concurrent_stages``): it wraps ``prepare``'s steps in place, for good."""
     from rdflib import BNode, URIRef
 
     import service.catalog.prepare as prepare
