@@ -53,6 +53,13 @@ SHARED_GENERATOR = REPO.parent / "shared" / "generators" / "dcat_catalogue.py"
 GENERATOR = "socle"  # set by main's --generator (default: shared)
 
 
+def write_shared(path: Path, n: int) -> None:
+    """n datasets of ``../shared/generators/dcat_catalogue.py`` (seed 42) as N-Triples."""
+    with path.open("w", encoding="utf-8") as out:
+        subprocess.run([sys.executable, str(SHARED_GENERATOR), "--n", str(n), "--seed", "42",
+                        "--format", "nt"], stdout=out, check=True)
+
+
 def write_catalogue(path: Path, n: int, seed: int = 20240115) -> dict[str, Any]:
     """n datasets as N-Triples; returns the publisher they are imported for.
 
@@ -62,9 +69,7 @@ def write_catalogue(path: Path, n: int, seed: int = 20240115) -> dict[str, Any]:
     rng = random.Random(seed)
     pubs = gen.publishers(1)
     if GENERATOR == "shared":
-        with path.open("w", encoding="utf-8") as out:
-            subprocess.run([sys.executable, str(SHARED_GENERATOR), "--n", str(n), "--seed",
-                            "42", "--format", "nt"], stdout=out, check=True)
+        write_shared(path, n)
         with path.open("rb") as f:
             lines = sum(1 for _ in f)
         pub = pubs[0]

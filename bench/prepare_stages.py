@@ -20,29 +20,19 @@ import argparse
 import gc
 import json
 import multiprocessing
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.ingest import SHARED_GENERATOR
+from bench.ingest import write_shared
 from bench.machine import machine
 from service.rdf.parse import term_to_oxigraph
 
 BASE = "http://socle.bench"
 STEPS = ("cut", "to_rdflib", "repaired", "record_graph", "foreign_subjects", "content_hash",
          "validate_triples", "derived rows", "quality facts", "prepare, rest")
-
-
-def catalogue(n: int, directory: Path) -> Path:
-    path = directory / f"catalogue-{n}.nt"
-    with path.open("w", encoding="utf-8") as out:
-        subprocess.run([sys.executable, str(SHARED_GENERATOR), "--n", str(n), "--seed", "42",
-                        "--format", "nt"], stdout=out, check=True)
-    return path
 
 
 def scratch(path: Path) -> tuple[Any, list[str]]:
@@ -142,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="socle-bench-stages-") as tmp:
-        path = args.catalogue or catalogue(args.n, Path(tmp))
+        path = args.catalogue
+        if path is None:
+            path = Path(tmp) / f"catalogue-{args.n}.nt"
+            write_shared(path, args.n)
         doc, roots = scratch(path)
         roots = roots[:args.records]
         try:
