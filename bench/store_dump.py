@@ -16,7 +16,9 @@ import time
 import pyoxigraph as ox
 
 
-class _Count:
+class ByteCount:
+    """A binary sink that only counts what is written to it."""
+
     def __init__(self) -> None:
         self.bytes = 0
 
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("store", help="an on-disk Oxigraph store (a Socle data directory)")
     args = parser.parse_args(argv)
     store = ox.Store.read_only(args.store)
-    sink = _Count()
+    sink = ByteCount()
     wall, cpu = time.perf_counter(), time.process_time()
     store.dump(sink, format=ox.RdfFormat.N_QUADS)
     print(json.dumps({"wall_s": round(time.perf_counter() - wall, 1),
