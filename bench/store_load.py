@@ -65,8 +65,9 @@ def record_count(store: ox.Store) -> int:
 
 def loads_of(store: ox.Store, count: int) -> tuple[list[bytes], int]:
     """The store's quads as N-Quads, whole graphs per load, in ``count`` loads of equal
-    numbers of graphs (at most one load per graph; the default graph's quads with the
-    first)."""
+    numbers of graphs (at most one load per graph). Lines are grouped by their last term,
+    the graph name of a quad in a named graph; a default-graph triple is grouped by its
+    object or with the others of its kind, which only changes the load that carries it."""
     out = io.BytesIO()
     store.dump(out, format=ox.RdfFormat.N_QUADS)
     graphs: dict[bytes, list[bytes]] = defaultdict(list)
