@@ -32,15 +32,15 @@ import pyoxigraph as ox
 
 from bench.store_dump import ByteCount
 from service.derived.registry import INDEXES
-from service.derived.source import _FACTS, Recorder, prepares, records_of, replay
-from service.derived.store import DerivedStore
+from service.derived.source import StoreSource, made_ahead, records_of
+from service.derived.store import DerivedStore, write_index
 from service.store.oxigraph import OxigraphStore
 
 
 def stages(data: str, records: int, chunk: int) -> dict[str, float]:
     """Each step's thread CPU in ms per record over the first ``records`` records."""
     store = OxigraphStore(data, read_only=True)
-    facts = list(store.rows(_FACTS % ""))[:records]
+    facts = StoreSource(store).facts()[:records]
     scratch = Path(tempfile.mkdtemp(prefix="socle-reindex-stages-"))
     derived = DerivedStore(str(scratch / "derived.sqlite3"))
     try:
@@ -65,20 +65,12 @@ def stages(data: str, records: int, chunk: int) -> dict[str, float]:
             made: dict[str, Any] = {}
             for index in indexes:
                 start = time.thread_time()
-                if prepares(index):
-                    made[index.name] = index.prepare(part)  # type: ignore[attr-defined]
-                else:
-                    recorder = Recorder()
-                    index.write(recorder, part)  # type: ignore[arg-type]
-                    made[index.name] = recorder.statements
+                made[index.name] = made_ahead(index, part)
                 timed(f"prepare {index.name}", start)
             for index in indexes:
                 start = time.thread_time()
                 with derived.transaction() as db:
-                    if prepares(index):
-                        index.write_prepared(db, part, made[index.name])  # type: ignore
-                    else:
-                        replay(db, made[index.name])
+                    write_index(db, index, part, made)
                 timed(f"write {index.name}", start)
         count = max(1, len(facts))
         out = {name: round(1000 * seconds / count, 3) for name, seconds in table.items()}

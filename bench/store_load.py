@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from service.rdf.namespaces import RECORDS_GRAPH, SOCLE
+from service.derived.source import StoreSource
+from service.store.oxigraph import OxigraphStore
 
 SETTLE_S = 3.0  # the compaction is over when the process used no CPU for this long
 SETTLE_MAX_S = 300.0
@@ -53,14 +54,6 @@ def _settle() -> float:
             quiet_since = time.monotonic()
         last = now
     return last - start
-
-
-def record_count(store: ox.Store) -> int:
-    query = (f"SELECT (COUNT(?id) AS ?n) WHERE {{ GRAPH <{RECORDS_GRAPH}> "
-             f"{{ ?r <{SOCLE}localId> ?id }} }}")
-    for solution in store.query(query):  # type: ignore[union-attr]
-        return int(solution["n"].value)
-    return 0
 
 
 def loads_of(store: ox.Store, count: int) -> tuple[list[bytes], int]:
@@ -95,11 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=300.0,
                         help="records per second the budget is computed for")
     args = parser.parse_args(argv)
-    source = ox.Store.read_only(args.data)
-    records = record_count(source)
+    source = OxigraphStore(args.data, read_only=True)
+    records = StoreSource(source).count()
     count = args.loads or max(1, -(-records // args.batch_size))
-    loads, quads = loads_of(source, count)
-    del source
+    loads, quads = loads_of(source.native, count)
+    source.close()
     scratch = Path(tempfile.mkdtemp(prefix="socle-store-load-"))
     try:
         store = ox.Store(str(scratch / "store"))

@@ -70,7 +70,7 @@ class StoreSource:
     def chunks(self, chunk: int, ahead: Sequence[Any]) -> Iterator[Chunk]:
         """(records, {index name: statements}) per chunk of every record; the statements of
         the `ahead` indexes when workers computed them (`Recorder`), else none."""
-        facts = list(self.store.rows(_FACTS % ""))
+        facts = self.facts()
         slices = [facts[start:start + chunk] for start in range(0, len(facts), chunk)]
         path = self._readable_path()
         workers = self.workers
@@ -82,6 +82,11 @@ class StoreSource:
             return
         yield from _parallel(path, slices, workers,
                              [i for i in ahead if _pure(i) or prepares(i)])
+
+    def facts(self) -> list[dict[str, str]]:
+        """Every record's bookkeeping facts (id, iri, pub, issued, modified, hash), in one
+        query."""
+        return list(self.store.rows(_FACTS % ""))
 
     def records(self, record_ids: Sequence[str]) -> list[Record]:
         values = " ".join(json.dumps(i) for i in record_ids)
@@ -216,12 +221,15 @@ def _read(facts: list[dict[str, str]]) -> Chunk:
     """In a worker: the records of these facts (sent without their terms: the text is the
     same graph), the statements of the pure indexes and what the others prepared."""
     records = records_of(_worker["store"], facts)
-    ahead: dict[str, Any] = {}
-    for index in _worker["ahead"]:
-        if prepares(index):
-            ahead[index.name] = index.prepare(records)
-            continue
-        recorder = Recorder()
-        index.write(recorder, records)
-        ahead[index.name] = recorder.statements
+    ahead = {index.name: made_ahead(index, records) for index in _worker["ahead"]}
     return [replace(r, triples=None) for r in records], ahead
+
+
+def made_ahead(index: Any, records: list[Record]) -> Any:
+    """What a reader process makes of these records for an index: its `prepare`'s items
+    when it splits its write, else the statements its write issues (`Recorder`)."""
+    if prepares(index):
+        return index.prepare(records)
+    recorder = Recorder()
+    index.write(recorder, records)
+    return recorder.statements

@@ -168,7 +168,7 @@ class DerivedStore:
         (an import's worker processes: service/derived/ahead.py)."""
         with self.transaction() as db:
             for index in self.indexes:
-                _take(db, index, records, prepared or {})
+                write_index(db, index, records, prepared or {})
             self._done(db, [r.id for r in records])
             self._bump(db, written=[r.id for r in records])
 
@@ -269,7 +269,7 @@ class DerivedStore:
         for chunk, ahead in _chunks(source, self.indexes):
             with self.transaction() as db:
                 for index in self.indexes:
-                    _take(db, index, chunk, ahead)
+                    write_index(db, index, chunk, ahead)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -306,8 +306,8 @@ class DerivedStore:
             self._db.close()
 
 
-def _take(db: sqlite3.Connection, index: DerivedIndex, records: Sequence[Record],
-          ahead: Mapping[str, Any]) -> None:
+def write_index(db: sqlite3.Connection, index: DerivedIndex, records: Sequence[Record],
+                ahead: Mapping[str, Any]) -> None:
     """The index writes these records: what was made of them ahead (by a rebuild's reader
     processes or an import's workers: source.py, ahead.py), else from the records."""
     if index.name not in ahead:
