@@ -21,13 +21,9 @@ import pyoxigraph as ox
 from service.sparql import lexer, serialize
 from service.sparql.shape import QUERY_FORMS, shape, without_dataset_clause
 from service.sparql.worker import _Sender
-from service.store.sparql import (
-    QueryDeadline,
-    QueryRefused,
-    SparqlStore,
-    StoreQueryError,
-    to_ox_term,
-)
+from service.store.sparql import SparqlStore
+from service.store.sparql_errors import QueryDeadline, QueryRefused, StoreQueryError
+from service.store.sparql_terms import to_ox_term
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 EMPTY_GRAPH = "urn:socle:graph:empty"  # never written: an empty graph on every server
@@ -82,7 +78,7 @@ class RemoteRunner:
         try:
             form = found.form if found.form in QUERY_FORMS else "SELECT"
             accept = ACCEPT_RDF if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT
-            ctype, body = self.store.forward(
+            ctype, body, cut = self.store.forward(
                 query, accept=accept, default_graph=default_graph,
                 named_graphs=named_graphs, timeout=max(0.1, deadline - time.monotonic()))
         except QueryDeadline as err:
@@ -96,7 +92,7 @@ class RemoteRunner:
         fmt, max_rows = req["format"], req.get("max_rows") or 0
         try:
             if "json" in ctype:
-                self._results(json.loads(body), fmt, max_rows, send)
+                self._results(json.loads(body), fmt, max_rows, cut, send)
             else:
                 self._graph(body, ctype, fmt, max_rows, req, send)
         except serialize.Unwritable as err:
@@ -104,7 +100,10 @@ class RemoteRunner:
         except OSError as err:  # a writer's refusal (JSON-LD and triple terms)
             send(("error", "format", str(err)))
 
-    def _results(self, data: dict[str, Any], fmt: str, max_rows: int, send) -> None:
+    def _results(self, data: dict[str, Any], fmt: str, max_rows: int, cut: bool,
+                 send) -> None:
+        """`cut`: the server answered only its first rows (Virtuoso's ResultSetMaxRows), which
+        the endpoint signals as it signals its own row limit."""
         if "boolean" in data:
             send(("head", {"kind": "ASK", "truncated": False, "rows": 1}))
             send(("chunk", serialize.ask(fmt, bool(data["boolean"])).encode()))
@@ -118,8 +117,9 @@ class RemoteRunner:
         # The serialisers zip a row with the variables: a sequence in their order, None unbound.
         rows = [[to_ox_term(b[v]) if v in b else None for v in variables]
                 for b in (bindings[:max_rows + 1] if max_rows else bindings)]
-        truncated = bool(max_rows) and len(rows) > max_rows
-        rows = rows[:max_rows] if truncated else rows
+        mine = bool(max_rows) and len(rows) > max_rows
+        rows = rows[:max_rows] if mine else rows
+        truncated = mine or cut
         send(("head", {"kind": "SELECT", "truncated": truncated,
                        "rows": len(rows) if max_rows else None}))
         out = _Sender(send)

@@ -24,9 +24,10 @@ Why it looks like this:
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
+import shutil
 import socket
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -38,7 +39,7 @@ from http.client import HTTPException
 from typing import Any, BinaryIO, TypeVar, cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
@@ -55,41 +56,38 @@ from service.store.base import (
     compile_changes,
     nt,
 )
+from service.store.sparql_errors import (
+    QueryDeadline,
+    QueryRefused,
+    StoreQueryError,
+    StoreResultCut,
+    StoreUnavailable,
+    cut,
+    unavailable,
+)
+from service.store.sparql_terms import to_ox_term, to_rdflib_term
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WIPE_BATCH = 100  # DROP statements per update request (wipe)
+DUMP_ATTEMPTS = 3  # reads of a dump before a store that keeps changing is reported busy
+DUMP_SPOOL = 64 << 20  # bytes of a dump kept in memory before it spills to a temporary file
+# Virtuoso answers only the first ResultSetMaxRows rows of a SELECT, and then sends this
+# header (also when the answer has exactly that many rows: it cannot tell).
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 GENERATION_GRAPH = "urn:socle:graph:generation"
 GENERATION_NODE = "urn:socle:generation"
 GENERATION_VALUE = "urn:socle:value"
 TOMBSTONE_GRAPH = "urn:socle:droppedGraph"
 TOMBSTONE_AT = "urn:socle:droppedAt"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # Graphs a fresh server already holds and that are not Socle's (Virtuoso's system graphs).
 VIRTUOSO_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
                    "http://www.w3.org/ns/ldp#", "http://www.w3.org/2002/07/owl",
                    "http://www.w3.org/ns/oa#", "http://purl.org/dc/", "http://www.w3.org/2000/01/rdf-schema")
 INSERT_BATCH = 2000
-
-
-class StoreUnavailable(StoreBusy):
-    """The store server cannot be reached (or keeps failing): 503, retry later."""
-
-
-class QueryDeadline(Exception):
-    """A forwarded query ran past its deadline (the endpoint answers 504)."""
-
-
-class StoreQueryError(RuntimeError):
-    """The store refused a query Socle built (a bug or an unsupported server feature)."""
-
-
-class QueryRefused(Exception):
-    """The server could not evaluate a forwarded public query and said why (Virtuoso answers
-    500 for queries it cannot compile, such as a transitive path with neither end bound)."""
 
 
 @dataclass(frozen=True)
@@ -121,14 +119,6 @@ def _record_groups(changes: Sequence[Change], per_request: int) -> list[list[Cha
         groups[-1].append(change)
     return [[c for g in groups[i:i + per_request] for c in g]
             for i in range(0, len(groups), max(1, per_request))] or [[]]
-
-
-def _unavailable(url: str, why: object) -> StoreUnavailable:
-    err = StoreUnavailable(
-        f"Le triplestore ({url}) ne répond pas : {why}. Réessayez dans un instant.",
-        f"The triple store ({url}) is not answering: {why}. Retry in a moment.")
-    err.headers = {"Retry-After": "5"}
-    return err
 
 
 def _transient(exc: BaseException) -> bool:
@@ -181,10 +171,10 @@ class SparqlStore(Store):
             try:
                 return call()
             except TimeoutError as exc:
-                raise _unavailable(url, f"timeout ({exc})") from None
+                raise unavailable(url, f"timeout ({exc})") from None
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, (socket.timeout, TimeoutError)):
-                    raise _unavailable(url, "timeout") from None
+                    raise unavailable(url, "timeout") from None
                 raise
 
         def warn(exc: Exception, pause: float) -> None:
@@ -195,7 +185,7 @@ class SparqlStore(Store):
                          retryable=_transient, on_retry=warn)
         except Exception as exc:  # noqa: BLE001 - only the transient ones are rewrapped
             if _transient(exc):
-                raise _unavailable(url, exc) from None
+                raise unavailable(url, exc) from None
             raise
 
     def _json(self, query: str) -> dict[str, Any]:
@@ -203,9 +193,14 @@ class SparqlStore(Store):
             sw = self._wrapper(self.query_url, query)
             sw.setReturnFormat(JSON)
             try:
-                return cast("dict[str, Any]", sw.query().convert())
+                result = sw.query()
             except (QueryBadFormed, EndPointInternalError) as exc:
                 raise StoreQueryError(f"{exc}\n{query}") from None
+            limit = result.response.info().get(MAX_ROWS_HEADER)
+            if limit is not None:
+                result.response.close()
+                raise cut(self.query_url, limit)
+            return cast("dict[str, Any]", result.convert())
         return self._retrying(self.query_url, call)
 
     # -- Store interface -----------------------------------------------------------------------
@@ -288,10 +283,11 @@ class SparqlStore(Store):
                     f'FILTER(?at < "{before}"^^<{XSD_DATETIME}>) }}')
 
     def graph(self, name: str) -> Graph:
+        """By the Graph Store Protocol when the server has it, else by a SELECT: Virtuoso cuts
+        a CONSTRUCT's answer at ResultSetMaxRows without a sign, a SELECT's with one."""
         if self.gsp_url:
             return to_rdflib(self._gsp_get(name))
-        return to_rdflib(self._triples_of(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+        return to_rdflib(next(self.graphs([name]))[1])
 
     def _gsp_get(self, name: str) -> list[ox.Triple]:
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': name})}"
@@ -343,15 +339,27 @@ class SparqlStore(Store):
         return [n for n in names if not n.startswith(self.foreign_prefixes)]
 
     def dump(self, out: BinaryIO) -> None:
-        """Every quad of Socle's graphs (not the generation marker): one query."""
-        rows = self._json("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-                          f"{self._not_foreign()} FILTER(?g != <{GENERATION_GRAPH}>) }}")
-        quads = [ox.Quad(cast(Any, to_ox_term(b["s"])), cast(Any, to_ox_term(b["p"])),
-                         to_ox_term(b["o"]),
-                         ox.NamedNode(b["g"]["value"]))
-                 for b in rows["results"]["bindings"]
-                 if not b["g"]["value"].startswith(self.foreign_prefixes)]
-        ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+        """Every quad of Socle's graphs but the generation marker, a chunk of graphs per query
+        (`graphs`) so that no answer grows with the catalogue. One snapshot all the same: the
+        generation marker, which every write replaces, is read before and after, and the dump
+        starts again when a write came between (DUMP_ATTEMPTS times, then StoreBusy)."""
+        for _ in range(DUMP_ATTEMPTS):
+            with tempfile.SpooledTemporaryFile(max_size=DUMP_SPOOL) as spool:
+                before = self.generation()
+                names = [n for n in self.socle_graphs() if n != GENERATION_GRAPH]
+                for name, triples in self.graphs(names):
+                    graph = ox.NamedNode(name)
+                    ox.serialize((ox.Quad(t.subject, t.predicate, t.object, graph)
+                                  for t in triples), spool, format=ox.RdfFormat.N_QUADS)
+                if self.generation() == before:
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, out)
+                    return
+        raise StoreBusy(
+            f"Le triplestore ({self.query_url}) a changé pendant chacune des {DUMP_ATTEMPTS} "
+            "lectures de la sauvegarde : réessayez quand les écritures auront cessé.",
+            f"The triple store ({self.query_url}) changed during each of the {DUMP_ATTEMPTS} "
+            "reads of the dump: retry once writes have stopped.")
 
     def wipe(self) -> None:
         """Drop every Socle graph, in requests of at most WIPE_BATCH graphs: Virtuoso refuses
@@ -386,15 +394,16 @@ class SparqlStore(Store):
 
     # -- the public SPARQL endpoint ------------------------------------------------------------
     def forward(self, query: str, *, accept: str, default_graph: list[str] | None,
-                named_graphs: list[str] | None, timeout: float) -> tuple[str, bytes]:
-        """Run a (checked, read-only) query on the server: (content type, body). Raw HTTP
-        rather than SPARQLWrapper: the endpoint needs the body as the server wrote it."""
+                named_graphs: list[str] | None, timeout: float) -> tuple[str, bytes, bool]:
+        """Run a (checked, read-only) query on the server: (content type, body, whether the
+        server says it cut the answer). Raw HTTP rather than SPARQLWrapper: the endpoint
+        needs the body as the server wrote it."""
         fields: list[tuple[str, str]] = [("query", query)]
         fields += [("default-graph-uri", g) for g in default_graph or []]
         fields += [("named-graph-uri", g) for g in named_graphs or []]
         data = urllib.parse.urlencode(fields).encode()
 
-        def call() -> tuple[str, bytes]:
+        def call() -> tuple[str, bytes, bool]:
             request = urllib.request.Request(self.query_url, data=data, headers={
                 "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
             if self.config.user:
@@ -403,7 +412,8 @@ class SparqlStore(Store):
                 request.add_header("Authorization", f"Basic {token}")
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
-                    return response.headers.get("Content-Type", ""), response.read()
+                    return (response.headers.get("Content-Type", ""), response.read(),
+                            response.headers.get(MAX_ROWS_HEADER) is not None)
             except TimeoutError as exc:
                 raise QueryDeadline() from exc
             except urllib.error.HTTPError as exc:
@@ -422,50 +432,5 @@ class SparqlStore(Store):
         return self._retrying(self.query_url, call)
 
 
-# Virtuoso stores geo:wktLiteral values as its own geometry type: give the standard IRI back.
-STORE_DATATYPES = {"http://www.openlinksw.com/schemas/virtrdf#Geometry":
-                   "http://www.opengis.net/ont/geosparql#wktLiteral"}
-
-
-def to_rdflib_term(b: dict[str, Any]) -> Node:
-    kind, value = b["type"], b["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    lang = b.get("xml:lang")
-    if lang:
-        return Literal(value, lang=lang)
-    given = b.get("datatype")
-    datatype = STORE_DATATYPES.get(given, given) if given else None
-    if datatype and datatype != XSD_STRING:
-        return Literal(value, datatype=URIRef(datatype))
-    return Literal(value)
-
-
-def to_ox_term(b: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind, value = b["type"], b["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return _ox_blank(value)
-    lang = b.get("xml:lang")
-    if lang:
-        return ox.Literal(value, language=lang)
-    given = b.get("datatype")
-    datatype = STORE_DATATYPES.get(given, given) if given else None
-    if datatype:
-        return ox.Literal(value, datatype=ox.NamedNode(datatype))
-    return ox.Literal(value)
-
-
-def _ox_blank(label: str) -> ox.BlankNode:
-    """A blank node with the server's label when it is a valid one; Virtuoso's
-    ("nodeID://b10001") is not: the same label always gives the same node."""
-    try:
-        return ox.BlankNode(label)
-    except ValueError:
-        return ox.BlankNode("v" + hashlib.sha1(label.encode()).hexdigest()[:16])
-
-
-__all__ = ["Remote", "SparqlStore", "StoreUnavailable", "nt"]
+__all__ = ["QueryDeadline", "QueryRefused", "Remote", "SparqlStore", "StoreQueryError",
+           "StoreResultCut", "StoreUnavailable", "nt"]
