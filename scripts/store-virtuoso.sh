@@ -3,6 +3,7 @@
 # with its own ini and database directory (.stores/virtuoso-PORT, wiped at start).
 # Usage: scripts/store-virtuoso.sh start|stop|url [HTTP_PORT]   (default 8899; SQL port +1000)
 # Updates go to /sparql-auth (digest, user dba / password dba: a throwaway test database).
+# VIRTUOSO_MAX_ROWS sets ResultSetMaxRows (default 1000000; a test lowers it to see a cut).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION=${1:-start}
@@ -56,7 +57,7 @@ KeepAliveTimeout = 10
 Charset = UTF-8
 EnabledGzipContent = 0
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = ${VIRTUOSO_MAX_ROWS:-1000000}
 MaxSortedTopRows = 100000
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 60
