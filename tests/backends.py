@@ -13,6 +13,7 @@ owner's graphs and restores the new owner's (rare, and a few requests).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -112,7 +113,9 @@ class _Registry:
         return store
 
     def _save_and_wipe(self) -> None:
-        admin = self.admin or SparqlStore(remote_config())
+        # The suite's own bookkeeping, not under test: a long timeout, since the server may
+        # still be busy with what the previous test left (a killed import's last batch).
+        admin = self.admin or SparqlStore(dataclasses.replace(remote_config(), timeout=120))
         self.admin = admin
         if self.owner is not None:
             out = io.BytesIO()
