@@ -1,5 +1,5 @@
-"""The two floor benchmarks (an import's store loads, a rebuild's steps) still run end to end
-on the demo data (no figure is asserted)."""
+"""The floor benchmarks (an import's store loads, a rebuild's steps) and the remote dump's still
+run end to end on the demo data (no figure is asserted)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench import reindex_stages, store_load
+from bench import reindex_stages, remote_dump, store_load
 from service.app import create_app
 from service.config import Settings
 from tests.conftest import BASE
@@ -37,3 +37,11 @@ def test_reindex_stages_smoke(demo_data, capsys, monkeypatch):
     assert out["records"] == 5 and out["budget_ms_per_record"] == 1.2
     steps = {"read", "read, Rust alone (baseline)", "prepare profiled", "write search"}
     assert steps <= out.keys() and all(out[s] >= 0 for s in steps)
+
+
+def test_remote_dump_smoke(demo_data, capsys):
+    assert remote_dump.main([demo_data, "--rounds", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["side"] for r in out["runs"]] == ["baseline", "socle"]
+    assert out["same_bytes"] and out["runs"][0]["bytes"] > 0
+    assert set(out["socle_to_baseline"]) == {"wall_s", "cpu_s", "peak_rss_mb"}
