@@ -332,7 +332,9 @@ class SparqlStore(Store):
         return f"FILTER({tests})" if tests else ""
 
     def socle_graphs(self) -> list[str]:
-        """Every named graph except the server's own."""
+        """Every named graph except the server's own. The FILTER costs Oxigraph a test per quad
+        (docs/benchmarks.md, remote dump), but without it Virtuoso timed out on this query
+        after a killed import (SR171: tests/cli/test_validate_all.py after test_kill.py)."""
         rows = self._json("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                           f"{self._not_foreign()} }}")
         names = [b["g"]["value"] for b in rows["results"]["bindings"]]
