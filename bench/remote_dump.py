@@ -18,7 +18,6 @@ import argparse
 import json
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
+from bench.serve import free_port
 from bench.store_dump import ByteCount
 from service.store.sparql import GENERATION_GRAPH, Remote, SparqlStore
 from service.store.sparql_terms import to_ox_term
@@ -60,18 +60,12 @@ def child(side: str, url: str) -> dict[str, Any]:
             "bytes": sink.bytes}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve(location: str) -> tuple[subprocess.Popen[bytes], str]:
     binary = Path(sys.executable).parent / "oxigraph"
     command = str(binary) if binary.exists() else shutil.which("oxigraph")
     if command is None:
         raise SystemExit("the oxigraph CLI is missing: pip install oxigraph")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([command, "serve-read-only", "--location", location, "--bind",
                                f"127.0.0.1:{port}", "--union-default-graph"],
